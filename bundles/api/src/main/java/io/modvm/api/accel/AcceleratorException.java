@@ -1,0 +1,17 @@
+package io.modvm.api.accel;
+
+/**
+ * A failure of the host virtualization layer. Its message is one line meant for the user: what went wrong and
+ * what to do about it.
+ */
+public class AcceleratorException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public AcceleratorException(String message) {
+        super(message);
+    }
+
+    public AcceleratorException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,30 @@
+package io.modvm.api.device;
+
+import java.util.Map;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Builds devices of one type. Registered as an OSGi service with the properties {@link #PROP_TYPE} (QEMU's
+ * device name, such as {@code isa-serial}) and {@link #PROP_BUS}; the core finds devices only through these
+ * services, so a device type exists exactly while its bundle is active.
+ */
+@ConsumerType
+public interface DeviceFactory {
+    /** Service property: the device type name, as QEMU spells it. */
+    String PROP_TYPE = "modvm.device.type";
+    /** Service property: the bus the device sits on: {@code pci}, {@code isa} or {@code platform}. */
+    String PROP_BUS = "modvm.device.bus";
+
+    /** The device type name; equals the {@link #PROP_TYPE} service property. */
+    String type();
+
+    /** One line for {@code -device help}. */
+    String description();
+
+    /**
+     * Builds and wires a device. Properties are the {@code key=value} pairs of {@code -device}, minus the type.
+     *
+     * @throws DeviceException with a one-line message naming the bad property and what it accepts
+     */
+    Device create(DeviceContext context, Map<String, String> properties) throws DeviceException;
+}

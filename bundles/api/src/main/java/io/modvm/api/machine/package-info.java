@@ -1,0 +1,9 @@
+/**
+ * The running machine as other bundles (monitor, migration) see it.
+ */
+@Export
+@Version("1.0.0")
+package io.modvm.api.machine;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,9 @@
+/**
+ * Checked access to guest-physical memory: every address and length a guest supplies is validated here.
+ */
+@Export
+@Version("1.0.0")
+package io.modvm.api.memory;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

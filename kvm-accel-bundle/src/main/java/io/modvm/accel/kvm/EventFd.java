@@ -1,0 +1,78 @@
+package io.modvm.accel.kvm;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import io.modvm.api.accel.EventNotifier;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * An eventfd. Waiters hold the read lock while they poll, so that {@link #close()} can wake them and wait for
+ * them to leave before the descriptor number is released and possibly reused.
+ */
+class EventFd implements EventNotifier {
+    private final int fd;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Runnable onClose;
+    private volatile boolean closed;
+
+    EventFd(Runnable onClose) throws LastErrorException {
+        this.fd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+        this.onClose = onClose;
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    @Override
+    public void signal() {
+        try (Memory one = new Memory(8)) {
+            one.setLong(0, 1);
+            LibC.write(fd, one, 8);
+        } catch (LastErrorException e) {
+            // EAGAIN means the counter is saturated: the waiter is already due to wake.
+        }
+    }
+
+    @Override
+    public long await(long timeoutMillis) {
+        lock.readLock().lock();
+        try (Memory pollfd = new Memory(8); Memory value = new Memory(8)) {
+            if (closed) {
+                return 0;
+            }
+            pollfd.setInt(0, fd);
+            pollfd.setShort(4, (short) LibC.POLLIN);
+            pollfd.setShort(6, (short) 0);
+            try {
+                if (LibC.poll(pollfd, 1, (int) Math.min(Integer.MAX_VALUE, timeoutMillis)) <= 0 || closed) {
+                    return 0;
+                }
+                LibC.read(fd, value, 8);
+                return value.getLong(0);
+            } catch (LastErrorException e) {
+                return 0;
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        signal();
+        lock.writeLock().lock();
+        try {
+            onClose.run();
+            LibC.close(fd);
+        } catch (LastErrorException e) {
+            // Nothing to recover: the descriptor is gone either way.
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}

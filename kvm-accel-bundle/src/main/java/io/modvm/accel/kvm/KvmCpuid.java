@@ -1,0 +1,63 @@
+package io.modvm.accel.kvm;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import io.modvm.api.accel.AcceleratorException;
+
+/**
+ * The CPUID table guests see: what KVM supports on this host, with each vCPU's APIC ID filled in and the
+ * hypervisor bit set.
+ */
+final class KvmCpuid {
+    private static final int ENTRY_SIZE = 40;
+    private static final int HEADER = 8;
+    private static final int E2BIG = 7;
+
+    private final byte[] entries;
+    private final int count;
+
+    private KvmCpuid(byte[] entries, int count) {
+        this.entries = entries;
+        this.count = count;
+    }
+
+    static KvmCpuid supported(int systemFd) throws AcceleratorException {
+        for (int capacity = 128; capacity <= 4096; capacity *= 2) {
+            try (Memory table = new Memory(HEADER + (long) capacity * ENTRY_SIZE)) {
+                table.clear();
+                table.setInt(0, capacity);
+                try {
+                    LibC.ioctl(systemFd, KvmIoctl.GET_SUPPORTED_CPUID, table);
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == E2BIG) {
+                        continue;
+                    }
+                    throw new AcceleratorException("cannot read KVM's supported CPUID: " + Errno.describe(e), e);
+                }
+                int n = table.getInt(0);
+                return new KvmCpuid(table.getByteArray(HEADER, n * ENTRY_SIZE), n);
+            }
+        }
+        throw new AcceleratorException("KVM's supported CPUID table is larger than 4096 entries");
+    }
+
+    void applyTo(int vcpuFd, int apicId) {
+        try (Memory table = new Memory(HEADER + (long) count * ENTRY_SIZE)) {
+            table.setInt(0, count);
+            table.setInt(4, 0);
+            table.write(HEADER, entries, 0, entries.length);
+            for (int i = 0; i < count; i++) {
+                long at = HEADER + (long) i * ENTRY_SIZE;
+                int function = table.getInt(at);
+                if (function == 1) {
+                    int ebx = table.getInt(at + 16);
+                    table.setInt(at + 16, (ebx & 0x00FFFFFF) | apicId << 24);
+                    table.setInt(at + 20, table.getInt(at + 20) | 1 << 31);
+                } else if (function == 0xB || function == 0x1F) {
+                    table.setInt(at + 28, apicId);
+                }
+            }
+            LibC.ioctl(vcpuFd, KvmIoctl.SET_CPUID2, table);
+        }
+    }
+}

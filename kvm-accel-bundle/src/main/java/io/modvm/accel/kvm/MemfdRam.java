@@ -1,0 +1,87 @@
+package io.modvm.accel.kvm;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Pointer;
+import io.modvm.api.accel.AcceleratorException;
+import io.modvm.api.accel.RamRegion;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Guest RAM in a memfd mapped shared: another process (vhost, a migration helper) can map the same pages, and
+ * punching a hole gives pages back to the host.
+ */
+final class MemfdRam implements RamRegion {
+    private final int fd;
+    private final Pointer base;
+    private final long size;
+    private volatile boolean closed;
+
+    private MemfdRam(int fd, Pointer base, long size) {
+        this.fd = fd;
+        this.base = base;
+        this.size = size;
+    }
+
+    static MemfdRam allocate(String name, long size) throws AcceleratorException {
+        int fd;
+        try {
+            fd = LibC.memfd_create("modvm-" + name, LibC.MFD_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw new AcceleratorException("cannot create guest RAM: memfd_create failed (errno " + e.getErrorCode()
+                    + ")", e);
+        }
+        try {
+            LibC.ftruncate(fd, size);
+            Pointer p = LibC.mmap(null, size, LibC.PROT_READ | LibC.PROT_WRITE,
+                    LibC.MAP_SHARED | LibC.MAP_NORESERVE, fd, 0);
+            return new MemfdRam(fd, p, size);
+        } catch (LastErrorException e) {
+            LibC.close(fd);
+            throw new AcceleratorException("cannot map " + (size >> 20) + " MiB of guest RAM (errno "
+                    + e.getErrorCode() + "); use a smaller -m", e);
+        }
+    }
+
+    long hostAddress() {
+        return Pointer.nativeValue(base);
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public ByteBuffer view(long offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > size) {
+            throw new IndexOutOfBoundsException("view [" + offset + ", +" + length + ") outside RAM of " + size);
+        }
+        return base.getByteBuffer(offset, length).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Override
+    public void discard(long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > size) {
+            throw new IndexOutOfBoundsException("discard outside RAM");
+        }
+        try {
+            LibC.fallocate(fd, LibC.FALLOC_FL_PUNCH_HOLE | LibC.FALLOC_FL_KEEP_SIZE, offset, length);
+        } catch (LastErrorException e) {
+            throw new IllegalStateException("cannot discard guest pages (errno " + e.getErrorCode() + ")", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            LibC.munmap(base, size);
+        } finally {
+            LibC.close(fd);
+        }
+    }
+}
