@@ -1,0 +1,19 @@
+package io.modvm.core.boot;
+
+import io.modvm.core.memory.MemoryLayout;
+
+/** Where an initrd goes: page-aligned at the top of low RAM, as boot loaders place it. */
+final class InitrdPlacement {
+    private InitrdPlacement() {
+    }
+
+    static long place(MemoryLayout layout, long size, long kernelEnd) throws BootException {
+        long top = layout.lowRamSize();
+        long address = (top - size) & ~0xFFFL;
+        if (size <= 0 || address < kernelEnd || address < MemoryLayout.ONE_MIB) {
+            throw new BootException(String.format("the initrd (%d KiB) does not fit in low RAM above the kernel; "
+                    + "use a larger -m", size >> 10));
+        }
+        return address;
+    }
+}

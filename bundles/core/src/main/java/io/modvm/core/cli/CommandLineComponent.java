@@ -1,0 +1,150 @@
+package io.modvm.core.cli;
+
+import io.modvm.api.accel.Accelerator;
+import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.machine.Machine;
+import io.modvm.core.machine.DeviceCatalog;
+import io.modvm.core.machine.MachineException;
+import io.modvm.core.machine.VmMachine;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the command line the launcher hands over in the framework property {@code modvm.args} (arguments
+ * separated by NUL), and reports the process exit status to the launcher's {@code IntConsumer} service. The
+ * default devices are configuration of this component, not code: the core names no device type.
+ */
+@Component(service = CommandLineComponent.class, immediate = true, configurationPid = "io.modvm.cli",
+        property = {"modvm.role=cli", "default.devices=i8042,mc146818rtc", "serial.device=isa-serial"})
+public final class CommandLineComponent implements DeviceCatalog {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandLineComponent.class);
+    static final String ARGS_PROPERTY = "modvm.args";
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Accelerator accelerator;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<DeviceFactory> factories;
+
+    @Reference(target = "(modvm.role=exit)")
+    private IntConsumer exit;
+
+    private volatile VmMachine machine;
+    private Thread main;
+
+    @Activate
+    void activate(BundleContext context, Map<String, Object> config) {
+        String args = context.getProperty(ARGS_PROPERTY);
+        if (args == null) {
+            LOG.debug("no {} framework property: not launched from the command line", ARGS_PROPERTY);
+            return;
+        }
+        List<String> list = args.isEmpty() ? List.of() : Arrays.asList(args.split("\u0000", -1));
+        CommandLineParser parser = new CommandLineParser(HostMemory.total(),
+                Arrays.asList(String.valueOf(config.getOrDefault("default.devices", "")).split(",")),
+                String.valueOf(config.get("serial.device")));
+        main = new Thread(() -> exit.accept(execute(context, parser, list, System.out, System.err)), "modvm-main");
+        main.start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        VmMachine m = machine;
+        if (m != null) {
+            m.quit(1);
+        }
+    }
+
+    int execute(BundleContext context, CommandLineParser parser, List<String> args, PrintStream out,
+            PrintStream err) {
+        Invocation invocation;
+        try {
+            invocation = parser.parse(args);
+        } catch (UsageException e) {
+            err.println("modvm: " + e.getMessage());
+            return 1;
+        }
+        if (invocation instanceof Invocation.Help) {
+            out.print(CommandLineParser.usage());
+            return 0;
+        }
+        if (invocation instanceof Invocation.Version) {
+            out.println("modvm version " + context.getBundle().getVersion() + " (KVM, QEMU-compatible options)");
+            return 0;
+        }
+        if (invocation instanceof Invocation.DeviceHelp help) {
+            return deviceHelp(help.type(), out, err);
+        }
+        Invocation.Run run = (Invocation.Run) invocation;
+        Accelerator accel = accelerator;
+        if (accel == null) {
+            err.println("modvm: no accelerator is registered: the KVM accelerator bundle is missing or did not "
+                    + "start (run with MODVM_LOG=debug to see why)");
+            return 1;
+        }
+        accel.hostLimitations().forEach(line -> err.println("modvm: note: " + line));
+        VmMachine m = new VmMachine(run.spec(), accel, this, line -> err.println("modvm: " + line));
+        machine = m;
+        ServiceRegistration<Machine> registration = context.registerService(Machine.class, m,
+                new Hashtable<>(Map.of("modvm.machine.name", run.spec().name())));
+        try {
+            return m.run();
+        } catch (MachineException e) {
+            err.println("modvm: " + e.getMessage());
+            return 1;
+        } finally {
+            machine = null;
+            try {
+                registration.unregister();
+            } catch (IllegalStateException e) {
+                // the bundle is stopping and took the registration with it
+            }
+        }
+    }
+
+    private int deviceHelp(String type, PrintStream out, PrintStream err) {
+        if (type != null) {
+            DeviceFactory f = find(type);
+            if (f == null) {
+                err.println("modvm: -device " + type + ": unknown device type; known types: "
+                        + String.join(", ", types()));
+                return 1;
+            }
+            out.println("name \"" + f.type() + "\", desc \"" + f.description() + "\"");
+            return 0;
+        }
+        out.println("Device types the registry holds now:");
+        List<DeviceFactory> snapshot = factories;
+        snapshot.stream().sorted(Comparator.comparing(DeviceFactory::type))
+                .forEach(f -> out.println("name \"" + f.type() + "\", desc \"" + f.description() + "\""));
+        return 0;
+    }
+
+    @Override
+    public DeviceFactory find(String type) {
+        return factories.stream().filter(f -> f.type().equals(type)).findFirst().orElse(null);
+    }
+
+    @Override
+    public List<String> types() {
+        return factories.stream().map(DeviceFactory::type).sorted().distinct().toList();
+    }
+}

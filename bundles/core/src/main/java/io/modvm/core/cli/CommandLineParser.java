@@ -1,0 +1,233 @@
+package io.modvm.core.cli;
+
+import io.modvm.core.machine.DeviceSpec;
+import io.modvm.core.machine.MachineSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns QEMU-style arguments into an {@link Invocation}. Options take one or two leading dashes, as in QEMU.
+ * Every error names the option and the value that was wrong.
+ */
+final class CommandLineParser {
+    static final long DEFAULT_MEMORY = 128L << 20;
+    private static final long MIN_MEMORY = 2L << 20;
+
+    private final long hostMemory;
+    private final List<String> defaultDevices;
+    private final String serialDevice;
+
+    /**
+     * @param hostMemory bytes of host RAM, the upper bound for {@code -m}
+     * @param defaultDevices the device types every machine gets unless {@code -nodefaults} (the PC chipset)
+     * @param serialDevice the device type {@code -serial} creates
+     */
+    CommandLineParser(long hostMemory, List<String> defaultDevices, String serialDevice) {
+        this.hostMemory = hostMemory;
+        this.defaultDevices = defaultDevices;
+        this.serialDevice = serialDevice;
+    }
+
+    Invocation parse(List<String> args) throws UsageException {
+        long memory = DEFAULT_MEMORY;
+        int vcpus = 1;
+        Path kernel = null;
+        Path initrd = null;
+        String append = "";
+        String name = "modvm";
+        boolean noReboot = false;
+        boolean defaults = true;
+        List<String> serials = new ArrayList<>();
+        List<DeviceSpec> devices = new ArrayList<>();
+
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("-") || arg.equals("-") || arg.equals("--")) {
+                throw new UsageException(arg + ": unexpected argument; options start with '-' (see modvm -h)");
+            }
+            String option = arg.startsWith("--") ? arg.substring(1) : arg;
+            switch (option) {
+                case "-h", "-help" -> {
+                    return new Invocation.Help();
+                }
+                case "-version" -> {
+                    return new Invocation.Version();
+                }
+                case "-nographic", "-enable-kvm", "-no-user-config" -> {
+                    // modvm has no display and only KVM: these ask for what it always does
+                }
+                case "-no-reboot" -> noReboot = true;
+                case "-nodefaults" -> defaults = false;
+                case "-m" -> memory = memory(value(args, ++i, arg));
+                case "-smp" -> vcpus = smp(value(args, ++i, arg));
+                case "-kernel" -> kernel = Path.of(value(args, ++i, arg));
+                case "-initrd" -> initrd = Path.of(value(args, ++i, arg));
+                case "-append" -> append = value(args, ++i, arg);
+                case "-name" -> name = name(value(args, ++i, arg));
+                case "-serial" -> serials.add(serial(value(args, ++i, arg)));
+                case "-accel" -> accel(value(args, ++i, arg));
+                case "-M", "-machine" -> machine(arg, value(args, ++i, arg));
+                case "-display" -> display(value(args, ++i, arg));
+                case "-device" -> {
+                    String text = value(args, ++i, arg);
+                    OptionList options = OptionList.parse(text);
+                    String type = options.implied();
+                    if (type == null || type.isEmpty()) {
+                        type = options.values().get("driver");
+                    }
+                    if (type == null || type.isEmpty()) {
+                        throw new UsageException("-device " + text + ": no device type given (see -device help)");
+                    }
+                    if (type.equals("help") || type.equals("?")) {
+                        return new Invocation.DeviceHelp(null);
+                    }
+                    Map<String, String> props = new LinkedHashMap<>(options.values());
+                    props.remove("driver");
+                    if (props.containsKey("help") || props.containsKey("?")) {
+                        return new Invocation.DeviceHelp(type);
+                    }
+                    String id = props.remove("id");
+                    devices.add(new DeviceSpec(type, id, props));
+                }
+                default -> throw new UsageException(arg + ": invalid option (see modvm -h)");
+            }
+        }
+        if (kernel == null) {
+            throw new UsageException("no kernel given: use -kernel FILE (an ELF kernel with a PVH entry note)");
+        }
+        List<DeviceSpec> all = new ArrayList<>();
+        if (serials.isEmpty() && defaults) {
+            serials.add("stdio");
+        }
+        int index = 0;
+        for (String serial : serials) {
+            if (!serial.equals("none")) {
+                all.add(new DeviceSpec(serialDevice, "serial" + index,
+                        Map.of("chardev", serial, "index", Integer.toString(index))));
+            }
+            index++;
+        }
+        if (defaults) {
+            for (String type : defaultDevices) {
+                all.add(new DeviceSpec(type, null, Map.of()));
+            }
+        }
+        all.addAll(devices);
+        return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append, noReboot, all));
+    }
+
+    private static String value(List<String> args, int i, String option) throws UsageException {
+        if (i >= args.size()) {
+            throw new UsageException(option + " requires an argument (see modvm -h)");
+        }
+        return args.get(i);
+    }
+
+    private long memory(String text) throws UsageException {
+        OptionList options = OptionList.parse(text);
+        String size = options.implied() != null ? options.implied() : options.values().get("size");
+        if (size == null) {
+            throw new UsageException("-m " + text + ": no size given; use e.g. -m 512M or -m 2G");
+        }
+        long bytes;
+        try {
+            bytes = Sizes.parse(size, 'M');
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("-m " + text + ": " + e.getMessage() + "; use e.g. -m 512M or -m 2G");
+        }
+        if (bytes < MIN_MEMORY) {
+            throw new UsageException("-m " + text + ": a guest needs at least 2 MiB of RAM");
+        }
+        if (bytes > hostMemory) {
+            throw new UsageException(String.format("-m %s: more than this host's %d MiB of memory", text,
+                    hostMemory >> 20));
+        }
+        return bytes & ~0xFFFL;
+    }
+
+    private static int smp(String text) throws UsageException {
+        OptionList options = OptionList.parse(text);
+        String cpus = options.implied() != null ? options.implied() : options.values().get("cpus");
+        for (String key : options.values().keySet()) {
+            if (!key.equals("cpus") && !key.equals("maxcpus")) {
+                throw new UsageException("-smp " + text + ": '" + key + "' is not supported; use -smp N");
+            }
+        }
+        int n;
+        try {
+            n = Integer.parseInt(cpus == null ? "" : cpus.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("-smp " + text + ": not a number of CPUs; use e.g. -smp 2");
+        }
+        if (n < 1) {
+            throw new UsageException("-smp " + text + ": a guest needs at least one CPU");
+        }
+        return n;
+    }
+
+    private static String name(String text) {
+        OptionList options = OptionList.parse(text);
+        String guest = options.values().get("guest");
+        return guest != null ? guest : options.implied() != null ? options.implied() : text;
+    }
+
+    private static String serial(String text) throws UsageException {
+        if (text.equals("stdio") || text.equals("mon:stdio") || text.equals("null") || text.equals("none")
+                || text.startsWith("file:") && text.length() > 5) {
+            return text;
+        }
+        throw new UsageException("-serial " + text + ": unknown backend; use stdio, file:PATH, null or none");
+    }
+
+    private static void accel(String text) throws UsageException {
+        String kind = OptionList.parse(text).implied();
+        if (!"kvm".equals(kind)) {
+            throw new UsageException("-accel " + text + ": modvm runs on KVM only; use -accel kvm or leave it out");
+        }
+    }
+
+    private static void machine(String option, String text) throws UsageException {
+        OptionList options = OptionList.parse(text);
+        String type = options.implied() != null ? options.implied() : options.values().get("type");
+        if (type != null && !type.equals("pc") && !type.equals("q35")) {
+            throw new UsageException(option + " " + text + ": unknown machine type; modvm builds a PC (-M pc)");
+        }
+        String accel = options.values().get("accel");
+        if (accel != null && !accel.equals("kvm")) {
+            throw new UsageException(option + " " + text + ": modvm runs on KVM only");
+        }
+    }
+
+    private static void display(String text) throws UsageException {
+        if (!text.equals("none")) {
+            throw new UsageException("-display " + text + ": modvm has no display; use -nographic");
+        }
+    }
+
+    static String usage() {
+        return """
+                usage: modvm [options]
+                Boots a guest under KVM on a PC machine built from OSGi device bundles.
+
+                  -kernel FILE        kernel to boot (ELF with a PVH entry note)
+                  -initrd FILE        initial ramdisk
+                  -append STRING      kernel command line
+                  -m SIZE             guest RAM, in MiB unless suffixed K, M, G or T (default 128M)
+                  -smp N              number of vCPUs (default 1)
+                  -name NAME          guest name
+                  -serial DEV         console backend: stdio (default), file:PATH, null or none
+                  -device TYPE[,id=ID][,PROP=VALUE...]
+                                      add a device; -device help lists the types installed now
+                  -nodefaults         no default serial, PS/2 controller or RTC
+                  -no-reboot          end instead of restarting when the guest resets
+                  -nographic          accepted for QEMU compatibility (modvm has no display)
+                  -version            print the version
+                  -h, -help           print this help
+
+                Console keys: Ctrl-A x quits, Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends Ctrl-A.
+                """;
+    }
+}

@@ -1,0 +1,362 @@
+package io.modvm.core.machine;
+
+import io.modvm.api.accel.Accelerator;
+import io.modvm.api.accel.AcceleratorException;
+import io.modvm.api.accel.BootState;
+import io.modvm.api.accel.RamRegion;
+import io.modvm.api.accel.VirtualMachine;
+import io.modvm.api.accel.VmOptions;
+import io.modvm.api.device.CharBackend;
+import io.modvm.api.device.Device;
+import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.machine.Machine;
+import io.modvm.api.machine.RunState;
+import io.modvm.api.memory.GuestMemory;
+import io.modvm.core.boot.BootException;
+import io.modvm.core.boot.KernelImages;
+import io.modvm.core.boot.KernelLoader;
+import io.modvm.core.bus.IoBus;
+import io.modvm.core.memory.MemoryLayout;
+import io.modvm.core.memory.RamGuestMemory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A machine assembled from a {@link MachineSpec}: RAM, buses, devices from the registry's factories, a loaded
+ * kernel and one thread per vCPU. A guest reset tears the accelerator's VM down and builds a fresh one (the
+ * devices stay, reset), which returns every vCPU, the interrupt controllers and the timer to power-on state
+ * without tracking their state here.
+ */
+public final class VmMachine implements Machine {
+    private static final Logger LOG = LoggerFactory.getLogger(VmMachine.class);
+    private static final long PORT_SPACE = 0x10000;
+    private static final long MMIO_SPACE = 1L << 52;
+
+    private final MachineSpec spec;
+    private final Accelerator accelerator;
+    private final DeviceCatalog catalog;
+    private final CharBackends backends;
+    private final Consumer<String> errors;
+    private final MemoryLayout layout;
+    final IoBus pio = new IoBus("port", PORT_SPACE);
+    final IoBus mmio = new IoBus("MMIO", MMIO_SPACE);
+    private final Map<String, Device> devices = new LinkedHashMap<>();
+
+    /** Held for reading by anything that uses the VM from outside a vCPU thread; the VM is closed under the write lock. */
+    private final ReentrantReadWriteLock vmLock = new ReentrantReadWriteLock();
+    private volatile VirtualMachine vm;
+    private volatile GuestMemory memory;
+
+    private final Object control = new Object();
+    private MachineEvent event;
+    private volatile boolean stopRequested;
+    private volatile boolean pauseRequested;
+    private int parked;
+    private int live;
+    private volatile RunState state = RunState.PRELAUNCH;
+    private final List<VcpuThread> vcpus = new ArrayList<>();
+
+    public VmMachine(MachineSpec spec, Accelerator accelerator, DeviceCatalog catalog, Consumer<String> errors) {
+        this.spec = spec;
+        this.accelerator = accelerator;
+        this.catalog = catalog;
+        this.errors = errors;
+        this.layout = new MemoryLayout(spec.memoryBytes());
+        this.backends = new CharBackends(() -> quit(0));
+    }
+
+    /** Runs the machine until it ends; returns the process exit status. */
+    public int run() throws MachineException {
+        KernelLoader loader;
+        try {
+            loader = KernelImages.loaderFor(spec.kernel(), spec.cmdline(), spec.initrd());
+        } catch (BootException e) {
+            throw new MachineException(e.getMessage(), e);
+        }
+        String report = "";
+        try {
+            plugDevices();
+            while (true) {
+                MachineEvent e = runOnce(loader);
+                if (e.kind() == MachineEvent.Kind.RESET && !spec.noReboot()) {
+                    LOG.info("guest reset: restarting");
+                    devices.values().forEach(Device::reset);
+                    continue;
+                }
+                report = e.report();
+                return e.status();
+            }
+        } finally {
+            state = RunState.SHUTDOWN;
+            for (Device d : devices.values()) {
+                try {
+                    d.close();
+                } catch (RuntimeException ex) {
+                    LOG.warn("device {} failed to close", d.id(), ex);
+                }
+            }
+            // The console leaves raw mode first, so that the report reads as lines on the terminal.
+            backends.close();
+            report.lines().forEach(errors);
+            LOG.debug("unmapped accesses: {} port, {} MMIO", pio.unclaimedAccesses(), mmio.unclaimedAccesses());
+        }
+    }
+
+    private void plugDevices() throws MachineException {
+        Map<String, Integer> counters = new java.util.HashMap<>();
+        for (DeviceSpec d : spec.devices()) {
+            DeviceFactory factory = catalog.find(d.type());
+            if (factory == null) {
+                throw new MachineException("-device " + d.type() + ": unknown device type; known types: "
+                        + String.join(", ", catalog.types()) + " (see -device help)");
+            }
+            String id = d.id();
+            if (id == null) {
+                int n = counters.merge(d.type(), 1, Integer::sum) - 1;
+                id = d.type() + "." + n;
+            }
+            if (devices.containsKey(id)) {
+                throw new MachineException("-device " + d.type() + ": duplicate id '" + id + "'");
+            }
+            MachineDeviceContext context = new MachineDeviceContext(this, id);
+            try {
+                devices.put(id, factory.create(context, d.properties()));
+            } catch (DeviceException e) {
+                pio.releaseAll(id);
+                mmio.releaseAll(id);
+                throw new MachineException("-device " + d.type() + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                pio.releaseAll(id);
+                mmio.releaseAll(id);
+                throw new MachineException("-device " + d.type() + ": the device failed to start: " + e, e);
+            }
+        }
+    }
+
+    private MachineEvent runOnce(KernelLoader loader) throws MachineException {
+        synchronized (control) {
+            event = null;
+            stopRequested = false;
+            pauseRequested = false;
+            parked = 0;
+            live = 0;
+            vcpus.clear();
+        }
+        VirtualMachine created;
+        try {
+            created = accelerator.createVm(new VmOptions(spec.name(), spec.vcpus()));
+        } catch (AcceleratorException e) {
+            throw new MachineException(e.getMessage(), e);
+        }
+        vm = created;
+        try {
+            RamRegion ram = created.allocateRam("ram", spec.memoryBytes());
+            RamGuestMemory.Builder builder = new RamGuestMemory.Builder();
+            created.mapRam(0, 0, ram, 0, layout.lowRamSize(), false);
+            builder.add(0, ram, 0, layout.lowRamSize());
+            if (layout.highRamSize() > 0) {
+                created.mapRam(1, MemoryLayout.HIGH_RAM_START, ram, layout.lowRamSize(), layout.highRamSize(),
+                        false);
+                builder.add(MemoryLayout.HIGH_RAM_START, ram, layout.lowRamSize(), layout.highRamSize());
+            }
+            memory = builder.build();
+            BootState boot = loader.load(memory, layout);
+            synchronized (control) {
+                for (int i = 0; i < spec.vcpus(); i++) {
+                    VcpuThread t = new VcpuThread(this, created, i, i == 0 ? boot : null);
+                    vcpus.add(t);
+                    live++;
+                }
+            }
+            vcpus.forEach(VcpuThread::start);
+            state = RunState.RUNNING;
+            MachineEvent e = awaitEvent();
+            stopVcpus();
+            return e;
+        } catch (AcceleratorException | BootException e) {
+            stopVcpus();
+            throw new MachineException(e.getMessage(), e);
+        } finally {
+            vmLock.writeLock().lock();
+            try {
+                vm = null;
+                created.close();
+            } finally {
+                vmLock.writeLock().unlock();
+            }
+        }
+    }
+
+    private MachineEvent awaitEvent() {
+        synchronized (control) {
+            while (event == null) {
+                try {
+                    control.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return MachineEvent.exit(1);
+                }
+            }
+            return event;
+        }
+    }
+
+    private void stopVcpus() {
+        List<VcpuThread> threads;
+        synchronized (control) {
+            stopRequested = true;
+            control.notifyAll();
+            threads = List.copyOf(vcpus);
+        }
+        for (VcpuThread t : threads) {
+            t.kick();
+        }
+        for (VcpuThread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Records why this run ends; only the first event of a run counts. */
+    void post(MachineEvent e) {
+        synchronized (control) {
+            if (event == null) {
+                event = e;
+                control.notifyAll();
+            }
+        }
+    }
+
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /** Called on a vCPU thread after a kick: parks it while a pause lasts. Returns false to leave the run loop. */
+    boolean parkIfPaused() {
+        if (stopRequested) {
+            return false;
+        }
+        if (!pauseRequested) {
+            return true;
+        }
+        synchronized (control) {
+            parked++;
+            control.notifyAll();
+            while (pauseRequested && !stopRequested) {
+                try {
+                    control.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            parked--;
+            return !stopRequested;
+        }
+    }
+
+    void vcpuEnded() {
+        synchronized (control) {
+            live--;
+            control.notifyAll();
+        }
+    }
+
+    GuestMemory memory() {
+        return memory;
+    }
+
+    MemoryLayout layout() {
+        return layout;
+    }
+
+    CharBackend backend(String spec) throws DeviceException {
+        return backends.open(spec);
+    }
+
+    /** Drives an interrupt line of the current VM; a no-op between VMs (during a reset). */
+    void setIrq(int gsi, boolean level) {
+        vmLock.readLock().lock();
+        try {
+            VirtualMachine current = vm;
+            if (current != null) {
+                current.setIrqLine(gsi, level);
+            }
+        } catch (AcceleratorException e) {
+            LOG.debug("IRQ {} not delivered: {}", gsi, e.getMessage());
+        } finally {
+            vmLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public RunState state() {
+        return state;
+    }
+
+    @Override
+    public void pause() {
+        List<VcpuThread> threads;
+        synchronized (control) {
+            if (state != RunState.RUNNING) {
+                return;
+            }
+            pauseRequested = true;
+            threads = List.copyOf(vcpus);
+        }
+        threads.forEach(VcpuThread::kick);
+        synchronized (control) {
+            while (parked < live && !stopRequested) {
+                try {
+                    control.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (parked < live) {
+                    // A kick that raced a vCPU's own exit handling is simply repeated.
+                    threads.forEach(VcpuThread::kick);
+                }
+            }
+            if (!stopRequested) {
+                state = RunState.PAUSED;
+            }
+        }
+    }
+
+    @Override
+    public void resume() {
+        synchronized (control) {
+            pauseRequested = false;
+            if (state == RunState.PAUSED) {
+                state = RunState.RUNNING;
+            }
+            control.notifyAll();
+        }
+    }
+
+    @Override
+    public void reset() {
+        post(MachineEvent.reset());
+    }
+
+    @Override
+    public void quit(int status) {
+        post(MachineEvent.exit(status));
+    }
+}

@@ -1,0 +1,213 @@
+package io.modvm.core.memory;
+
+import io.modvm.api.accel.RamRegion;
+import io.modvm.api.memory.GuestMemory;
+import io.modvm.api.memory.GuestMemoryException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Guest RAM as one or more guest-physical ranges backed by host regions. Host views are cut in 1 GiB chunks
+ * because a Java buffer cannot exceed 2 GiB. Every access is range-checked before it touches a buffer.
+ */
+public final class RamGuestMemory implements GuestMemory {
+    static final int CHUNK_SHIFT = 30;
+    private static final long CHUNK = 1L << CHUNK_SHIFT;
+
+    private record Range(long start, long size, ByteBuffer[] chunks) {
+        boolean holds(long address, long length) {
+            return address >= start && length >= 0 && address - start <= size - length;
+        }
+    }
+
+    private final Range[] ranges;
+
+    private RamGuestMemory(Range[] ranges) {
+        this.ranges = ranges;
+    }
+
+    /** One range per entry: {@code guestAddress -> (region, regionOffset, size)}. */
+    public static final class Builder {
+        private final List<Range> ranges = new ArrayList<>();
+
+        public Builder add(long guestAddress, RamRegion region, long regionOffset, long size) {
+            int n = (int) ((size + CHUNK - 1) >>> CHUNK_SHIFT);
+            ByteBuffer[] chunks = new ByteBuffer[n];
+            for (int i = 0; i < n; i++) {
+                long offset = (long) i << CHUNK_SHIFT;
+                chunks[i] = region.view(regionOffset + offset, (int) Math.min(CHUNK, size - offset));
+            }
+            ranges.add(new Range(guestAddress, size, chunks));
+            return this;
+        }
+
+        public RamGuestMemory build() {
+            return new RamGuestMemory(ranges.toArray(new Range[0]));
+        }
+    }
+
+    private Range range(long address, long length) {
+        for (Range r : ranges) {
+            if (r.holds(address, length)) {
+                return r;
+            }
+        }
+        throw new GuestMemoryException(String.format("guest access of %d bytes at 0x%x is outside RAM", length,
+                address));
+    }
+
+    @Override
+    public boolean isRam(long address, long length) {
+        for (Range r : ranges) {
+            if (r.holds(address, length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The chunk holding {@code address}, or null if the access would cross into the next chunk. */
+    private static ByteBuffer chunkFor(Range r, long address, int length) {
+        long offset = address - r.start;
+        int index = (int) (offset >>> CHUNK_SHIFT);
+        long within = offset & (CHUNK - 1);
+        return within + length <= CHUNK ? r.chunks[index] : null;
+    }
+
+    private static int within(Range r, long address) {
+        return (int) ((address - r.start) & (CHUNK - 1));
+    }
+
+    private long readValue(long address, int size) {
+        Range r = range(address, size);
+        ByteBuffer chunk = chunkFor(r, address, size);
+        if (chunk == null) {
+            long value = 0;
+            for (int i = size - 1; i >= 0; i--) {
+                value = value << 8 | (readByte(address + i) & 0xFF);
+            }
+            return value;
+        }
+        int at = within(r, address);
+        return switch (size) {
+            case 1 -> chunk.get(at);
+            case 2 -> chunk.getShort(at);
+            case 4 -> chunk.getInt(at);
+            default -> chunk.getLong(at);
+        };
+    }
+
+    private void writeValue(long address, int size, long value) {
+        Range r = range(address, size);
+        ByteBuffer chunk = chunkFor(r, address, size);
+        if (chunk == null) {
+            for (int i = 0; i < size; i++) {
+                writeByte(address + i, (byte) (value >>> (8 * i)));
+            }
+            return;
+        }
+        int at = within(r, address);
+        switch (size) {
+            case 1 -> chunk.put(at, (byte) value);
+            case 2 -> chunk.putShort(at, (short) value);
+            case 4 -> chunk.putInt(at, (int) value);
+            default -> chunk.putLong(at, value);
+        }
+    }
+
+    @Override
+    public byte readByte(long address) {
+        Range r = range(address, 1);
+        return chunkFor(r, address, 1).get(within(r, address));
+    }
+
+    @Override
+    public short readShort(long address) {
+        return (short) readValue(address, 2);
+    }
+
+    @Override
+    public int readInt(long address) {
+        return (int) readValue(address, 4);
+    }
+
+    @Override
+    public long readLong(long address) {
+        return readValue(address, 8);
+    }
+
+    @Override
+    public void writeByte(long address, byte value) {
+        Range r = range(address, 1);
+        chunkFor(r, address, 1).put(within(r, address), value);
+    }
+
+    @Override
+    public void writeShort(long address, short value) {
+        writeValue(address, 2, value);
+    }
+
+    @Override
+    public void writeInt(long address, int value) {
+        writeValue(address, 4, value);
+    }
+
+    @Override
+    public void writeLong(long address, long value) {
+        writeValue(address, 8, value);
+    }
+
+    @Override
+    public void read(long address, byte[] destination, int offset, int length) {
+        Range r = range(address, length);
+        java.util.Objects.checkFromIndexSize(offset, length, destination.length);
+        int done = 0;
+        while (done < length) {
+            long at = address + done;
+            int within = within(r, at);
+            int n = (int) Math.min(length - done, CHUNK - within);
+            r.chunks[(int) ((at - r.start) >>> CHUNK_SHIFT)].get(within, destination, offset + done, n);
+            done += n;
+        }
+    }
+
+    @Override
+    public void write(long address, byte[] source, int offset, int length) {
+        Range r = range(address, length);
+        java.util.Objects.checkFromIndexSize(offset, length, source.length);
+        int done = 0;
+        while (done < length) {
+            long at = address + done;
+            int within = within(r, at);
+            int n = (int) Math.min(length - done, CHUNK - within);
+            r.chunks[(int) ((at - r.start) >>> CHUNK_SHIFT)].put(within, source, offset + done, n);
+            done += n;
+        }
+    }
+
+    @Override
+    public void fill(long address, long length, byte value) {
+        range(address, length);
+        byte[] block = new byte[(int) Math.min(length, 1 << 16)];
+        java.util.Arrays.fill(block, value);
+        long done = 0;
+        while (done < length) {
+            int n = (int) Math.min(block.length, length - done);
+            write(address + done, block, 0, n);
+            done += n;
+        }
+    }
+
+    @Override
+    public ByteBuffer view(long address, int length) {
+        Range r = range(address, length);
+        ByteBuffer chunk = chunkFor(r, address, length);
+        if (chunk == null) {
+            throw new GuestMemoryException(String.format("range at 0x%x of %d bytes crosses a host mapping",
+                    address, length));
+        }
+        int at = within(r, address);
+        return chunk.slice(at, length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+}

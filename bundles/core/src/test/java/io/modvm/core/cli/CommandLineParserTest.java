@@ -1,0 +1,102 @@
+package io.modvm.core.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modvm.core.machine.DeviceSpec;
+import io.modvm.core.machine.MachineSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CommandLineParserTest {
+    private final CommandLineParser parser = new CommandLineParser(8L << 30, List.of("i8042", "mc146818rtc"),
+            "isa-serial");
+
+    private MachineSpec run(String... args) throws UsageException {
+        return ((Invocation.Run) parser.parse(List.of(args))).spec();
+    }
+
+    private String error(String... args) {
+        return assertThrows(UsageException.class, () -> parser.parse(List.of(args))).getMessage();
+    }
+
+    @Test
+    void qemuStyleCommandLine() throws UsageException {
+        MachineSpec spec = run("-m", "1G", "-smp", "2", "-kernel", "/k", "-initrd", "/i", "-append", "a b",
+                "-name", "guest=vm1,debug-threads=on", "-nographic", "-no-reboot",
+                "-device", "isa-debug-exit,iobase=0x501,iosize=2", "--device", "pc-testdev,id=t0");
+        assertEquals(1L << 30, spec.memoryBytes());
+        assertEquals(2, spec.vcpus());
+        assertEquals(Path.of("/k"), spec.kernel());
+        assertEquals(Path.of("/i"), spec.initrd());
+        assertEquals("a b", spec.cmdline());
+        assertEquals("vm1", spec.name());
+        assertTrue(spec.noReboot());
+        assertEquals(List.of(
+                new DeviceSpec("isa-serial", "serial0", Map.of("chardev", "stdio", "index", "0")),
+                new DeviceSpec("i8042", null, Map.of()),
+                new DeviceSpec("mc146818rtc", null, Map.of()),
+                new DeviceSpec("isa-debug-exit", null, Map.of("iobase", "0x501", "iosize", "2")),
+                new DeviceSpec("pc-testdev", "t0", Map.of())), spec.devices());
+    }
+
+    @Test
+    void defaultsAndSerialChoices() throws UsageException {
+        MachineSpec spec = run("-kernel", "/k");
+        assertEquals(128L << 20, spec.memoryBytes());
+        assertEquals(1, spec.vcpus());
+        assertEquals(3, spec.devices().size());
+        MachineSpec file = run("-kernel", "/k", "-serial", "file:/tmp/x", "-serial", "null");
+        assertEquals("file:/tmp/x", file.devices().get(0).properties().get("chardev"));
+        assertEquals("1", file.devices().get(1).properties().get("index"));
+        assertEquals(0, run("-kernel", "/k", "-nodefaults").devices().size());
+        assertEquals(2, run("-kernel", "/k", "-serial", "none").devices().size());
+    }
+
+    @Test
+    void memorySizesFollowQemu() throws UsageException {
+        assertEquals(512L << 20, run("-kernel", "/k", "-m", "512").memoryBytes());
+        assertEquals(512L << 20, run("-kernel", "/k", "-m", "size=512M").memoryBytes());
+        assertEquals(1536L << 20, run("-kernel", "/k", "-m", "1.5G").memoryBytes());
+        assertEquals(4L << 20, run("-kernel", "/k", "-m", "4096k").memoryBytes());
+    }
+
+    @Test
+    void badInputNamesTheOptionAndTheFix() {
+        assertEquals("-m foo: not a number; use e.g. -m 512M or -m 2G", error("-kernel", "/k", "-m", "foo"));
+        assertEquals("-m 0: a guest needs at least 2 MiB of RAM", error("-kernel", "/k", "-m", "0"));
+        assertTrue(error("-kernel", "/k", "-m", "64G").contains("more than this host's 8192 MiB"));
+        assertEquals("-m 5Q: unknown size suffix 'Q'; use e.g. -m 512M or -m 2G", error("-kernel", "/k", "-m", "5Q"));
+        assertEquals("-smp 0: a guest needs at least one CPU", error("-kernel", "/k", "-smp", "0"));
+        assertEquals("-smp x: not a number of CPUs; use e.g. -smp 2", error("-kernel", "/k", "-smp", "x"));
+        assertEquals("-bogus: invalid option (see modvm -h)", error("-bogus"));
+        assertEquals("-m requires an argument (see modvm -h)", error("-kernel", "/k", "-m"));
+        assertTrue(error("-m", "64").startsWith("no kernel given"));
+        assertTrue(error("-kernel", "/k", "-serial", "tcp:1").startsWith("-serial tcp:1: unknown backend"));
+        assertTrue(error("-kernel", "/k", "-accel", "tcg").contains("KVM only"));
+        assertTrue(error("-kernel", "/k", "-device", ",id=x").contains("no device type"));
+        assertTrue(error("stray").contains("unexpected argument"));
+    }
+
+    @Test
+    void helpVersionAndDeviceHelp() throws UsageException {
+        assertInstanceOf(Invocation.Help.class, parser.parse(List.of("-h")));
+        assertInstanceOf(Invocation.Help.class, parser.parse(List.of("--help")));
+        assertInstanceOf(Invocation.Version.class, parser.parse(List.of("-version")));
+        assertEquals(new Invocation.DeviceHelp(null), parser.parse(List.of("-device", "help")));
+        assertEquals(new Invocation.DeviceHelp(null), parser.parse(List.of("-device", "?")));
+        assertEquals(new Invocation.DeviceHelp("e1000"), parser.parse(List.of("-device", "e1000,help")));
+    }
+
+    @Test
+    void doubledCommasAreLiteral() {
+        OptionList o = OptionList.parse("virtio-blk-pci,id=a,,b,serial=x");
+        assertEquals("virtio-blk-pci", o.implied());
+        assertEquals("a,b", o.values().get("id"));
+        assertEquals("x", o.values().get("serial"));
+    }
+}

@@ -1,0 +1,57 @@
+package io.modvm.core.memory;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modvm.api.memory.GuestMemoryException;
+import org.junit.jupiter.api.Test;
+
+class RamGuestMemoryTest {
+    private final HeapRam ram = new HeapRam(0x20000);
+    /** Two ranges: 0-64 KiB at 0, and 64 KiB at 0x100000 (the same region's upper half). */
+    private final RamGuestMemory memory = new RamGuestMemory.Builder()
+            .add(0, ram, 0, 0x10000).add(0x100000, ram, 0x10000, 0x10000).build();
+
+    @Test
+    void valuesAreLittleEndianAndLandInTheRightRange() {
+        memory.writeLong(0x100008, 0x1122334455667788L);
+        assertEquals(0x1122334455667788L, memory.readLong(0x100008));
+        assertEquals(0x55667788, memory.readInt(0x100008));
+        assertEquals((byte) 0x88, ram.view(0x10008, 1).get(0));
+        memory.writeShort(0xFFFE, (short) 0xBEEF);
+        assertEquals((short) 0xBEEF, memory.readShort(0xFFFE));
+    }
+
+    @Test
+    void everyAccessOutsideRamIsRefused() {
+        assertThrows(GuestMemoryException.class, () -> memory.readByte(0x10000));
+        assertThrows(GuestMemoryException.class, () -> memory.readInt(0xFFFE), "straddles the end of a range");
+        assertThrows(GuestMemoryException.class, () -> memory.writeLong(0x10FFF9, 1));
+        assertThrows(GuestMemoryException.class, () -> memory.readByte(-1));
+        assertThrows(GuestMemoryException.class, () -> memory.read(0x100000, new byte[16], 0, -1));
+        assertThrows(GuestMemoryException.class, () -> memory.write(Long.MAX_VALUE - 2, new byte[8], 0, 8));
+        assertThrows(GuestMemoryException.class, () -> memory.fill(0xF000, 0x2000, (byte) 1));
+        assertThrows(GuestMemoryException.class, () -> memory.view(0x50000, 16));
+        assertFalse(memory.isRam(0x20000, 1));
+        assertTrue(memory.isRam(0x100000, 0x10000));
+        assertFalse(memory.isRam(0x100000, 0x10001));
+    }
+
+    @Test
+    void bulkCopiesRoundTrip() {
+        byte[] data = new byte[300];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) i;
+        }
+        memory.write(0x100100, data, 0, data.length);
+        byte[] back = new byte[300];
+        memory.read(0x100100, back, 0, back.length);
+        assertArrayEquals(data, back);
+        memory.fill(0x100100, 300, (byte) 0);
+        assertEquals(0, memory.readLong(0x100100));
+        assertEquals(0, memory.view(0x100100, 4).getInt(0));
+    }
+}

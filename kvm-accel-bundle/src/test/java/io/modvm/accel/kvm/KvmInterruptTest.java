@@ -1,0 +1,100 @@
+package io.modvm.accel.kvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.modvm.api.accel.BootState;
+import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.accel.RamRegion;
+import io.modvm.api.accel.Vcpu;
+import io.modvm.api.accel.VcpuExitHandler;
+import io.modvm.api.accel.VcpuStop;
+import io.modvm.api.accel.VirtualMachine;
+import io.modvm.api.accel.VmOptions;
+import io.modvm.core.boot.KernelImages;
+import io.modvm.core.memory.MemoryLayout;
+import io.modvm.core.memory.RamGuestMemory;
+import io.modvm.testguest.TestGuestBuilder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tiny guest with interrupt handlers proves that an irqfd reaches the guest through the in-kernel PIC and that
+ * an MSI reaches it through its local APIC.
+ */
+@Timeout(60)
+class KvmInterruptTest {
+    private static final long RAM = 16 << 20;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void irqfdAndMsiReachTheGuest() throws Exception {
+        Path elf = TestGuestBuilder.build(work, "guests/interrupts.c");
+        List<Integer> reported = new CopyOnWriteArrayList<>();
+        AtomicReference<Object> result = new AtomicReference<>();
+        try (VirtualMachine vm = new KvmAccelerator().createVm(new VmOptions("irq", 1));
+                EventNotifier irq5 = vm.bindIrq(5)) {
+            RamRegion ram = vm.allocateRam("ram", RAM);
+            vm.mapRam(0, 0, ram, 0, RAM, false);
+            RamGuestMemory memory = new RamGuestMemory.Builder().add(0, ram, 0, RAM).build();
+            BootState boot = KernelImages.loaderFor(elf, "", null).load(memory, new MemoryLayout(RAM));
+            Thread t = new Thread(() -> {
+                try (Vcpu vcpu = vm.createVcpu(0)) {
+                    vcpu.setBootState(boot);
+                    result.set(vcpu.run(new VcpuExitHandler() {
+                        @Override
+                        public long pioRead(int port, int size) {
+                            return port == 0x3FD ? 0x60 : 0xFF;
+                        }
+
+                        @Override
+                        public void pioWrite(int port, int size, long value) {
+                            try {
+                                if (port == 0xF2 && value == 1) {
+                                    irq5.signal();
+                                } else if (port == 0xF2 && value == 2) {
+                                    vm.signalMsi(0xFEE0_0000L, 0x41);
+                                } else if (port == 0xF1) {
+                                    reported.add((int) value);
+                                } else if (port == 0xF0) {
+                                    vcpu.kick();
+                                }
+                            } catch (Exception e) {
+                                result.set(e);
+                            }
+                        }
+
+                        @Override
+                        public long mmioRead(long address, int size) {
+                            return -1;
+                        }
+
+                        @Override
+                        public void mmioWrite(long address, int size, long value) {
+                        }
+
+                        @Override
+                        public boolean onKick() {
+                            return false;
+                        }
+                    }));
+                } catch (Exception e) {
+                    result.set(e);
+                }
+            });
+            t.start();
+            t.join();
+        }
+        if (result.get() instanceof Exception e) {
+            throw e;
+        }
+        assertEquals(VcpuStop.Reason.REQUESTED, ((VcpuStop) result.get()).reason());
+        assertEquals(List.of(5, 0x41), reported, "IRQ 5 through the irqfd, then vector 0x41 through the MSI");
+    }
+}
