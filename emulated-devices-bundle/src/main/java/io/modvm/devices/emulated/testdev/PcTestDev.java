@@ -1,0 +1,63 @@
+package io.modvm.devices.emulated.testdev;
+
+import io.modvm.api.device.BusHandler;
+import io.modvm.api.device.Device;
+import io.modvm.api.device.DeviceContext;
+
+/**
+ * QEMU's {@code pc-testdev} as kvm-unit-tests uses it: a 4-byte port scratch register at 0xe0, an ignored
+ * "flush page" port at 0xe4, an interrupt-pulse port at 0xe8 and a page of scratch MMIO at 0xe0000000. Its
+ * only purpose is to let a guest prove that port and MMIO dispatch reach the right device.
+ */
+public final class PcTestDev implements Device {
+    public static final int SCRATCH_PORT = 0xe0;
+    public static final int FLUSH_PORT = 0xe4;
+    public static final int IRQ_PORT = 0xe8;
+    public static final int PORT_WIDTH = 4;
+    public static final long MMIO_BASE = 0xe000_0000L;
+    public static final int MMIO_LENGTH = 0x1000;
+
+    private final String id;
+    private final ScratchMemory scratchPort = new ScratchMemory(PORT_WIDTH);
+    private final ScratchMemory mmio = new ScratchMemory(MMIO_LENGTH);
+    private final BusHandler flushPort = new IgnoredPort();
+    private final IrqPulsePort irqPort;
+
+    public PcTestDev(String id, DeviceContext context) {
+        this.id = id;
+        this.irqPort = new IrqPulsePort(id, context);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    public BusHandler scratchPort() {
+        return scratchPort;
+    }
+
+    /** QEMU flushes a page of translated code here; under KVM there is nothing to flush. */
+    public BusHandler flushPort() {
+        return flushPort;
+    }
+
+    public BusHandler irqPort() {
+        return irqPort;
+    }
+
+    public BusHandler mmio() {
+        return mmio;
+    }
+
+    @Override
+    public void reset() {
+        scratchPort.clear();
+        mmio.clear();
+    }
+
+    @Override
+    public void close() {
+        // Owns nothing: the context releases the ranges and lines.
+    }
+}

@@ -1,0 +1,37 @@
+package io.modvm.devices.emulated.testdev;
+
+import io.modvm.api.device.Device;
+import io.modvm.api.device.DeviceContext;
+import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceFactory;
+import io.modvm.devices.emulated.support.DeviceProperties;
+import java.util.Map;
+import org.osgi.service.component.annotations.Component;
+
+/** Builds {@code pc-testdev}, the port and MMIO test device of kvm-unit-tests, at its fixed addresses. */
+@Component(service = DeviceFactory.class,
+        property = {DeviceFactory.PROP_TYPE + "=" + PcTestDevFactory.TYPE, DeviceFactory.PROP_BUS + "=isa"})
+public final class PcTestDevFactory implements DeviceFactory {
+    static final String TYPE = "pc-testdev";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public String description() {
+        return "kvm-unit-tests test device (ports 0xe0/0xe4/0xe8, scratch MMIO at 0xe0000000)";
+    }
+
+    @Override
+    public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
+        DeviceProperties.of(TYPE, properties);
+        PcTestDev device = new PcTestDev(context.deviceId(), context);
+        context.mapPio(PcTestDev.SCRATCH_PORT, PcTestDev.PORT_WIDTH, device.scratchPort());
+        context.mapPio(PcTestDev.FLUSH_PORT, PcTestDev.PORT_WIDTH, device.flushPort());
+        context.mapPio(PcTestDev.IRQ_PORT, PcTestDev.PORT_WIDTH, device.irqPort());
+        context.mapMmio(PcTestDev.MMIO_BASE, PcTestDev.MMIO_LENGTH, device.mmio());
+        return device;
+    }
+}

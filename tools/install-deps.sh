@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, what building and testing modvm needs and this machine lacks:
+# a Java 17 JDK, Maven, gcc and binutils (the test guests are compiled at test time), and setpriv.
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+java_ok() {
+    have javac && javac -version 2>&1 | grep -Eq 'javac (1[7-9]|[2-9][0-9])'
+}
+java_ok || need+=(openjdk-17-jdk-headless)
+have mvn || need+=(maven)
+have gcc || need+=(gcc libc6-dev)
+have as || need+=(binutils)
+have setpriv || need+=(util-linux)
+
+if [ ${#need[@]} -eq 0 ]; then
+    exit 0
+fi
+echo "modvm: installing ${need[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    if have sudo; then sudo=sudo; else
+        echo "modvm: need ${need[*]}; install them as root (apt-get install ${need[*]})" >&2
+        exit 1
+    fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
