@@ -100,7 +100,6 @@ public final class CommandLineComponent implements DeviceCatalog {
                     + "start (run with MODVM_LOG=debug to see why)");
             return 1;
         }
-        accel.hostLimitations().forEach(line -> err.println("modvm: note: " + line));
         VmMachine m = new VmMachine(run.spec(), accel, this, line -> err.println("modvm: " + line));
         machine = m;
         ServiceRegistration<Machine> registration = context.registerService(Machine.class, m,

@@ -61,6 +61,8 @@ public final class VmMachine implements Machine {
     private int parked;
     private int live;
     private volatile RunState state = RunState.PRELAUNCH;
+    /** Host limitations are told once, when the first VM exists, so that an error before it stays one line. */
+    private boolean noted;
     private final List<VcpuThread> vcpus = new ArrayList<>();
 
     public VmMachine(MachineSpec spec, Accelerator accelerator, DeviceCatalog catalog, Consumer<String> errors) {
@@ -156,6 +158,10 @@ public final class VmMachine implements Machine {
             throw new MachineException(e.getMessage(), e);
         }
         vm = created;
+        if (!noted) {
+            noted = true;
+            accelerator.hostLimitations().forEach(line -> errors.accept("note: " + line));
+        }
         try {
             RamRegion ram = created.allocateRam("ram", spec.memoryBytes());
             RamGuestMemory.Builder builder = new RamGuestMemory.Builder();
@@ -272,7 +278,8 @@ public final class VmMachine implements Machine {
         }
     }
 
-    GuestMemory memory() {
+    /** Guest RAM of the current run; null between runs. */
+    public GuestMemory memory() {
         return memory;
     }
 

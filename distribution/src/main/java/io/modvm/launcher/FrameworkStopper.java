@@ -1,0 +1,119 @@
+package io.modvm.launcher;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+
+/**
+ * Stops the framework once, with a time limit (a stuck bundle must not keep modvm alive), and deletes the
+ * framework storage. Runs from the launcher's main thread or from the shutdown hook (SIGTERM, SIGINT).
+ */
+final class FrameworkStopper {
+    static final long STOP_TIMEOUT_MILLIS = 5000;
+    static final String STORAGE_PREFIX = "modvm-felix-";
+
+    private final Framework framework;
+    private final Path storage;
+    private boolean stopped;
+    private volatile boolean stopping;
+
+    FrameworkStopper(Framework framework, Path storage) {
+        this.framework = framework;
+        this.storage = storage;
+    }
+
+    void installShutdownHook() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "modvm-shutdown"));
+    }
+
+    /** Runs {@code action} if the framework stops without the launcher asking (e.g. {@code stop 0} in Gogo). */
+    void whenStoppedElsewhere(Runnable action) {
+        Thread watcher = new Thread(() -> {
+            try {
+                framework.waitForStop(0);
+                if (!stopping) {
+                    action.run();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "modvm-framework-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        stopping = true;
+        try {
+            framework.stop();
+            FrameworkEvent event = framework.waitForStop(STOP_TIMEOUT_MILLIS);
+            if (event.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                System.err.println("modvm: bundles did not stop within " + STOP_TIMEOUT_MILLIS + " ms; leaving anyway");
+            }
+        } catch (BundleException | RuntimeException e) {
+            System.err.println("modvm: stopping the framework: " + Messages.oneLine(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteTree(storage);
+    }
+
+    /** A fresh framework storage folder in the temp dir, named after this process. */
+    static Path createStorage() throws IOException {
+        deleteStaleStorage();
+        return Files.createTempDirectory(STORAGE_PREFIX + ProcessHandle.current().pid() + "-");
+    }
+
+    /** Storage left by modvm processes that are gone without cleaning up (killed with SIGKILL). */
+    private static void deleteStaleStorage() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, STORAGE_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                String[] parts = dir.getFileName().toString().substring(STORAGE_PREFIX.length()).split("-", 2);
+                try {
+                    if (parts.length == 2 && ProcessHandle.of(Long.parseLong(parts[0])).isEmpty()) {
+                        deleteTree(dir);
+                    }
+                } catch (NumberFormatException e) {
+                    // not ours
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort only
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            System.err.println("modvm: could not delete " + root + ": " + Messages.oneLine(e));
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.modvm.launcher;
+
+import java.nio.file.Path;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/**
+ * Starts modvm: embeds Felix, installs and starts every bundle of {@code $MODVM_HOME/bundle}, offers the core an
+ * exit service ({@code IntConsumer}, {@code modvm.role=exit}) and leaves the JVM with the status the core passes
+ * to it. The core's command-line component reads the arguments from the framework property {@code modvm.args}.
+ */
+public final class Main {
+    /** How long the core may take to register its command-line component ({@code modvm.role=cli}). */
+    static final long CLI_TIMEOUT_SECONDS = 30;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(args);
+        } catch (Throwable e) {
+            System.err.println("modvm: " + Messages.oneLine(e));
+            status = 1;
+        }
+        // Felix's threads are not daemons: leave explicitly, whatever happened.
+        System.exit(status);
+    }
+
+    static int run(String[] args) throws Exception {
+        long started = System.nanoTime();
+        Path home = LaunchConfig.modvmHome();
+        LogSettings log = LogSettings.fromEnvironment();
+        log.applySystemProperties();
+
+        Path storage = FrameworkStopper.createStorage();
+        Map<String, String> properties = LaunchConfig.frameworkProperties(home, storage, args, log);
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework in " + home.resolve("lib")));
+        Framework framework = factory.newFramework(properties);
+        FrameworkStopper stopper = new FrameworkStopper(framework, storage);
+        stopper.installShutdownHook();
+        try {
+            framework.init();
+            BundleContext system = framework.getBundleContext();
+            StartupErrors errors = new StartupErrors(log);
+            system.addFrameworkListener(errors);
+            CompletableFuture<Void> cli = Services.appears(system, "(modvm.role=cli)");
+
+            List<BundlePlan.Entry> plan = BundlePlan.scan(home.resolve(LaunchConfig.BUNDLE_DIR));
+            List<Bundle> bundles = BundleStarter.installAndMark(system, plan);
+            framework.start(); // raises the start level to the beginning level: starts the bundles level by level
+
+            List<String> failures = BundleStarter.failures(bundles, errors);
+            if (!failures.isEmpty()) {
+                failures.forEach(line -> System.err.println("modvm: " + line));
+                return 1;
+            }
+            errors.startupDone(bundles);
+            if (log.isDebug()) {
+                System.err.printf("modvm: %d bundles active %d ms after main()%n",
+                        plan.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            }
+
+            ExitSignal exit = new ExitSignal();
+            Hashtable<String, Object> exitProperties = new Hashtable<>();
+            exitProperties.put("modvm.role", "exit");
+            system.registerService(IntConsumer.class, exit, exitProperties);
+            stopper.whenStoppedElsewhere(() -> exit.accept(0));
+
+            try {
+                CompletableFuture.anyOf(cli, exit.status()).get(CLI_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                System.err.println("modvm: the core did not start (no command-line component);"
+                        + " run with MODVM_LOG=debug to see why");
+                return 1;
+            }
+            try {
+                return exit.status().get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(Messages.oneLine(e.getCause()), e.getCause());
+            }
+        } finally {
+            stopper.stop();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.modvm.distribution;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import io.modvm.api.accel.Accelerator;
+import io.modvm.api.device.DeviceFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The distribution's bundles, real ones only, in one framework: they all start, the devices and the accelerator
+ * reach the registry, and the emulated devices leave and come back with their bundle.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class DistributionIT {
+    /** The device types the io.modvm.devices.emulated bundle registers factories for. */
+    static final List<String> EMULATED_TYPES =
+            List.of("isa-serial", "i8042", "mc146818rtc", "isa-debug-exit", "pc-testdev");
+    static final long WAIT_MILLIS = TimeUnit.SECONDS.toMillis(10);
+
+    @Inject
+    BundleContext context;
+
+    @Configuration
+    public Option[] config() throws Exception {
+        return Provisioning.options();
+    }
+
+    @Test
+    public void everyBundleIsActive() {
+        List<String> notActive = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getHeaders("").get(Constants.FRAGMENT_HOST) == null && bundle.getState() != Bundle.ACTIVE) {
+                notActive.add(bundle.getSymbolicName() + " (state " + bundle.getState() + ")");
+            }
+        }
+        assertEquals("bundles not active", List.of(), notActive);
+        for (String bsn : Provisioning.MODVM_BUNDLES) {
+            assertNotNull(bsn + " is installed", bundle(bsn));
+        }
+    }
+
+    @Test
+    public void emulatedDevicesAndKvmAreInTheRegistry() throws Exception {
+        for (String type : EMULATED_TYPES) {
+            assertNotNull("a DeviceFactory for " + type, await(DeviceFactory.class, "(" + DeviceFactory.PROP_TYPE + "=" + type + ")"));
+        }
+        assertNotNull("the kvm Accelerator", await(Accelerator.class, "(" + Accelerator.PROP_NAME + "=kvm)"));
+    }
+
+    @Test
+    public void stoppingTheEmulatedDevicesBundleRemovesItsFactoriesAndStartingRestoresThem() throws Exception {
+        Bundle devices = bundle("io.modvm.devices.emulated");
+        assertNotNull(devices);
+        for (String type : EMULATED_TYPES) {
+            assertNotNull(type + " before stop", await(DeviceFactory.class, "(" + DeviceFactory.PROP_TYPE + "=" + type + ")"));
+        }
+
+        devices.stop();
+        assertEquals("factories of the stopped bundle", List.of(), factoriesOf(devices));
+        for (String type : EMULATED_TYPES) {
+            assertEquals(type + " after stop", 0, references(DeviceFactory.class, "(" + DeviceFactory.PROP_TYPE + "=" + type + ")").size());
+        }
+
+        devices.start();
+        for (String type : EMULATED_TYPES) {
+            assertNotNull(type + " after restart", await(DeviceFactory.class, "(" + DeviceFactory.PROP_TYPE + "=" + type + ")"));
+        }
+        assertTrue("all types come from the restarted bundle", factoriesOf(devices).containsAll(EMULATED_TYPES));
+    }
+
+    private Bundle bundle(String symbolicName) {
+        return Arrays.stream(context.getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst().orElse(null);
+    }
+
+    private <S> S await(Class<S> type, String filter) throws InvalidSyntaxException, InterruptedException {
+        String full = "(&(" + Constants.OBJECTCLASS + "=" + type.getName() + ")" + filter + ")";
+        ServiceTracker<S, S> tracker = new ServiceTracker<>(context, context.createFilter(full), null);
+        tracker.open();
+        try {
+            return tracker.waitForService(WAIT_MILLIS);
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private <S> List<ServiceReference<S>> references(Class<S> type, String filter) throws InvalidSyntaxException {
+        return new ArrayList<>(context.getServiceReferences(type, filter));
+    }
+
+    /** The device types of the DeviceFactory services the given bundle registered. */
+    private List<String> factoriesOf(Bundle bundle) throws InvalidSyntaxException {
+        List<String> types = new ArrayList<>();
+        for (ServiceReference<DeviceFactory> ref : references(DeviceFactory.class, null)) {
+            if (ref.getBundle() != null && ref.getBundle().getBundleId() == bundle.getBundleId()) {
+                types.add(String.valueOf(ref.getProperty(DeviceFactory.PROP_TYPE)));
+            }
+        }
+        return types;
+    }
+}

@@ -1,0 +1,119 @@
+package io.modvm.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kind of bad input ends modvm with one clear line on stderr, a non-zero status, and no process left
+ * behind (the launcher execs the JVM, so the process we started is all there is).
+ */
+@Timeout(60)
+class BadInputIT {
+    private static final Duration RUN = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private static void assertOneLineError(ModvmProcess p, String expected) {
+        String err = p.stderr().strip();
+        assertEquals(1, p.exitValue(), err);
+        assertEquals(1, err.lines().count(), "exactly one line:\n" + err);
+        assertTrue(err.startsWith("modvm: "), err);
+        assertTrue(err.contains(expected), err);
+    }
+
+    private static ModvmProcess run(String... args) throws Exception {
+        return ModvmProcess.runToEnd(RUN, args);
+    }
+
+    @Test
+    void missingKernel() throws Exception {
+        assertOneLineError(run("-kernel", "/no/such/vmlinux"), "kernel '/no/such/vmlinux' does not exist");
+    }
+
+    @Test
+    void kernelThatIsNotAKernel() throws Exception {
+        Path text = Files.writeString(dir.resolve("README"), "not a kernel");
+        assertOneLineError(run("-kernel", text.toString()), "is not a kernel");
+    }
+
+    @Test
+    void kernelThatIsADirectory() throws Exception {
+        assertOneLineError(run("-kernel", dir.toString()), "is a directory");
+    }
+
+    @Test
+    void noKernel() throws Exception {
+        assertOneLineError(run("-m", "64"), "no kernel given: use -kernel FILE");
+    }
+
+    @Test
+    void badMemorySizes() throws Exception {
+        String kernel = Guests.build("hello").toString();
+        assertOneLineError(run("-kernel", kernel, "-m", "lots"), "-m lots: not a number");
+        assertOneLineError(run("-kernel", kernel, "-m", "0"), "-m 0: a guest needs at least 2 MiB");
+        assertOneLineError(run("-kernel", kernel, "-m", "1T"), "more than this host's");
+    }
+
+    @Test
+    void zeroAndTooManyCpus() throws Exception {
+        String kernel = Guests.build("hello").toString();
+        assertOneLineError(run("-kernel", kernel, "-smp", "0"), "-smp 0: a guest needs at least one CPU");
+        assertOneLineError(run("-kernel", kernel, "-smp", "4096"), "allows at most");
+    }
+
+    @Test
+    void unknownFlagAndDeviceType() throws Exception {
+        assertOneLineError(run("-frobnicate"), "-frobnicate: invalid option");
+        ModvmProcess p = run("-kernel", Guests.build("hello").toString(), "-device", "no-such-device");
+        assertOneLineError(p, "-device no-such-device: unknown device type; known types: ");
+        assertTrue(p.stderr().contains("isa-serial"), p.stderr());
+    }
+
+    @Test
+    void badDeviceProperty() throws Exception {
+        assertOneLineError(run("-kernel", Guests.build("hello").toString(), "-device",
+                "isa-debug-exit,iobase=zz"), "-device isa-debug-exit: ");
+    }
+
+    @Test
+    void noKvmDevice() throws Exception {
+        ModvmProcess p = ModvmProcess.start(Map.of("MODVM_KVM_DEVICE", "/dev/no-kvm-here"), List.of(),
+                "-kernel", Guests.build("hello").toString());
+        p.closeInput();
+        p.waitFor(RUN);
+        p.close();
+        assertOneLineError(p, "/dev/no-kvm-here does not exist: this host has no KVM");
+    }
+
+    @Test
+    void noPermissionOnKvmDevice() throws Exception {
+        // /dev/kvm is root-only on these machines; an unprivileged user meets it as a new user would.
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path kernel = Files.copy(Guests.build("hello"), shared.resolve("hello.elf"));
+        Files.setPosixFilePermissions(kernel, PosixFilePermissions.fromString("rw-r--r--"));
+        ModvmProcess p = ModvmProcess.start(Map.of(), List.of("setpriv", "--reuid=nobody", "--regid=nogroup",
+                "--clear-groups", "--reset-env"), "-kernel", kernel.toString());
+        p.closeInput();
+        p.waitFor(RUN);
+        p.close();
+        assertOneLineError(p, "no permission to open /dev/kvm: add your user to the kvm group");
+    }
+
+    @Test
+    void portInUseByTwoDevices() throws Exception {
+        assertOneLineError(run("-kernel", Guests.build("hello").toString(), "-device", "isa-debug-exit",
+                "-device", "isa-debug-exit"), "overlaps");
+    }
+}

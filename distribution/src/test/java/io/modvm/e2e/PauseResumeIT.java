@@ -1,0 +1,106 @@
+package io.modvm.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modvm.accel.kvm.KvmAccelerator;
+import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.machine.RunState;
+import io.modvm.api.memory.GuestMemory;
+import io.modvm.core.machine.DeviceCatalog;
+import io.modvm.core.machine.DeviceSpec;
+import io.modvm.core.machine.MachineSpec;
+import io.modvm.core.machine.VmMachine;
+import io.modvm.devices.emulated.i8042.I8042Factory;
+import io.modvm.devices.emulated.serial.IsaSerialFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Pause and resume of a real machine while its two vCPUs count at CPL3, natively and without exits: a pause
+ * must pull both out of KVM_RUN and hold them, and a resume must let both go on. The machine is wired by hand
+ * from the same classes the bundles hold (the OSGi wiring is covered by the Pax Exam tests).
+ */
+@Timeout(120)
+class PauseResumeIT {
+    private static final long COUNTERS = 0x200000;
+
+    @Test
+    void pausedVcpusStopCountingAndResumedOnesGoOn() throws Exception {
+        List<DeviceFactory> factories = List.of(new IsaSerialFactory(), new I8042Factory());
+        DeviceCatalog catalog = new DeviceCatalog() {
+            @Override
+            public DeviceFactory find(String type) {
+                return factories.stream().filter(f -> f.type().equals(type)).findFirst().orElse(null);
+            }
+
+            @Override
+            public List<String> types() {
+                return factories.stream().map(DeviceFactory::type).toList();
+            }
+        };
+        MachineSpec spec = new MachineSpec("pause-test", 64L << 20, 2, Guests.build("spin"), null, "cpus=2", true,
+                List.of(new DeviceSpec("isa-serial", "serial0", Map.of("chardev", "null")),
+                        new DeviceSpec("i8042", null, Map.of())));
+        VmMachine machine = new VmMachine(spec, new KvmAccelerator(), catalog, line -> { });
+        AtomicInteger status = new AtomicInteger(-1);
+        Thread runner = new Thread(() -> {
+            try {
+                status.set(machine.run());
+            } catch (Exception e) {
+                status.set(-2);
+            }
+        });
+        runner.start();
+        try {
+            awaitCounting(machine, 0);
+            awaitCounting(machine, 1);
+
+            machine.pause();
+            assertEquals(RunState.PAUSED, machine.state());
+            long[] paused = counters(machine);
+            Thread.sleep(300);
+            long[] stillPaused = counters(machine);
+            assertEquals(paused[0], stillPaused[0], "BSP counted while paused");
+            assertEquals(paused[1], stillPaused[1], "AP counted while paused");
+
+            machine.resume();
+            assertEquals(RunState.RUNNING, machine.state());
+            Thread.sleep(300);
+            long[] resumed = counters(machine);
+            assertTrue(resumed[0] > stillPaused[0], "BSP did not resume");
+            assertTrue(resumed[1] > stillPaused[1], "AP did not resume");
+
+            for (int i = 0; i < 5; i++) {
+                machine.pause();
+                machine.resume();
+            }
+            machine.quit(3);
+            runner.join(30_000);
+            assertEquals(3, status.get());
+        } finally {
+            machine.quit(1);
+            runner.join(30_000);
+        }
+    }
+
+    private static long[] counters(VmMachine machine) {
+        GuestMemory memory = machine.memory();
+        return new long[] {memory.readLong(COUNTERS), memory.readLong(COUNTERS + 8)};
+    }
+
+    private static void awaitCounting(VmMachine machine, int cpu) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            GuestMemory memory = machine.memory();
+            if (memory != null && memory.readLong(COUNTERS + 8L * cpu) > 1000) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("vCPU " + cpu + " never started counting");
+    }
+}
