@@ -2,12 +2,14 @@
 #include "testguest.h"
 
 static volatile long counts[KIT_MAX_CPUS];
+static volatile int reported[KIT_MAX_CPUS];
 
 void ap_main(int cpu)
 {
     for (long i = 0; i < 1000000; i++)
         counts[cpu]++;
     printf("cpu %d counted %ld\n", cpu, counts[cpu]);
+    reported[cpu] = 1;   /* only now may the BSP end the guest: the line above is out */
     for (;;)
         pause();
 }
@@ -20,7 +22,7 @@ int main(void)
     for (long i = 0; i < 1000000; i++)
         counts[0]++;
     for (int cpu = 1; cpu < want; cpu++)
-        while (counts[cpu] < 1000000)
+        while (!reported[cpu])
             pause();
     printf("all %d cpus counted\n", want);
     return online == want ? 0x30 + want : 1;
