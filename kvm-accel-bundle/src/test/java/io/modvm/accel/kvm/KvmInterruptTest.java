@@ -43,7 +43,7 @@ class KvmInterruptTest {
             RamRegion ram = vm.allocateRam("ram", RAM);
             vm.mapRam(0, 0, ram, 0, RAM, false);
             RamGuestMemory memory = new RamGuestMemory.Builder().add(0, ram, 0, RAM).build();
-            BootState boot = KernelImages.loaderFor(elf, "", null).load(memory, new MemoryLayout(RAM));
+            BootState boot = KernelImages.loaderFor(elf, "", null).load(memory, new MemoryLayout(RAM), 0);
             Thread t = new Thread(() -> {
                 try (Vcpu vcpu = vm.createVcpu(0)) {
                     vcpu.setBootState(boot);

@@ -33,6 +33,9 @@ public interface DeviceContext {
     /** The guest asked for a system reset (the machine restarts, or ends under {@code -no-reboot}). */
     void requestReset();
 
+    /** The guest powered itself off (ACPI S5): the machine ends and the VMM exits with status 0, as QEMU does. */
+    void requestPowerOff();
+
     /** The guest asked the VMM to end with this process exit status (a test exit device). */
     void requestExit(int status);
 

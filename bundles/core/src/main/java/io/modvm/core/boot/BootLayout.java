@@ -1,8 +1,10 @@
 package io.modvm.core.boot;
 
 /**
- * Where the loader puts its boot data in low guest memory. All of it lies below 0x8000 or between 0x20000 and
- * 0x30000, clear of the real-mode trampolines that kernels and test guests place at 0x8000-0x1FFFF.
+ * Where the loaders put their boot data in low guest memory: the GDT, the PVH start_info block and the command
+ * line, clear of the real-mode trampolines that kernels and test guests place at 0x8000. The bzImage loader adds
+ * the zero page at 0x7000 and identity page tables at 0x9000-0xEFFF; the firmware tables go to the EBDA and the
+ * BIOS area (see {@code PcPlatform}).
  */
 public final class BootLayout {
     private BootLayout() {

@@ -35,11 +35,10 @@ public final class KernelImages {
         if (ElfImage.isElf(image)) {
             return new PvhLoader(ElfImage.parse(image, name), image, name, cmdline, initrdImage);
         }
-        if (image.limit() > 0x206 && image.get(0x202) == 'H' && image.get(0x203) == 'd' && image.get(0x204) == 'r'
-                && image.get(0x205) == 'S') {
-            throw new BootException(name + " is a bzImage; this version boots ELF kernels through PVH only: "
-                    + "give the vmlinux built with CONFIG_PVH=y");
+        if (SetupHeader.isBzImage(image)) {
+            return new BzImageLoader(image, name, cmdline, initrdImage);
         }
-        throw new BootException(name + " is not a kernel: expected an ELF file with a PVH entry note");
+        throw new BootException(name + " is not a kernel: expected a bzImage or an ELF file with a PVH entry "
+                + "note");
     }
 }

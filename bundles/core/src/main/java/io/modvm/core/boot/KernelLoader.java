@@ -6,5 +6,8 @@ import io.modvm.core.memory.MemoryLayout;
 
 /** Puts a kernel (and its initrd and command line) into guest RAM and says how the boot vCPU starts. */
 public interface KernelLoader {
-    BootState load(GuestMemory memory, MemoryLayout layout) throws BootException;
+    /**
+     * @param rsdp guest-physical address of the ACPI RSDP the firmware tables start at, handed to the kernel
+     */
+    BootState load(GuestMemory memory, MemoryLayout layout, long rsdp) throws BootException;
 }

@@ -32,7 +32,7 @@ public final class PvhLoader implements KernelLoader {
     }
 
     @Override
-    public BootState load(GuestMemory memory, MemoryLayout layout) throws BootException {
+    public BootState load(GuestMemory memory, MemoryLayout layout, long rsdp) throws BootException {
         long entry = elf.pvhEntry().orElseThrow(() -> new BootException(name
                 + " is an ELF file without a PVH entry note (Xen ELF note 18); build Linux with CONFIG_PVH=y"));
         long kernelEnd = 0;
@@ -81,7 +81,7 @@ public final class PvhLoader implements KernelLoader {
         memory.writeInt(si + 12, modules);
         memory.writeLong(si + 16, modules > 0 ? BootLayout.MODLIST : 0);
         memory.writeLong(si + 24, BootLayout.CMDLINE);
-        memory.writeLong(si + 32, 0);
+        memory.writeLong(si + 32, rsdp);
         memory.writeLong(si + 40, BootLayout.MEMMAP);
         memory.writeInt(si + 48, e820.size());
         return new BootState(CpuMode.PROTECTED, entry, 0, 0, si, 0, BootLayout.GDT, BootLayout.GDT_LIMIT);

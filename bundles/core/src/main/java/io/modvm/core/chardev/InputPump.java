@@ -1,41 +1,49 @@
 package io.modvm.core.chardev;
 
 import io.modvm.api.device.CharReceiver;
-import java.io.ByteArrayOutputStream;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
 
 /**
- * Holds host input until the attached device has room for it. Delivery runs on the pump's own thread, never on
- * the caller of {@link #receiverReady()}: a device calls that while holding its own lock, and delivering there
- * would take locks in the opposite order from the input thread.
+ * Holds host input until the attached device has room for it, breaks in order with the bytes around them.
+ * Delivery runs on the pump's own thread, never on the caller of {@link #receiverReady()}: a device calls that
+ * while holding its own lock, and delivering there would take locks in the opposite order from the input thread.
  */
 final class InputPump {
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    /** A line break in the input stream; every other element is a non-empty byte array. */
+    private static final byte[] BREAK = new byte[0];
+
+    private final Deque<byte[]> pending = new ArrayDeque<>();
     private CharReceiver receiver;
     private boolean wake;
     private boolean closed;
-    private final Thread thread;
 
     InputPump(String name) {
-        thread = new Thread(this::loop, name);
+        Thread thread = new Thread(this::loop, name);
         thread.setDaemon(true);
         thread.start();
     }
 
     synchronized void attach(CharReceiver r) {
         receiver = r;
-        wake = true;
-        notifyAll();
+        wake();
     }
 
     synchronized void offer(byte[] data, int offset, int length) {
-        pending.write(data, offset, length);
-        wake = true;
-        notifyAll();
+        if (length > 0) {
+            pending.add(Arrays.copyOfRange(data, offset, offset + length));
+            wake();
+        }
+    }
+
+    synchronized void offerBreak() {
+        pending.add(BREAK);
+        wake();
     }
 
     synchronized void receiverReady() {
-        wake = true;
-        notifyAll();
+        wake();
     }
 
     synchronized void close() {
@@ -43,10 +51,15 @@ final class InputPump {
         notifyAll();
     }
 
+    private void wake() {
+        wake = true;
+        notifyAll();
+    }
+
     private void loop() {
         while (true) {
             CharReceiver r;
-            byte[] data;
+            byte[] head;
             synchronized (this) {
                 while (!wake && !closed) {
                     try {
@@ -60,20 +73,29 @@ final class InputPump {
                 }
                 wake = false;
                 r = receiver;
-                if (r == null || pending.size() == 0) {
+                head = pending.peek();
+                if (r == null || head == null) {
                     continue;
                 }
-                data = pending.toByteArray();
             }
-            int room = Math.min(r.room(), data.length);
-            if (room > 0) {
-                r.receive(data, 0, room);
-                synchronized (this) {
-                    byte[] rest = pending.toByteArray();
-                    pending.reset();
-                    pending.write(rest, room, rest.length - room);
-                    wake = pending.size() > 0 && room > 0;
+            int room = r.room();
+            if (room <= 0) {
+                continue; // the device calls receiverReady() once the guest has read
+            }
+            int taken;
+            if (head == BREAK) {
+                r.receiveBreak();
+                taken = 0;
+            } else {
+                taken = Math.min(room, head.length);
+                r.receive(head, 0, taken);
+            }
+            synchronized (this) {
+                pending.poll();
+                if (taken > 0 && taken < head.length) {
+                    pending.addFirst(Arrays.copyOfRange(head, taken, head.length));
                 }
+                wake = wake || !pending.isEmpty();
             }
         }
     }

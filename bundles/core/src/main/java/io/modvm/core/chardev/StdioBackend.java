@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The guest console on the terminal, as QEMU's {@code -serial stdio} with {@code -nographic}: the terminal goes
  * to raw mode so every key reaches the guest (Ctrl-C included), and Ctrl-A is the escape key: Ctrl-A x quits,
- * Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A h prints the keys.
+ * Ctrl-A b sends a break (magic SysRq on a Linux serial console), Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A h prints
+ * the keys.
  */
 public final class StdioBackend implements CharBackend, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StdioBackend.class);
@@ -53,7 +54,12 @@ public final class StdioBackend implements CharBackend, AutoCloseable {
                             onQuit.run();
                             return;
                         } else if (b == 'h') {
-                            write("\r\nC-a h    print this help\r\nC-a x    exit modvm\r\nC-a C-a  send C-a\r\n");
+                            write("\r\nC-a h    print this help\r\nC-a x    exit modvm\r\nC-a b    send break\r\n"
+                                    + "C-a C-a  send C-a\r\n");
+                        } else if (b == 'b') {
+                            pump.offer(keep, 0, kept);
+                            kept = 0;
+                            pump.offerBreak();
                         } else if (b == CTRL_A) {
                             keep[kept++] = (byte) b;
                         }

@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the command line the launcher hands over in the framework property {@code modvm.args} (arguments
  * separated by NUL), and reports the process exit status to the launcher's {@code IntConsumer} service. The
- * default devices are configuration of this component, not code: the core names no device type.
+ * PC chipset's device types are configuration of this component, not code: the core names no device type.
  */
 @Component(service = CommandLineComponent.class, immediate = true, configurationPid = "io.modvm.cli",
-        property = {"modvm.role=cli", "default.devices=i8042,mc146818rtc", "serial.device=isa-serial"})
+        property = {"modvm.role=cli", "machine.devices=i8042,mc146818rtc,acpi-pm", "serial.device=isa-serial"})
 public final class CommandLineComponent implements DeviceCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(CommandLineComponent.class);
     static final String ARGS_PROPERTY = "modvm.args";
@@ -59,7 +59,7 @@ public final class CommandLineComponent implements DeviceCatalog {
         }
         List<String> list = args.isEmpty() ? List.of() : Arrays.asList(args.split("\u0000", -1));
         CommandLineParser parser = new CommandLineParser(HostMemory.total(),
-                Arrays.asList(String.valueOf(config.getOrDefault("default.devices", "")).split(",")),
+                Arrays.asList(String.valueOf(config.getOrDefault("machine.devices", "")).split(",")),
                 String.valueOf(config.get("serial.device")));
         main = new Thread(() -> exit.accept(execute(context, parser, list, System.out, System.err)), "modvm-main");
         main.start();

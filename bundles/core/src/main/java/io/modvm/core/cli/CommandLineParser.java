@@ -17,17 +17,18 @@ final class CommandLineParser {
     private static final long MIN_MEMORY = 2L << 20;
 
     private final long hostMemory;
-    private final List<String> defaultDevices;
+    private final List<String> chipset;
     private final String serialDevice;
 
     /**
      * @param hostMemory bytes of host RAM, the upper bound for {@code -m}
-     * @param defaultDevices the device types every machine gets unless {@code -nodefaults} (the PC chipset)
+     * @param chipset the device types every PC has, {@code -nodefaults} or not (as in QEMU, which only drops the
+     *     default serial port, NIC and display)
      * @param serialDevice the device type {@code -serial} creates
      */
-    CommandLineParser(long hostMemory, List<String> defaultDevices, String serialDevice) {
+    CommandLineParser(long hostMemory, List<String> chipset, String serialDevice) {
         this.hostMemory = hostMemory;
-        this.defaultDevices = defaultDevices;
+        this.chipset = chipset;
         this.serialDevice = serialDevice;
     }
 
@@ -96,7 +97,7 @@ final class CommandLineParser {
             }
         }
         if (kernel == null) {
-            throw new UsageException("no kernel given: use -kernel FILE (an ELF kernel with a PVH entry note)");
+            throw new UsageException("no kernel given: use -kernel FILE (a bzImage or an ELF with a PVH note)");
         }
         List<DeviceSpec> all = new ArrayList<>();
         if (serials.isEmpty() && defaults) {
@@ -110,10 +111,8 @@ final class CommandLineParser {
             }
             index++;
         }
-        if (defaults) {
-            for (String type : defaultDevices) {
-                all.add(new DeviceSpec(type, null, Map.of()));
-            }
+        for (String type : chipset) {
+            all.add(new DeviceSpec(type, null, Map.of()));
         }
         all.addAll(devices);
         return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append, noReboot, all));
@@ -212,7 +211,7 @@ final class CommandLineParser {
                 usage: modvm [options]
                 Boots a guest under KVM on a PC machine built from OSGi device bundles.
 
-                  -kernel FILE        kernel to boot (ELF with a PVH entry note)
+                  -kernel FILE        kernel to boot: a bzImage, or an ELF with a PVH entry note
                   -initrd FILE        initial ramdisk
                   -append STRING      kernel command line
                   -m SIZE             guest RAM, in MiB unless suffixed K, M, G or T (default 128M)
@@ -221,7 +220,7 @@ final class CommandLineParser {
                   -serial DEV         console backend: stdio (default), file:PATH, null or none
                   -device TYPE[,id=ID][,PROP=VALUE...]
                                       add a device; -device help lists the types installed now
-                  -nodefaults         no default serial, PS/2 controller or RTC
+                  -nodefaults         no default serial port
                   -no-reboot          end instead of restarting when the guest resets
                   -nographic          accepted for QEMU compatibility (modvm has no display)
                   -version            print the version

@@ -95,6 +95,11 @@ final class MachineDeviceContext implements DeviceContext {
     }
 
     @Override
+    public void requestPowerOff() {
+        machine.quit(0);
+    }
+
+    @Override
     public void requestExit(int status) {
         machine.quit(status);
     }

@@ -13,6 +13,7 @@ import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.machine.Machine;
 import io.modvm.api.machine.RunState;
 import io.modvm.api.memory.GuestMemory;
+import io.modvm.core.acpi.FirmwareTables;
 import io.modvm.core.boot.BootException;
 import io.modvm.core.boot.KernelImages;
 import io.modvm.core.boot.KernelLoader;
@@ -173,7 +174,8 @@ public final class VmMachine implements Machine {
                 builder.add(MemoryLayout.HIGH_RAM_START, ram, layout.lowRamSize(), layout.highRamSize());
             }
             memory = builder.build();
-            BootState boot = loader.load(memory, layout);
+            long rsdp = FirmwareTables.write(memory, spec.vcpus());
+            BootState boot = loader.load(memory, layout, rsdp);
             synchronized (control) {
                 for (int i = 0; i < spec.vcpus(); i++) {
                     VcpuThread t = new VcpuThread(this, created, i, i == 0 ? boot : null);

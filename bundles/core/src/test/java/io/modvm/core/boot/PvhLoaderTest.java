@@ -37,7 +37,7 @@ class PvhLoaderTest {
     void loadsSegmentsZeroesBssAndFillsStartInfo() throws BootException {
         memory.fill(0x100000, 0x3000, (byte) 0x5A);
         ByteBuffer elf = TestElf.build(0x100000, code, 0x2000, 0x100004L);
-        BootState state = loader(elf, "console=ttyS0 count=5", null).load(memory, layout);
+        BootState state = loader(elf, "console=ttyS0 count=5", null).load(memory, layout, 0);
 
         assertEquals(CpuMode.PROTECTED, state.mode());
         assertEquals(0x100004, state.entry());
@@ -74,7 +74,7 @@ class PvhLoaderTest {
     void initrdGoesPageAlignedToTheTopOfLowRamAsModuleZero() throws BootException {
         ByteBuffer initrd = ByteBuffer.wrap(new byte[10000]);
         initrd.put(0, (byte) 0x42);
-        loader(TestElf.build(0x100000, code, code.length, 0x100000L), "", initrd).load(memory, layout);
+        loader(TestElf.build(0x100000, code, code.length, 0x100000L), "", initrd).load(memory, layout, 0);
         long si = BootLayout.START_INFO;
         assertEquals(1, memory.readInt(si + 12));
         long modlist = memory.readLong(si + 16);
@@ -88,15 +88,15 @@ class PvhLoaderTest {
     @Test
     void imagesThatCannotBootAreRefusedWithTheReason() throws IOException, BootException {
         BootException noNote = assertThrows(BootException.class,
-                () -> loader(TestElf.build(0x100000, code, 8, null), "", null).load(memory, layout));
+                () -> loader(TestElf.build(0x100000, code, 8, null), "", null).load(memory, layout, 0));
         assertTrue(noNote.getMessage().contains("PVH"), noNote.getMessage());
 
         BootException tooBig = assertThrows(BootException.class,
-                () -> loader(TestElf.build(0x100000, code, 8L << 20, 0x100000L), "", null).load(memory, layout));
+                () -> loader(TestElf.build(0x100000, code, 8L << 20, 0x100000L), "", null).load(memory, layout, 0));
         assertTrue(tooBig.getMessage().contains("use a larger -m"), tooBig.getMessage());
 
         BootException overlap = assertThrows(BootException.class,
-                () -> loader(TestElf.build(0x6000, code, 8, 0x6000L), "", null).load(memory, layout));
+                () -> loader(TestElf.build(0x6000, code, 8, 0x6000L), "", null).load(memory, layout, 0));
         assertTrue(overlap.getMessage().contains("boot data"), overlap.getMessage());
 
         ByteBuffer truncated = TestElf.build(0x100000, code, 8, 0x100000L);
@@ -130,12 +130,12 @@ class PvhLoaderTest {
         assertTrue(directory.getMessage().contains("is a directory"), directory.getMessage());
 
         Path fromFile = Files.write(dir.resolve("vmlinux"), TestElf.build(0x100000, code, 8, 0x100000L).array());
-        assertEquals(0x100000, KernelImages.loaderFor(fromFile, "", null).load(memory, layout).entry(),
+        assertEquals(0x100000, KernelImages.loaderFor(fromFile, "", null).load(memory, layout, 0).entry(),
                 "a kernel read from a file (big-endian buffer) parses the same");
 
         BootException longCmdline = assertThrows(BootException.class,
                 () -> loader(TestElf.build(0x100000, code, 8, 0x100000L), "x".repeat(70000), null)
-                        .load(memory, layout));
+                        .load(memory, layout, 0));
         assertTrue(longCmdline.getMessage().contains("command line"), longCmdline.getMessage());
     }
 }

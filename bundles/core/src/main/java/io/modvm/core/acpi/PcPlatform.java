@@ -1,0 +1,31 @@
+package io.modvm.core.acpi;
+
+/**
+ * The fixed addresses of the PC platform that the firmware tables describe. The devices behind them (the
+ * {@code acpi-pm} device, the in-kernel IOAPIC and local APICs) sit at these same addresses.
+ */
+public final class PcPlatform {
+    private PcPlatform() {
+    }
+
+    public static final int PM1A_EVENT_PORT = 0x600;
+    public static final int PM1A_CONTROL_PORT = 0x604;
+    public static final int PM_TIMER_PORT = 0x608;
+    public static final int RESET_PORT = 0xCF9;
+    public static final int RESET_VALUE = 0x06;
+    public static final int SCI_IRQ = 9;
+    /** The SLP_TYP value of S5 in PM1 control; the DSDT's \_S5 package carries it. */
+    public static final int SLP_TYP_S5 = 5;
+    public static final int RTC_CENTURY_REGISTER = 0x32;
+
+    public static final long IOAPIC_ADDRESS = 0xFEC0_0000L;
+    public static final long LAPIC_ADDRESS = 0xFEE0_0000L;
+    public static final int IOAPIC_PINS = 24;
+
+    /** The BIOS area [0xE0000, 0x100000) that Linux scans for the RSDP; e820 marks its top 64 KiB reserved. */
+    public static final long ACPI_AREA = 0xF_0000L;
+    public static final int ACPI_AREA_SIZE = 0x1_0000;
+    /** The MP floating pointer and table go in the extended BIOS data area, where the MP spec says to look. */
+    public static final long MP_AREA = 0x9_FC00L;
+    public static final int MP_AREA_SIZE = 0x400;
+}
