@@ -34,7 +34,7 @@ import org.osgi.util.tracker.ServiceTracker;
 public class DistributionIT {
     /** The device types the io.modvm.devices.emulated bundle registers factories for. */
     static final List<String> EMULATED_TYPES =
-            List.of("isa-serial", "i8042", "mc146818rtc", "isa-debug-exit", "pc-testdev");
+            List.of("isa-serial", "i8042", "mc146818rtc", "acpi-pm", "isa-debug-exit", "pc-testdev");
     static final long WAIT_MILLIS = TimeUnit.SECONDS.toMillis(10);
 
     @Inject

@@ -53,8 +53,13 @@ class BadInputIT {
     }
 
     @Test
-    void noKernel() throws Exception {
-        assertOneLineError(run("-m", "64"), "no kernel given: use -kernel FILE");
+    void noKernelAndNoDefaultGuest() throws Exception {
+        ModvmProcess p = ModvmProcess.start(Map.of("MODVM_CACHE", dir.toString()), List.of(), "-m", "64");
+        p.closeInput();
+        p.waitFor(RUN);
+        p.close();
+        assertOneLineError(p, "no -kernel given and the default guest is not built yet");
+        assertTrue(p.stderr().contains("tools/guest/build"), p.stderr());
     }
 
     @Test

@@ -16,7 +16,7 @@ class CliIT {
     void deviceHelpListsWhatTheRegistryHolds() throws Exception {
         ModvmProcess p = ModvmProcess.runToEnd(RUN, "-device", "help");
         assertEquals(0, p.exitValue(), p.stderr());
-        for (String type : new String[] {"isa-serial", "i8042", "mc146818rtc", "isa-debug-exit", "pc-testdev"}) {
+        for (String type : new String[] {"isa-serial", "i8042", "mc146818rtc", "acpi-pm", "isa-debug-exit", "pc-testdev"}) {
             assertTrue(p.stdout().contains("name \"" + type + "\""), p.stdout());
         }
     }

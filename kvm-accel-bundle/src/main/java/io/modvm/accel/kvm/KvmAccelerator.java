@@ -116,8 +116,13 @@ public final class KvmAccelerator implements Accelerator {
     }
 
     @Override
+    public boolean emulatesGuestKernel() {
+        return Files.isDirectory(Path.of("/sys/module/kvm_pvm"));
+    }
+
+    @Override
     public List<String> hostLimitations() {
-        if (Files.isDirectory(Path.of("/sys/module/kvm_pvm"))) {
+        if (emulatesGuestKernel()) {
             return List.of("this host's KVM is PVM, a software KVM: guest kernel code is emulated (about 1 us an "
                     + "instruction), so Linux takes minutes to boot and its user space cannot run at all (the "
                     + "first SYSCALL fails); use a host with VT-x or AMD-V for a shell");

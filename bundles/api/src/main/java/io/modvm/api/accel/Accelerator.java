@@ -26,6 +26,12 @@ public interface Accelerator {
     int maxVcpus() throws AcceleratorException;
 
     /**
+     * True where guest kernel code is emulated rather than run by hardware (a software KVM such as PVM): guests
+     * then need workarounds, which only the guests built for that purpose may apply.
+     */
+    boolean emulatesGuestKernel();
+
+    /**
      * Facts about this host that change what guests can do, one line each (for example a software-emulated
      * virtualization layer). Empty on an ordinary host.
      */

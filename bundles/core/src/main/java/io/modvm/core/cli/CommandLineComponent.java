@@ -5,8 +5,11 @@ import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.machine.Machine;
 import io.modvm.core.machine.DeviceCatalog;
 import io.modvm.core.machine.MachineException;
+import io.modvm.core.machine.MachineSpec;
 import io.modvm.core.machine.VmMachine;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Hashtable;
@@ -100,10 +103,19 @@ public final class CommandLineComponent implements DeviceCatalog {
                     + "start (run with MODVM_LOG=debug to see why)");
             return 1;
         }
-        VmMachine m = new VmMachine(run.spec(), accel, this, line -> err.println("modvm: " + line));
+        MachineSpec spec = run.spec();
+        if (spec.kernel() == null) {
+            try {
+                spec = withDefaultGuest(spec, run.userAppend(), accel, context.getProperty("modvm.home"));
+            } catch (UsageException e) {
+                err.println("modvm: " + e.getMessage());
+                return 1;
+            }
+        }
+        VmMachine m = new VmMachine(spec, accel, this, line -> err.println("modvm: " + line));
         machine = m;
         ServiceRegistration<Machine> registration = context.registerService(Machine.class, m,
-                new Hashtable<>(Map.of("modvm.machine.name", run.spec().name())));
+                new Hashtable<>(Map.of("modvm.machine.name", spec.name())));
         try {
             return m.run();
         } catch (MachineException e) {
@@ -117,6 +129,19 @@ public final class CommandLineComponent implements DeviceCatalog {
                 // the bundle is stopping and took the registration with it
             }
         }
+    }
+
+    private static MachineSpec withDefaultGuest(MachineSpec spec, String userAppend, Accelerator accel,
+            String home) throws UsageException {
+        DefaultGuest guest = DefaultGuest.fromEnvironment();
+        if (!guest.isBuilt()) {
+            Path script = home == null ? null : Path.of(home).resolve("../../../tools/guest/build").normalize();
+            throw new UsageException(guest.missingMessage(script != null && Files.isExecutable(script)
+                    ? script.toString() : "tools/guest/build from the modvm source tree"));
+        }
+        return new MachineSpec(spec.name(), spec.memoryBytes(), spec.vcpus(), guest.kernel(),
+                spec.initrd() != null ? spec.initrd() : guest.initrd(),
+                guest.cmdline(userAppend, accel.emulatesGuestKernel()), spec.noReboot(), spec.devices());
     }
 
     private int deviceHelp(String type, PrintStream out, PrintStream err) {

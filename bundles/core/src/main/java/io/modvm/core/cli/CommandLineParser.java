@@ -37,7 +37,7 @@ final class CommandLineParser {
         int vcpus = 1;
         Path kernel = null;
         Path initrd = null;
-        String append = "";
+        String append = null;
         String name = "modvm";
         boolean noReboot = false;
         boolean defaults = true;
@@ -96,9 +96,6 @@ final class CommandLineParser {
                 default -> throw new UsageException(arg + ": invalid option (see modvm -h)");
             }
         }
-        if (kernel == null) {
-            throw new UsageException("no kernel given: use -kernel FILE (a bzImage or an ELF with a PVH note)");
-        }
         List<DeviceSpec> all = new ArrayList<>();
         if (serials.isEmpty() && defaults) {
             serials.add("stdio");
@@ -115,7 +112,8 @@ final class CommandLineParser {
             all.add(new DeviceSpec(type, null, Map.of()));
         }
         all.addAll(devices);
-        return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append, noReboot, all));
+        return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append == null ? "" : append,
+                noReboot, all), append);
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {
@@ -212,6 +210,7 @@ final class CommandLineParser {
                 Boots a guest under KVM on a PC machine built from OSGi device bundles.
 
                   -kernel FILE        kernel to boot: a bzImage, or an ELF with a PVH entry note
+                                      (default: the guest tools/guest/build made, with a shell)
                   -initrd FILE        initial ramdisk
                   -append STRING      kernel command line
                   -m SIZE             guest RAM, in MiB unless suffixed K, M, G or T (default 128M)

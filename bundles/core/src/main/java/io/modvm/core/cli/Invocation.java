@@ -4,7 +4,11 @@ import io.modvm.core.machine.MachineSpec;
 
 /** What a command line asks for. */
 sealed interface Invocation {
-    record Run(MachineSpec spec) implements Invocation {
+    /**
+     * Run a machine. A spec without a kernel asks for the default guest; {@code userAppend} is the {@code -append}
+     * text, or null when none was given.
+     */
+    record Run(MachineSpec spec, String userAppend) implements Invocation {
     }
 
     record Help() implements Invocation {

@@ -77,11 +77,19 @@ class CommandLineParserTest {
         assertEquals("-smp x: not a number of CPUs; use e.g. -smp 2", error("-kernel", "/k", "-smp", "x"));
         assertEquals("-bogus: invalid option (see modvm -h)", error("-bogus"));
         assertEquals("-m requires an argument (see modvm -h)", error("-kernel", "/k", "-m"));
-        assertTrue(error("-m", "64").startsWith("no kernel given"));
         assertTrue(error("-kernel", "/k", "-serial", "tcp:1").startsWith("-serial tcp:1: unknown backend"));
         assertTrue(error("-kernel", "/k", "-accel", "tcg").contains("KVM only"));
         assertTrue(error("-kernel", "/k", "-device", ",id=x").contains("no device type"));
         assertTrue(error("stray").contains("unexpected argument"));
+    }
+
+    @Test
+    void noKernelMeansTheDefaultGuestAndRemembersWhetherAppendWasGiven() throws UsageException {
+        Invocation.Run plain = (Invocation.Run) parser.parse(List.of("-m", "256"));
+        assertEquals(null, plain.spec().kernel());
+        assertEquals(null, plain.userAppend());
+        Invocation.Run appended = (Invocation.Run) parser.parse(List.of("-append", "quiet"));
+        assertEquals("quiet", appended.userAppend());
     }
 
     @Test

@@ -2,16 +2,19 @@ package io.modvm.devices.emulated.serial;
 
 /**
  * The receiver FIFO of a 16550A. With the FIFO disabled the chip still has one holding register, which is the
- * same queue limited to a single byte; that keeps one code path for both modes. Not thread-safe: the UART
- * guards it.
+ * same queue limited to a single byte; that keeps one code path for both modes. Each slot also carries the
+ * break flag of its character, because a 16550 reports line errors for the character at the top of the FIFO,
+ * not when the character arrives. Not thread-safe: the UART guards it.
  */
 final class RxFifo {
     static final int DEPTH = 16;
 
     private final byte[] slots = new byte[DEPTH];
+    private final boolean[] breaks = new boolean[DEPTH];
     private int head;
     private int count;
     private int limit = 1;
+    private int breakCount;
 
     int size() {
         return count;
@@ -37,23 +40,45 @@ final class RxFifo {
     void clear() {
         head = 0;
         count = 0;
+        breakCount = 0;
     }
 
-    /** Returns false, keeping the queue as it is, when there is no room (an overrun). */
-    boolean push(int value) {
+    /**
+     * Queues a character; {@code lineBreak} marks the 0x00 character a break condition leaves. Returns false,
+     * keeping the queue as it is, when there is no room (an overrun).
+     */
+    boolean push(int value, boolean lineBreak) {
         if (isFull()) {
             return false;
         }
-        slots[(head + count) % DEPTH] = (byte) value;
+        int slot = (head + count) % DEPTH;
+        slots[slot] = (byte) value;
+        breaks[slot] = lineBreak;
         count++;
+        if (lineBreak) {
+            breakCount++;
+        }
         return true;
     }
 
     /** The oldest byte; the queue must not be empty. */
     int pop() {
         int value = slots[head] & 0xFF;
+        if (breaks[head]) {
+            breakCount--;
+        }
         head = (head + 1) % DEPTH;
         count--;
         return value;
+    }
+
+    /** Whether the oldest character is a break; false when empty. */
+    boolean topIsBreak() {
+        return count > 0 && breaks[head];
+    }
+
+    /** Whether any queued character is a break. */
+    boolean containsBreak() {
+        return breakCount > 0;
     }
 }

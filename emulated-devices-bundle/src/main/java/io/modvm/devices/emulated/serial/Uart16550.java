@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * A National Semiconductor 16550A UART wired as on a PC: eight byte-wide ports, one ISA interrupt line gated by
  * MCR.OUT2. Transmission is instantaneous (bytes go straight to the backend), so THR and the transmitter are
  * always empty by the time the guest looks again; reception goes through a 16-byte FIFO that the backend fills
- * only as far as it has room.
+ * only as far as it has room. A break from the host becomes what a real 16550 makes of one: a 0x00 character in
+ * the FIFO that carries the break indication (LSR.BI) when it reaches the top; Linux reads it as the start of a
+ * magic SysRq sequence.
  *
  * <p>Bus accesses come from vCPU threads and {@link #receive} from a backend thread, so all register state is
  * guarded by one lock. Calls into the backend are made after the lock is released: a backend may hold its own
@@ -53,6 +55,7 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
     /** FIFO enable, DMA mode and trigger level persist; the clear bits act once and read as zero. */
     private static final int FCR_STORED = 0xc9;
 
+    private static final int LCR_BREAK = 0x40;
     private static final int LCR_DLAB = 0x80;
 
     private static final int MCR_OUT2 = 0x08;
@@ -61,8 +64,14 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
 
     private static final int LSR_DR = 0x01;
     private static final int LSR_OE = 0x02;
+    private static final int LSR_BI = 0x10;
     private static final int LSR_THRE = 0x20;
     private static final int LSR_TEMT = 0x40;
+    /**
+     * In FIFO mode: some character in the FIFO has an error (here, a break). The chip keeps it until an LSR read
+     * finds no error left; deriving it from the FIFO differs only in when it drops, which no driver watches.
+     */
+    private static final int LSR_FIFO_ERROR = 0x80;
 
     /** DCD, DSR and CTS asserted: a terminal is always there. */
     private static final int MSR_INPUTS_PRESENT = 0xb0;
@@ -82,7 +91,14 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
     private int scr;
     private int divisor;
     private int rbr;
+    /** OE and BI as LSR reports them until it is read. */
     private int lineErrors;
+    /**
+     * A host break that found no room. The backend calls {@link #receiveBreak()} only when {@link #room()} is
+     * positive, but if one arrives anyway it waits here, and {@link #room()} stays 0 until it is in the FIFO, so
+     * that it keeps its place before the bytes that follow it.
+     */
+    private boolean breakPending;
     private int msrDeltas;
     private boolean thrInterruptPending;
     private boolean irqAsserted;
@@ -117,6 +133,7 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
         boolean wake;
         synchronized (lock) {
             value = readRegister((int) offset);
+            admitPendingBreak();
             wake = takeBackendWakeup();
         }
         if (wake) {
@@ -135,6 +152,7 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
         boolean wake;
         synchronized (lock) {
             transmitted = writeRegister((int) offset, (int) value & 0xff);
+            admitPendingBreak();
             wake = takeBackendWakeup();
         }
         if (transmitted >= 0 && backend != null) {
@@ -148,7 +166,7 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
     @Override
     public int room() {
         synchronized (lock) {
-            int room = acceptsInput() ? rx.room() : 0;
+            int room = acceptsInput() && !breakPending ? rx.room() : 0;
             if (room == 0) {
                 backendWaiting = true;
             }
@@ -163,6 +181,7 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
                 backendWaiting = true;
                 return;
             }
+            admitPendingBreak();
             for (int i = 0; i < length; i++) {
                 receiveByte(data[offset + i] & 0xff);
             }
@@ -170,6 +189,24 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
                 backendWaiting = true;
             }
             updateIrq();
+        }
+    }
+
+    @Override
+    public void receiveBreak() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            if (breakPending) {
+                // Two breaks with nothing between them look like one long break on a real line.
+                LOG.debug("{}: a break arrived while another waited for room; merged", id);
+            }
+            breakPending = true;
+            admitPendingBreak();
+            if (breakPending || rx.isFull()) {
+                backendWaiting = true;
+            }
         }
     }
 
@@ -191,6 +228,8 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
             rx.setLimit(1);
             irqAsserted = false;
             irq.set(false);
+            // A break still waiting is host input, like the bytes the backend holds: it survives the reset.
+            admitPendingBreak();
             wake = takeBackendWakeup();
         }
         if (wake) {
@@ -250,7 +289,7 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
                 writeFifoControl(value);
                 return -1;
             case LCR:
-                lcr = value;
+                writeLineControl(value);
                 return -1;
             case MCR:
                 writeModemControl(value);
@@ -284,6 +323,7 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
     private int readReceiveBuffer() {
         if (!rx.isEmpty()) {
             rbr = rx.pop();
+            noteTopCharacter();
             updateIrq();
         }
         return rbr;
@@ -301,6 +341,7 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
 
     private int readLineStatus() {
         int status = lineStatus();
+        // Reading LSR clears OE and BI.
         if (lineErrors != 0) {
             lineErrors = 0;
             updateIrq();
@@ -309,7 +350,8 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
     }
 
     private int lineStatus() {
-        return (rx.isEmpty() ? 0 : LSR_DR) | lineErrors | LSR_THRE | LSR_TEMT;
+        int fifoErrorBit = fifoEnabled() && rx.containsBreak() ? LSR_FIFO_ERROR : 0;
+        return (rx.isEmpty() ? 0 : LSR_DR) | lineErrors | LSR_THRE | LSR_TEMT | fifoErrorBit;
     }
 
     private int readModemStatus() {
@@ -344,9 +386,59 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
     }
 
     private void receiveByte(int value) {
-        if (!rx.push(value)) {
+        receiveCharacter(value, false);
+    }
+
+    private void receiveCharacter(int value, boolean lineBreak) {
+        boolean wasEmpty = rx.isEmpty();
+        if (!rx.push(value, lineBreak)) {
             // A 16550 keeps the FIFO and loses the character in the shift register.
             lineErrors |= LSR_OE;
+            return;
+        }
+        if (wasEmpty) {
+            noteTopCharacter();
+        }
+    }
+
+    /**
+     * A 16550 reports a character's line errors when the character reaches the top of the FIFO, so that LSR
+     * describes the byte RBR is about to return. Called whenever the top changes.
+     */
+    private void noteTopCharacter() {
+        if (rx.topIsBreak()) {
+            lineErrors |= LSR_BI;
+        }
+    }
+
+    /** Puts a waiting host break into the FIFO once the receiver is connected and has room. */
+    private void admitPendingBreak() {
+        if (breakPending && acceptsInput() && rx.room() > 0) {
+            breakPending = false;
+            receiveCharacter(0, true);
+            updateIrq();
+        }
+    }
+
+    /**
+     * In loopback the transmitter's output feeds the receiver, so setting the break control bit makes the
+     * receiver see a break: one break character when the condition starts, as a real receiver reports it once
+     * per break. Outside loopback the break would go to the host, and a backend has no way to carry one.
+     */
+    private void writeLineControl(int value) {
+        boolean wasBreaking = loopbackBreak();
+        lcr = value;
+        breakLoopback(wasBreaking);
+    }
+
+    private boolean loopbackBreak() {
+        return loopback() && (lcr & LCR_BREAK) != 0;
+    }
+
+    private void breakLoopback(boolean wasBreaking) {
+        if (!wasBreaking && loopbackBreak()) {
+            receiveCharacter(0, true);
+            updateIrq();
         }
     }
 
@@ -377,7 +469,9 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
 
     private void writeModemControl(int value) {
         int before = modemInputs(mcr);
+        boolean wasBreaking = loopbackBreak();
         mcr = value & MCR_MASK;
+        breakLoopback(wasBreaking);
         int after = modemInputs(mcr);
         int changed = (before ^ after) >>> 4;
         // Delta bits: CTS, DSR and DCD on any change, RI only on its trailing edge.
@@ -429,7 +523,7 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
     }
 
     private boolean takeBackendWakeup() {
-        if (backend == null || !backendWaiting || !acceptsInput() || rx.room() == 0) {
+        if (backend == null || !backendWaiting || !acceptsInput() || breakPending || rx.room() == 0) {
             return false;
         }
         backendWaiting = false;

@@ -259,6 +259,174 @@ class Uart16550Test {
         assertEquals(0, backend.receiver().room());
     }
 
+    /** What Linux's 8250 driver sets up: FIFO on, receive and line-status interrupts, OUT2. */
+    private void linuxSetup() {
+        context.outb(FCR, 0xc7);
+        context.outb(IER, 0x05);
+        context.outb(MCR, 0x0b);
+    }
+
+    @Test
+    void breakThenKeyIsABreakCharacterThenTheKey() {
+        linuxSetup();
+        backend.sendBreak();
+        backend.type("o");
+        assertEquals(0xf1, context.inb(LSR), "BI and DR for the break character (and the FIFO error bit)");
+        assertEquals(0x00, context.inb(THR), "a break leaves a 0x00 character");
+        assertEquals(0x61, context.inb(LSR), "the key: DR without BI");
+        assertEquals('o', context.inb(THR));
+        assertEquals(0x60, context.inb(LSR));
+    }
+
+    @Test
+    void breakRaisesTheLineStatusInterruptFirst() {
+        linuxSetup();
+        backend.sendBreak();
+        backend.type("o");
+        assertTrue(irq.level());
+        assertEquals(0xc6, context.inb(IIR), "receiver line status, the highest priority");
+        assertEquals(0xf1, context.inb(LSR));
+        assertEquals(0xcc, context.inb(IIR), "then the data below the trigger level");
+        context.inb(THR);
+        context.inb(THR);
+        assertFalse(irq.level());
+    }
+
+    @Test
+    void withoutElsiTheBreakIsOnlyData() {
+        context.outb(FCR, 0x01);
+        context.outb(IER, 0x01);
+        context.outb(MCR, 0x08);
+        backend.sendBreak();
+        assertEquals(0x04, context.inb(IIR) & 0x0f, "received data, not line status");
+        assertEquals(0x10, context.inb(LSR) & 0x10, "BI is still in LSR");
+    }
+
+    @Test
+    void readingLsrClearsBiButTheCharacterStays() {
+        linuxSetup();
+        backend.sendBreak();
+        assertEquals(0x10, context.inb(LSR) & 0x10);
+        assertEquals(0x00, context.inb(LSR) & 0x10, "cleared by the read");
+        assertEquals(0x01, context.inb(LSR) & 0x01, "the break character is still there");
+        assertEquals(0x0c, context.inb(IIR) & 0x0f, "the line status interrupt is gone");
+        assertEquals(0x00, context.inb(THR));
+    }
+
+    @Test
+    void breakBehindQueuedBytesIsReportedWhenItReachesTheTop() {
+        linuxSetup();
+        backend.type("ab");
+        backend.sendBreak();
+        backend.type("o");
+        assertEquals(0xe1, context.inb(LSR), "DR and the FIFO error bit, but no BI: 'a' is on top");
+        assertEquals('a', context.inb(THR));
+        assertEquals(0xe1, context.inb(LSR));
+        assertEquals('b', context.inb(THR));
+        assertEquals(0xf1, context.inb(LSR), "now the break character is on top");
+        assertEquals(0x00, context.inb(THR));
+        assertEquals(0x61, context.inb(LSR));
+        assertEquals('o', context.inb(THR));
+    }
+
+    @Test
+    void breakTakesRoomAndWaitsInOrderWithoutTheFifo() {
+        backend.type("a");
+        backend.sendBreak();
+        backend.type("o");
+        assertEquals(2, backend.pendingInput(), "the holding register is full; the break and 'o' wait");
+        assertEquals(0, backend.receiver().room());
+        assertEquals(0x61, context.inb(LSR));
+        assertEquals('a', context.inb(THR));
+        assertEquals(1, backend.pendingInput(), "the break took the freed holding register");
+        assertEquals(0x71, context.inb(LSR), "BI and DR; no FIFO error bit in 16450 mode");
+        assertEquals(0x00, context.inb(THR));
+        assertEquals(0x61, context.inb(LSR));
+        assertEquals('o', context.inb(THR));
+        assertEquals(0x60, context.inb(LSR));
+    }
+
+    @Test
+    void breakDeliveredWithoutRoomWaitsInsideTheUart() {
+        backend.type("a");
+        Uart16550 device = (Uart16550) uart;
+        device.receiveBreak();
+        assertEquals(0, device.room(), "nothing may overtake the waiting break");
+        assertEquals(0x61, context.inb(LSR), "no overrun, no BI yet");
+        assertEquals('a', context.inb(THR));
+        assertEquals(0x71, context.inb(LSR));
+        assertEquals(0x00, context.inb(THR));
+        assertEquals(1, device.room());
+    }
+
+    @Test
+    void hostBreakWaitsDuringLoopback() {
+        context.outb(MCR, 0x10);
+        backend.sendBreak();
+        assertEquals(1, backend.pendingInput());
+        assertEquals(0x60, context.inb(LSR), "the receiver is cut off from the line");
+        context.outb(MCR, 0x00);
+        assertEquals(0, backend.pendingInput());
+        assertEquals(0x71, context.inb(LSR));
+        assertEquals(0x00, context.inb(THR));
+    }
+
+    @Test
+    void breakControlInLoopbackIsReceivedOnce() {
+        context.outb(FCR, 0x01);
+        context.outb(MCR, 0x10);
+        context.outb(LCR, 0x43);
+        assertEquals(0xf1, context.inb(LSR), "the transmitter's break reaches the receiver");
+        context.outb(LCR, 0x43);
+        assertEquals(0x00, context.inb(THR));
+        assertEquals(0x60, context.inb(LSR), "one character per break, however long it lasts");
+        context.outb(LCR, 0x03);
+        context.outb(MCR, 0x00);
+        context.outb(LCR, 0x43);
+        assertEquals(0x60, context.inb(LSR), "outside loopback a break goes to the line, not the receiver");
+        assertEquals("", backend.output());
+    }
+
+    @Test
+    void fifoResetDropsABreakAndItsIndication() {
+        linuxSetup();
+        backend.sendBreak();
+        context.outb(FCR, 0xc7);
+        assertEquals(0x60, context.inb(LSR));
+        assertEquals(0x01, context.inb(IIR) & 0x0f);
+    }
+
+    @Test
+    void breakWithTheFifoFullWaitsForRoom() {
+        context.outb(FCR, 0x01);
+        backend.type("0123456789abcdef");
+        backend.sendBreak();
+        backend.type("o");
+        assertEquals(2, backend.pendingInput());
+        for (int i = 0; i < 16; i++) {
+            assertEquals(0, context.inb(LSR) & 0x12, "no BI, no overrun while the FIFO drains");
+            context.inb(THR);
+        }
+        assertEquals(0xf1, context.inb(LSR));
+        assertEquals(0x00, context.inb(THR));
+        assertEquals('o', context.inb(THR));
+    }
+
+    @Test
+    void resetDropsAReceivedBreak() {
+        linuxSetup();
+        backend.sendBreak();
+        uart.reset();
+        assertEquals(0x60, context.inb(LSR));
+    }
+
+    @Test
+    void closedUartIgnoresABreak() {
+        uart.close();
+        ((Uart16550) uart).receiveBreak();
+        assertEquals(0x60, context.inb(LSR));
+    }
+
     @Test
     void inputFromAnotherThreadIsNotLost() throws Exception {
         context.outb(FCR, 0x01);

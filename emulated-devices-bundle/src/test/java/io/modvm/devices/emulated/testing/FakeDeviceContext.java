@@ -30,6 +30,7 @@ public final class FakeDeviceContext implements DeviceContext {
     private final Map<String, FakeCharBackend> backends = new HashMap<>();
     private final List<Integer> exits = new ArrayList<>();
     private int resets;
+    private int powerOffs;
 
     public FakeDeviceContext() {
         this("dev0", 128L << 20);
@@ -104,6 +105,11 @@ public final class FakeDeviceContext implements DeviceContext {
     }
 
     @Override
+    public synchronized void requestPowerOff() {
+        powerOffs++;
+    }
+
+    @Override
     public synchronized void requestExit(int status) {
         exits.add(status);
     }
@@ -115,6 +121,10 @@ public final class FakeDeviceContext implements DeviceContext {
 
     public synchronized int resetRequests() {
         return resets;
+    }
+
+    public synchronized int powerOffRequests() {
+        return powerOffs;
     }
 
     public synchronized List<Integer> exitRequests() {

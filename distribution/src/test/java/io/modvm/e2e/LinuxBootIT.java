@@ -1,0 +1,70 @@
+package io.modvm.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The real Linux kernel of tools/guest on modvm, judged from what it prints. Its /init is a pause loop that
+ * never makes a system call, so the kernel stays alive after boot even where user space cannot run. One Linux
+ * guest runs at a time (the tests of a class run one after another).
+ */
+class LinuxBootIT {
+    /** About two minutes to /init here (the kernel is emulated); generous for a loaded machine. */
+    private static final Duration BOOT = Duration.ofMinutes(10);
+    private static final Duration POWER_OFF = Duration.ofMinutes(3);
+    private static final Pattern ACPI_PROBLEM = Pattern.compile("ACPI( BIOS)? (Error|Warning)|ACPI: .*(error|failed)",
+            Pattern.CASE_INSENSITIVE);
+
+    @Test
+    @Timeout(900)
+    void bzImageBootsTwoCpusWithCleanAcpiAndSysrqPowersOff() throws Exception {
+        try (ModvmProcess p = ModvmProcess.start("-m", "256", "-smp", "2",
+                "-kernel", LinuxGuest.file("bzImage").toString(),
+                "-initrd", LinuxGuest.file("initramfs-pause.cpio").toString(),
+                "-append", LinuxGuest.cmdline(""))) {
+            p.awaitOutput("Run /init as init process", BOOT);
+            String log = p.stdout();
+            assertTrue(log.contains("smp: Brought up 1 node, 2 CPUs"), log);
+            assertTrue(log.contains("ACPI: FACP"), "the kernel found the FADT:\n" + log);
+            assertTrue(log.contains("ACPI: APIC"), "the kernel found the MADT:\n" + log);
+            assertTrue(log.contains("ACPI: DSDT"), log);
+            List<String> problems = log.lines().filter(l -> ACPI_PROBLEM.matcher(l).find())
+                    .collect(Collectors.toList());
+            assertEquals(List.of(), problems, "ACPI errors or warnings:\n" + log);
+
+            // Magic SysRq on a serial console: a break, then the key. 'o' powers off through ACPI S5.
+            p.type("\u0001b");
+            Thread.sleep(500);
+            p.type("o");
+            assertEquals(0, p.waitFor(POWER_OFF), "modvm must end with 0 on a guest power-off:\n" + p.stdout()
+                    + p.stderr());
+            assertTrue(p.stdout().contains("sysrq: Power Off"), p.stdout());
+        }
+    }
+
+    @Test
+    @Timeout(900)
+    void vmlinuxBootsThroughPvhAndItsRebootEndsModvmUnderNoReboot() throws Exception {
+        try (ModvmProcess p = ModvmProcess.start("-m", "256", "-no-reboot",
+                "-kernel", LinuxGuest.file("vmlinux").toString(),
+                "-initrd", LinuxGuest.file("initramfs-pause.cpio").toString(),
+                "-append", LinuxGuest.cmdline(""))) {
+            p.awaitOutput("Run /init as init process", BOOT);
+            assertTrue(p.stdout().contains("Booting paravirtualized kernel on KVM")
+                    || p.stdout().contains("Hypervisor detected: KVM"), p.stdout());
+            // SysRq b reboots at once (through the ACPI reset register); -no-reboot turns that into an exit.
+            p.type("\u0001b");
+            Thread.sleep(500);
+            p.type("b");
+            assertEquals(0, p.waitFor(POWER_OFF), p.stdout() + p.stderr());
+            assertTrue(p.stdout().contains("sysrq: Resetting"), p.stdout());
+        }
+    }
+}
