@@ -75,7 +75,7 @@ public final class FirmwareTables {
 
     /**
      * FADT revision 6. Only the 32-bit block addresses are given; the 64-bit X_ blocks stay zero, so that ACPICA
-     * derives them and finds no mismatch to warn about.
+     * derives them and finds no mismatch to warn about. The tables all live below 1 MiB.
      */
     static AcpiTable fadt(long facs, long dsdt) {
         AcpiTable t = new AcpiTable("FACP", 6, "MODVMFAC");
@@ -102,7 +102,8 @@ public final class FirmwareTables {
         t.u8(PcPlatform.RESET_VALUE);
         t.u16(0); // ARM boot arch
         t.u8(0); // FADT minor version
-        t.u64(facs).u64(dsdt);
+        // X_FIRMWARE_CTRL stays zero: with both FACS pointers set, ACPICA installs (and Linux lists) it twice.
+        t.u64(0).u64(dsdt);
         for (int i = 0; i < 6; i++) {
             t.ioAddress(0, 0, 0); // X_PM1a/b event, X_PM1a/b control, X_PM2, X_PM timer
         }

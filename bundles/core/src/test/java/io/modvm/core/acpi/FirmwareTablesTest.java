@@ -67,7 +67,7 @@ class FirmwareTablesTest {
         long facs = memory.readInt(fadt + 36) & 0xFFFFFFFFL;
         assertEquals("FACS", signature(facs));
         assertEquals(0, facs & 63, "FACS is 64-byte aligned");
-        assertEquals(facs, memory.readLong(fadt + 132));
+        assertEquals(0, memory.readLong(fadt + 132), "one FACS pointer only, or the OS installs it twice");
     }
 
     @Test
