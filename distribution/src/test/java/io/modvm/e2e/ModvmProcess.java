@@ -115,6 +115,11 @@ final class ModvmProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Sends SIGTERM, as a service manager or {@code kill PID} would. */
+    void terminate() {
+        process.destroy();
+    }
+
     long pid() {
         return process.pid();
     }

@@ -117,6 +117,17 @@ class TinyGuestIT {
     }
 
     @Test
+    void sigtermEndsARunningGuestCleanly() throws Exception {
+        try (ModvmProcess p = ModvmProcess.start("-kernel", Guests.build("spin").toString())) {
+            p.awaitOutput("spinning", RUN);
+            p.terminate();
+            p.waitFor(Duration.ofSeconds(20));
+            assertFalse(p.stderr().contains("Exception"), p.stderr());
+            assertFalse(p.isAlive());
+        }
+    }
+
+    @Test
     void ctrlAXQuits() throws Exception {
         try (ModvmProcess p = ModvmProcess.start("-smp", "1", "-kernel", Guests.build("spin").toString())) {
             p.awaitOutput("spinning", RUN);

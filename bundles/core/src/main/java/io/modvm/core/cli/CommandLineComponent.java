@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class CommandLineComponent implements DeviceCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(CommandLineComponent.class);
     static final String ARGS_PROPERTY = "modvm.args";
+    private static final long SHUTDOWN_WAIT_MILLIS = 5000;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -68,11 +69,23 @@ public final class CommandLineComponent implements DeviceCatalog {
         main.start();
     }
 
+    /**
+     * The framework is stopping (SIGTERM, or the bundle was stopped): end the machine and wait for its thread, so
+     * that devices and the console close while this bundle's classes can still be loaded.
+     */
     @Deactivate
     void deactivate() {
         VmMachine m = machine;
         if (m != null) {
             m.quit(1);
+        }
+        Thread t = main;
+        if (t != null) {
+            try {
+                t.join(SHUTDOWN_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
