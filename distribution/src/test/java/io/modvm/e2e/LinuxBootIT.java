@@ -22,15 +22,27 @@ class LinuxBootIT {
     private static final Pattern ACPI_PROBLEM = Pattern.compile("ACPI( BIOS)? (Error|Warning)|ACPI: .*(error|failed)",
             Pattern.CASE_INSENSITIVE);
 
+    /**
+     * No -kernel: modvm boots the default guest's bzImage. The pause initramfs replaces its shell, and the host's
+     * extra options must be added by modvm itself, since this is the default guest.
+     */
     @Test
     @Timeout(900)
-    void bzImageBootsTwoCpusWithCleanAcpiAndSysrqPowersOff() throws Exception {
+    void defaultGuestBzImageBootsTwoCpusWithCleanAcpiAndSysrqPowersOff() throws Exception {
+        LinuxGuest.file("bzImage");
         try (ModvmProcess p = ModvmProcess.start("-m", "256", "-smp", "2",
-                "-kernel", LinuxGuest.file("bzImage").toString(),
                 "-initrd", LinuxGuest.file("initramfs-pause.cpio").toString(),
-                "-append", LinuxGuest.cmdline(""))) {
+                "-append", "console=ttyS0 panic=-1")) {
             p.awaitOutput("Run /init as init process", BOOT);
             String log = p.stdout();
+            String hostOptions = LinuxGuest.hostEmulatesKernel()
+                    ? " " + java.nio.file.Files.readString(LinuxGuest.file("cmdline-pvm.txt")).strip() : "";
+            assertTrue(log.contains("Command line: console=ttyS0 panic=-1" + hostOptions + "\n")
+                    || log.contains("Command line: console=ttyS0 panic=-1" + hostOptions + "\r"), log);
+            if (LinuxGuest.hostEmulatesKernel()) {
+                assertEquals(1, p.stderr().split("modvm: note: ", -1).length - 1,
+                        "the host's limits are told once:\n" + p.stderr());
+            }
             assertTrue(log.contains("smp: Brought up 1 node, 2 CPUs"), log);
             assertTrue(log.contains("ACPI: FACP"), "the kernel found the FADT:\n" + log);
             assertTrue(log.contains("ACPI: APIC"), "the kernel found the MADT:\n" + log);
@@ -57,6 +69,8 @@ class LinuxBootIT {
                 "-initrd", LinuxGuest.file("initramfs-pause.cpio").toString(),
                 "-append", LinuxGuest.cmdline(""))) {
             p.awaitOutput("Run /init as init process", BOOT);
+            assertTrue(p.stdout().contains("Command line: " + LinuxGuest.cmdline("")), "a kernel given with "
+                    + "-kernel boots with exactly the -append it was given:\n" + p.stdout());
             assertTrue(p.stdout().contains("Booting paravirtualized kernel on KVM")
                     || p.stdout().contains("Hypervisor detected: KVM"), p.stdout());
             // SysRq b reboots at once (through the ACPI reset register); -no-reboot turns that into an exit.
