@@ -6,8 +6,8 @@ import io.modvm.api.accel.EventNotifier;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * An eventfd. Waiters hold the read lock while they poll, so that {@link #close()} can wake them and wait for
- * them to leave before the descriptor number is released and possibly reused.
+ * An eventfd. Waiters and signallers hold the read lock while they use the descriptor, so that {@link #close()}
+ * can wake waiters and wait for everyone to leave before the descriptor number is released and possibly reused.
  */
 class EventFd implements EventNotifier {
     private final int fd;
@@ -26,6 +26,18 @@ class EventFd implements EventNotifier {
 
     @Override
     public void signal() {
+        lock.readLock().lock();
+        try {
+            if (!closed) {
+                add(fd);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Writes 1 to the counter; the caller makes sure the descriptor is still ours. */
+    private static void add(int fd) {
         try (Memory one = new Memory(8)) {
             one.setLong(0, 1);
             LibC.write(fd, one, 8);
@@ -60,11 +72,14 @@ class EventFd implements EventNotifier {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
-        signal();
+        // Wake a waiter in poll() so that it leaves and lets go of the read lock.
+        add(fd);
         lock.writeLock().lock();
         try {
             onClose.run();
