@@ -225,14 +225,16 @@ class KvmGuestTest {
         assertTrue(stop.registers().format().startsWith("rip=0000000000001000"), stop.registers().format());
     }
 
+    /** Delivery itself is proven by KvmInterruptTest; here, that the edge cases are not errors. */
     @Test
-    void irqfdAndIrqLinesAreAccepted() throws Exception {
-        vm.setIrqLine(4, true);
-        vm.setIrqLine(4, false);
-        try (EventNotifier irq = vm.bindIrq(5)) {
-            irq.signal();
-        }
-        vm.signalMsi(0xFEE00000L, 0x30);
+    void msiThatReachesNoCpuAndLinesOfAnIdleVmAreNotErrors() {
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> vm.signalMsi(0xFEE00000L, 0x30),
+                "KVM answers -1 when no local APIC takes the message; that is not a failure");
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> vm.setIrqLine(4, true));
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> vm.setIrqLine(4, false));
+        AcceleratorException bad = assertThrows(AcceleratorException.class,
+                () -> vm.bindIoEvent(0x100, 3, true, OptionalLong.empty()));
+        assertTrue(bad.getMessage().contains("length"), bad.getMessage());
     }
 
     @Test

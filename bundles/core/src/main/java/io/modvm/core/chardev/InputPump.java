@@ -4,6 +4,8 @@ import io.modvm.api.device.CharReceiver;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Holds host input until the attached device has room for it, breaks in order with the bytes around them.
@@ -11,6 +13,7 @@ import java.util.Deque;
  * while holding its own lock, and delivering there would take locks in the opposite order from the input thread.
  */
 final class InputPump {
+    private static final Logger LOG = LoggerFactory.getLogger(InputPump.class);
     /** A line break in the input stream; every other element is a non-empty byte array. */
     private static final byte[] BREAK = new byte[0];
 
@@ -82,13 +85,17 @@ final class InputPump {
             if (room <= 0) {
                 continue; // the device calls receiverReady() once the guest has read
             }
-            int taken;
-            if (head == BREAK) {
-                r.receiveBreak();
-                taken = 0;
-            } else {
-                taken = Math.min(room, head.length);
-                r.receive(head, 0, taken);
+            int taken = head == BREAK ? 0 : Math.min(room, head.length);
+            try {
+                if (head == BREAK) {
+                    r.receiveBreak();
+                } else {
+                    r.receive(head, 0, taken);
+                }
+            } catch (RuntimeException e) {
+                // A device bug must not end console input for good: drop what it choked on and go on.
+                LOG.error("the console device failed on input; {} byte(s) dropped", head.length, e);
+                taken = head.length;
             }
             synchronized (this) {
                 pending.poll();
