@@ -108,12 +108,31 @@ class BadInputIT {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path kernel = Files.copy(Guests.build("hello"), shared.resolve("hello.elf"));
         Files.setPosixFilePermissions(kernel, PosixFilePermissions.fromString("rw-r--r--"));
-        ModvmProcess p = ModvmProcess.start(Map.of(), List.of("setpriv", "--reuid=nobody", "--regid=nogroup",
-                "--clear-groups", "--reset-env"), "-kernel", kernel.toString());
+        // The checkout may live where nobody cannot read (say, under /root): run a world-readable copy.
+        Path home = copyReadableForAll(ModvmProcess.home(), shared.resolve("modvm"));
+        ModvmProcess p = ModvmProcess.start(home, Map.of(), List.of("setpriv", "--reuid=nobody",
+                "--regid=nogroup", "--clear-groups", "--reset-env"), "-kernel", kernel.toString());
         p.closeInput();
         p.waitFor(RUN);
         p.close();
         assertOneLineError(p, "no permission to open /dev/kvm: add your user to the kvm group");
+    }
+
+    private static Path copyReadableForAll(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+                } else {
+                    Files.copy(source, target);
+                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(
+                            Files.isExecutable(source) ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+        }
+        return to;
     }
 
     @Test

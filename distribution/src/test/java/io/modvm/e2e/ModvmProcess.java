@@ -36,8 +36,14 @@ final class ModvmProcess implements AutoCloseable {
     }
 
     static ModvmProcess start(Map<String, String> env, List<String> prefix, String... args) throws IOException {
+        return start(home(), env, prefix, args);
+    }
+
+    /** Starts the distribution at {@code home} (a copy, for tests that run modvm as another user). */
+    static ModvmProcess start(Path home, Map<String, String> env, List<String> prefix, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(prefix);
-        command.add(home().resolve("bin/modvm").toString());
+        command.add(home.resolve("bin/modvm").toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
