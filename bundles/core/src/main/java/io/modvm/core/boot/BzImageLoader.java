@@ -6,7 +6,6 @@ import io.modvm.api.memory.GuestMemory;
 import io.modvm.core.memory.E820Entry;
 import io.modvm.core.memory.MemoryLayout;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -47,14 +46,13 @@ public final class BzImageLoader implements KernelLoader {
         image.duplicate().position((int) header.kernelOffset()).get(kernel);
         memory.write(load, kernel, 0, kernel.length);
 
-        byte[] command = cmdline.getBytes(StandardCharsets.UTF_8);
+        byte[] command = BootCommandLine.encode(cmdline);
         long limit = Math.min(header.cmdlineSize(), BootLayout.CMDLINE_MAX - 1);
         if (command.length > limit) {
             throw new BootException("the kernel command line is " + command.length + " bytes; " + name
                     + " takes at most " + limit);
         }
-        memory.write(BootLayout.CMDLINE, command, 0, command.length);
-        memory.writeByte(BootLayout.CMDLINE + command.length, (byte) 0);
+        BootCommandLine.write(memory, command);
 
         memory.fill(BOOT_PARAMS, 0x1000, (byte) 0);
         byte[] setup = new byte[header.headerEnd() - SetupHeader.OFFSET];
@@ -68,11 +66,8 @@ public final class BzImageLoader implements KernelLoader {
         params.acpiRsdp(rsdp);
         if (initrd != null) {
             long max = Math.min(header.initrdAddrMax(), 0xFFFF_FFFFL);
-            long address = InitrdPlacement.place(layout, initrd.remaining(), load + footprint, max);
-            byte[] bytes = new byte[initrd.remaining()];
-            initrd.duplicate().get(bytes);
-            memory.write(address, bytes, 0, bytes.length);
-            params.ramdisk(address, bytes.length);
+            long address = InitrdPlacement.load(memory, layout, initrd, load + footprint, max);
+            params.ramdisk(address, initrd.remaining());
         }
         List<E820Entry> e820 = layout.e820();
         if (e820.size() > E820_MAX) {

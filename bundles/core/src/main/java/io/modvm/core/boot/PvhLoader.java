@@ -6,7 +6,6 @@ import io.modvm.api.memory.GuestMemory;
 import io.modvm.core.memory.E820Entry;
 import io.modvm.core.memory.MemoryLayout;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -45,13 +44,12 @@ public final class PvhLoader implements KernelLoader {
             kernelEnd = Math.max(kernelEnd, s.physicalAddress() + s.memorySize());
         }
         BootGdt.write(memory, CpuMode.PROTECTED);
-        byte[] command = cmdline.getBytes(StandardCharsets.UTF_8);
+        byte[] command = BootCommandLine.encode(cmdline);
         if (command.length >= BootLayout.CMDLINE_MAX) {
             throw new BootException("the kernel command line is " + command.length + " bytes; the limit is "
                     + (BootLayout.CMDLINE_MAX - 1));
         }
-        memory.write(BootLayout.CMDLINE, command, 0, command.length);
-        memory.writeByte(BootLayout.CMDLINE + command.length, (byte) 0);
+        BootCommandLine.write(memory, command);
 
         List<E820Entry> e820 = layout.e820();
         for (int i = 0; i < e820.size(); i++) {
@@ -63,12 +61,9 @@ public final class PvhLoader implements KernelLoader {
         }
         int modules = 0;
         if (initrd != null) {
-            long address = InitrdPlacement.place(layout, initrd.remaining(), kernelEnd);
-            byte[] bytes = new byte[initrd.remaining()];
-            initrd.duplicate().get(bytes);
-            memory.write(address, bytes, 0, bytes.length);
+            long address = InitrdPlacement.load(memory, layout, initrd, kernelEnd, 0xFFFF_FFFFL);
             memory.writeLong(BootLayout.MODLIST, address);
-            memory.writeLong(BootLayout.MODLIST + 8, bytes.length);
+            memory.writeLong(BootLayout.MODLIST + 8, initrd.remaining());
             memory.writeLong(BootLayout.MODLIST + 16, 0);
             memory.writeLong(BootLayout.MODLIST + 24, 0);
             modules = 1;
