@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import io.modvm.api.accel.EventNotifier;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
 /**
  * An eventfd. Waiters and signallers hold the read lock while they use the descriptor, so that {@link #close()}
@@ -12,10 +13,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 class EventFd implements EventNotifier {
     private final int fd;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final Runnable onClose;
+    private final Consumer<EventFd> onClose;
     private volatile boolean closed;
 
-    EventFd(Runnable onClose) throws LastErrorException {
+    EventFd(Consumer<EventFd> onClose) throws LastErrorException {
         this.fd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
         this.onClose = onClose;
     }
@@ -82,7 +83,7 @@ class EventFd implements EventNotifier {
         add(fd);
         lock.writeLock().lock();
         try {
-            onClose.run();
+            onClose.accept(this);
             LibC.close(fd);
         } catch (LastErrorException e) {
             // Nothing to recover: the descriptor is gone either way.

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,24 +149,12 @@ final class KvmVm implements VirtualMachine {
         request.setLong(8, address);
         request.setInt(16, length);
         request.setInt(24, flags);
-        EventFd[] holder = new EventFd[1];
-        EventFd event;
         try {
-            event = new EventFd(() -> {
-                request.setInt(24, flags | KvmIoctl.IOEVENTFD_FLAG_DEASSIGN);
-                quietly(() -> LibC.ioctl(fd, KvmIoctl.IOEVENTFD, request));
-                owned.remove(holder[0]);
-                request.close();
-            });
-            holder[0] = event;
-            request.setInt(20, event.fd());
-            LibC.ioctl(fd, KvmIoctl.IOEVENTFD, request);
+            return bindEventFd(KvmIoctl.IOEVENTFD, request, 20, 24, KvmIoctl.IOEVENTFD_FLAG_DEASSIGN);
         } catch (LastErrorException e) {
             throw new AcceleratorException(String.format("cannot bind an ioeventfd to %s 0x%x: %s",
                     pio ? "port" : "address", address, Errno.describe(e)), e);
         }
-        owned.add(event);
-        return event;
     }
 
     @Override
@@ -173,21 +162,43 @@ final class KvmVm implements VirtualMachine {
         Memory request = new Memory(32);
         request.clear();
         request.setInt(4, gsi);
-        EventFd[] holder = new EventFd[1];
-        EventFd event;
         try {
-            event = new EventFd(() -> {
-                request.setInt(8, KvmIoctl.IRQFD_FLAG_DEASSIGN);
-                quietly(() -> LibC.ioctl(fd, KvmIoctl.IRQFD, request));
-                owned.remove(holder[0]);
-                request.close();
-            });
-            holder[0] = event;
-            request.setInt(0, event.fd());
-            LibC.ioctl(fd, KvmIoctl.IRQFD, request);
+            return bindEventFd(KvmIoctl.IRQFD, request, 0, 8, KvmIoctl.IRQFD_FLAG_DEASSIGN);
         } catch (LastErrorException e) {
             throw new AcceleratorException("cannot bind an irqfd to GSI " + gsi + ": " + Errno.describe(e), e);
         }
+    }
+
+    /**
+     * Creates an eventfd, stores it in {@code request} at {@code fdOffset} and binds it with {@code ioctl}.
+     * Closing the notifier binds again with {@code deassignFlag} added at {@code flagsOffset}, which undoes it.
+     * When the binding fails, the eventfd and the request are freed before the error propagates.
+     */
+    private EventFd bindEventFd(long ioctl, Memory request, int fdOffset, int flagsOffset, int deassignFlag)
+            throws LastErrorException {
+        AtomicBoolean bound = new AtomicBoolean();
+        EventFd event;
+        try {
+            event = new EventFd(self -> {
+                if (bound.get()) {
+                    request.setInt(flagsOffset, request.getInt(flagsOffset) | deassignFlag);
+                    quietly(() -> LibC.ioctl(fd, ioctl, request));
+                    owned.remove(self);
+                }
+                request.close();
+            });
+        } catch (LastErrorException e) {
+            request.close();
+            throw e;
+        }
+        request.setInt(fdOffset, event.fd());
+        try {
+            LibC.ioctl(fd, ioctl, request);
+        } catch (LastErrorException e) {
+            event.close();
+            throw e;
+        }
+        bound.set(true);
         owned.add(event);
         return event;
     }

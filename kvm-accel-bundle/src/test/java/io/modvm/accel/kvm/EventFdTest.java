@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 class EventFdTest {
     @Test
     void signalsAddUpAndAreReadOnce() {
-        EventFd e = new EventFd(() -> { });
+        EventFd e = new EventFd(self -> { });
         e.signal();
         e.signal();
         e.signal();
@@ -26,7 +26,7 @@ class EventFdTest {
     @Test
     void closeWakesAWaiterAndLaterCallsDoNothing() throws Exception {
         AtomicInteger unbound = new AtomicInteger();
-        EventFd e = new EventFd(unbound::incrementAndGet);
+        EventFd e = new EventFd(self -> unbound.incrementAndGet());
         CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> e.await(60_000));
         Thread.sleep(100);
         long started = System.nanoTime();

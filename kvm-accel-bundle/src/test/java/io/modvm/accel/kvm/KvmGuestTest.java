@@ -238,6 +238,27 @@ class KvmGuestTest {
     }
 
     @Test
+    void aRefusedBindingLeavesNoDescriptorBehind() throws Exception {
+        try (EventNotifier first = vm.bindIoEvent(0x300, 1, true, OptionalLong.empty())) {
+            long before = openDescriptors();
+            for (int i = 0; i < 50; i++) {
+                AcceleratorException twice = assertThrows(AcceleratorException.class,
+                        () -> vm.bindIoEvent(0x300, 1, true, OptionalLong.empty()), "KVM refuses a duplicate");
+                assertTrue(twice.getMessage().startsWith("cannot bind an ioeventfd to port 0x300"),
+                        twice.getMessage());
+            }
+            assertEquals(before, openDescriptors(), "each refused binding must close its eventfd");
+        }
+    }
+
+    private static long openDescriptors() throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(
+                java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
     void missingDeviceGivesOneClearLine() {
         AcceleratorException e = assertThrows(AcceleratorException.class,
                 () -> new KvmAccelerator("/nonexistent/kvm").createVm(new VmOptions("x", 1)));
