@@ -160,28 +160,29 @@ public final class RamGuestMemory implements GuestMemory {
 
     @Override
     public void read(long address, byte[] destination, int offset, int length) {
-        Range r = range(address, length);
-        java.util.Objects.checkFromIndexSize(offset, length, destination.length);
-        int done = 0;
-        while (done < length) {
-            long at = address + done;
-            int within = within(r, at);
-            int n = (int) Math.min(length - done, CHUNK - within);
-            r.chunks[(int) ((at - r.start) >>> CHUNK_SHIFT)].get(within, destination, offset + done, n);
-            done += n;
-        }
+        copy(address, destination, offset, length, (chunk, at, from, n) -> chunk.get(at, destination, from, n));
     }
 
     @Override
     public void write(long address, byte[] source, int offset, int length) {
+        copy(address, source, offset, length, (chunk, at, from, n) -> chunk.put(at, source, from, n));
+    }
+
+    /** One piece of a bulk copy: {@code n} bytes at {@code at} in {@code chunk}, and at {@code from} in the array. */
+    private interface ChunkCopy {
+        void copy(ByteBuffer chunk, int at, int from, int n);
+    }
+
+    /** Checks the whole range first, then copies it chunk by chunk (a range may span 1 GiB host views). */
+    private void copy(long address, byte[] array, int offset, int length, ChunkCopy piece) {
         Range r = range(address, length);
-        java.util.Objects.checkFromIndexSize(offset, length, source.length);
+        java.util.Objects.checkFromIndexSize(offset, length, array.length);
         int done = 0;
         while (done < length) {
             long at = address + done;
             int within = within(r, at);
             int n = (int) Math.min(length - done, CHUNK - within);
-            r.chunks[(int) ((at - r.start) >>> CHUNK_SHIFT)].put(within, source, offset + done, n);
+            piece.copy(r.chunks[(int) ((at - r.start) >>> CHUNK_SHIFT)], within, offset + done, n);
             done += n;
         }
     }
