@@ -25,12 +25,12 @@ else
     build=$(mktemp -d)
     trap 'rm -rf "$build"' EXIT
 fi
-cp "$kit"/crt0.S "$kit"/kit.c "$kit"/testguest.h "$kit"/link.ld "$build"/
+cp "$kit"/crt0.S "$kit"/kit.c "$kit"/pci.c "$kit"/virtio.c "$kit"/testguest.h "$kit"/link.ld "$build"/
 cp "$src" "$build"/guest.c
 name=$(basename "$src" .c)
 mapfile -t flags < <(grep -v '^[[:space:]]*#' "$kit/gcc.flags" | grep -v '^[[:space:]]*$')
 gcc "${flags[@]}" -I"$build" -T "$build/link.ld" -o "$build/$name.elf" \
-    "$build/crt0.S" "$build/kit.c" "$build/guest.c" -lgcc
+    "$build/crt0.S" "$build/kit.c" "$build/pci.c" "$build/virtio.c" "$build/guest.c" -lgcc
 [ -z "${BUILD_DIR:-}" ] || echo "built $build/$name.elf" >&2
 
 cpu=host,-arch-capabilities,-cx16,kvm-steal-time=off

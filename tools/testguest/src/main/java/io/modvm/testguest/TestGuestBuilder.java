@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Builds a tiny freestanding x86-64 test guest from one C source file and the kit
- * (crt0.S, kit.c, testguest.h, link.ld) shipped as resources of this jar.
+ * (crt0.S, kit.c, pci.c, virtio.c, testguest.h, link.ld) shipped as resources of this jar.
  *
  * <p>The result is an ELF64 executable that a VMM boots through the PVH entry note
  * (Xen ELF note type 18 in a PT_NOTE program header). Builds are cached in the work
@@ -37,7 +37,11 @@ public final class TestGuestBuilder {
     public static final String KIT_RESOURCE_DIR = "/io/modvm/testguest/";
 
     /** Kit files extracted next to the guest source. */
-    public static final List<String> KIT_FILES = List.of("crt0.S", "kit.c", "testguest.h", "link.ld", "gcc.flags");
+    public static final List<String> KIT_FILES =
+            List.of("crt0.S", "kit.c", "pci.c", "virtio.c", "testguest.h", "link.ld", "gcc.flags");
+
+    /** Kit files compiled and linked into every guest, in link order (crt0.S first: it holds the entry). */
+    public static final List<String> KIT_SOURCES = List.of("crt0.S", "kit.c", "pci.c", "virtio.c");
 
     /** System property naming the compiler driver; defaults to {@code gcc}. */
     public static final String CC_PROPERTY = "modvm.testguest.cc";
@@ -99,8 +103,9 @@ public final class TestGuestBuilder {
             cmd.add(dir.resolve("link.ld").toString());
             cmd.add("-o");
             cmd.add(out.toString());
-            cmd.add(dir.resolve("crt0.S").toString());
-            cmd.add(dir.resolve("kit.c").toString());
+            for (String file : KIT_SOURCES) {
+                cmd.add(dir.resolve(file).toString());
+            }
             cmd.add(guestC.toString());
             cmd.add("-lgcc");
             try {

@@ -58,6 +58,9 @@ static volatile uint32_t kit_online_mask = 1;
 static spinlock_t kit_print_lock;
 static volatile int kit_exception_cpu = -1;
 static uint64_t kit_tsc_per_ms;
+static volatile uint32_t kit_vector_counts[256];
+static spinlock_t kit_alloc_lock;
+static uint64_t kit_alloc_next = KIT_FREE_PA;
 
 /* ------------------------------------------------------------------ */
 /* CPU setup (CPL0)                                                    */
@@ -201,6 +204,7 @@ void kit_trap(struct kit_frame *f)
         outb(0x20, 0x20);
         return;
     }
+    kit_vector_counts[v]++;
     if (on_vector)
         on_vector((int)v);
     if (v != 0xFF)                           /* 0xFF is the LAPIC spurious vector: no EOI */
@@ -233,6 +237,18 @@ int cpu_id(void)
 void lapic_eoi(void)
 {
     mmio_write32(KIT_LAPIC_PA + 0xB0, 0);
+}
+
+void lapic_enable(void)
+{
+    uint32_t svr = mmio_read32(KIT_LAPIC_PA + 0xF0);
+    if (!(svr & 0x100))
+        mmio_write32(KIT_LAPIC_PA + 0xF0, svr | 0x1FF);
+}
+
+uint32_t vector_count(int vector)
+{
+    return kit_vector_counts[vector & 0xFF];
 }
 
 /* ------------------------------------------------------------------ */
@@ -513,6 +529,23 @@ uint64_t free_mem_end(void)
     return KIT_FREE_PA;
 }
 
+void *phys_alloc(size_t size, size_t align)
+{
+    if (!align)
+        align = 16;
+    spin_lock(&kit_alloc_lock);
+    uint64_t a = (kit_alloc_next + align - 1) & ~(uint64_t)(align - 1);
+    void *p = 0;
+    if (a + size <= free_mem_end() && a + size >= a) {
+        kit_alloc_next = a + size;
+        p = (void *)(uintptr_t)a;
+    }
+    spin_unlock(&kit_alloc_lock);
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
 /* Finds "key" as a whole word (followed by '=', space or end); returns a pointer after the key. */
 static const char *kit_cmdline_find(const char *key)
 {
@@ -595,9 +628,7 @@ void pic_init(uint16_t irq_mask)
     /* The 8259 reaches the CPU through LAPIC LINT0 as ExtINT. A BIOS sets that up;
      * without one (PVH boot straight into the guest) the LAPIC is in its reset state
      * and would keep PIC interrupts out. */
-    uint32_t svr = mmio_read32(KIT_LAPIC_PA + 0xF0);
-    if (!(svr & 0x100))
-        mmio_write32(KIT_LAPIC_PA + 0xF0, svr | 0x1FF);
+    lapic_enable();
     mmio_write32(KIT_LAPIC_PA + 0x350, 0x700);      /* LVT LINT0: ExtINT, unmasked */
 }
 
@@ -768,9 +799,7 @@ int start_aps(int count)
         memcpy(tramp, kit_trampoline_copy, tlen);
     }
     /* A software-disabled LAPIC (its reset state without a BIOS) may refuse to send IPIs. */
-    uint32_t svr = mmio_read32(KIT_LAPIC_PA + 0xF0);
-    if (!(svr & 0x100))
-        mmio_write32(KIT_LAPIC_PA + 0xF0, svr | 0x1FF);
+    lapic_enable();
 
     for (int cpu = 1; cpu < count; cpu++) {
         if (kit_online_mask & (1u << cpu))

@@ -149,6 +149,17 @@ void delay_us(uint64_t us);
 /* LAPIC EOI, for guests that handle vectors themselves. */
 void lapic_eoi(void);
 
+/* Makes the LAPIC accept interrupts (software enable in the SVR); needed for MSI/MSI-X
+ * without a BIOS. Callable at CPL3. */
+void lapic_enable(void);
+/* Times vector 0x30..0xFE was delivered (counted by the kit before on_vector runs). */
+uint32_t vector_count(int vector);
+
+/* ---- guest physical memory for device buffers ---- */
+/* Zeroed, identity-mapped memory from a bump allocator starting at KIT_FREE_PA; align is
+ * a power of two (0 means 16). Returns 0 when free_mem_end() would be passed. Never freed. */
+void *phys_alloc(size_t size, size_t align);
+
 /* ---- SMP ---- */
 /* Enabled local APICs listed in the ACPI MADT, or 1 without ACPI. */
 int cpu_count(void);
@@ -164,6 +175,169 @@ int cpus_online(void);
 typedef struct { volatile int v; } spinlock_t;
 void spin_lock(spinlock_t *l);
 void spin_unlock(spinlock_t *l);
+
+/* ---- PCI (pci.c): configuration mechanism #1 through ports 0xCF8/0xCFC, bus 0 only ---- */
+struct pci_dev {
+    uint8_t bus, dev, fn;
+    uint8_t header_type;            /* without the multifunction bit */
+    uint16_t vendor, device, subsys_vendor, subsys_device;
+    uint8_t class_code, subclass, prog_if, revision;
+};
+struct pci_bar {
+    uint64_t addr;                  /* 0 if the BAR is not implemented */
+    uint64_t size;
+    int io, is64, prefetchable;
+};
+#define PCI_COMMAND          0x04
+#define PCI_CMD_IO           0x0001
+#define PCI_CMD_MEMORY       0x0002
+#define PCI_CMD_MASTER       0x0004
+#define PCI_CMD_INTX_DISABLE 0x0400
+#define PCI_STATUS           0x06
+#define PCI_STATUS_CAPS      0x0010
+#define PCI_CAP_PTR          0x34
+#define PCI_CAP_MSI          0x05
+#define PCI_CAP_VENDOR       0x09
+#define PCI_CAP_MSIX         0x11
+
+uint8_t  pci_read8  (const struct pci_dev *d, int off);
+uint16_t pci_read16 (const struct pci_dev *d, int off);
+uint32_t pci_read32 (const struct pci_dev *d, int off);
+void     pci_write8 (const struct pci_dev *d, int off, uint8_t v);
+void     pci_write16(const struct pci_dev *d, int off, uint16_t v);
+void     pci_write32(const struct pci_dev *d, int off, uint32_t v);
+/* Fills out[0..max) with the functions present on bus 0 (header read); returns how many. */
+int pci_scan(struct pci_dev *out, int max);
+/* The index-th (0-based) function on bus 0 matching vendor and device (0xFFFF: any); 0 or -1. */
+int pci_find(uint16_t vendor, uint16_t device, int index, struct pci_dev *out);
+/* Reads and sizes BAR n (0..5) of a type-0 header, with decoding off while it probes.
+ * A 64-bit BAR fills n and n+1. A memory BAR at or above 4 GiB (outside the kit's identity
+ * map) or unassigned (0) is moved into a free window below 4 GiB; the move is printed. */
+int pci_bar(const struct pci_dev *d, int n, struct pci_bar *bar);
+/* Sets the given PCI_CMD_* bits in the command register (others are kept). */
+void pci_enable(const struct pci_dev *d, uint16_t cmd_bits);
+/* Offset of the first capability with this ID at or after the one at 'after' (0: from the
+ * start of the list), or 0. Bounded against looping lists. */
+int pci_find_cap(const struct pci_dev *d, uint8_t id, int after);
+
+/* MSI-X: the table lives in one of the function's memory BARs. */
+struct pci_msix {
+    int cap;                        /* config offset of the capability, 0 if none */
+    int count;                      /* table entries */
+    uint64_t table, pba;
+};
+/* Finds the capability and the table; enables MSI-X with every entry masked. 0 or -1. */
+int pci_msix_init(const struct pci_dev *d, struct pci_msix *m);
+/* Points entry at vector on the LAPIC with ID apic_id (fixed, edge) and unmasks it. */
+void pci_msix_route(const struct pci_msix *m, int entry, int vector, int apic_id);
+void pci_msix_mask(const struct pci_msix *m, int entry, int masked);
+
+/* ---- virtio over PCI, modern interface (virtio.c; virtio 1.2 section 4.1) ---- */
+#define VIRTIO_ID_NET      1
+#define VIRTIO_ID_BLOCK    2
+#define VIRTIO_ID_CONSOLE  3
+#define VIRTIO_ID_RNG      4
+#define VIRTIO_ID_BALLOON  5
+
+#define VIRTIO_STATUS_ACKNOWLEDGE        0x01
+#define VIRTIO_STATUS_DRIVER             0x02
+#define VIRTIO_STATUS_DRIVER_OK          0x04
+#define VIRTIO_STATUS_FEATURES_OK        0x08
+#define VIRTIO_STATUS_DEVICE_NEEDS_RESET 0x40
+#define VIRTIO_STATUS_FAILED             0x80
+
+#define VIRTIO_F_INDIRECT_DESC  (1ULL << 28)
+#define VIRTIO_F_EVENT_IDX      (1ULL << 29)
+#define VIRTIO_F_VERSION_1      (1ULL << 32)
+
+#define VIRTQ_DESC_F_NEXT     1
+#define VIRTQ_DESC_F_WRITE    2
+#define VIRTQ_DESC_F_INDIRECT 4
+#define VIRTIO_NO_VECTOR      0xFFFF
+#define VIRTIO_MAX_QUEUES     4
+
+struct virtq_desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
+struct virtq_avail { uint16_t flags, idx, ring[]; };
+struct virtq_used_elem { uint32_t id, len; };
+struct virtq_used { uint16_t flags, idx; struct virtq_used_elem ring[]; };
+
+struct virtq {
+    int index;
+    uint16_t size;                  /* 0: not set up */
+    volatile struct virtq_desc *desc;
+    volatile struct virtq_avail *avail;
+    volatile struct virtq_used *used;
+    uint64_t notify;                /* address to write the queue index to */
+    uint16_t avail_idx;             /* next avail index the driver publishes */
+    uint16_t last_used;             /* used index the driver has consumed up to */
+    uint16_t next_free;             /* descriptors are handed out round-robin */
+    uint16_t msix_vector;           /* MSI-X table entry, VIRTIO_NO_VECTOR if none */
+    uint8_t *rings;                 /* the kit's own ring memory, kept across resets */
+};
+
+struct virtio_dev {
+    struct pci_dev pci;
+    int type;                       /* VIRTIO_ID_* */
+    uint64_t common, isr, device_cfg, notify_base;
+    uint32_t notify_mult;
+    uint64_t features;              /* negotiated */
+    struct pci_msix msix;
+    struct virtq vq[VIRTIO_MAX_QUEUES];
+};
+
+/* Buffers of one chain, in order: device-readable ones first, then device-writable ones. */
+struct virtq_buf { const volatile void *addr; uint32_t len; int writable; };
+
+/* The index-th virtio device of this type on bus 0 (modern 0x1040+type, or transitional
+ * 0x1000..0x103F with that subsystem ID); finds the common/notify/ISR/device capabilities,
+ * maps their BARs and enables memory decoding and bus mastering. 0 or -1 (reason printed). */
+int virtio_find(int type, int index, struct virtio_dev *v);
+/* Reset, ACKNOWLEDGE, DRIVER, features (VERSION_1 is required and always requested; the
+ * result is wanted & offered), FEATURES_OK and its check. 0 or -1 (reason printed). */
+int virtio_negotiate(struct virtio_dev *v, uint64_t wanted);
+/* Queue setup with rings from phys_alloc (the same rings are reused after a reset): size is
+ * min(size, the device's maximum); msix_vector is a table entry or VIRTIO_NO_VECTOR. 0 or -1. */
+int virtio_queue_setup(struct virtio_dev *v, int q, uint16_t size, uint16_t msix_vector);
+/* The same with rings at the given guest physical addresses (may be anything, for tests). */
+int virtio_queue_setup_at(struct virtio_dev *v, int q, uint16_t size, uint16_t msix_vector,
+                          uint64_t desc, uint64_t driver, uint64_t device);
+void virtio_driver_ok(struct virtio_dev *v);
+/* Writes 0 to device_status and waits (bounded) until it reads 0; forgets ring state. 0 or -1. */
+int virtio_reset(struct virtio_dev *v);
+uint8_t virtio_status(const struct virtio_dev *v);
+void virtio_set_status(struct virtio_dev *v, uint8_t status);
+uint64_t virtio_device_features(const struct virtio_dev *v);
+/* Routes the configuration-change interrupt to an MSI-X entry; returns what the device read back. */
+uint16_t virtio_config_vector(struct virtio_dev *v, uint16_t msix_vector);
+/* Device-specific configuration (little-endian fields). */
+uint8_t  virtio_cfg_read8 (const struct virtio_dev *v, int off);
+uint16_t virtio_cfg_read16(const struct virtio_dev *v, int off);
+uint32_t virtio_cfg_read32(const struct virtio_dev *v, int off);
+uint64_t virtio_cfg_read64(const struct virtio_dev *v, int off);   /* generation-checked */
+void     virtio_cfg_write32(const struct virtio_dev *v, int off, uint32_t val);
+uint8_t  virtio_isr(const struct virtio_dev *v);                     /* read-to-clear */
+
+/* Everything a test usually wants in one call: virtio_find, virtio_negotiate, then queues
+ * 0..nqueues-1 at their maximum size (capped at 1024) and DRIVER_OK. With vector_base
+ * nonzero, MSI-X is enabled and queue i interrupts with vector vector_base + i on the BSP
+ * (table entry i), and the configuration change with vector_base + nqueues (entry nqueues). */
+int virtio_start(struct virtio_dev *v, int type, int index, uint64_t wanted, int nqueues, int vector_base);
+
+/* Puts one chain on the avail ring (does not notify); returns its head or -1 if the ring
+ * lacks free descriptors. */
+int virtq_add(struct virtq *q, const struct virtq_buf *bufs, int n);
+void virtq_kick(struct virtq *q);
+/* Polls the used ring for the next element, up to timeout_ms. Returns 1 and fills *id and
+ * *len, or 0 on timeout. */
+int virtq_poll(struct virtq *q, uint32_t *id, uint32_t *len, uint64_t timeout_ms);
+/* add + kick + poll for one chain: returns the used length, or -1 on a full ring, -2 on a
+ * timeout, -3 if the device returned another chain than this one. */
+long virtq_submit(struct virtq *q, const struct virtq_buf *bufs, int n, uint64_t timeout_ms);
+/* Raw access for malformed-ring tests: write any descriptor, publish any head, set any
+ * avail index. None of these checks anything or notifies. */
+void virtq_raw_desc(struct virtq *q, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next);
+void virtq_raw_publish(struct virtq *q, uint16_t head);
+void virtq_raw_avail_idx(struct virtq *q, uint16_t idx);
 
 /* ---- string/memory (freestanding replacements; gcc may emit calls to the mem* ones) ---- */
 void *memset(void *d, int c, size_t n);
