@@ -3,6 +3,7 @@ package io.modvm.accel.kvm;
 import com.sun.jna.LastErrorException;
 import io.modvm.api.accel.Accelerator;
 import io.modvm.api.accel.AcceleratorException;
+import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.accel.VirtualMachine;
 import io.modvm.api.accel.VmOptions;
 import java.nio.file.Files;
@@ -128,5 +129,15 @@ public final class KvmAccelerator implements Accelerator {
                     + "first SYSCALL fails); use a host with VT-x or AMD-V for a shell");
         }
         return List.of();
+    }
+
+    @Override
+    public EventNotifier createNotifier() throws AcceleratorException {
+        try {
+            return new EventFd(self -> {
+            });
+        } catch (LastErrorException e) {
+            throw new AcceleratorException("cannot create an eventfd: " + Errno.describe(e), e);
+        }
     }
 }

@@ -40,6 +40,8 @@ final class KvmIoctl {
     static final long CREATE_PIT2 = iow(0x77, 64);
     static final long IOEVENTFD = iow(0x79, 64);
     static final long SIGNAL_MSI = iow(0xa5, 32);
+    /** The argument is struct kvm_irq_routing: an 8-byte header followed by its entries. */
+    static final long SET_GSI_ROUTING = iow(0x6a, 8);
     static final long RUN = io(0x80);
     static final long GET_REGS = ior(0x81, KvmRegs.REGS_SIZE);
     static final long SET_REGS = iow(0x82, KvmRegs.REGS_SIZE);
@@ -57,6 +59,7 @@ final class KvmIoctl {
     static final int CAP_NR_VCPUS = 9;
     static final int CAP_NR_MEMSLOTS = 10;
     static final int CAP_IRQFD = 32;
+    static final int CAP_IRQ_ROUTING = 25;
     static final int CAP_PIT2 = 33;
     static final int CAP_IOEVENTFD = 36;
     static final int CAP_MAX_VCPUS = 66;

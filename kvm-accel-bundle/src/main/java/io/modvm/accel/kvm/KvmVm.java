@@ -3,7 +3,9 @@ package io.modvm.accel.kvm;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import io.modvm.api.accel.AcceleratorException;
+import io.modvm.api.accel.Attachment;
 import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.accel.MsiRoute;
 import io.modvm.api.accel.RamRegion;
 import io.modvm.api.accel.Vcpu;
 import io.modvm.api.accel.VirtualMachine;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,7 @@ final class KvmVm implements VirtualMachine {
     private final VcpuSignal signal = new VcpuSignal();
     private final List<AutoCloseable> owned = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private final KvmGsiRouting routing;
 
     KvmVm(String name, int fd, int runSize, KvmCpuid cpuid) throws AcceleratorException {
         this.name = name;
@@ -48,6 +52,7 @@ final class KvmVm implements VirtualMachine {
                 pit.setInt(0, KvmIoctl.PIT_SPEAKER_DUMMY);
                 LibC.ioctl(fd, KvmIoctl.CREATE_PIT2, pit);
             }
+            routing = new KvmGsiRouting(fd);
         } catch (LastErrorException e) {
             LibC.close(fd);
             throw new AcceleratorException("cannot create the in-kernel interrupt controller and timer: "
@@ -138,6 +143,46 @@ final class KvmVm implements VirtualMachine {
     @Override
     public EventNotifier bindIoEvent(long address, int length, boolean pio, OptionalLong dataMatch)
             throws AcceleratorException {
+        return bindOwned(event -> attachIoEvent(event, address, length, pio, dataMatch));
+    }
+
+    @Override
+    public EventNotifier bindIrq(int gsi) throws AcceleratorException {
+        return bindOwned(event -> attachIrq(event, gsi));
+    }
+
+    private interface Binder {
+        Attachment attach(EventFd event) throws AcceleratorException;
+    }
+
+    /** A fresh eventfd attached by {@code binder}; closing it detaches it. A refused binding frees the eventfd. */
+    private EventNotifier bindOwned(Binder binder) throws AcceleratorException {
+        AtomicReference<Attachment> attachment = new AtomicReference<>();
+        EventFd event;
+        try {
+            event = new EventFd(self -> {
+                Attachment a = attachment.get();
+                if (a != null) {
+                    a.close();
+                }
+                owned.remove(self);
+            });
+        } catch (LastErrorException e) {
+            throw new AcceleratorException("cannot create an eventfd: " + Errno.describe(e), e);
+        }
+        try {
+            attachment.set(binder.attach(event));
+        } catch (AcceleratorException e) {
+            event.close();
+            throw e;
+        }
+        owned.add(event);
+        return event;
+    }
+
+    @Override
+    public Attachment attachIoEvent(EventNotifier notifier, long address, int length, boolean pio,
+            OptionalLong dataMatch) throws AcceleratorException {
         if (length != 0 && length != 1 && length != 2 && length != 4 && length != 8) {
             throw new AcceleratorException("ioeventfd length must be 0, 1, 2, 4 or 8, not " + length);
         }
@@ -148,9 +193,10 @@ final class KvmVm implements VirtualMachine {
         request.setLong(0, dataMatch.orElse(0));
         request.setLong(8, address);
         request.setInt(16, length);
+        request.setInt(20, eventFd(notifier).fd());
         request.setInt(24, flags);
         try {
-            return bindEventFd(KvmIoctl.IOEVENTFD, request, 20, 24, KvmIoctl.IOEVENTFD_FLAG_DEASSIGN);
+            return attach(KvmIoctl.IOEVENTFD, request, 24, KvmIoctl.IOEVENTFD_FLAG_DEASSIGN);
         } catch (LastErrorException e) {
             throw new AcceleratorException(String.format("cannot bind an ioeventfd to %s 0x%x: %s",
                     pio ? "port" : "address", address, Errno.describe(e)), e);
@@ -158,49 +204,58 @@ final class KvmVm implements VirtualMachine {
     }
 
     @Override
-    public EventNotifier bindIrq(int gsi) throws AcceleratorException {
+    public Attachment attachIrq(EventNotifier notifier, int gsi) throws AcceleratorException {
         Memory request = new Memory(32);
         request.clear();
+        request.setInt(0, eventFd(notifier).fd());
         request.setInt(4, gsi);
         try {
-            return bindEventFd(KvmIoctl.IRQFD, request, 0, 8, KvmIoctl.IRQFD_FLAG_DEASSIGN);
+            return attach(KvmIoctl.IRQFD, request, 8, KvmIoctl.IRQFD_FLAG_DEASSIGN);
         } catch (LastErrorException e) {
             throw new AcceleratorException("cannot bind an irqfd to GSI " + gsi + ": " + Errno.describe(e), e);
         }
     }
 
+    @Override
+    public MsiRoute routeMsi(long address, int data) throws AcceleratorException {
+        return routing.allocate(address, data);
+    }
+
+    private static EventFd eventFd(EventNotifier notifier) throws AcceleratorException {
+        if (notifier instanceof EventFd e) {
+            return e;
+        }
+        throw new AcceleratorException("notifier was not created by the KVM accelerator");
+    }
+
     /**
-     * Creates an eventfd, stores it in {@code request} at {@code fdOffset} and binds it with {@code ioctl}.
-     * Closing the notifier binds again with {@code deassignFlag} added at {@code flagsOffset}, which undoes it.
-     * When the binding fails, the eventfd and the request are freed before the error propagates.
+     * Issues {@code ioctl} with {@code request}; the attachment issues it again with {@code deassignFlag} added at
+     * {@code flagsOffset}, which undoes it. The request is freed when the binding fails or is undone.
      */
-    private EventFd bindEventFd(long ioctl, Memory request, int fdOffset, int flagsOffset, int deassignFlag)
+    private Attachment attach(long ioctl, Memory request, int flagsOffset, int deassignFlag)
             throws LastErrorException {
-        AtomicBoolean bound = new AtomicBoolean();
-        EventFd event;
         try {
-            event = new EventFd(self -> {
-                if (bound.get()) {
-                    request.setInt(flagsOffset, request.getInt(flagsOffset) | deassignFlag);
-                    quietly(() -> LibC.ioctl(fd, ioctl, request));
-                    owned.remove(self);
-                }
-                request.close();
-            });
+            LibC.ioctl(fd, ioctl, request);
         } catch (LastErrorException e) {
             request.close();
             throw e;
         }
-        request.setInt(fdOffset, event.fd());
-        try {
-            LibC.ioctl(fd, ioctl, request);
-        } catch (LastErrorException e) {
-            event.close();
-            throw e;
-        }
-        bound.set(true);
-        owned.add(event);
-        return event;
+        AtomicBoolean bound = new AtomicBoolean(true);
+        Attachment attachment = new Attachment() {
+            @Override
+            public void close() {
+                if (bound.getAndSet(false)) {
+                    owned.remove(this);
+                    if (!closed) {
+                        request.setInt(flagsOffset, request.getInt(flagsOffset) | deassignFlag);
+                        quietly(() -> LibC.ioctl(fd, ioctl, request));
+                    }
+                    request.close();
+                }
+            }
+        };
+        owned.add(attachment);
+        return attachment;
     }
 
     private static void quietly(Ioctl ioctl) {
@@ -217,6 +272,7 @@ final class KvmVm implements VirtualMachine {
             return;
         }
         closed = true;
+        routing.dispose();
         List<AutoCloseable> reverse = new ArrayList<>(owned);
         java.util.Collections.reverse(reverse);
         for (AutoCloseable c : reverse) {

@@ -36,4 +36,10 @@ public interface Accelerator {
      * virtualization layer). Empty on an ordinary host.
      */
     java.util.List<String> hostLimitations();
+
+    /**
+     * Creates a notifier that belongs to no VM, so that it outlives the VM a reset replaces: attach it with
+     * {@link VirtualMachine#attachIoEvent} or {@link VirtualMachine#attachIrq} to each VM in turn.
+     */
+    EventNotifier createNotifier() throws AcceleratorException;
 }

@@ -43,6 +43,19 @@ public interface VirtualMachine extends AutoCloseable {
     /** Returns a notifier whose {@link EventNotifier#signal()} raises interrupt line {@code gsi} (edge). */
     EventNotifier bindIrq(int gsi) throws AcceleratorException;
 
+    /**
+     * Like {@link #bindIoEvent}, for a notifier the caller owns: closing the returned attachment removes the
+     * binding and leaves the notifier open.
+     */
+    Attachment attachIoEvent(EventNotifier notifier, long address, int length, boolean pio, OptionalLong dataMatch)
+            throws AcceleratorException;
+
+    /** Like {@link #bindIrq}, for a notifier the caller owns. */
+    Attachment attachIrq(EventNotifier notifier, int gsi) throws AcceleratorException;
+
+    /** Allocates a line that delivers one message-signalled interrupt (address/data as the guest programmed). */
+    MsiRoute routeMsi(long address, int data) throws AcceleratorException;
+
     @Override
     void close();
 }

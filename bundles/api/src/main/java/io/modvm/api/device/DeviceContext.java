@@ -1,6 +1,8 @@
 package io.modvm.api.device;
 
 import io.modvm.api.memory.GuestMemory;
+import io.modvm.api.pci.PciFunction;
+import io.modvm.api.pci.PciFunctionSpec;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -20,6 +22,12 @@ public interface DeviceContext {
 
     /** An interrupt line; ISA lines 0–15 are wired to the PIC and the IOAPIC. */
     IrqLine irqLine(int gsi) throws DeviceException;
+
+    /**
+     * Plugs a PCI function into the root bus: the core gives it a slot, places its BARs in the PCI hole, serves its
+     * configuration space (header, capabilities, MSI-X table and PBA) and answers for it in {@code query-pci}.
+     */
+    PciFunction plugPci(PciFunctionSpec spec) throws DeviceException;
 
     /** The machine's RAM, with every access checked. */
     GuestMemory memory();

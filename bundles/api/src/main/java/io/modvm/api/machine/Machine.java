@@ -17,6 +17,9 @@ public interface Machine {
     /** Lets the vCPUs run again. */
     void resume();
 
+    /** Presses the power button, if the machine has one; returns false if it has none. */
+    boolean powerDown();
+
     /** A hard reset, as the reset button. */
     void reset();
 

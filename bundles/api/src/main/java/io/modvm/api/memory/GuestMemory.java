@@ -33,6 +33,12 @@ public interface GuestMemory {
 
     void write(long address, byte[] source, int offset, int length);
 
+    /**
+     * Gives the host pages behind a page-aligned range back to the host (a balloon's freed pages); the range reads
+     * as zero afterwards. Partial pages at either end are zero-filled instead.
+     */
+    void discard(long address, long length);
+
     /** Zero-fills a range. */
     void fill(long address, long length, byte value);
 

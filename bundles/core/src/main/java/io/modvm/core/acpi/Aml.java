@@ -21,6 +21,7 @@ public final class Aml {
     static final int STRING_PREFIX = 0x0D;
     static final int QWORD_PREFIX = 0x0E;
     static final int SCOPE_OP = 0x10;
+    static final int BUFFER_OP = 0x11;
     static final int PACKAGE_OP = 0x12;
     static final int EXT_OP_PREFIX = 0x5B;
     static final int DEVICE_OP = 0x82;
@@ -102,6 +103,12 @@ public final class Aml {
     /** {@code Name(path, value)}. */
     public static byte[] nameOf(String path, byte[] value) {
         return concat(new byte[] {NAME_OP}, name(path), value);
+    }
+
+    /** {@code Buffer() { bytes }}. */
+    public static byte[] buffer(byte[] bytes) {
+        byte[] body = concat(integer(bytes.length), bytes);
+        return concat(new byte[] {BUFFER_OP}, pkgLength(body.length), body);
     }
 
     /** {@code Package() { elements }}. */

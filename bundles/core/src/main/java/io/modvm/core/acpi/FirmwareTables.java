@@ -132,7 +132,26 @@ public final class FirmwareTables {
     }
 
     static byte[] dsdtAml() {
-        return Aml.nameOf("\\_S5", Aml.pkg(Aml.integer(PcPlatform.SLP_TYP_S5), Aml.integer(PcPlatform.SLP_TYP_S5),
-                Aml.integer(0), Aml.integer(0)));
+        return Aml.concat(Aml.nameOf("\\_S5", Aml.pkg(Aml.integer(PcPlatform.SLP_TYP_S5),
+                Aml.integer(PcPlatform.SLP_TYP_S5), Aml.integer(0), Aml.integer(0))), pciRoot());
+    }
+
+    /**
+     * The PCI root bridge: bus 0 behind ports 0xCF8-0xCFF, forwarding every other port and the 32-bit hole, so that
+     * the OS keeps the BAR addresses the core assigned instead of moving them.
+     */
+    static byte[] pciRoot() {
+        byte[] crs = new ResourceTemplate()
+                .busNumbers(0, 0xFF)
+                .ioPorts(0xCF8, 8)
+                .ioWindow(0x0000, 0x0CF7)
+                .ioWindow(0x0D00, 0xFFFF)
+                .memory32(PcPlatform.PCI_HOLE_START, PcPlatform.PCI_HOLE_END - 1)
+                .toAml();
+        return Aml.scope("\\_SB", Aml.device("PCI0",
+                Aml.nameOf("_HID", Aml.eisaId("PNP0A03")),
+                Aml.nameOf("_UID", Aml.integer(0)),
+                Aml.nameOf("_BBN", Aml.integer(0)),
+                Aml.nameOf("_CRS", crs)));
     }
 }

@@ -21,6 +21,9 @@ public final class PcPlatform {
     public static final long IOAPIC_ADDRESS = 0xFEC0_0000L;
     public static final long LAPIC_ADDRESS = 0xFEE0_0000L;
     public static final int IOAPIC_PINS = 24;
+    /** The 32-bit PCI hole: above low RAM (at most 3 GiB), below the IOAPIC. BARs are placed here. */
+    public static final long PCI_HOLE_START = 0xC000_0000L;
+    public static final long PCI_HOLE_END = 0xFEC0_0000L;
 
     /** The BIOS area [0xE0000, 0x100000) that Linux scans for the RSDP; e820 marks its top 64 KiB reserved. */
     public static final long ACPI_AREA = 0xF_0000L;

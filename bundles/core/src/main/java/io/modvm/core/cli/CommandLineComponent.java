@@ -3,9 +3,12 @@ package io.modvm.core.cli;
 import io.modvm.api.accel.Accelerator;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.machine.Machine;
+import io.modvm.api.monitor.MonitorCommand;
+import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.core.machine.DeviceCatalog;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
+import io.modvm.core.machine.QueryPciCommand;
 import io.modvm.core.machine.VmMachine;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -47,6 +50,10 @@ public final class CommandLineComponent implements DeviceCatalog {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<DeviceFactory> factories;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile MonitorEvents monitorEvents;
 
     @Reference(target = "(modvm.role=exit)")
     private IntConsumer exit;
@@ -125,10 +132,19 @@ public final class CommandLineComponent implements DeviceCatalog {
                 return 1;
             }
         }
-        VmMachine m = new VmMachine(spec, accel, this, line -> err.println("modvm: " + line));
+        VmMachine m = new VmMachine(spec, accel, this, line -> err.println("modvm: " + line), (event, data) -> {
+            MonitorEvents sink = monitorEvents;
+            if (sink != null) {
+                sink.emit(event, data);
+            }
+        });
         machine = m;
         ServiceRegistration<Machine> registration = context.registerService(Machine.class, m,
-                new Hashtable<>(Map.of("modvm.machine.name", spec.name())));
+                new Hashtable<>(Map.of("modvm.machine.name", spec.name(),
+                        "modvm.qmp", run.qmp().toArray(new String[0]),
+                        "modvm.monitor", run.monitors().toArray(new String[0]))));
+        ServiceRegistration<MonitorCommand> queryPci = context.registerService(MonitorCommand.class,
+                new QueryPciCommand(m::pciFunctions), new Hashtable<>(Map.of(MonitorCommand.PROP_NAME, "query-pci")));
         try {
             return m.run();
         } catch (MachineException e) {
@@ -137,6 +153,7 @@ public final class CommandLineComponent implements DeviceCatalog {
         } finally {
             machine = null;
             try {
+                queryPci.unregister();
                 registration.unregister();
             } catch (IllegalStateException e) {
                 // the bundle is stopping and took the registration with it

@@ -43,6 +43,9 @@ final class CommandLineParser {
         boolean defaults = true;
         List<String> serials = new ArrayList<>();
         List<DeviceSpec> devices = new ArrayList<>();
+        List<String> qmp = new ArrayList<>();
+        List<String> monitors = new ArrayList<>();
+        Drives drives = new Drives();
 
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -72,6 +75,10 @@ final class CommandLineParser {
                 case "-accel" -> accel(value(args, ++i, arg));
                 case "-M", "-machine" -> machine(arg, value(args, ++i, arg));
                 case "-display" -> display(value(args, ++i, arg));
+                case "-drive" -> drives.add(value(args, ++i, arg), devices);
+                case "-balloon" -> balloon(value(args, ++i, arg), devices);
+                case "-qmp" -> qmp.add(monitor("-qmp", value(args, ++i, arg), false));
+                case "-monitor" -> monitors.add(monitor("-monitor", value(args, ++i, arg), true));
                 case "-device" -> {
                     String text = value(args, ++i, arg);
                     OptionList options = OptionList.parse(text);
@@ -97,7 +104,20 @@ final class CommandLineParser {
             }
         }
         List<DeviceSpec> all = new ArrayList<>();
-        if (serials.isEmpty() && defaults) {
+        for (int d = 0; d < devices.size(); d++) {
+            DeviceSpec device = devices.get(d);
+            if (device.properties().containsKey("drive") && !device.properties().containsKey("file")) {
+                Map<String, String> props = new LinkedHashMap<>(device.properties());
+                drives.attach(device.type(), props);
+                devices.set(d, new DeviceSpec(device.type(), device.id(), props));
+            }
+        }
+        boolean monitorOnStdio = monitors.contains("stdio");
+        if (monitorOnStdio && serials.stream().anyMatch(x -> x.equals("stdio") || x.equals("mon:stdio"))) {
+            throw new UsageException("-monitor stdio: stdio is already the serial console; give -serial another "
+                    + "backend (file:PATH, unix:PATH,server,nowait, none) or use -monitor unix:PATH,server,nowait");
+        }
+        if (serials.isEmpty() && defaults && !monitorOnStdio) {
             serials.add("stdio");
         }
         int index = 0;
@@ -113,7 +133,7 @@ final class CommandLineParser {
         }
         all.addAll(devices);
         return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append == null ? "" : append,
-                noReboot, all), append);
+                noReboot, all), append, qmp, monitors);
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {
@@ -173,10 +193,37 @@ final class CommandLineParser {
 
     private static String serial(String text) throws UsageException {
         if (text.equals("stdio") || text.equals("mon:stdio") || text.equals("null") || text.equals("none")
-                || text.startsWith("file:") && text.length() > 5) {
+                || text.startsWith("file:") && text.length() > 5 || text.startsWith("unix:") && text.length() > 5) {
             return text;
         }
-        throw new UsageException("-serial " + text + ": unknown backend; use stdio, file:PATH, null or none");
+        throw new UsageException("-serial " + text + ": unknown backend; use stdio, file:PATH, "
+                + "unix:PATH,server,nowait, null or none");
+    }
+
+    /** {@code -qmp} / {@code -monitor}: a unix socket server, or (HMP only) stdio. */
+    private static String monitor(String option, String text, boolean stdioAllowed) throws UsageException {
+        if (stdioAllowed && text.equals("stdio") || text.equals("none")) {
+            return text;
+        }
+        OptionList options = OptionList.parse(text);
+        String where = options.implied();
+        boolean server = options.values().containsKey("server") && !"off".equals(options.values().get("server"));
+        if (where != null && where.startsWith("unix:") && where.length() > 5 && server) {
+            return text;
+        }
+        throw new UsageException(option + " " + text + ": unsupported; use " + option + " unix:PATH,server,nowait"
+                + (stdioAllowed ? " or " + option + " stdio" : ""));
+    }
+
+    /** {@code -balloon virtio} adds a balloon device, as in QEMU before 5.0. */
+    private static void balloon(String text, List<DeviceSpec> devices) throws UsageException {
+        String kind = OptionList.parse(text).implied();
+        if ("virtio".equals(kind)) {
+            devices.add(new DeviceSpec("virtio-balloon-pci", null, Map.of()));
+        } else if (!"none".equals(kind)) {
+            throw new UsageException("-balloon " + text + ": unknown balloon; use -balloon virtio or "
+                    + "-device virtio-balloon-pci");
+        }
     }
 
     private static void accel(String text) throws UsageException {
@@ -216,9 +263,18 @@ final class CommandLineParser {
                   -m SIZE             guest RAM, in MiB unless suffixed K, M, G or T (default 128M)
                   -smp N              number of vCPUs (default 1)
                   -name NAME          guest name
-                  -serial DEV         console backend: stdio (default), file:PATH, null or none
+                  -serial DEV         console backend: stdio (default), file:PATH,
+                                      unix:PATH,server,nowait, null or none
                   -device TYPE[,id=ID][,PROP=VALUE...]
                                       add a device; -device help lists the types installed now
+                  -drive file=FILE[,if=virtio|none][,format=raw|qcow2][,readonly=on][,cache=writeback|none][,id=ID]
+                                      a disk: if=virtio plugs a virtio-blk-pci device; if=none only
+                                      names it for -device virtio-blk-pci,drive=ID
+                  -balloon virtio     add a virtio-balloon-pci device
+                  -qmp unix:PATH,server,nowait
+                                      QMP (JSON) monitor on a unix socket
+                  -monitor stdio|unix:PATH,server,nowait
+                                      HMP (text) monitor
                   -nodefaults         no default serial port
                   -no-reboot          end instead of restarting when the guest resets
                   -nographic          accepted for QEMU compatibility (modvm has no display)

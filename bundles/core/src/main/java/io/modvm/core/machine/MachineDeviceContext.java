@@ -6,13 +6,12 @@ import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.IrqLine;
 import io.modvm.api.memory.GuestMemory;
-import io.modvm.core.memory.MemoryLayout;
+import io.modvm.api.pci.PciFunction;
+import io.modvm.api.pci.PciFunctionSpec;
 
 /** One device's view of the machine; everything it claims is recorded under its id. */
 final class MachineDeviceContext implements DeviceContext {
     private static final int GSI_COUNT = 24;
-    /** The in-kernel IOAPIC and local APIC windows; no device may claim them. */
-    private static final long[][] CHIPSET_MMIO = {{0xFEC0_0000L, 0x1000}, {0xFEE0_0000L, 0x10_0000}};
 
     private final VmMachine machine;
     private final String id;
@@ -38,17 +37,10 @@ final class MachineDeviceContext implements DeviceContext {
 
     @Override
     public void mapMmio(long base, long length, BusHandler handler) throws DeviceException {
-        MemoryLayout layout = machine.layout();
-        if (overlaps(base, length, 0, layout.lowRamSize())
-                || overlaps(base, length, MemoryLayout.HIGH_RAM_START, layout.highRamSize())) {
-            throw new DeviceException(String.format("MMIO range 0x%x+0x%x of %s overlaps guest RAM", base, length,
-                    id));
-        }
-        for (long[] chip : CHIPSET_MMIO) {
-            if (overlaps(base, length, chip[0], chip[1])) {
-                throw new DeviceException(String.format("MMIO range 0x%x+0x%x of %s overlaps the interrupt "
-                        + "controller at 0x%x", base, length, id, chip[0]));
-            }
+        String conflict = machine.mmioConflict(base, length);
+        if (conflict != null) {
+            throw new DeviceException(String.format("MMIO range 0x%x+0x%x of %s overlaps %s", base, length, id,
+                    conflict));
         }
         try {
             machine.mmio.claim(base, length, id, handler);
@@ -57,8 +49,9 @@ final class MachineDeviceContext implements DeviceContext {
         }
     }
 
-    private static boolean overlaps(long base, long length, long start, long size) {
-        return size > 0 && base < start + size && start < base + length;
+    @Override
+    public PciFunction plugPci(PciFunctionSpec spec) throws DeviceException {
+        return machine.pci.plug(id, spec);
     }
 
     @Override
@@ -96,7 +89,7 @@ final class MachineDeviceContext implements DeviceContext {
 
     @Override
     public void requestPowerOff() {
-        machine.quit(0);
+        machine.powerOff();
     }
 
     @Override

@@ -42,7 +42,7 @@ final class VcpuThread extends Thread implements VcpuExitHandler {
                 case REQUESTED -> {
                 }
                 case GUEST_RESET -> machine.post(MachineEvent.reset());
-                case GUEST_POWEROFF -> machine.post(MachineEvent.exit(0));
+                case GUEST_POWEROFF -> machine.post(MachineEvent.powerOff());
                 case TRIPLE_FAULT, INTERNAL_ERROR -> machine.post(MachineEvent.error("vCPU " + index + ": "
                         + stop.detail() + (stop.registers() == null ? ""
                         : "\nvCPU " + index + " registers: " + stop.registers().format())));

@@ -13,13 +13,18 @@ import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.machine.Machine;
 import io.modvm.api.machine.RunState;
 import io.modvm.api.memory.GuestMemory;
+import io.modvm.api.device.PowerButton;
 import io.modvm.core.acpi.FirmwareTables;
+import io.modvm.core.acpi.PcPlatform;
 import io.modvm.core.boot.BootException;
 import io.modvm.core.boot.KernelImages;
 import io.modvm.core.boot.KernelLoader;
 import io.modvm.core.bus.IoBus;
 import io.modvm.core.memory.MemoryLayout;
 import io.modvm.core.memory.RamGuestMemory;
+import io.modvm.core.pci.PciFunctionInfo;
+import io.modvm.core.pci.PciHost;
+import io.modvm.core.pci.PciRootBus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +54,8 @@ public final class VmMachine implements Machine {
     final IoBus pio = new IoBus("port", PORT_SPACE);
     final IoBus mmio = new IoBus("MMIO", MMIO_SPACE);
     private final Map<String, Device> devices = new LinkedHashMap<>();
+    final PciRootBus pci;
+    private final MachineEvents events;
 
     /** Held for reading by anything that uses the VM from outside a vCPU thread; the VM is closed under the write lock. */
     private final ReentrantReadWriteLock vmLock = new ReentrantReadWriteLock();
@@ -66,13 +73,18 @@ public final class VmMachine implements Machine {
     private boolean noted;
     private final List<VcpuThread> vcpus = new ArrayList<>();
 
-    public VmMachine(MachineSpec spec, Accelerator accelerator, DeviceCatalog catalog, Consumer<String> errors) {
+    public VmMachine(MachineSpec spec, Accelerator accelerator, DeviceCatalog catalog, Consumer<String> errors,
+            MachineEvents events) {
         this.spec = spec;
         this.accelerator = accelerator;
         this.catalog = catalog;
         this.errors = errors;
+        this.events = events;
         this.layout = new MemoryLayout(spec.memoryBytes());
         this.backends = new CharBackends(() -> quit(0));
+        this.pci = new PciRootBus(new MachinePciHost(this), PcPlatform.PCI_HOLE_START, PcPlatform.PCI_HOLE_END);
+        pio.claim(PciRootBus.CONFIG_ADDRESS_PORT, 1, "pci", pci.addressPort());
+        pio.claim(PciRootBus.CONFIG_DATA_PORT, 4, "pci", pci.dataPort());
     }
 
     /** Runs the machine until it ends; returns the process exit status. */
@@ -88,11 +100,14 @@ public final class VmMachine implements Machine {
             plugDevices();
             while (true) {
                 MachineEvent e = runOnce(loader);
+                if (e.kind() == MachineEvent.Kind.RESET) {
+                    events.emit("RESET", Map.of("guest", e.guest(), "reason", e.guest() ? "guest-reset" : "host-qmp-system-reset"));
+                }
                 if (e.kind() == MachineEvent.Kind.RESET && !spec.noReboot()) {
                     LOG.info("guest reset: restarting");
-                    devices.values().forEach(Device::reset);
                     continue;
                 }
+                events.emit("SHUTDOWN", Map.of("guest", e.guest(), "reason", e.shutdownReason()));
                 report = e.report();
                 return e.status();
             }
@@ -104,6 +119,7 @@ public final class VmMachine implements Machine {
                 } catch (RuntimeException ex) {
                     LOG.warn("device {} failed to close", d.id(), ex);
                 }
+                pci.unplug(d.id());
             }
             // The console leaves raw mode first, so that the report reads as lines on the terminal.
             backends.close();
@@ -132,15 +148,34 @@ public final class VmMachine implements Machine {
             try {
                 devices.put(id, factory.create(context, d.properties()));
             } catch (DeviceException e) {
-                pio.releaseAll(id);
-                mmio.releaseAll(id);
+                release(id);
                 throw new MachineException("-device " + d.type() + ": " + e.getMessage(), e);
             } catch (RuntimeException e) {
-                pio.releaseAll(id);
-                mmio.releaseAll(id);
+                release(id);
                 throw new MachineException("-device " + d.type() + ": the device failed to start: " + e, e);
             }
         }
+    }
+
+    private void release(String id) {
+        pci.unplug(id);
+        pio.releaseAll(id);
+        mmio.releaseAll(id);
+    }
+
+    /**
+     * Stops device work and returns the PCI functions to power-on state while the VM and its RAM still exist, so
+     * that no device thread touches guest memory or the VM's interrupt wiring after they are gone.
+     */
+    private void quiesceDevices() {
+        for (Device d : devices.values()) {
+            try {
+                d.reset();
+            } catch (RuntimeException ex) {
+                LOG.warn("device {} failed to reset", d.id(), ex);
+            }
+        }
+        pci.reset();
     }
 
     private MachineEvent runOnce(KernelLoader loader) throws MachineException {
@@ -192,6 +227,7 @@ public final class VmMachine implements Machine {
             stopVcpus();
             throw new MachineException(e.getMessage(), e);
         } finally {
+            quiesceDevices();
             vmLock.writeLock().lock();
             try {
                 vm = null;
@@ -344,24 +380,91 @@ public final class VmMachine implements Machine {
             }
             if (!stopRequested) {
                 state = RunState.PAUSED;
+            } else {
+                return;
             }
         }
+        events.emit("STOP", null);
     }
 
     @Override
     public void resume() {
+        boolean resumed = false;
         synchronized (control) {
             pauseRequested = false;
             if (state == RunState.PAUSED) {
                 state = RunState.RUNNING;
+                resumed = true;
             }
             control.notifyAll();
+        }
+        if (resumed) {
+            events.emit("RESUME", null);
         }
     }
 
     @Override
+    public boolean powerDown() {
+        for (Device d : devices.values()) {
+            if (d instanceof PowerButton button) {
+                button.press();
+                events.emit("POWERDOWN", null);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The in-kernel IOAPIC and local APIC windows; no device may claim them. */
+    private static final long[][] CHIPSET_MMIO = {{PcPlatform.IOAPIC_ADDRESS, 0x1000},
+        {PcPlatform.LAPIC_ADDRESS, 0x10_0000}};
+
+    /** What {@code [base, base + length)} would shadow ("guest RAM", "the interrupt controller at ..."), or null. */
+    String mmioConflict(long base, long length) {
+        if (overlaps(base, length, 0, layout.lowRamSize())
+                || overlaps(base, length, MemoryLayout.HIGH_RAM_START, layout.highRamSize())) {
+            return "guest RAM";
+        }
+        for (long[] chip : CHIPSET_MMIO) {
+            if (overlaps(base, length, chip[0], chip[1])) {
+                return String.format("the interrupt controller at 0x%x", chip[0]);
+            }
+        }
+        return null;
+    }
+
+    private static boolean overlaps(long base, long length, long start, long size) {
+        return size > 0 && base < start + size && start < base + length;
+    }
+
+    /** The guest powered off (ACPI S5). */
+    void powerOff() {
+        post(MachineEvent.powerOff());
+    }
+
+    /** The PCI functions, for {@code query-pci}. */
+    public List<PciFunctionInfo> pciFunctions() {
+        return pci.describe();
+    }
+
+    /** Runs {@code action} on the current VM under the VM lock; null between VMs. */
+    <T> T withVm(PciHost.VmAction<T> action) throws AcceleratorException {
+        vmLock.readLock().lock();
+        try {
+            VirtualMachine current = vm;
+            return current == null ? null : action.apply(current);
+        } finally {
+            vmLock.readLock().unlock();
+        }
+    }
+
+    Accelerator accelerator() {
+        return accelerator;
+    }
+
+    @Override
     public void reset() {
-        post(MachineEvent.reset());
+        post(MachineEvent.hostReset());
     }
 
     @Override

@@ -15,7 +15,7 @@ public final class RamGuestMemory implements GuestMemory {
     static final int CHUNK_SHIFT = 30;
     private static final long CHUNK = 1L << CHUNK_SHIFT;
 
-    private record Range(long start, long size, ByteBuffer[] chunks) {
+    private record Range(long start, long size, ByteBuffer[] chunks, RamRegion region, long regionOffset) {
         boolean holds(long address, long length) {
             return address >= start && length >= 0 && address - start <= size - length;
         }
@@ -26,6 +26,8 @@ public final class RamGuestMemory implements GuestMemory {
     private RamGuestMemory(Range[] ranges) {
         this.ranges = ranges;
     }
+
+    private static final long PAGE = 4096;
 
     /** One range per entry: {@code guestAddress -> (region, regionOffset, size)}. */
     public static final class Builder {
@@ -38,7 +40,7 @@ public final class RamGuestMemory implements GuestMemory {
                 long offset = (long) i << CHUNK_SHIFT;
                 chunks[i] = region.view(regionOffset + offset, (int) Math.min(CHUNK, size - offset));
             }
-            ranges.add(new Range(guestAddress, size, chunks));
+            ranges.add(new Range(guestAddress, size, chunks, region, regionOffset));
             return this;
         }
 
@@ -197,6 +199,24 @@ public final class RamGuestMemory implements GuestMemory {
             int n = (int) Math.min(block.length, length - done);
             write(address + done, block, 0, n);
             done += n;
+        }
+    }
+
+    @Override
+    public void discard(long address, long length) {
+        Range r = range(address, length);
+        long first = (address + PAGE - 1) & -PAGE;
+        long last = (address + length) & -PAGE;
+        if (first >= last) {
+            fill(address, length, (byte) 0);
+            return;
+        }
+        if (first > address) {
+            fill(address, first - address, (byte) 0);
+        }
+        r.region().discard(r.regionOffset() + (first - r.start()), last - first);
+        if (address + length > last) {
+            fill(last, address + length - last, (byte) 0);
         }
     }
 

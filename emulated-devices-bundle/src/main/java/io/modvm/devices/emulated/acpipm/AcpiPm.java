@@ -2,6 +2,7 @@ package io.modvm.devices.emulated.acpipm;
 
 import io.modvm.api.device.BusHandler;
 import io.modvm.api.device.Device;
+import io.modvm.api.device.PowerButton;
 import io.modvm.api.device.IrqLine;
 import io.modvm.devices.emulated.support.AccessWidth;
 import io.modvm.devices.emulated.support.WarnOnce;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * guarded by one lock; the machine's power-off and reset requests are made after the lock is released, as the
  * i8042 does, because they stop vCPUs that may be waiting for this lock.
  */
-public final class AcpiPm implements Device {
+public final class AcpiPm implements Device, PowerButton {
     public static final int PM1_EVT_BLK = 0x600;
     public static final int PM1_EVT_LEN = 4;
     public static final int PM1_CNT_BLK = 0x604;
@@ -140,6 +141,11 @@ public final class AcpiPm implements Device {
      * Presses the fixed-feature power button: sets PWRBTN_STS, which raises the SCI if the guest enabled
      * PWRBTN_EN. An ACPI guest then shuts down in an orderly way and enters S5.
      */
+    @Override
+    public void press() {
+        pressPowerButton();
+    }
+
     public void pressPowerButton() {
         synchronized (lock) {
             status |= PWRBTN_STS;

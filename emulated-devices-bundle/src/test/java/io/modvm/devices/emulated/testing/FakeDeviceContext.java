@@ -180,4 +180,9 @@ public final class FakeDeviceContext implements DeviceContext {
         }
         return null;
     }
+
+    @Override
+    public io.modvm.api.pci.PciFunction plugPci(io.modvm.api.pci.PciFunctionSpec spec) throws DeviceException {
+        throw new DeviceException("no PCI bus in this fake");
+    }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * Guest RAM on the Java heap, as one or more ranges with holes between them, checked like the core's RAM: any
  * access not entirely inside one range throws {@link GuestMemoryException}.
  */
-final class HeapGuestMemory implements GuestMemory {
+public final class HeapGuestMemory implements GuestMemory {
     private record Range(long start, ByteBuffer bytes) {
         boolean holds(long address, long length) {
             return address >= start && length >= 0 && address - start <= bytes.capacity() - length;
@@ -21,7 +21,7 @@ final class HeapGuestMemory implements GuestMemory {
     private final List<Range> ranges = new ArrayList<>();
 
     /** Adds a RAM range of {@code size} bytes at guest-physical {@code start}. */
-    HeapGuestMemory add(long start, int size) {
+    public HeapGuestMemory add(long start, int size) {
         ranges.add(new Range(start, ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN)));
         return this;
     }
@@ -110,6 +110,11 @@ final class HeapGuestMemory implements GuestMemory {
         for (int i = 0; i < length; i++) {
             r.bytes.put(at(r, address) + i, value);
         }
+    }
+
+    @Override
+    public void discard(long address, long length) {
+        fill(address, length, (byte) 0);
     }
 
     @Override

@@ -106,6 +106,12 @@ final class RecordingGuestMemory implements GuestMemory {
     }
 
     @Override
+    public void discard(long address, long length) {
+        touch(address, length);
+        ram.discard(address, length);
+    }
+
+    @Override
     public ByteBuffer view(long address, int length) {
         touch(address, length);
         return ram.view(address, length);

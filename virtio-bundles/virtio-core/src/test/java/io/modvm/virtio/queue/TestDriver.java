@@ -12,15 +12,15 @@ import java.util.Optional;
  * free list of descriptors, buffers added as chains or as one indirect table, kick and interrupt suppression as
  * virtqueue_kick_prepare and virtqueue_get_buf do. Raw writers let a test lay out what no sane driver would.
  */
-final class TestDriver {
-    static final int PAGE = 4096;
+public final class TestDriver {
+    public static final int PAGE = 4096;
 
     /** One buffer as the driver hands it over. */
-    record Buf(long address, int length) {
+    public record Buf(long address, int length) {
     }
 
     /** One used-ring element as the driver reads it back. */
-    record Used(int head, long length) {
+    public record Used(int head, long length) {
     }
 
     private final GuestMemory memory;
@@ -47,7 +47,7 @@ final class TestDriver {
      * Lays out a queue of {@code size} at {@code base}; indirect tables for head h go to {@code indirectArea + h *
      * size * 16}. Both ring indexes start at {@code startIndex}, which lets tests begin just short of a 16-bit wrap.
      */
-    TestDriver(GuestMemory memory, long base, int size, boolean eventIdx, boolean indirect, long indirectArea,
+    public TestDriver(GuestMemory memory, long base, int size, boolean eventIdx, boolean indirect, long indirectArea,
             int startIndex) {
         this.memory = memory;
         this.size = size;
@@ -74,42 +74,42 @@ final class TestDriver {
         }
     }
 
-    TestDriver(GuestMemory memory, long base, int size, boolean eventIdx, boolean indirect, long indirectArea) {
+    public TestDriver(GuestMemory memory, long base, int size, boolean eventIdx, boolean indirect, long indirectArea) {
         this(memory, base, size, eventIdx, indirect, indirectArea, 0);
     }
 
-    static long alignUp(long value, long align) {
+    public static long alignUp(long value, long align) {
         return (value + align - 1) & -align;
     }
 
-    QueueConfig config() {
+    public QueueConfig config() {
         return new QueueConfig(size, desc, avail, used, eventIdx, indirect);
     }
 
-    long descTable() {
+    public long descTable() {
         return desc;
     }
 
-    long availRing() {
+    public long availRing() {
         return avail;
     }
 
-    long usedRing() {
+    public long usedRing() {
         return used;
     }
 
-    int numFree() {
+    public int numFree() {
         return numFree;
     }
 
-    long indirectTable(int head) {
+    public long indirectTable(int head) {
         return indirectArea + (long) head * size * 16;
     }
 
     // ---- adding buffers, as virtqueue_add_split ----
 
     /** Adds a request of device-readable {@code out} and device-writable {@code in} buffers as a direct chain. */
-    int add(List<Buf> out, List<Buf> in) {
+    public int add(List<Buf> out, List<Buf> in) {
         int n = out.size() + in.size();
         if (n == 0 || n > numFree) {
             throw new IllegalStateException("cannot add " + n + " descriptors, " + numFree + " free");
@@ -134,7 +134,7 @@ final class TestDriver {
     }
 
     /** Adds a request as one descriptor pointing at an indirect table, as Linux does for multi-buffer requests. */
-    int addIndirect(List<Buf> out, List<Buf> in) {
+    public int addIndirect(List<Buf> out, List<Buf> in) {
         int n = out.size() + in.size();
         if (numFree == 0) {
             throw new IllegalStateException("no free descriptor");
@@ -163,7 +163,7 @@ final class TestDriver {
     }
 
     /** Puts {@code head} on the available ring and publishes the new index, with the write barrier first. */
-    void publish(int head) {
+    public void publish(int head) {
         memory.writeShort(avail + 4 + 2L * (availIdxShadow & (size - 1)), (short) head);
         VarHandle.releaseFence();
         availIdxShadow = (availIdxShadow + 1) & 0xFFFF;
@@ -172,7 +172,7 @@ final class TestDriver {
     }
 
     /** As virtqueue_kick_prepare_split: whether the device asked to be kicked for what was added since last time. */
-    boolean kickPrepare() {
+    public boolean kickPrepare() {
         VarHandle.fullFence();
         int newIdx = availIdxShadow;
         int oldIdx = (availIdxShadow - numAdded) & 0xFFFF;
@@ -186,7 +186,7 @@ final class TestDriver {
 
     // ---- taking used buffers back, as virtqueue_get_buf_ctx_split ----
 
-    Optional<Used> getBuf() {
+    public Optional<Used> getBuf() {
         int usedIdx = Short.toUnsignedInt(memory.readShort(used + 2));
         if (usedIdx == lastUsed) {
             return Optional.empty();
@@ -212,7 +212,7 @@ final class TestDriver {
     }
 
     /** As virtqueue_disable_cb: NO_INTERRUPT without EVENT_IDX; with it, Linux just stops moving used_event. */
-    void disableCallbacks() {
+    public void disableCallbacks() {
         callbacksDisabled = true;
         if (!eventIdx) {
             memory.writeShort(avail, (short) SplitRing.AVAIL_F_NO_INTERRUPT);
@@ -220,7 +220,7 @@ final class TestDriver {
     }
 
     /** As virtqueue_enable_cb: returns true if used buffers arrived while callbacks were off. */
-    boolean enableCallbacks() {
+    public boolean enableCallbacks() {
         callbacksDisabled = false;
         memory.writeShort(avail, (short) 0);
         if (eventIdx) {
@@ -232,19 +232,19 @@ final class TestDriver {
 
     // ---- raw access for malformed layouts ----
 
-    long usedEventAddress() {
+    public long usedEventAddress() {
         return avail + 4 + 2L * size;
     }
 
-    long availEventAddress() {
+    public long availEventAddress() {
         return used + 4 + 8L * size;
     }
 
-    void writeDescriptor(int index, long address, long length, int flags, int next) {
+    public void writeDescriptor(int index, long address, long length, int flags, int next) {
         writeDescriptorAt(desc, index, address, length, flags, next);
     }
 
-    void writeDescriptorAt(long table, int index, long address, long length, int flags, int next) {
+    public void writeDescriptorAt(long table, int index, long address, long length, int flags, int next) {
         long at = table + 16L * index;
         memory.writeLong(at, address);
         memory.writeInt(at + 8, (int) length);
@@ -253,31 +253,31 @@ final class TestDriver {
     }
 
     /** Publishes a raw head index the test built by hand, outside the free-list bookkeeping. */
-    void publishRaw(int head) {
+    public void publishRaw(int head) {
         publish(head);
     }
 
-    void setAvailIdx(int idx) {
+    public void setAvailIdx(int idx) {
         memory.writeShort(avail + 2, (short) idx);
     }
 
-    void setAvailFlags(int flags) {
+    public void setAvailFlags(int flags) {
         memory.writeShort(avail, (short) flags);
     }
 
-    void setUsedEvent(int idx) {
+    public void setUsedEvent(int idx) {
         memory.writeShort(usedEventAddress(), (short) idx);
     }
 
-    int availEvent() {
+    public int availEvent() {
         return Short.toUnsignedInt(memory.readShort(availEventAddress()));
     }
 
-    int usedFlags() {
+    public int usedFlags() {
         return Short.toUnsignedInt(memory.readShort(used));
     }
 
-    int usedIdx() {
+    public int usedIdx() {
         return Short.toUnsignedInt(memory.readShort(used + 2));
     }
 }

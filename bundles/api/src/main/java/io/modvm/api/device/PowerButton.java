@@ -1,0 +1,9 @@
+package io.modvm.api.device;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/** Implemented by a device that gives the guest a power button (ACPI); the monitor's system_powerdown presses it. */
+@ConsumerType
+public interface PowerButton {
+    void press();
+}

@@ -1,0 +1,40 @@
+package io.modvm.api.pci;
+
+import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.device.DeviceException;
+import java.util.OptionalLong;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A plugged PCI function, as its device drives it. The core keeps the notifiers it hands out bound across BAR moves
+ * and machine resets.
+ */
+@ProviderType
+public interface PciFunction {
+    /** Bus/device/function as the guest addresses it. */
+    int bus();
+
+    int slot();
+
+    int function();
+
+    /**
+     * A notifier signalled when the guest writes {@code length} bytes to {@code offset} in BAR {@code bar} (with
+     * {@code dataMatch}, only that value), without running anything on the vCPU thread. Bound while the guest has
+     * memory decoding on; the device owns it and closes it when done.
+     */
+    EventNotifier ioEvent(int bar, long offset, int length, OptionalLong dataMatch) throws DeviceException;
+
+    /**
+     * Raises MSI-X vector {@code vector}: delivered at once through the accelerator if MSI-X is enabled and the
+     * vector unmasked, remembered in the PBA if masked, dropped if MSI-X is off or the vector does not exist.
+     * Returns true if the interrupt was delivered or is pending.
+     */
+    boolean signalMsix(int vector);
+
+    /** True while the guest has MSI-X enabled on this function. */
+    boolean msixEnabled();
+
+    /** True while the guest lets the function master the bus (DMA); devices must not touch guest RAM otherwise. */
+    boolean busMaster();
+}

@@ -1,0 +1,252 @@
+package io.modvm.core.pci;
+
+import io.modvm.api.accel.AcceleratorException;
+import io.modvm.api.accel.Attachment;
+import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.accel.MsiRoute;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A function's MSI-X table and pending-bit array (PCI 3.0, 6.8.2), and the delivery of its vectors. Each vector
+ * that fires gets an MSI route in the accelerator and an irqfd on it, so a device thread raises an interrupt with
+ * one eventfd write and no VMM exit. A masked vector only sets its pending bit, delivered when the guest unmasks.
+ *
+ * <p>The guest writes the table on vCPU threads while device threads signal; one lock keeps them consistent.
+ */
+final class MsixTable {
+    private static final Logger LOG = LoggerFactory.getLogger(MsixTable.class);
+    static final int ENTRY_SIZE = 16;
+    private static final int VECTOR_MASKED = 1;
+
+    private final String owner;
+    private final PciHost host;
+    private final int vectors;
+    private final long[] address;
+    private final int[] data;
+    private final int[] control;
+    private final long[] pending;
+    private final MsiRoute[] routes;
+    private final EventNotifier[] notifiers;
+    private final Attachment[] attachments;
+    private boolean enabled;
+    private boolean functionMask;
+    private boolean warned;
+
+    MsixTable(String owner, PciHost host, int vectors) {
+        this.owner = owner;
+        this.host = host;
+        this.vectors = vectors;
+        this.address = new long[vectors];
+        this.data = new int[vectors];
+        this.control = new int[vectors];
+        this.pending = new long[(vectors + 63) / 64];
+        this.routes = new MsiRoute[vectors];
+        this.notifiers = new EventNotifier[vectors];
+        this.attachments = new Attachment[vectors];
+        reset();
+    }
+
+    int vectors() {
+        return vectors;
+    }
+
+    long tableSize() {
+        return (long) vectors * ENTRY_SIZE;
+    }
+
+    long pbaOffset() {
+        return tableSize();
+    }
+
+    synchronized boolean enabled() {
+        return enabled;
+    }
+
+    synchronized boolean functionMask() {
+        return functionMask;
+    }
+
+    /** Message control bits 15 (enable) and 14 (function mask), as the guest wrote them. */
+    void setControl(boolean enable, boolean mask) {
+        synchronized (this) {
+            enabled = enable;
+            functionMask = mask;
+        }
+        deliverPending();
+    }
+
+    /** Reads {@code size} bytes at {@code offset} from the start of the table (the PBA follows the table). */
+    synchronized long read(long offset, int size) {
+        if (offset >= tableSize()) {
+            long pba = offset - tableSize();
+            int word = (int) (pba / 8);
+            if (word >= pending.length) {
+                return 0;
+            }
+            long shift = (pba % 8) * 8;
+            return pending[word] >>> shift;
+        }
+        int v = (int) (offset / ENTRY_SIZE);
+        int field = (int) (offset % ENTRY_SIZE);
+        long value = switch (field) {
+            case 0 -> size == 8 ? address[v] : address[v] & 0xFFFF_FFFFL;
+            case 4 -> address[v] >>> 32;
+            case 8 -> size == 8 ? (data[v] & 0xFFFF_FFFFL) | ((long) control[v] << 32) : data[v] & 0xFFFF_FFFFL;
+            case 12 -> control[v] & 0xFFFF_FFFFL;
+            default -> 0;
+        };
+        return value;
+    }
+
+    /** A guest write to the table; writes to the PBA are ignored (it is read-only). */
+    void write(long offset, int size, long value) {
+        if (offset >= tableSize() || (size != 4 && size != 8) || offset % 4 != 0) {
+            return;
+        }
+        int v = (int) (offset / ENTRY_SIZE);
+        int field = (int) (offset % ENTRY_SIZE);
+        synchronized (this) {
+            switch (field) {
+                case 0 -> address[v] = size == 8 ? value : (address[v] & 0xFFFF_FFFF_0000_0000L) | (value & 0xFFFF_FFFFL);
+                case 4 -> address[v] = (address[v] & 0xFFFF_FFFFL) | (value << 32);
+                case 8 -> {
+                    data[v] = (int) value;
+                    if (size == 8) {
+                        control[v] = (int) (value >>> 32);
+                    }
+                }
+                case 12 -> control[v] = (int) value;
+                default -> {
+                }
+            }
+            if (routes[v] != null) {
+                try {
+                    routes[v].update(address[v], data[v]);
+                } catch (AcceleratorException e) {
+                    dropRoute(v);
+                }
+            }
+        }
+        deliverPending();
+    }
+
+    /** Raises {@code vector}; see {@link io.modvm.api.pci.PciFunction#signalMsix}. */
+    boolean signal(int vector) {
+        EventNotifier target;
+        long msiAddress;
+        int msiData;
+        synchronized (this) {
+            if (vector < 0 || vector >= vectors || !enabled) {
+                return false;
+            }
+            if (functionMask || (control[vector] & VECTOR_MASKED) != 0) {
+                pending[vector / 64] |= 1L << (vector % 64);
+                return true;
+            }
+            target = irqfd(vector);
+            msiAddress = address[vector];
+            msiData = data[vector];
+        }
+        if (target != null) {
+            target.signal();
+            return true;
+        }
+        // No route could be made: inject the message directly, which costs an ioctl but still arrives.
+        try {
+            host.withVm(vm -> {
+                vm.signalMsi(msiAddress, msiData);
+                return null;
+            });
+            return true;
+        } catch (AcceleratorException e) {
+            LOG.debug("{}: MSI-X vector {} not delivered: {}", owner, vector, e.getMessage());
+            return false;
+        }
+    }
+
+    /** The irqfd for {@code vector}, made on first use; null if the accelerator cannot route MSIs. */
+    private EventNotifier irqfd(int vector) {
+        if (notifiers[vector] != null && attachments[vector] != null) {
+            return notifiers[vector];
+        }
+        try {
+            if (notifiers[vector] == null) {
+                notifiers[vector] = host.createNotifier();
+            }
+            EventNotifier n = notifiers[vector];
+            long a = address[vector];
+            int d = data[vector];
+            MsiRoute route = host.withVm(vm -> vm.routeMsi(a, d));
+            if (route == null) {
+                return null;
+            }
+            routes[vector] = route;
+            attachments[vector] = host.withVm(vm -> vm.attachIrq(n, route.gsi()));
+            if (attachments[vector] == null) {
+                dropRoute(vector);
+                return null;
+            }
+            return n;
+        } catch (AcceleratorException e) {
+            if (!warned) {
+                warned = true;
+                LOG.info("{}: MSI-X through irqfd unavailable ({}); injecting messages directly", owner,
+                        e.getMessage());
+            }
+            dropRoute(vector);
+            return null;
+        }
+    }
+
+    private void dropRoute(int vector) {
+        if (attachments[vector] != null) {
+            attachments[vector].close();
+            attachments[vector] = null;
+        }
+        if (routes[vector] != null) {
+            routes[vector].close();
+            routes[vector] = null;
+        }
+    }
+
+    private void deliverPending() {
+        for (int v = 0; v < vectors; v++) {
+            boolean fire;
+            synchronized (this) {
+                long bit = 1L << (v % 64);
+                fire = enabled && !functionMask && (control[v] & VECTOR_MASKED) == 0 && (pending[v / 64] & bit) != 0;
+                if (fire) {
+                    pending[v / 64] &= ~bit;
+                }
+            }
+            if (fire) {
+                signal(v);
+            }
+        }
+    }
+
+    /** Power-on state: disabled, every vector masked, nothing pending, no routes into the (old) VM. */
+    synchronized void reset() {
+        enabled = false;
+        functionMask = false;
+        for (int v = 0; v < vectors; v++) {
+            address[v] = 0;
+            data[v] = 0;
+            control[v] = VECTOR_MASKED;
+            dropRoute(v);
+        }
+        java.util.Arrays.fill(pending, 0);
+    }
+
+    /** Unplugged: also frees the notifiers. */
+    synchronized void close() {
+        reset();
+        for (int v = 0; v < vectors; v++) {
+            if (notifiers[v] != null) {
+                notifiers[v].close();
+                notifiers[v] = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,413 @@
+package io.modvm.core.pci;
+
+import io.modvm.api.accel.AcceleratorException;
+import io.modvm.api.accel.Attachment;
+import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.device.BusHandler;
+import io.modvm.api.device.DeviceException;
+import io.modvm.api.pci.PciBar;
+import io.modvm.api.pci.PciCapability;
+import io.modvm.api.pci.PciFunction;
+import io.modvm.api.pci.PciFunctionSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A device's function on the root bus: its type-0 configuration header, capability list and MSI-X capability, its
+ * BARs mapped on the MMIO bus while the guest has memory decoding on, and the ioeventfds bound inside them.
+ *
+ * <p>Every value the guest writes is masked to what the register holds; a BAR the guest points at RAM or at another
+ * device stays unmapped (logged once), so no guest write can make this function shadow memory it does not own.
+ */
+final class PciDeviceFunction implements PciEndpoint, PciFunction {
+    private static final Logger LOG = LoggerFactory.getLogger(PciDeviceFunction.class);
+    static final int COMMAND_IO = 1;
+    static final int COMMAND_MEMORY = 2;
+    static final int COMMAND_BUS_MASTER = 4;
+    private static final int COMMAND_WRITABLE = COMMAND_IO | COMMAND_MEMORY | COMMAND_BUS_MASTER | 0x400;
+    private static final int STATUS_CAPABILITIES = 0x10;
+    private static final int FIRST_CAPABILITY = 0x40;
+    private static final int MSIX_CAPABILITY_ID = 0x11;
+    private static final int MSIX_ENABLE = 1 << 15;
+    private static final int MSIX_FUNCTION_MASK = 1 << 14;
+
+    private final String owner;
+    private final int slot;
+    private final PciFunctionSpec spec;
+    private final PciHost host;
+    private final PciBar[] bars = new PciBar[6];
+    private final long[] assigned = new long[6];
+    private final long[] address = new long[6];
+    private final long[] mapped = new long[6];
+    private final byte[] capabilities = new byte[256];
+    private final int capabilityEnd;
+    private final int msixCapability;
+    private final MsixTable msix;
+    private final List<IoEventBinding> ioEvents = new CopyOnWriteArrayList<>();
+    private volatile int command;
+    private int interruptLine;
+    private boolean warnedBar;
+
+    PciDeviceFunction(String owner, int slot, PciFunctionSpec spec, PciHost host, long[] barAddresses) {
+        this.owner = owner;
+        this.slot = slot;
+        this.spec = spec;
+        this.host = host;
+        for (PciBar b : spec.bars()) {
+            bars[b.index()] = b;
+            assigned[b.index()] = barAddresses[b.index()];
+        }
+        int at = FIRST_CAPABILITY;
+        int previousNext = -1;
+        for (PciCapability c : spec.capabilities()) {
+            byte[] body = c.body();
+            if (previousNext >= 0) {
+                capabilities[previousNext] = (byte) at;
+            }
+            capabilities[at] = (byte) c.id();
+            System.arraycopy(body, 0, capabilities, at + 2, body.length);
+            previousNext = at + 1;
+            at = (at + 2 + body.length + 3) & ~3;
+        }
+        if (spec.msixVectors() > 0) {
+            if (previousNext >= 0) {
+                capabilities[previousNext] = (byte) at;
+            }
+            msixCapability = at;
+            capabilities[at] = MSIX_CAPABILITY_ID;
+            at += 12;
+            msix = new MsixTable(owner, host, spec.msixVectors());
+        } else {
+            msixCapability = -1;
+            msix = null;
+        }
+        if (at > 256) {
+            throw new IllegalArgumentException("capabilities do not fit in configuration space");
+        }
+        capabilityEnd = at;
+        System.arraycopy(assigned, 0, address, 0, 6);
+        java.util.Arrays.fill(mapped, -1);
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    PciFunctionSpec spec() {
+        return spec;
+    }
+
+    synchronized long barAddress(int index) {
+        return address[index];
+    }
+
+    @Override
+    public int bus() {
+        return 0;
+    }
+
+    @Override
+    public int slot() {
+        return slot;
+    }
+
+    @Override
+    public int function() {
+        return 0;
+    }
+
+    @Override
+    public boolean busMaster() {
+        return (command & COMMAND_BUS_MASTER) != 0;
+    }
+
+    @Override
+    public boolean msixEnabled() {
+        return msix != null && msix.enabled();
+    }
+
+    @Override
+    public boolean signalMsix(int vector) {
+        return msix != null && msix.signal(vector);
+    }
+
+    @Override
+    public synchronized int readConfig(int offset, int size) {
+        int reg = offset & ~3;
+        int dword;
+        if (reg == 0x00) {
+            dword = spec.vendorId() | spec.deviceId() << 16;
+        } else if (reg == 0x04) {
+            dword = command | (capabilityEnd > FIRST_CAPABILITY ? STATUS_CAPABILITIES : 0) << 16;
+        } else if (reg == 0x08) {
+            dword = spec.revision() | spec.classCode() << 8;
+        } else if (reg >= 0x10 && reg < 0x28) {
+            dword = readBar((reg - 0x10) / 4);
+        } else if (reg == 0x2C) {
+            dword = spec.subsystemVendorId() | spec.subsystemId() << 16;
+        } else if (reg == 0x34) {
+            dword = capabilityEnd > FIRST_CAPABILITY ? FIRST_CAPABILITY : 0;
+        } else if (reg == 0x3C) {
+            dword = interruptLine;
+        } else if (msixCapability >= 0 && reg == msixCapability) {
+            int control = (msix.vectors() - 1) | (msix.enabled() ? MSIX_ENABLE : 0)
+                    | (msix.functionMask() ? MSIX_FUNCTION_MASK : 0);
+            dword = MSIX_CAPABILITY_ID | (capabilities[reg + 1] & 0xff) << 8 | control << 16;
+        } else if (msixCapability >= 0 && reg == msixCapability + 4) {
+            dword = (int) spec.msixOffset() | spec.msixBar();
+        } else if (msixCapability >= 0 && reg == msixCapability + 8) {
+            dword = (int) (spec.msixOffset() + msix.pbaOffset()) | spec.msixBar();
+        } else if (reg >= FIRST_CAPABILITY && reg < 256) {
+            dword = (capabilities[reg] & 0xff) | (capabilities[reg + 1] & 0xff) << 8
+                    | (capabilities[reg + 2] & 0xff) << 16 | (capabilities[reg + 3] & 0xff) << 24;
+        } else {
+            dword = 0;
+        }
+        return ConfigBytes.extract(dword, offset, size);
+    }
+
+    private int readBar(int index) {
+        PciBar bar = bars[index];
+        if (bar != null) {
+            long mask = ~(bar.size() - 1);
+            return (int) (address[index] & mask & 0xFFFF_FFF0L) | (bar.bits64() ? 0x4 : 0);
+        }
+        if (index > 0 && bars[index - 1] != null && bars[index - 1].bits64()) {
+            return (int) (address[index - 1] >>> 32);
+        }
+        return 0;
+    }
+
+    @Override
+    public void writeConfig(int offset, int size, int value) {
+        boolean remap = false;
+        synchronized (this) {
+            int reg = offset & ~3;
+            if (reg == 0x04) {
+                int merged = ConfigBytes.merge(command, offset, size, value) & COMMAND_WRITABLE;
+                remap = (merged & COMMAND_MEMORY) != (command & COMMAND_MEMORY);
+                command = merged;
+            } else if (reg >= 0x10 && reg < 0x28) {
+                remap = writeBar((reg - 0x10) / 4, ConfigBytes.merge(readBar((reg - 0x10) / 4), offset, size,
+                        value));
+            } else if (reg == 0x3C) {
+                interruptLine = ConfigBytes.merge(interruptLine, offset, size, value) & 0xff;
+            } else if (msixCapability >= 0 && reg == msixCapability) {
+                int dword = ConfigBytes.merge(readConfig(reg, 4), offset, size, value);
+                int control = dword >>> 16;
+                msix.setControl((control & MSIX_ENABLE) != 0, (control & MSIX_FUNCTION_MASK) != 0);
+            } else if (reg >= FIRST_CAPABILITY && reg < capabilityEnd && spec.configWriter() != null) {
+                spec.configWriter().write(offset, size, value);
+            }
+        }
+        if (remap) {
+            remap();
+        }
+    }
+
+    /** Returns true if the BAR's address changed. */
+    private boolean writeBar(int index, int value) {
+        PciBar bar = bars[index];
+        if (bar != null) {
+            long mask = ~(bar.size() - 1);
+            long old = address[index];
+            address[index] = ((old & 0xFFFF_FFFF_0000_0000L) | (value & 0xFFFF_FFF0L)) & mask;
+            return old != address[index];
+        }
+        if (index > 0 && bars[index - 1] != null && bars[index - 1].bits64()) {
+            long mask = ~(bars[index - 1].size() - 1);
+            long old = address[index - 1];
+            address[index - 1] = ((old & 0xFFFF_FFFFL) | ((long) value << 32)) & mask;
+            return old != address[index - 1];
+        }
+        return false;
+    }
+
+    /** Brings the MMIO bus and the ioeventfds in line with the BARs and the memory-decode bit. */
+    private synchronized void remap() {
+        boolean decode = (command & COMMAND_MEMORY) != 0;
+        for (int i = 0; i < 6; i++) {
+            PciBar bar = bars[i];
+            if (bar == null) {
+                continue;
+            }
+            long want = decode && placeable(bar, address[i]) ? address[i] : -1;
+            if (want == mapped[i]) {
+                continue;
+            }
+            if (mapped[i] != -1) {
+                host.unmapMmio(barOwner(i));
+                mapped[i] = -1;
+            }
+            if (want != -1) {
+                if (host.mapMmio(want, bar.size(), barOwner(i), handler(bar))) {
+                    mapped[i] = want;
+                } else if (!warnedBar) {
+                    warnedBar = true;
+                    LOG.info("{}: BAR{} at 0x{} overlaps RAM or another device; left unmapped", owner, i,
+                            Long.toHexString(want));
+                }
+            }
+        }
+        for (IoEventBinding b : ioEvents) {
+            b.rebind();
+        }
+    }
+
+    private static boolean placeable(PciBar bar, long base) {
+        long limit = bar.bits64() ? 1L << 48 : 1L << 32;
+        return base != 0 && base + bar.size() <= limit;
+    }
+
+    private String barOwner(int index) {
+        return owner + "#bar" + index;
+    }
+
+    private BusHandler handler(PciBar bar) {
+        boolean hasTable = msix != null && bar.index() == spec.msixBar();
+        long tableStart = spec.msixOffset();
+        long tableEnd = tableStart + spec.msixSize();
+        int index = bar.index();
+        return new BusHandler() {
+            @Override
+            public long read(long offset, int size) {
+                if (hasTable && offset >= tableStart && offset < tableEnd) {
+                    return msix.read(offset - tableStart, size);
+                }
+                return bar.handler().read(offset, size);
+            }
+
+            @Override
+            public void write(long offset, int size, long value) {
+                if (hasTable && offset >= tableStart && offset < tableEnd) {
+                    msix.write(offset - tableStart, size, value);
+                    return;
+                }
+                // A write the accelerator did not complete through an ioeventfd still signals the notifier.
+                for (IoEventBinding b : ioEvents) {
+                    if (b.matches(index, offset, size, value)) {
+                        b.notifier.signal();
+                        return;
+                    }
+                }
+                bar.handler().write(offset, size, value);
+            }
+        };
+    }
+
+    @Override
+    public EventNotifier ioEvent(int bar, long offset, int length, OptionalLong dataMatch) throws DeviceException {
+        if (bar < 0 || bar > 5 || bars[bar] == null || offset < 0 || offset + length > bars[bar].size()) {
+            throw new DeviceException(owner + ": ioEvent outside BAR " + bar);
+        }
+        EventNotifier n;
+        try {
+            n = host.createNotifier();
+        } catch (AcceleratorException e) {
+            throw new DeviceException(owner + ": " + e.getMessage(), e);
+        }
+        IoEventBinding binding = new IoEventBinding(bar, offset, length, dataMatch, n);
+        ioEvents.add(binding);
+        synchronized (this) {
+            binding.rebind();
+        }
+        return binding;
+    }
+
+    /** Power-on state; called while the VM still exists, so that bindings into it are undone properly. */
+    void reset() {
+        synchronized (this) {
+            command = 0;
+            interruptLine = 0;
+            System.arraycopy(assigned, 0, address, 0, 6);
+            if (msix != null) {
+                msix.reset();
+            }
+        }
+        remap();
+    }
+
+    /** Unplugged. */
+    void close() {
+        reset();
+        for (IoEventBinding b : new ArrayList<>(ioEvents)) {
+            b.close();
+        }
+        if (msix != null) {
+            msix.close();
+        }
+    }
+
+    /** One ioEvent: follows its BAR; attached to the VM only while the BAR is mapped. */
+    private final class IoEventBinding implements EventNotifier {
+        final int bar;
+        final long offset;
+        final int length;
+        final OptionalLong match;
+        final EventNotifier notifier;
+        private Attachment attachment;
+        private long attachedAt = -1;
+
+        IoEventBinding(int bar, long offset, int length, OptionalLong match, EventNotifier notifier) {
+            this.bar = bar;
+            this.offset = offset;
+            this.length = length;
+            this.match = match;
+            this.notifier = notifier;
+        }
+
+        boolean matches(int barIndex, long at, int size, long value) {
+            return barIndex == bar && at == offset && size == length
+                    && (match.isEmpty() || match.getAsLong() == value);
+        }
+
+        /** Called with the function's lock held. */
+        void rebind() {
+            long want = mapped[bar] == -1 ? -1 : mapped[bar] + offset;
+            if (want == attachedAt) {
+                return;
+            }
+            detach();
+            if (want != -1) {
+                try {
+                    attachment = host.withVm(vm -> vm.attachIoEvent(notifier, want, length, false, match));
+                    attachedAt = attachment == null ? -1 : want;
+                } catch (AcceleratorException e) {
+                    LOG.debug("{}: ioeventfd at 0x{} refused ({}); the write will exit to the VMM", owner,
+                            Long.toHexString(want), e.getMessage());
+                }
+            }
+        }
+
+        private void detach() {
+            if (attachment != null) {
+                attachment.close();
+                attachment = null;
+            }
+            attachedAt = -1;
+        }
+
+        @Override
+        public void signal() {
+            notifier.signal();
+        }
+
+        @Override
+        public long await(long timeoutMillis) {
+            return notifier.await(timeoutMillis);
+        }
+
+        @Override
+        public void close() {
+            synchronized (PciDeviceFunction.this) {
+                ioEvents.remove(this);
+                detach();
+            }
+            notifier.close();
+        }
+    }
+}

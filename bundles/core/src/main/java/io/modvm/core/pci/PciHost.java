@@ -1,0 +1,25 @@
+package io.modvm.core.pci;
+
+import io.modvm.api.accel.AcceleratorException;
+import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.accel.VirtualMachine;
+import io.modvm.api.device.BusHandler;
+
+/** What the PCI bus needs from the machine: the MMIO bus, the current VM, and notifiers that outlive it. */
+public interface PciHost {
+    /** Claims guest-physical MMIO for {@code owner}; false (logged by the caller) if the range is not free. */
+    boolean mapMmio(long base, long length, String owner, BusHandler handler);
+
+    void unmapMmio(String owner);
+
+    /** A notifier that belongs to no VM. */
+    EventNotifier createNotifier() throws AcceleratorException;
+
+    /** Operations on the VM the guest runs in now. */
+    interface VmAction<T> {
+        T apply(VirtualMachine vm) throws AcceleratorException;
+    }
+
+    /** Runs {@code action} on the current VM, holding it open; returns null if no VM exists right now. */
+    <T> T withVm(VmAction<T> action) throws AcceleratorException;
+}

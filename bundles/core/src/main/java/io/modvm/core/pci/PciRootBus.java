@@ -1,0 +1,160 @@
+package io.modvm.core.pci;
+
+import io.modvm.api.device.BusHandler;
+import io.modvm.api.device.DeviceException;
+import io.modvm.api.pci.PciBar;
+import io.modvm.api.pci.PciFunction;
+import io.modvm.api.pci.PciFunctionSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * PCI bus 0 behind configuration mechanism #1: the address latch at port 0xCF8 and the data window at 0xCFC-0xCFF.
+ * Slot 0 holds the host bridge; devices take the lowest free slot. Only function 0 of each slot exists; absent
+ * functions read as all ones, as on hardware.
+ */
+public final class PciRootBus {
+    public static final int CONFIG_ADDRESS_PORT = 0xCF8;
+    public static final int CONFIG_DATA_PORT = 0xCFC;
+    public static final int SLOTS = 32;
+    private static final int ENABLE = 1 << 31;
+
+    private final PciHost host;
+    private final PciBarWindow window;
+    private final PciEndpoint[] slots = new PciEndpoint[SLOTS];
+    private volatile int latch;
+
+    public PciRootBus(PciHost host, long windowStart, long windowEnd) {
+        this.host = host;
+        this.window = new PciBarWindow(windowStart, windowEnd);
+        slots[0] = new HostBridge();
+    }
+
+    /** The handler for the one-byte claim at 0xCF8 (0xCF9 is the reset register, a different device). */
+    public BusHandler addressPort() {
+        return new BusHandler() {
+            @Override
+            public long read(long offset, int size) {
+                return size == 4 ? latch & 0xFFFF_FFFFL : -1L;
+            }
+
+            @Override
+            public void write(long offset, int size, long value) {
+                if (size == 4) {
+                    latch = (int) value & 0x80FF_FFFC;
+                }
+            }
+        };
+    }
+
+    /** The handler for 0xCFC-0xCFF. */
+    public BusHandler dataPort() {
+        return new BusHandler() {
+            @Override
+            public long read(long offset, int size) {
+                PciEndpoint e = target();
+                if (e == null) {
+                    return -1L;
+                }
+                return e.readConfig(register() + (int) offset, size) & 0xFFFF_FFFFL;
+            }
+
+            @Override
+            public void write(long offset, int size, long value) {
+                PciEndpoint e = target();
+                if (e != null) {
+                    e.writeConfig(register() + (int) offset, size, (int) value);
+                }
+            }
+        };
+    }
+
+    private int register() {
+        return latch & 0xFC;
+    }
+
+    private PciEndpoint target() {
+        int a = latch;
+        if ((a & ENABLE) == 0 || ((a >>> 16) & 0xFF) != 0 || ((a >>> 8) & 0x7) != 0) {
+            return null;
+        }
+        return slots[(a >>> 11) & 0x1F];
+    }
+
+    /** Plugs a function into the lowest free slot and gives its BARs addresses in the window. */
+    public synchronized PciFunction plug(String owner, PciFunctionSpec spec) throws DeviceException {
+        int slot = 1;
+        while (slot < SLOTS && slots[slot] != null) {
+            slot++;
+        }
+        if (slot == SLOTS) {
+            throw new DeviceException(owner + ": PCI bus 0 is full (" + (SLOTS - 1) + " devices)");
+        }
+        long[] addresses = new long[6];
+        for (PciBar b : spec.bars()) {
+            long base = window.allocate(b.size());
+            if (base < 0) {
+                throw new DeviceException(owner + ": no room left for a " + (b.size() >> 10)
+                        + " KiB BAR in the PCI window");
+            }
+            addresses[b.index()] = base;
+        }
+        PciDeviceFunction f = new PciDeviceFunction(owner, slot, spec, host, addresses);
+        slots[slot] = f;
+        return f;
+    }
+
+    /** Removes every function {@code owner} plugged. */
+    public void unplug(String owner) {
+        List<PciDeviceFunction> gone = new ArrayList<>();
+        synchronized (this) {
+            for (int i = 1; i < SLOTS; i++) {
+                if (slots[i] instanceof PciDeviceFunction f && f.owner().equals(owner)) {
+                    slots[i] = null;
+                    gone.add(f);
+                }
+            }
+        }
+        gone.forEach(PciDeviceFunction::close);
+    }
+
+    /** Every function back to power-on state (machine reset), while the old VM still exists. */
+    public void reset() {
+        functions().forEach(PciDeviceFunction::reset);
+    }
+
+    /** What {@code query-pci} reports, in slot order. */
+    public List<PciFunctionInfo> describe() {
+        List<PciFunctionInfo> out = new ArrayList<>();
+        out.add(new PciFunctionInfo(0, 0, 0, HostBridge.VENDOR, HostBridge.DEVICE, HostBridge.CLASS, 0, 0, 0,
+                "", List.of(), 0));
+        for (PciDeviceFunction f : functions()) {
+            PciFunctionSpec s = f.spec();
+            List<PciFunctionInfo.Region> regions = new ArrayList<>();
+            for (PciBar b : s.bars()) {
+                regions.add(new PciFunctionInfo.Region(b.index(), f.barAddress(b.index()), b.size(), b.bits64()));
+            }
+            out.add(new PciFunctionInfo(0, f.slot(), 0, s.vendorId(), s.deviceId(), s.classCode(), s.revision(),
+                    s.subsystemVendorId(), s.subsystemId(), f.owner(), regions, f.readConfig(0x3C, 1)));
+        }
+        return out;
+    }
+
+    private synchronized List<PciDeviceFunction> functions() {
+        List<PciDeviceFunction> out = new ArrayList<>();
+        for (PciEndpoint e : slots) {
+            if (e instanceof PciDeviceFunction f) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    public long windowStart() {
+        return window.start();
+    }
+
+    public long windowEnd() {
+        return window.end();
+    }
+}
