@@ -1,13 +1,99 @@
 package io.modvm.virtio.pci;
 
+import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.device.BusHandler;
 import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
+import io.modvm.api.memory.GuestMemory;
+import io.modvm.api.pci.PciBar;
+import io.modvm.api.pci.PciCapability;
+import io.modvm.api.pci.PciFunction;
+import io.modvm.api.pci.PciFunctionSpec;
+import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.device.VirtioDevice;
+import io.modvm.virtio.device.VirtioFeatures;
+import io.modvm.virtio.queue.QueueConfig;
+import io.modvm.virtio.queue.SplitVirtqueue;
+import io.modvm.virtio.queue.VirtqueueException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Plugs virtio devices into the PCI bus through the modern transport. */
-public final class VirtioPciTransport {
-    private VirtioPciTransport() {
+/**
+ * The virtio-pci modern transport (virtio 1.2, 4.1) for one device: the common, notification, ISR and
+ * device-configuration structures in BAR 0, announced by vendor capabilities; MSI-X for the configuration vector
+ * and one vector per queue; queue notifications bound to ioeventfds, so a driver's kick wakes the device's queue
+ * thread without running device code on the vCPU thread.
+ *
+ * <p>The registers are written by vCPU threads; one lock orders them. Every driver-written value is checked before
+ * it reaches the device: queue sizes, vectors, feature bits, and ring addresses (by {@link SplitVirtqueue#create}).
+ */
+public final class VirtioPciTransport implements Device {
+    private static final Logger LOG = LoggerFactory.getLogger(VirtioPciTransport.class);
+    static final int VENDOR = 0x1af4;
+    static final int DEVICE_ID_BASE = 0x1040;
+    static final int SUBSYSTEM = 0x1100;
+
+    static final int COMMON_OFFSET = 0x0000;
+    static final int ISR_OFFSET = 0x1000;
+    static final int DEVICE_OFFSET = 0x2000;
+    static final int NOTIFY_OFFSET = 0x3000;
+    static final int MSIX_OFFSET = 0x4000;
+    static final int NOTIFY_MULTIPLIER = 4;
+    static final long BAR_SIZE = 0x8000;
+    static final int REGION_SIZE = 0x1000;
+
+    private static final int CAP_COMMON = 1;
+    private static final int CAP_NOTIFY = 2;
+    private static final int CAP_ISR = 3;
+    private static final int CAP_DEVICE = 4;
+
+    private final String id;
+    private final DeviceContext context;
+    private final VirtioDevice device;
+    private final PciFunction function;
+    private final QueueRegisters[] queues;
+    private final EventNotifier[] kicks;
+    private final long offered;
+
+    private int status;
+    private int deviceFeatureSelect;
+    private int driverFeatureSelect;
+    private long driverFeatures;
+    private int configVector = CommonConfig.NO_VECTOR;
+    private int queueSelect;
+    private int generation;
+    private volatile int isr;
+    private volatile Activation active;
+    private boolean warnedNeedsReset;
+
+    private VirtioPciTransport(DeviceContext context, VirtioDevice device) throws DeviceException {
+        this.id = context.deviceId();
+        this.context = context;
+        this.device = device;
+        int n = device.queueCount();
+        if (n < 1 || n > (REGION_SIZE / NOTIFY_MULTIPLIER)) {
+            throw new IllegalArgumentException("queue count " + n);
+        }
+        this.queues = new QueueRegisters[n];
+        for (int q = 0; q < n; q++) {
+            queues[q] = new QueueRegisters(device.queueMaxSize(q));
+        }
+        this.offered = device.deviceFeatures() | VirtioFeatures.bit(VirtioFeatures.VERSION_1);
+        BusHandler bar0 = new Bar0();
+        PciFunctionSpec spec = new PciFunctionSpec(VENDOR, DEVICE_ID_BASE + device.deviceType(), 1,
+                device.pciClass(), VENDOR, SUBSYSTEM, List.of(new PciBar(0, BAR_SIZE, false, bar0)), capabilities(),
+                n + 1, 0, MSIX_OFFSET, null);
+        this.function = context.plugPci(spec);
+        this.kicks = new EventNotifier[n];
+        for (int q = 0; q < n; q++) {
+            kicks[q] = function.ioEvent(0, NOTIFY_OFFSET + (long) q * NOTIFY_MULTIPLIER, 2, OptionalLong.empty());
+        }
     }
 
     /**
@@ -16,6 +102,369 @@ public final class VirtioPciTransport {
      * the device.
      */
     public static Device plug(DeviceContext context, VirtioDevice device) throws DeviceException {
-        throw new DeviceException("virtio-pci transport not built yet");
+        return new VirtioPciTransport(context, device);
+    }
+
+    private List<PciCapability> capabilities() {
+        List<PciCapability> caps = new ArrayList<>();
+        caps.add(vendorCap(CAP_COMMON, COMMON_OFFSET, CommonConfig.SIZE, -1));
+        caps.add(vendorCap(CAP_NOTIFY, NOTIFY_OFFSET, queues.length * NOTIFY_MULTIPLIER, NOTIFY_MULTIPLIER));
+        caps.add(vendorCap(CAP_ISR, ISR_OFFSET, 4, -1));
+        if (device.configSize() > 0) {
+            caps.add(vendorCap(CAP_DEVICE, DEVICE_OFFSET, Math.min(device.configSize(), REGION_SIZE), -1));
+        }
+        return caps;
+    }
+
+    /** struct virtio_pci_cap after cap_vndr and cap_next; the notify capability adds its multiplier. */
+    private static PciCapability vendorCap(int type, int offset, int length, int multiplier) {
+        ByteBuffer b = ByteBuffer.allocate(multiplier < 0 ? 14 : 18).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) (multiplier < 0 ? 16 : 20)).put((byte) type).put((byte) 0).put((byte) 0).put((byte) 0)
+                .put((byte) 0).putInt(offset).putInt(length);
+        if (multiplier >= 0) {
+            b.putInt(multiplier);
+        }
+        return new PciCapability(PciCapability.VENDOR_SPECIFIC, b.array());
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public void reset() {
+        boolean wasActive;
+        synchronized (this) {
+            wasActive = clearLocked();
+        }
+        if (wasActive) {
+            device.reset();
+        }
+    }
+
+    @Override
+    public void close() {
+        reset();
+        try {
+            device.close();
+        } finally {
+            for (EventNotifier k : kicks) {
+                k.close();
+            }
+        }
+    }
+
+    /**
+     * Clears the registers; returns true if the device must be reset too. The caller resets it after letting go of
+     * the lock, because the device's threads may be waiting for the lock to raise an interrupt.
+     */
+    private boolean clearLocked() {
+        boolean wasActive = active != null || status != 0;
+        active = null;
+        status = 0;
+        deviceFeatureSelect = 0;
+        driverFeatureSelect = 0;
+        driverFeatures = 0;
+        configVector = CommonConfig.NO_VECTOR;
+        queueSelect = 0;
+        isr = 0;
+        warnedNeedsReset = false;
+        for (QueueRegisters q : queues) {
+            q.reset();
+        }
+        return wasActive;
+    }
+
+    private synchronized long readCommon(int offset, int size) {
+        QueueRegisters q = queueSelect < queues.length ? queues[queueSelect] : null;
+        return switch (offset) {
+            case CommonConfig.DEVICE_FEATURE_SELECT -> deviceFeatureSelect;
+            case CommonConfig.DEVICE_FEATURE -> deviceFeatureSelect == 0 ? offered & 0xFFFF_FFFFL
+                    : deviceFeatureSelect == 1 ? offered >>> 32 : 0;
+            case CommonConfig.DRIVER_FEATURE_SELECT -> driverFeatureSelect;
+            case CommonConfig.DRIVER_FEATURE -> driverFeatureSelect == 0 ? driverFeatures & 0xFFFF_FFFFL
+                    : driverFeatureSelect == 1 ? driverFeatures >>> 32 : 0;
+            case CommonConfig.CONFIG_MSIX_VECTOR -> configVector;
+            case CommonConfig.NUM_QUEUES -> queues.length;
+            case CommonConfig.DEVICE_STATUS -> status;
+            case CommonConfig.CONFIG_GENERATION -> generation & 0xFF;
+            case CommonConfig.QUEUE_SELECT -> queueSelect;
+            case CommonConfig.QUEUE_SIZE -> q == null ? 0 : q.size;
+            case CommonConfig.QUEUE_MSIX_VECTOR -> q == null ? CommonConfig.NO_VECTOR : q.vector;
+            case CommonConfig.QUEUE_ENABLE -> q != null && q.enabled ? 1 : 0;
+            case CommonConfig.QUEUE_NOTIFY_OFF -> q == null ? 0 : queueSelect;
+            case CommonConfig.QUEUE_DESC -> q == null ? 0 : part(q.desc, size);
+            case CommonConfig.QUEUE_DESC + 4 -> q == null ? 0 : q.desc >>> 32;
+            case CommonConfig.QUEUE_DRIVER -> q == null ? 0 : part(q.driver, size);
+            case CommonConfig.QUEUE_DRIVER + 4 -> q == null ? 0 : q.driver >>> 32;
+            case CommonConfig.QUEUE_DEVICE -> q == null ? 0 : part(q.device, size);
+            case CommonConfig.QUEUE_DEVICE + 4 -> q == null ? 0 : q.device >>> 32;
+            default -> 0;
+        };
+    }
+
+    private static long part(long value, int size) {
+        return size == 8 ? value : value & 0xFFFF_FFFFL;
+    }
+
+    private void writeCommon(int offset, int size, long value) {
+        Runnable after = null;
+        synchronized (this) {
+            QueueRegisters q = queueSelect < queues.length ? queues[queueSelect] : null;
+            // Queue registers are frozen once the driver is running the device (4.1.4.3.2).
+            boolean live = (status & CommonConfig.STATUS_DRIVER_OK) != 0;
+            switch (offset) {
+                case CommonConfig.DEVICE_FEATURE_SELECT -> deviceFeatureSelect = (int) value;
+                case CommonConfig.DRIVER_FEATURE_SELECT -> driverFeatureSelect = (int) value;
+                case CommonConfig.DRIVER_FEATURE -> {
+                    if ((status & CommonConfig.STATUS_FEATURES_OK) == 0) {
+                        if (driverFeatureSelect == 0) {
+                            driverFeatures = (driverFeatures & 0xFFFF_FFFF_0000_0000L) | (value & 0xFFFF_FFFFL);
+                        } else if (driverFeatureSelect == 1) {
+                            driverFeatures = (driverFeatures & 0xFFFF_FFFFL) | (value << 32);
+                        }
+                    }
+                }
+                case CommonConfig.CONFIG_MSIX_VECTOR -> configVector = vector((int) value & 0xFFFF);
+                case CommonConfig.DEVICE_STATUS -> after = writeStatus((int) value & 0xFF);
+                case CommonConfig.QUEUE_SELECT -> queueSelect = (int) value & 0xFFFF;
+                case CommonConfig.QUEUE_SIZE -> {
+                    int s = (int) value & 0xFFFF;
+                    if (q != null && !live && s > 0 && s <= q.maxSize && Integer.bitCount(s) == 1) {
+                        q.size = s;
+                    }
+                }
+                case CommonConfig.QUEUE_MSIX_VECTOR -> {
+                    if (q != null) {
+                        q.vector = vector((int) value & 0xFFFF);
+                    }
+                }
+                case CommonConfig.QUEUE_ENABLE -> {
+                    if (q != null && !live && (value & 1) != 0) {
+                        q.enabled = true;
+                    }
+                }
+                case CommonConfig.QUEUE_DESC -> setAddress(q, live, 0, size, value, false);
+                case CommonConfig.QUEUE_DESC + 4 -> setAddress(q, live, 0, size, value, true);
+                case CommonConfig.QUEUE_DRIVER -> setAddress(q, live, 1, size, value, false);
+                case CommonConfig.QUEUE_DRIVER + 4 -> setAddress(q, live, 1, size, value, true);
+                case CommonConfig.QUEUE_DEVICE -> setAddress(q, live, 2, size, value, false);
+                case CommonConfig.QUEUE_DEVICE + 4 -> setAddress(q, live, 2, size, value, true);
+                default -> {
+                }
+            }
+        }
+        if (after != null) {
+            after.run();
+        }
+    }
+
+    /** A vector the table has, or NO_VECTOR, which is how the driver learns that its choice failed. */
+    private int vector(int v) {
+        return v < queues.length + 1 ? v : CommonConfig.NO_VECTOR;
+    }
+
+    private static void setAddress(QueueRegisters q, boolean live, int which, int size, long value, boolean high) {
+        if (q == null || live || q.enabled) {
+            return;
+        }
+        long old = which == 0 ? q.desc : which == 1 ? q.driver : q.device;
+        long updated;
+        if (high) {
+            updated = (old & 0xFFFF_FFFFL) | (value << 32);
+        } else if (size == 8) {
+            updated = value;
+        } else {
+            updated = (old & 0xFFFF_FFFF_0000_0000L) | (value & 0xFFFF_FFFFL);
+        }
+        if (which == 0) {
+            q.desc = updated;
+        } else if (which == 1) {
+            q.driver = updated;
+        } else {
+            q.device = updated;
+        }
+    }
+
+    /** Returns work to run after the lock is released (the device's activation), or null. */
+    private Runnable writeStatus(int value) {
+        if (value == 0) {
+            return clearLocked() ? device::reset : null;
+        }
+        int added = value & ~status;
+        if ((added & CommonConfig.STATUS_FEATURES_OK) != 0) {
+            long unknown = driverFeatures & ~offered;
+            if (unknown != 0 || (driverFeatures & VirtioFeatures.bit(VirtioFeatures.VERSION_1)) == 0) {
+                LOG.info("{}: driver asked for features 0x{} (offered 0x{}); FEATURES_OK refused", id,
+                        Long.toHexString(driverFeatures), Long.toHexString(offered));
+                value &= ~CommonConfig.STATUS_FEATURES_OK;
+            }
+        }
+        status = (status & CommonConfig.STATUS_NEEDS_RESET) | value;
+        if ((added & CommonConfig.STATUS_DRIVER_OK) != 0 && active == null) {
+            return activate();
+        }
+        return null;
+    }
+
+    private Runnable activate() {
+        if ((status & CommonConfig.STATUS_FEATURES_OK) == 0) {
+            needsResetLocked("DRIVER_OK without FEATURES_OK");
+            return null;
+        }
+        if (!function.busMaster()) {
+            needsResetLocked("DRIVER_OK while bus mastering is off");
+            return null;
+        }
+        GuestMemory memory = context.memory();
+        SplitVirtqueue[] rings = new SplitVirtqueue[queues.length];
+        boolean eventIdx = (driverFeatures & VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX)) != 0;
+        boolean indirect = (driverFeatures & VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC)) != 0;
+        for (int i = 0; i < queues.length; i++) {
+            QueueRegisters q = queues[i];
+            if (!q.enabled) {
+                continue;
+            }
+            try {
+                rings[i] = SplitVirtqueue.create(memory,
+                        new QueueConfig(q.size, q.desc, q.driver, q.device, eventIdx, indirect));
+            } catch (VirtqueueException e) {
+                needsResetLocked("queue " + i + ": " + e.getMessage());
+                return null;
+            }
+        }
+        Activation a = new Activation(memory, driverFeatures, rings);
+        active = a;
+        return () -> device.activate(a);
+    }
+
+    private void needsResetLocked(String reason) {
+        status |= CommonConfig.STATUS_NEEDS_RESET;
+        if (!warnedNeedsReset) {
+            warnedNeedsReset = true;
+            LOG.warn("{}: device needs reset: {}", id, reason);
+        }
+        isr |= 2;
+        if (configVector != CommonConfig.NO_VECTOR) {
+            function.signalMsix(configVector);
+        }
+    }
+
+    private int readIsr() {
+        synchronized (this) {
+            int v = isr;
+            isr = 0;
+            return v;
+        }
+    }
+
+    /** Everything the device gets at DRIVER_OK; dead once the transport resets. */
+    private final class Activation implements VirtioActivation {
+        private final GuestMemory memory;
+        private final long features;
+        private final SplitVirtqueue[] rings;
+
+        Activation(GuestMemory memory, long features, SplitVirtqueue[] rings) {
+            this.memory = memory;
+            this.features = features;
+            this.rings = rings;
+        }
+
+        @Override
+        public GuestMemory memory() {
+            return memory;
+        }
+
+        @Override
+        public long features() {
+            return features;
+        }
+
+        @Override
+        public SplitVirtqueue queue(int index) {
+            return index >= 0 && index < rings.length ? rings[index] : null;
+        }
+
+        @Override
+        public EventNotifier kicks(int index) {
+            return index >= 0 && index < rings.length && rings[index] != null ? kicks[index] : null;
+        }
+
+        @Override
+        public void interruptQueue(int index) {
+            if (active != this || index < 0 || index >= queues.length) {
+                return;
+            }
+            int v;
+            synchronized (VirtioPciTransport.this) {
+                v = queues[index].vector;
+                isr |= 1;
+            }
+            if (v != CommonConfig.NO_VECTOR) {
+                function.signalMsix(v);
+            }
+        }
+
+        @Override
+        public void interruptConfig() {
+            int v;
+            synchronized (VirtioPciTransport.this) {
+                if (active != this) {
+                    return;
+                }
+                generation++;
+                isr |= 2;
+                v = configVector;
+            }
+            if (v != CommonConfig.NO_VECTOR) {
+                function.signalMsix(v);
+            }
+        }
+
+        @Override
+        public void needsReset(String reason) {
+            synchronized (VirtioPciTransport.this) {
+                if (active == this) {
+                    needsResetLocked(reason);
+                }
+            }
+        }
+    }
+
+    /** BAR 0: the four structures; the MSI-X table at {@link #MSIX_OFFSET} is served by the core. */
+    private final class Bar0 implements BusHandler {
+        @Override
+        public long read(long offset, int size) {
+            if (offset < COMMON_OFFSET + CommonConfig.SIZE) {
+                return readCommon((int) offset, size);
+            }
+            if (offset >= ISR_OFFSET && offset < ISR_OFFSET + 4) {
+                return offset == ISR_OFFSET ? readIsr() : 0;
+            }
+            if (offset >= DEVICE_OFFSET && offset < DEVICE_OFFSET + REGION_SIZE) {
+                int at = (int) (offset - DEVICE_OFFSET);
+                if (at + size > device.configSize()) {
+                    return 0;
+                }
+                return device.readConfig(at, size);
+            }
+            return 0;
+        }
+
+        @Override
+        public void write(long offset, int size, long value) {
+            if (offset < COMMON_OFFSET + CommonConfig.SIZE) {
+                writeCommon((int) offset, size, value);
+            } else if (offset >= DEVICE_OFFSET && offset < DEVICE_OFFSET + REGION_SIZE) {
+                int at = (int) (offset - DEVICE_OFFSET);
+                if (at + size <= device.configSize()) {
+                    device.writeConfig(at, size, value);
+                }
+            } else if (offset >= NOTIFY_OFFSET && offset < NOTIFY_OFFSET + (long) queues.length * NOTIFY_MULTIPLIER) {
+                // The core signals bound notifiers itself; a write of another width lands here.
+                kicks[(int) ((offset - NOTIFY_OFFSET) / NOTIFY_MULTIPLIER)].signal();
+            }
+        }
     }
 }
