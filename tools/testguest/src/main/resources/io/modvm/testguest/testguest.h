@@ -302,6 +302,8 @@ int virtio_queue_setup(struct virtio_dev *v, int q, uint16_t size, uint16_t msix
 int virtio_queue_setup_at(struct virtio_dev *v, int q, uint16_t size, uint16_t msix_vector,
                           uint64_t desc, uint64_t driver, uint64_t device);
 void virtio_driver_ok(struct virtio_dev *v);
+/* queue_enable of queue q as the device reads it back (a device may refuse a queue). */
+int virtio_queue_enabled(struct virtio_dev *v, int q);
 /* Writes 0 to device_status and waits (bounded) until it reads 0; forgets ring state. 0 or -1. */
 int virtio_reset(struct virtio_dev *v);
 uint8_t virtio_status(const struct virtio_dev *v);

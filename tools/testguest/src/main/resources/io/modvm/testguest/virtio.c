@@ -240,6 +240,12 @@ void virtio_driver_ok(struct virtio_dev *v)
     virtio_set_status(v, virtio_status(v) | VIRTIO_STATUS_DRIVER_OK);
 }
 
+int virtio_queue_enabled(struct virtio_dev *v, int q)
+{
+    mmio_write16(v->common + CC_QUEUE_SELECT, (uint16_t)q);
+    return mmio_read16(v->common + CC_QUEUE_ENABLE) & 1;
+}
+
 uint16_t virtio_config_vector(struct virtio_dev *v, uint16_t msix_vector)
 {
     mmio_write16(v->common + CC_MSIX_CONFIG, msix_vector);
