@@ -9,6 +9,7 @@ import io.modvm.api.machine.RunState;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.core.machine.DeviceCatalog;
 import io.modvm.core.machine.DeviceSpec;
+import io.modvm.core.machine.MachineEvents;
 import io.modvm.core.machine.MachineSpec;
 import io.modvm.core.machine.VmMachine;
 import io.modvm.devices.emulated.i8042.I8042Factory;
@@ -45,7 +46,7 @@ class PauseResumeIT {
         MachineSpec spec = new MachineSpec("pause-test", 64L << 20, 2, Guests.build("spin"), null, "cpus=2", true,
                 List.of(new DeviceSpec("isa-serial", "serial0", Map.of("chardev", "null")),
                         new DeviceSpec("i8042", null, Map.of())));
-        VmMachine machine = new VmMachine(spec, new KvmAccelerator(), catalog, line -> { });
+        VmMachine machine = new VmMachine(spec, new KvmAccelerator(), catalog, line -> { }, MachineEvents.NONE);
         AtomicInteger status = new AtomicInteger(-1);
         Thread runner = new Thread(() -> {
             try {
