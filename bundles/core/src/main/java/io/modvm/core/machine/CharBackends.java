@@ -5,11 +5,15 @@ import io.modvm.api.device.DeviceException;
 import io.modvm.core.chardev.FileBackend;
 import io.modvm.core.chardev.NullBackend;
 import io.modvm.core.chardev.StdioBackend;
+import io.modvm.core.chardev.UnixSocketBackend;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Opens the character backends that devices name ({@code stdio}, {@code file:PATH}, {@code null}) and closes them with the machine. */
+/**
+ * Opens the character backends that devices name ({@code stdio}, {@code file:PATH},
+ * {@code unix:PATH,server,nowait}, {@code null}) and closes them with the machine.
+ */
 final class CharBackends {
     private final Runnable onQuit;
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -38,10 +42,16 @@ final class CharBackends {
             opened.add(b);
             return b;
         }
+        if (spec.startsWith("unix:")) {
+            UnixSocketBackend b = UnixSocketBackend.open(spec.substring(5));
+            opened.add(b);
+            return b;
+        }
         if (spec.equals("null")) {
             return new NullBackend();
         }
-        throw new DeviceException("unknown character backend '" + spec + "'; use stdio, file:PATH or null");
+        throw new DeviceException("unknown character backend '" + spec + "'; use stdio, file:PATH, "
+                + "unix:PATH,server,nowait or null");
     }
 
     synchronized void close() {
