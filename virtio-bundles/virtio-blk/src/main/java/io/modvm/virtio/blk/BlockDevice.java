@@ -1,0 +1,154 @@
+package io.modvm.virtio.blk;
+
+import io.modvm.api.accel.EventNotifier;
+import io.modvm.virtio.blk.image.DiskImage;
+import io.modvm.virtio.device.QueueWorker;
+import io.modvm.virtio.device.VirtioActivation;
+import io.modvm.virtio.device.VirtioDevice;
+import io.modvm.virtio.device.VirtioFeatures;
+import io.modvm.virtio.queue.SplitVirtqueue;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A virtio-blk device (virtio 1.2, 5.2) over one {@link DiskImage}: one request queue served by a {@link QueueWorker}
+ * thread, so disk I/O never runs on a vCPU thread.
+ */
+public final class BlockDevice implements VirtioDevice {
+    private static final Logger LOG = LoggerFactory.getLogger(BlockDevice.class);
+
+    private final Drive drive;
+    private final DiskImage image;
+    private final Runnable onClose;
+    private final BlockConfigSpace config;
+    private final GuestErrorLog log;
+    private final long features;
+    /** Guarded by this: the live activation, its handler and its worker, all null while the device is reset. */
+    private VirtioActivation activation;
+    private BlockQueueHandler handler;
+    private QueueWorker worker;
+    private boolean closed;
+
+    /**
+     * @param drive the drive this device serves; its image is closed with the device
+     * @param onClose run once when the device is closed (the factory forgets the drive there)
+     */
+    public BlockDevice(Drive drive, Runnable onClose) {
+        this.drive = drive;
+        this.image = drive.image();
+        this.onClose = onClose;
+        this.config = new BlockConfigSpace(image.size() / VirtioBlk.SECTOR, image.discardGranularity());
+        this.log = new GuestErrorLog("virtio-blk " + drive.deviceId());
+        long f = VirtioFeatures.bit(VirtioBlk.F_SEG_MAX) | VirtioFeatures.bit(VirtioBlk.F_BLK_SIZE)
+                | VirtioFeatures.bit(VirtioBlk.F_FLUSH) | VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC)
+                | VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX);
+        if (image.readOnly()) {
+            f |= VirtioFeatures.bit(VirtioBlk.F_RO);
+        } else {
+            f |= VirtioFeatures.bit(VirtioBlk.F_DISCARD) | VirtioFeatures.bit(VirtioBlk.F_WRITE_ZEROES);
+        }
+        this.features = f;
+    }
+
+    public Drive drive() {
+        return drive;
+    }
+
+    @Override
+    public int deviceType() {
+        return VirtioBlk.DEVICE_TYPE;
+    }
+
+    @Override
+    public int pciClass() {
+        return VirtioBlk.PCI_CLASS;
+    }
+
+    @Override
+    public int queueCount() {
+        return 1;
+    }
+
+    @Override
+    public int queueMaxSize(int index) {
+        return VirtioBlk.QUEUE_SIZE;
+    }
+
+    @Override
+    public long deviceFeatures() {
+        return features;
+    }
+
+    @Override
+    public int configSize() {
+        return BlockConfigSpace.SIZE;
+    }
+
+    @Override
+    public long readConfig(int offset, int size) {
+        return config.read(offset, size);
+    }
+
+    @Override
+    public void writeConfig(int offset, int size, long value) {
+        log.report("driver write to read-only configuration", size + " bytes at " + offset);
+    }
+
+    @Override
+    public synchronized void activate(VirtioActivation newActivation) {
+        stopWorker();
+        SplitVirtqueue queue = newActivation.queue(BlockQueueHandler.QUEUE);
+        EventNotifier kicks = newActivation.kicks(BlockQueueHandler.QUEUE);
+        activation = newActivation;
+        if (queue == null || kicks == null) {
+            log.report("driver started the device without its request queue", "queue 0 not enabled");
+            return;
+        }
+        byte[] id = drive.serial().getBytes(StandardCharsets.UTF_8);
+        BlockRequestExecutor executor = new BlockRequestExecutor(image, image.readOnly(), id, log);
+        handler = new BlockQueueHandler(newActivation, queue, executor, log);
+        worker = QueueWorker.start("virtio-blk " + drive.deviceId() + " q0", kicks, handler);
+    }
+
+    @Override
+    public synchronized void reset() {
+        stopWorker();
+        activation = null;
+    }
+
+    private void stopWorker() {
+        if (worker != null) {
+            worker.stop();
+            worker = null;
+            handler = null;
+        }
+    }
+
+    /** The state to carry across a bundle update; valid while the queue thread is stopped or idle. */
+    public synchronized BlockState state() {
+        if (activation == null) {
+            return BlockState.IDLE;
+        }
+        SplitVirtqueue queue = activation.queue(BlockQueueHandler.QUEUE);
+        return new BlockState(true, activation.features(), queue == null ? 0 : queue.nextAvailIndex(),
+                queue == null ? 0 : queue.nextUsedIndex());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopWorker();
+        activation = null;
+        try {
+            image.close();
+        } catch (IOException e) {
+            LOG.warn("virtio-blk {}: closing {} failed: {}", drive.deviceId(), image.path(), e.getMessage());
+        }
+        onClose.run();
+    }
+}
