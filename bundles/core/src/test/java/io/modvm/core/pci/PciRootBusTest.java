@@ -1,0 +1,196 @@
+package io.modvm.core.pci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modvm.api.accel.AcceleratorException;
+import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.device.BusHandler;
+import io.modvm.api.device.DeviceException;
+import io.modvm.api.pci.PciBar;
+import io.modvm.api.pci.PciCapability;
+import io.modvm.api.pci.PciFunction;
+import io.modvm.api.pci.PciFunctionSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class PciRootBusTest {
+    /** Records MMIO claims; no VM, so MSI-X delivery and ioeventfds stay in user space. */
+    static final class RecordingHost implements PciHost {
+        final Map<String, long[]> mapped = new HashMap<>();
+        final Map<String, BusHandler> handlers = new HashMap<>();
+        final List<Runnable> signals = new ArrayList<>();
+        boolean refuse;
+
+        @Override
+        public boolean mapMmio(long base, long length, String owner, BusHandler handler) {
+            if (refuse) {
+                return false;
+            }
+            mapped.put(owner, new long[] {base, length});
+            handlers.put(owner, handler);
+            return true;
+        }
+
+        @Override
+        public void unmapMmio(String owner) {
+            mapped.remove(owner);
+        }
+
+        @Override
+        public EventNotifier createNotifier() {
+            return new CountingNotifier();
+        }
+
+        @Override
+        public <T> T withVm(VmAction<T> action) throws AcceleratorException {
+            return null;
+        }
+    }
+
+    static final class CountingNotifier implements EventNotifier {
+        long count;
+
+        @Override
+        public synchronized void signal() {
+            count++;
+        }
+
+        @Override
+        public synchronized long await(long timeoutMillis) {
+            long c = count;
+            count = 0;
+            return c;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static final BusHandler SILENT = new BusHandler() {
+        @Override
+        public long read(long offset, int size) {
+            return 0x1234;
+        }
+
+        @Override
+        public void write(long offset, int size, long value) {
+        }
+    };
+
+    private final RecordingHost host = new RecordingHost();
+    private final PciRootBus bus = new PciRootBus(host, 0xC000_0000L, 0xFEC0_0000L);
+
+    private int config(int slot, int reg, int size) {
+        bus.addressPort().write(0, 4, 0x8000_0000L | slot << 11 | (reg & 0xFC));
+        return (int) bus.dataPort().read(reg & 3, size);
+    }
+
+    private void setConfig(int slot, int reg, int size, int value) {
+        bus.addressPort().write(0, 4, 0x8000_0000L | slot << 11 | (reg & 0xFC));
+        bus.dataPort().write(reg & 3, size, value);
+    }
+
+    private static PciFunctionSpec spec(int msixVectors) {
+        return new PciFunctionSpec(0x1af4, 0x1044, 1, 0x00ff00, 0x1af4, 0x1100,
+                List.of(new PciBar(0, 0x8000, false, SILENT)),
+                List.of(new PciCapability(PciCapability.VENDOR_SPECIFIC, new byte[] {16, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+                    0x38, 0, 0, 0})), msixVectors, 0, 0x4000, null);
+    }
+
+    @Test
+    void hostBridgeAndEmptySlots() {
+        assertEquals(0x0d578086, config(0, 0, 4));
+        assertEquals(0x06, config(0, 0x0B, 1));
+        assertEquals(0xFFFF_FFFF, config(5, 0, 4), "an empty slot reads all ones");
+        bus.addressPort().write(0, 4, 0x0000_0000L);
+        assertEquals(-1L, bus.dataPort().read(0, 4) | 0xFFFF_FFFF_0000_0000L, "disabled latch");
+    }
+
+    @Test
+    void functionIdentityCapabilitiesAndBarSizing() throws DeviceException {
+        PciFunction f = bus.plug("rng0", spec(2));
+        int slot = f.slot();
+        assertEquals(1, slot);
+        assertEquals(0x10441af4, config(slot, 0, 4));
+        assertEquals(0x10, config(slot, 0x06, 2) & 0x10, "capability list bit");
+        int cap = config(slot, 0x34, 1);
+        assertEquals(0x40, cap);
+        assertEquals(PciCapability.VENDOR_SPECIFIC, config(slot, cap, 1));
+        int next = config(slot, cap + 1, 1);
+        assertEquals(0x11, config(slot, next, 1), "MSI-X capability follows");
+        assertEquals(1, config(slot, next + 2, 2) & 0x7FF, "table size is N-1");
+        assertEquals(0x4000, config(slot, next + 4, 4), "table in BAR 0 at 0x4000");
+        assertEquals(0x4000 + 32, config(slot, next + 8, 4), "PBA after two entries");
+
+        assertEquals(0xC000_0000, config(slot, 0x10, 4), "BAR assigned in the hole");
+        setConfig(slot, 0x10, 4, 0xFFFF_FFFF);
+        assertEquals(~(0x8000 - 1), config(slot, 0x10, 4), "sizing reads back the size mask");
+        setConfig(slot, 0x10, 4, 0xD000_0000);
+        assertEquals(0xD000_0000, config(slot, 0x10, 4));
+        assertTrue(host.mapped.isEmpty(), "no decode yet");
+        setConfig(slot, 0x04, 2, PciDeviceFunction.COMMAND_MEMORY | PciDeviceFunction.COMMAND_BUS_MASTER);
+        assertEquals(0xD000_0000L, host.mapped.get("rng0#bar0")[0]);
+        assertTrue(f.busMaster());
+        setConfig(slot, 0x10, 4, 0xD100_0000);
+        assertEquals(0xD100_0000L, host.mapped.get("rng0#bar0")[0], "moving a decoded BAR remaps it");
+        setConfig(slot, 0x04, 2, 0);
+        assertTrue(host.mapped.isEmpty());
+    }
+
+    @Test
+    void barOverRamOrAnotherDeviceStaysUnmapped() throws DeviceException {
+        PciFunction f = bus.plug("a", spec(0));
+        host.refuse = true;
+        setConfig(f.slot(), 0x04, 2, PciDeviceFunction.COMMAND_MEMORY);
+        assertTrue(host.mapped.isEmpty());
+    }
+
+    @Test
+    void msixMaskingKeepsPendingUntilUnmasked() throws DeviceException {
+        PciFunction f = bus.plug("m", spec(2));
+        assertFalse(f.signalMsix(0), "MSI-X off: dropped");
+        int msix = config(f.slot(), config(f.slot(), 0x41, 1), 1) == 0x11 ? config(f.slot(), 0x41, 1) : -1;
+        setConfig(f.slot(), msix + 2, 2, 0x8000);
+        assertTrue(f.msixEnabled());
+        assertTrue(f.signalMsix(1), "masked vector: pending");
+        setConfig(f.slot(), 0x04, 2, PciDeviceFunction.COMMAND_MEMORY);
+        BusHandler bar = host.handlers.get("m#bar0");
+        assertEquals(0, bar.read(0x4000 + 32, 8) & 1, "vector 0 not pending");
+        assertEquals(2, bar.read(0x4000 + 32, 8) & 2, "vector 1 pending");
+        assertEquals(1, bar.read(0x4000 + 16 + 12, 4), "vector 1 masked at power-on");
+        assertEquals(0x1234, bar.read(0x100, 4), "outside the table the device answers");
+        bar.write(0x4000 + 16 + 12, 4, 0);
+        assertEquals(0, bar.read(0x4000 + 32, 8) & 2, "unmasking delivers the pending vector");
+        assertFalse(f.signalMsix(7), "no such vector");
+    }
+
+    @Test
+    void busFullAndWindowFull() throws DeviceException {
+        for (int i = 1; i < PciRootBus.SLOTS; i++) {
+            bus.plug("d" + i, spec(0));
+        }
+        assertThrows(DeviceException.class, () -> bus.plug("one-too-many", spec(0)));
+        bus.unplug("d3");
+        assertEquals(3, bus.plug("again", spec(0)).slot(), "a freed slot is reused");
+    }
+
+    @Test
+    void ioEventOutsideBarIsRefusedAndFallbackSignals() throws DeviceException {
+        PciFunction f = bus.plug("n", spec(0));
+        assertThrows(DeviceException.class, () -> f.ioEvent(0, 0x8000, 2, OptionalLong.empty()));
+        assertThrows(DeviceException.class, () -> f.ioEvent(3, 0, 2, OptionalLong.empty()));
+        EventNotifier n = f.ioEvent(0, 0x3000, 2, OptionalLong.empty());
+        assertEquals(0, n.await(0));
+        setConfig(f.slot(), 0x04, 2, PciDeviceFunction.COMMAND_MEMORY);
+        host.handlers.get("n#bar0").write(0x3000, 2, 0);
+        assertEquals(1, n.await(0), "a notify write that exits to the VMM still signals");
+    }
+}
