@@ -65,10 +65,12 @@ static void report(const char *name, struct virtq *q)
            name, outcome, answered, len, *status, ds);
 }
 
+/* The loop stays among the writable descriptors (status back to data), so that it is the
+ * loop a device finds and not a readable descriptor after a writable one. */
 static void case_loop(struct virtq *q)
 {
     good_chain_at_0(q);
-    virtq_raw_desc(q, 1, (uint64_t)(uintptr_t)data, SECTOR, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 0);
+    virtq_raw_desc(q, 2, (uint64_t)(uintptr_t)status, 1, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 1);
     virtq_raw_publish(q, 0);
 }
 
