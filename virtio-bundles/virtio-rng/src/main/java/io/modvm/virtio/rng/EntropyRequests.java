@@ -1,0 +1,136 @@
+package io.modvm.virtio.rng;
+
+import io.modvm.api.memory.GuestMemory;
+import io.modvm.virtio.queue.ChainWriter;
+import io.modvm.virtio.queue.DescriptorChain;
+import io.modvm.virtio.queue.SplitVirtqueue;
+import io.modvm.virtio.queue.VirtqueueException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The requestq (virtio 1.2, 5.4): fills each chain's device-writable buffers with host entropy, within the rate
+ * limit, and returns it with the number of bytes given. When the quota is spent, chains stay on the ring until the
+ * period ends; then the worker is woken to serve them. Runs on the queue's worker thread only.
+ *
+ * <p>Guest mistakes: a malformed chain goes back with nothing written (the first one is logged); a ring that cannot
+ * be trusted asks for a device reset once, and the queue is left alone from then on. A host read failure returns
+ * the request empty, which the driver takes as "no entropy yet" and retries.
+ */
+final class EntropyRequests {
+    static final int INDEX = 0;
+    /** The most given per request; the spec lets the device use less than the whole buffer. */
+    static final int MAX_PER_REQUEST = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(EntropyRequests.class);
+
+    private final GuestMemory memory;
+    private final SplitVirtqueue queue;
+    private final EntropySource source;
+    private final RateLimit limit;
+    private final Runnable interrupt;
+    private final Consumer<String> needsReset;
+    private final LongConsumer wakeAfterNanos;
+    private final ByteBuffer chunk = ByteBuffer.allocate(4096);
+    private boolean stopped;
+    private boolean chainErrorLogged;
+    private boolean hostErrorLogged;
+
+    /**
+     * @param interrupt interrupts the driver for this queue
+     * @param needsReset sets DEVICE_NEEDS_RESET with a reason
+     * @param wakeAfterNanos asks for {@link #serve()} to run again after that long (the quota's refill)
+     */
+    EntropyRequests(GuestMemory memory, SplitVirtqueue queue, EntropySource source, RateLimit limit,
+            Runnable interrupt, Consumer<String> needsReset, LongConsumer wakeAfterNanos) {
+        this.memory = memory;
+        this.queue = queue;
+        this.source = source;
+        this.limit = limit;
+        this.interrupt = interrupt;
+        this.needsReset = needsReset;
+        this.wakeAfterNanos = wakeAfterNanos;
+    }
+
+    /** Serves what the quota allows; the worker calls it after each kick and each refill. */
+    void serve() {
+        boolean pushed = false;
+        while (!stopped) {
+            long allowed = limit.available();
+            if (allowed == 0) {
+                wakeAfterNanos.accept(limit.nanosUntilRefill());
+                break;
+            }
+            try {
+                Optional<DescriptorChain> next = queue.pop();
+                if (next.isEmpty()) {
+                    break;
+                }
+                long given = fill(next.get(), Math.min(allowed, MAX_PER_REQUEST));
+                limit.take(given);
+                queue.push(next.get(), given);
+                pushed = true;
+            } catch (VirtqueueException e) {
+                pushed |= failed(e);
+            }
+        }
+        if (pushed && !stopped) {
+            try {
+                if (queue.needsNotification()) {
+                    interrupt.run();
+                }
+            } catch (VirtqueueException e) {
+                stop(e.getMessage());
+            }
+        }
+    }
+
+    private long fill(DescriptorChain chain, long most) throws VirtqueueException {
+        ChainWriter writer = new ChainWriter(memory, chain);
+        long want = Math.min(most, writer.remaining());
+        try {
+            while (writer.written() < want) {
+                chunk.clear().limit((int) Math.min(chunk.capacity(), want - writer.written()));
+                source.fill(chunk);
+                chunk.flip();
+                writer.write(chunk);
+            }
+        } catch (IOException e) {
+            if (!hostErrorLogged) {
+                hostErrorLogged = true;
+                LOG.warn("virtio-rng: reading host entropy failed, requests go back empty: {}", e.getMessage());
+            }
+        }
+        return writer.written();
+    }
+
+    /** Returns true if the failed chain went back to the driver. */
+    private boolean failed(VirtqueueException e) {
+        if (e.queueUsable() && e.head().isPresent()) {
+            if (!chainErrorLogged) {
+                chainErrorLogged = true;
+                LOG.warn("virtio-rng: request failed: {} (further malformed requests are not logged)",
+                        e.getMessage());
+            }
+            try {
+                queue.push(e.head().getAsInt(), 0);
+                return true;
+            } catch (VirtqueueException pushFailed) {
+                e = pushFailed;
+            }
+        }
+        stop(e.getMessage());
+        return false;
+    }
+
+    private void stop(String reason) {
+        if (!stopped) {
+            stopped = true;
+            needsReset.accept("virtio-rng requestq: " + reason);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.modvm.virtio.rng;
+
+import io.modvm.api.accel.EventNotifier;
+import io.modvm.virtio.device.QueueWorker;
+import io.modvm.virtio.device.VirtioActivation;
+import io.modvm.virtio.device.VirtioDevice;
+import io.modvm.virtio.device.VirtioFeatures;
+import io.modvm.virtio.queue.SplitVirtqueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A virtio entropy device (virtio 1.2, section 5.4): one requestq, no configuration space, no device features. The
+ * queue is served by its own {@link QueueWorker}, so entropy is read on that thread and never on a vCPU. With a rate
+ * limit, a timer thread (made only then) wakes the worker when the quota is full again.
+ */
+public final class VirtioRng implements VirtioDevice {
+    static final int DEVICE_TYPE = 4;
+    /** PCI_CLASS_OTHERS, as QEMU's virtio-rng-pci reports. */
+    static final int PCI_CLASS = 0x00ff00;
+    static final int QUEUE_SIZE = 64;
+    private static final Logger LOG = LoggerFactory.getLogger(VirtioRng.class);
+
+    private final String id;
+    private final EntropySource source;
+    private final RngConfig config;
+    private final ScheduledExecutorService timer;
+    private final Object lifecycle = new Object();
+    private QueueWorker worker;
+
+    VirtioRng(String id, EntropySource source, RngConfig config) {
+        this.id = id;
+        this.source = source;
+        this.config = config;
+        this.timer = config.limited() ? newTimer(id) : null;
+    }
+
+    private static ScheduledExecutorService newTimer(String id) {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, id + " rate limit");
+            thread.setDaemon(true);
+            return thread;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        return t;
+    }
+
+    @Override
+    public int deviceType() {
+        return DEVICE_TYPE;
+    }
+
+    @Override
+    public int pciClass() {
+        return PCI_CLASS;
+    }
+
+    @Override
+    public int queueCount() {
+        return 1;
+    }
+
+    @Override
+    public int queueMaxSize(int index) {
+        return QUEUE_SIZE;
+    }
+
+    @Override
+    public long deviceFeatures() {
+        return VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC)
+                | VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX);
+    }
+
+    @Override
+    public int configSize() {
+        return 0;
+    }
+
+    @Override
+    public long readConfig(int offset, int size) {
+        return 0;
+    }
+
+    @Override
+    public void writeConfig(int offset, int size, long value) {
+    }
+
+    @Override
+    public void activate(VirtioActivation activation) {
+        synchronized (lifecycle) {
+            stopWorker();
+            SplitVirtqueue queue = activation.queue(EntropyRequests.INDEX);
+            if (queue == null) {
+                LOG.debug("{}: driver enabled no requestq", id);
+                return;
+            }
+            RateLimit limit = new RateLimit(config.maxBytes(), TimeUnit.MILLISECONDS.toNanos(config.periodMillis()),
+                    System::nanoTime);
+            EventNotifier kicks = activation.kicks(EntropyRequests.INDEX);
+            EntropyRequests requests = new EntropyRequests(activation.memory(), queue, source, limit,
+                    () -> activation.interruptQueue(EntropyRequests.INDEX), activation::needsReset,
+                    nanos -> wakeLater(kicks, nanos));
+            worker = QueueWorker.start(id + " requestq", kicks, requests::serve);
+        }
+    }
+
+    /**
+     * Wakes the worker through its kick notifier, which exists before the worker does; a wake that lands after a
+     * reset only makes a worker look at its queue once more.
+     */
+    private void wakeLater(EventNotifier kicks, long nanos) {
+        if (timer == null) {
+            return;
+        }
+        try {
+            timer.schedule(kicks::signal, Math.max(1, nanos), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            LOG.debug("{}: device closing, no refill wake", id);
+        }
+    }
+
+    @Override
+    public void reset() {
+        synchronized (lifecycle) {
+            stopWorker();
+        }
+    }
+
+    private void stopWorker() {
+        if (worker != null) {
+            worker.stop();
+            worker = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        reset();
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        source.close();
+    }
+}
