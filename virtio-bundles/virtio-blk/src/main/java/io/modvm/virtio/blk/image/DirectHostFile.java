@@ -75,7 +75,8 @@ final class DirectHostFile extends ChannelHostFile {
         long at = start;
         while (bounce.hasRemaining()) {
             int n = channel.read(bounce, at);
-            if (n <= 0) {
+            if (n <= 0 || (n & (align - 1)) != 0) {
+                // A transfer that ends off a block boundary ended at the end of the file.
                 break;
             }
             at += n;

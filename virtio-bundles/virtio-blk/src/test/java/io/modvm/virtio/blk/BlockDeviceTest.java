@@ -1,0 +1,57 @@
+package io.modvm.virtio.blk;
+
+import static io.modvm.virtio.blk.BlockRig.DATA;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modvm.virtio.queue.HeapGuestMemory;
+import io.modvm.virtio.queue.TestDriver.Buf;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The device's life: activation starts its queue thread, kicks are served there, reset and close stop it. */
+class BlockDeviceTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void servesKicksOnItsOwnThreadUntilReset() throws Exception {
+        Path file = dir.resolve("d.raw");
+        Files.write(file, new byte[64 * 1024]);
+        BlockRig rig = new BlockRig(new HeapGuestMemory().add(BlockRig.RAM, BlockRig.RAM_SIZE), file, false, "", true);
+        AtomicInteger closes = new AtomicInteger();
+        BlockDevice device = new BlockDevice(rig.device.drive(), closes::incrementAndGet);
+        assertEquals(BlockState.IDLE, device.state());
+        device.activate(rig.activation);
+        for (int i = 0; i < 3; i++) {
+            rig.add(VirtioBlk.T_IN, i, List.of(), List.of(new Buf(DATA, 512)), false);
+            rig.activation.kicks().signal();
+            while (rig.driver.usedIdx() != i + 1) {
+                Thread.sleep(1);
+            }
+            assertEquals(VirtioBlk.S_OK, rig.take().status());
+        }
+        BlockState state = device.state();
+        assertTrue(state.active());
+        assertEquals(3, state.nextAvail());
+        assertEquals(3, state.nextUsed());
+        assertNotEquals(0, state.features());
+        device.reset();
+        assertEquals(BlockState.IDLE, device.state());
+        // After reset the device no longer serves the queue, even when kicked.
+        rig.add(VirtioBlk.T_IN, 0, List.of(), List.of(new Buf(DATA, 512)), false);
+        rig.activation.kicks().signal();
+        assertEquals(3, rig.driver.usedIdx());
+        device.close();
+        device.close();
+        assertEquals(1, closes.get());
+    }
+}
