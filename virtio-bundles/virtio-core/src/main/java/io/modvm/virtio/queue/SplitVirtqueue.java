@@ -52,6 +52,8 @@ public final class SplitVirtqueue {
     /** used->idx at the last {@link #needsNotification()}; only meaningful when {@link #checkedValid}. */
     private int checkedUsed;
     private boolean checkedValid;
+    /** nextAvail when avail_event was last published by {@link #pop()}; -1 before the first time. */
+    private int armedAt = -1;
     /** The error that broke the queue, or null. */
     private VirtqueueException broken;
 
@@ -130,6 +132,7 @@ public final class SplitVirtqueue {
         this.nextAvail = nextAvail;
         this.nextUsed = nextUsed;
         this.inFlight = 0;
+        this.armedAt = -1;
         this.checkedValid = false;
         this.broken = null;
     }
@@ -149,6 +152,17 @@ public final class SplitVirtqueue {
             // The driver writes ring entries and descriptors before it publishes idx; read them only after it.
             VarHandle.acquireFence();
             int pending = (availIdx - nextAvail) & 0xFFFF;
+            if (pending == 0 && config.eventIdx() && armedAt != nextAvail) {
+                // Found empty: ask for a kick at the next entry (avail_event), then look once more, since the driver
+                // may have published one before it could see the request. A device that drains until empty thus
+                // never sleeps through a buffer.
+                memory.writeShort(config.usedRing() + SplitRing.availEventOffset(size), (short) nextAvail);
+                armedAt = nextAvail;
+                VarHandle.fullFence();
+                availIdx = Short.toUnsignedInt(memory.readShort(config.availRing() + AVAIL_IDX));
+                VarHandle.acquireFence();
+                pending = (availIdx - nextAvail) & 0xFFFF;
+            }
             if (pending == 0) {
                 return Optional.empty();
             }

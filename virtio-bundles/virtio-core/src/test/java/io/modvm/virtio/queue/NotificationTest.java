@@ -63,6 +63,20 @@ class NotificationTest {
     }
 
     @Test
+    void withEventIdxADeviceThatDrainsUntilEmptyIsKickedForEveryLaterBuffer() throws Exception {
+        TestDriver driver = new TestDriver(memory, RINGS, 8, true, false, INDIRECT);
+        SplitVirtqueue queue = SplitVirtqueue.create(memory, driver.config());
+        for (int round = 0; round < 20; round++) {
+            add(driver, 1);
+            assertTrue(driver.kickPrepare(), "round " + round + ": the driver must kick");
+            serve(queue, 1);
+            driver.getBuf().orElseThrow();
+            assertTrue(queue.pop().isEmpty());
+            assertEquals((round + 1) & 0xFFFF, driver.availEvent(), "finding the ring empty re-arms avail_event");
+        }
+    }
+
+    @Test
     void eventIdxInterruptsWhenUsedIndexPassesUsedEvent() throws Exception {
         TestDriver driver = new TestDriver(memory, RINGS, 8, true, false, INDIRECT);
         SplitVirtqueue queue = SplitVirtqueue.create(memory, driver.config());
