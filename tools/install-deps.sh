@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, what building and testing modvm needs and this machine lacks:
-# a Java 17 JDK, Maven, gcc and binutils (the test guests are compiled at test time), and setpriv.
+# a Java 17 JDK, Maven, gcc and binutils (the test guests are compiled at test time), setpriv, and QEMU
+# (qemu-img for the disk-image tests, qemu-system-x86 as the reference for the QMP and bench comparisons).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -14,6 +15,10 @@ have mvn || need+=(maven)
 have gcc || need+=(gcc libc6-dev)
 have as || need+=(binutils)
 have setpriv || need+=(util-linux)
+# qemu-img makes and checks the qcow2 images of the virtio-blk tests; QEMU itself is the reference that the
+# QMP transcript test and bench/ compare modvm against.
+have qemu-img || need+=(qemu-utils)
+have qemu-system-x86_64 || need+=(qemu-system-x86)
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0

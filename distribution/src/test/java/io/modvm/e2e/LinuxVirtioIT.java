@@ -1,0 +1,96 @@
+package io.modvm.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Linux's own virtio drivers against modvm's devices, judged from what the kernel prints and from the host side
+ * (../shared/NOTES-kvm.md: no user space on a PVM host). One boot carries every device, since a boot costs minutes
+ * here.
+ */
+class LinuxVirtioIT {
+    private static final Duration BOOT = Duration.ofMinutes(10);
+    private static final long DISK_SECTORS = 131072;
+
+    /** A 64 MiB disk with an MBR: partition 1 at 1 MiB for 16 MiB, partition 2 after it to the end. */
+    static Path mbrDisk(Path dir) throws Exception {
+        Path disk = dir.resolve("mbr.img");
+        try (var ch = java.nio.channels.FileChannel.open(disk, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ByteBuffer mbr = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
+            partition(mbr, 0, 2048, 32768);
+            partition(mbr, 1, 2048 + 32768, DISK_SECTORS - 2048 - 32768);
+            mbr.put(510, (byte) 0x55).put(511, (byte) 0xAA);
+            ch.write(mbr, 0);
+            ch.write(ByteBuffer.wrap(new byte[] {0}), DISK_SECTORS * 512 - 1);
+        }
+        return disk;
+    }
+
+    private static void partition(ByteBuffer mbr, int index, long start, long sectors) {
+        int at = 446 + 16 * index;
+        mbr.put(at + 4, (byte) 0x83);
+        mbr.putInt(at + 8, (int) start);
+        mbr.putInt(at + 12, (int) sectors);
+        // CHS fields left as "use LBA" (all ones), as partitioning tools do for large disks.
+        mbr.put(at + 1, (byte) 0xFE).put(at + 2, (byte) 0xFF).put(at + 3, (byte) 0xFF);
+        mbr.put(at + 5, (byte) 0xFE).put(at + 6, (byte) 0xFF).put(at + 7, (byte) 0xFF);
+    }
+
+    @Test
+    @Timeout(1200)
+    void blkConsoleRngAndBalloonDriversProbeAndWork(@TempDir Path dir) throws Exception {
+        Path disk = mbrDisk(dir);
+        Path hvc = dir.resolve("hvc0.log");
+        Path qmpSocket = dir.resolve("qmp.sock");
+        try (ModvmProcess p = ModvmProcess.start("-m", "512", "-no-reboot",
+                "-initrd", LinuxGuest.file("initramfs-pause.cpio").toString(),
+                "-append", "console=ttyS0 console=hvc0",
+                "-drive", "file=" + disk + ",if=virtio,format=raw",
+                "-device", "virtconsole,chardev=file:" + hvc,
+                "-device", "virtio-rng-pci",
+                "-device", "virtio-balloon-pci",
+                "-qmp", "unix:" + qmpSocket + ",server,nowait")) {
+            p.awaitOutput("Run /init as init process", BOOT);
+            String log = p.stdout();
+            Matcher capacity = Pattern.compile("\\[vda\\] (\\d+) 512-byte logical blocks").matcher(log);
+            assertTrue(capacity.find(), "virtio_blk did not report vda:\n" + log);
+            assertEquals(DISK_SECTORS, Long.parseLong(capacity.group(1)), "the image's exact capacity");
+            assertTrue(log.contains(" vda: vda1 vda2"), "the MBR's two partitions:\n" + log);
+            assertTrue(log.contains("printk: console [hvc0] enabled"), log);
+            String console = Files.readString(hvc);
+            assertTrue(console.contains("Run /init as init process"),
+                    "the kernel log flows through hvc0 too:\n" + console);
+
+            try (Qmp qmp = Qmp.connect(qmpSocket, p, Duration.ofSeconds(30))) {
+                assertTrue(qmp.execute("{\"execute\":\"query-balloon\"}").contains("\"actual\": 536870912"));
+                assertTrue(qmp.execute("{\"execute\":\"balloon\",\"arguments\":{\"value\":268435456}}")
+                        .contains("\"return\""));
+                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                String reply;
+                do {
+                    Thread.sleep(1000);
+                    reply = qmp.execute("{\"execute\":\"query-balloon\"}");
+                } while (!reply.contains("\"actual\": 268435456") && System.nanoTime() < deadline);
+                assertTrue(reply.contains("\"actual\": 268435456"), "the guest's balloon driver inflates to the "
+                        + "target and query-balloon follows: " + reply);
+                String human = qmp.execute("{\"execute\":\"human-monitor-command\",\"arguments\":"
+                        + "{\"command-line\":\"info balloon\"}}");
+                assertTrue(human.contains("balloon: actual=256"), human);
+            }
+            assertTrue(p.stderr().contains("virtio-rng") && p.stderr().contains("driver is reading entropy"),
+                    "hw_random took virtio-rng as its current source and reads from it:\n" + p.stderr());
+        }
+    }
+}
