@@ -1,0 +1,166 @@
+package io.modvm.virtio.balloon;
+
+import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.memory.GuestMemory;
+import io.modvm.virtio.device.QueueWorker;
+import io.modvm.virtio.device.VirtioActivation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The balloon at work for one activation: a worker thread per queue the driver enabled, and a timer thread that asks
+ * for statistics every polling interval and runs the automatic policy. Built at DRIVER_OK, stopped at reset.
+ */
+final class BalloonQueues {
+    private static final Logger LOG = LoggerFactory.getLogger(BalloonQueues.class);
+
+    private final String id;
+    private final VirtioActivation activation;
+    private final GuestErrors errors;
+    private final ResetLatch latch;
+    private final List<QueueWorker> workers = new ArrayList<>();
+    private final PfnQueue inflate;
+    private final PfnQueue deflate;
+    private final ReportingQueue reporting;
+    private final StatsQueue stats;
+    private ScheduledExecutorService timer;
+
+    /**
+     * @param statsSink receives the raw entries of each statistics report, on the stats queue's worker thread
+     */
+    BalloonQueues(String id, VirtioActivation activation, GuestErrors errors, Consumer<byte[]> statsSink) {
+        this.id = id;
+        this.activation = activation;
+        this.errors = errors;
+        this.latch = new ResetLatch(activation);
+        GuestMemory memory = activation.memory();
+        this.inflate = PfnQueue.inflate(memory, errors);
+        this.deflate = PfnQueue.deflate(memory, errors);
+        this.reporting = new ReportingQueue(memory, errors);
+        this.stats = new StatsQueue(memory, statsSink);
+    }
+
+    /**
+     * Starts a worker for each queue the negotiated features define and the driver enabled, then the timer.
+     *
+     * @param pollingSeconds how often to ask for statistics; 0 for never (after the first report)
+     * @param autoSeconds how often to run {@code autoTick}; ignored if {@code autoTick} is null
+     */
+    void start(long pollingSeconds, Runnable autoTick, long autoSeconds) {
+        QueueLayout layout = QueueLayout.of(activation.features());
+        serve(layout.inflate(), "inflateq", inflate);
+        serve(layout.deflate(), "deflateq", deflate);
+        serve(layout.reporting(), "reporting_vq", reporting);
+        boolean statsLive = layout.stats() >= 0 && activation.queue(layout.stats()) != null
+                && activation.kicks(layout.stats()) != null;
+        if (statsLive) {
+            int index = layout.stats();
+            EventNotifier kicks = activation.kicks(index);
+            stats.attach(server(index, "statsq", stats), kicks::signal);
+            workers.add(QueueWorker.start(threadName("statsq"), kicks, () -> {
+                if (stats.run()) {
+                    kicks.signal();
+                }
+            }));
+        }
+        boolean polling = statsLive && pollingSeconds > 0;
+        if (polling || autoTick != null) {
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, threadName("timer"));
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        if (polling) {
+            timer.scheduleWithFixedDelay(stats::requestRefresh, pollingSeconds, pollingSeconds, TimeUnit.SECONDS);
+        }
+        if (autoTick != null) {
+            Runnable tick = () -> {
+                try {
+                    autoTick.run();
+                } catch (RuntimeException e) {
+                    // A failed tick must not cancel the schedule; the next one may succeed.
+                    LOG.error("{}: automatic balloon tick failed", id, e);
+                }
+                if (statsLive) {
+                    stats.requestRefresh();
+                }
+            };
+            timer.scheduleWithFixedDelay(tick, autoSeconds, autoSeconds, TimeUnit.SECONDS);
+        }
+    }
+
+    private void serve(int index, String name, QueueServer.ChainHandler handler) {
+        if (index < 0 || activation.queue(index) == null || activation.kicks(index) == null) {
+            return;
+        }
+        EventNotifier kicks = activation.kicks(index);
+        QueueServer server = server(index, name, handler);
+        workers.add(QueueWorker.start(threadName(name), kicks, () -> {
+            if (server.drain()) {
+                kicks.signal();
+            }
+        }));
+    }
+
+    private QueueServer server(int index, String name, QueueServer.ChainHandler handler) {
+        return new QueueServer(name, activation, index, handler, latch, errors);
+    }
+
+    private String threadName(String what) {
+        return "virtio-balloon " + id + " " + what;
+    }
+
+    /** Asks the driver for fresh statistics now (the monitor or a test; the timer does it on its own). */
+    void requestStats() {
+        stats.requestRefresh();
+    }
+
+    /** Stops the timer and the workers; on return no thread of this activation touches guest memory. */
+    void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+            awaitTimer();
+        }
+        workers.forEach(QueueWorker::stop);
+    }
+
+    private void awaitTimer() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (timer.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+                LOG.warn("{}: balloon timer still busy after a minute; waiting on", id);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    long pagesInflated() {
+        return inflate.pages();
+    }
+
+    long pagesDeflated() {
+        return deflate.pages();
+    }
+
+    long bytesReported() {
+        return reporting.bytesDiscarded();
+    }
+
+    boolean holdingStats() {
+        return stats.holding();
+    }
+}

@@ -1,0 +1,246 @@
+package io.modvm.virtio.balloon;
+
+import io.modvm.virtio.balloon.auto.AutoBalloon;
+import io.modvm.virtio.balloon.auto.AutoPolicy;
+import io.modvm.virtio.balloon.auto.HostMemory;
+import io.modvm.virtio.device.VirtioActivation;
+import io.modvm.virtio.device.VirtioDevice;
+import io.modvm.virtio.device.VirtioFeatures;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The virtio memory balloon (virtio 1.2, 5.5). The host sets a target ({@code num_pages}); the guest's driver
+ * inflates towards it, handing pages over on the inflate queue, which this device gives back to the host, and
+ * deflates when the target drops. The guest reports what it holds in {@code actual}, its memory statistics on the
+ * stats queue, and, if negotiated, ranges of free memory on the reporting queue, which go back to the host too.
+ *
+ * <p>Threads: configuration accesses come from vCPU threads; the monitor and the automatic policy set the target
+ * from theirs; each queue and the timer have their own (see {@link BalloonQueues}).
+ */
+public final class VirtioBalloon implements VirtioDevice, Balloon {
+    private static final Logger LOG = LoggerFactory.getLogger(VirtioBalloon.class);
+    static final int DEVICE_TYPE = 5;
+    /** QEMU's class for the balloon: base class 0x00, subclass 0xff ("unclassified device"). */
+    static final int PCI_CLASS = 0x00ff00;
+    /** QEMU's queue size for the balloon's queues. */
+    static final int QUEUE_SIZE = 128;
+
+    private final String id;
+    private final long ramSize;
+    private final BalloonOptions options;
+    private final BalloonListener listener;
+    private final HostMemory host;
+    private final Consumer<Balloon> onClose;
+    private final BalloonConfig config = new BalloonConfig();
+    private final GuestErrors errors;
+    private final AtomicLong statsReports = new AtomicLong();
+    private volatile GuestStats stats = GuestStats.NONE;
+
+    private final Object lifecycle = new Object();
+    private VirtioActivation activation;
+    private BalloonQueues queues;
+
+    /**
+     * @param host the host's memory, read by the automatic policy; unused when it is off
+     * @param onClose runs once the device is unplugged (the factory takes it out of the registry)
+     */
+    public VirtioBalloon(String id, long ramSize, BalloonOptions options, BalloonListener listener, HostMemory host,
+            Consumer<Balloon> onClose) {
+        this.id = id;
+        this.ramSize = ramSize;
+        this.options = options;
+        this.listener = listener;
+        this.host = host;
+        this.onClose = onClose;
+        this.errors = new GuestErrors(LOG, id);
+    }
+
+    // ---- VirtioDevice ----
+
+    @Override
+    public int deviceType() {
+        return DEVICE_TYPE;
+    }
+
+    @Override
+    public int pciClass() {
+        return PCI_CLASS;
+    }
+
+    @Override
+    public int queueCount() {
+        return QueueLayout.MAX_QUEUES;
+    }
+
+    @Override
+    public int queueMaxSize(int index) {
+        return QUEUE_SIZE;
+    }
+
+    @Override
+    public long deviceFeatures() {
+        long features = VirtioFeatures.bit(BalloonFeatures.STATS_VQ) | VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX)
+                | VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC);
+        if (options.deflateOnOom()) {
+            features |= VirtioFeatures.bit(BalloonFeatures.DEFLATE_ON_OOM);
+        }
+        if (options.freePageReporting()) {
+            features |= VirtioFeatures.bit(BalloonFeatures.PAGE_REPORTING);
+        }
+        return features;
+    }
+
+    @Override
+    public int configSize() {
+        return BalloonConfig.SIZE;
+    }
+
+    @Override
+    public long readConfig(int offset, int size) {
+        return config.read(offset, size);
+    }
+
+    @Override
+    public void writeConfig(int offset, int size, long value) {
+        if (config.write(offset, size, value)) {
+            actualChanged();
+        }
+    }
+
+    @Override
+    public void activate(VirtioActivation newActivation) {
+        BalloonQueues previous;
+        BalloonQueues started = new BalloonQueues(id, newActivation, errors, this::statsArrived);
+        synchronized (lifecycle) {
+            previous = queues;
+            activation = newActivation;
+            queues = started;
+        }
+        if (previous != null) {
+            previous.stop();
+        }
+        AutoBalloon auto = options.auto() == null ? null
+                : new AutoBalloon(this, host, options.auto(), new AutoPolicy());
+        long autoSeconds = options.auto() == null ? 0 : options.auto().intervalSeconds();
+        started.start(options.statsPollingSeconds(), auto == null ? null : auto::tick, autoSeconds);
+        LOG.debug("{}: active with features 0x{}", id, Long.toHexString(newActivation.features()));
+    }
+
+    @Override
+    public void reset() {
+        BalloonQueues stopping;
+        synchronized (lifecycle) {
+            stopping = queues;
+            queues = null;
+            activation = null;
+        }
+        if (stopping != null) {
+            stopping.stop();
+        }
+        // A reset driver holds no pages, so the balloon is empty until the next driver inflates it again; the
+        // host's target stays, so that it does.
+        int before = config.actual();
+        config.restore(config.numPages(), 0, 0);
+        if (before != 0) {
+            actualChanged();
+        }
+    }
+
+    @Override
+    public void close() {
+        reset();
+        onClose.accept(this);
+    }
+
+    // ---- Balloon ----
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public long ramSize() {
+        return ramSize;
+    }
+
+    @Override
+    public long targetMemory() {
+        return ramSize - ((long) config.numPages() << PageRuns.PAGE_SHIFT);
+    }
+
+    @Override
+    public void setTargetMemory(long bytes) {
+        long target = Math.max(0, Math.min(bytes, ramSize));
+        long pages = Math.min((ramSize - target) >> PageRuns.PAGE_SHIFT, 0xFFFF_FFFFL);
+        config.setNumPages((int) pages);
+        synchronized (lifecycle) {
+            if (activation != null) {
+                activation.interruptConfig();
+            }
+        }
+        LOG.debug("{}: target {} bytes ({} balloon pages)", id, target, pages);
+    }
+
+    @Override
+    public long actualMemory() {
+        return Math.max(0, ramSize - (Integer.toUnsignedLong(config.actual()) << PageRuns.PAGE_SHIFT));
+    }
+
+    @Override
+    public GuestStats stats() {
+        return stats;
+    }
+
+    // ---- internals ----
+
+    private void statsArrived(byte[] entries) {
+        stats = GuestStats.parse(statsReports.incrementAndGet(), entries, entries.length);
+    }
+
+    private void actualChanged() {
+        try {
+            listener.actualChanged(this, actualMemory());
+        } catch (RuntimeException e) {
+            LOG.error("{}: balloon change listener failed", id, e);
+        }
+    }
+
+    /** Asks the driver for fresh statistics now, if the stats queue is live. */
+    void requestStats() {
+        BalloonQueues q;
+        synchronized (lifecycle) {
+            q = queues;
+        }
+        if (q != null) {
+            q.requestStats();
+        }
+    }
+
+    /** The queues of the current activation, or null (tests). */
+    BalloonQueues queues() {
+        synchronized (lifecycle) {
+            return queues;
+        }
+    }
+
+    /** Whether the guest made a mistake of {@code kind} (tests). */
+    boolean guestErrorSeen(String kind) {
+        return errors.seen(kind);
+    }
+
+    /** The device's state, for a snapshot or a bundle update. */
+    public BalloonState saveState() {
+        return new BalloonState(config.numPages(), config.actual(), config.poisonVal(), stats);
+    }
+
+    /** Takes over a saved state; call before the driver activates the device. */
+    public void restoreState(BalloonState state) {
+        config.restore(state.numPages(), state.actual(), state.poisonVal());
+        stats = state.lastStats();
+        statsReports.set(state.lastStats().sequence());
+    }
+}
