@@ -59,7 +59,8 @@ public final class BlockDeviceFactory implements DeviceFactory {
         try {
             image = ImageOpener.open(config.file(), config.format(), config.readOnly(), config.cache());
         } catch (IOException e) {
-            throw new DeviceException(BlockConfig.TYPE + " " + deviceId + ": " + e.getMessage(), e);
+            String why = e.getMessage() != null ? e.getMessage() : config.file() + ": " + e;
+            throw new DeviceException(BlockConfig.TYPE + " " + deviceId + ": " + why, e);
         }
         Drive drive;
         try {

@@ -62,6 +62,8 @@ class BlockFuzzTest {
     @TempDir
     Path dir;
 
+    /** One log for the run, so each kind of guest error is logged once rather than once per iteration. */
+    private final GuestErrorLog log = new GuestErrorLog("fuzz");
     private final int[] statuses = new int[256];
     private int resets;
     private int requests;
@@ -115,7 +117,6 @@ class BlockFuzzTest {
         long features = VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC)
                 | (eventIdx ? VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX) : 0);
         FakeActivation activation = new FakeActivation(memory, features, queue);
-        GuestErrorLog log = new GuestErrorLog("fuzz");
         BlockQueueHandler handler = new BlockQueueHandler(activation, queue,
                 new BlockRequestExecutor(image, false, "fuzz".getBytes(), log), log);
 
