@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +105,15 @@ public final class VirtioRng implements VirtioDevice {
             EntropyRequests requests = new EntropyRequests(activation.memory(), queue, source, limit,
                     () -> activation.interruptQueue(EntropyRequests.INDEX), activation::needsReset,
                     nanos -> wakeLater(kicks, nanos));
-            worker = QueueWorker.start(id + " requestq", kicks, requests::serve);
+            // The first answered request is the guest's hw_random core taking this device as its source (Linux
+            // reads a little at once when it makes an rng current): worth one line at info.
+            AtomicBoolean announced = new AtomicBoolean();
+            worker = QueueWorker.start(id + " requestq", kicks, () -> {
+                requests.serve();
+                if (queue.nextUsedIndex() != 0 && announced.compareAndSet(false, true)) {
+                    LOG.info("virtio-rng {}: the driver is reading entropy from this device", id);
+                }
+            });
         }
     }
 
