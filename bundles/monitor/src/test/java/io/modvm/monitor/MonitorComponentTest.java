@@ -129,6 +129,7 @@ class MonitorComponentTest {
         bindMachine();
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
         FakeCommand slow = new FakeCommand("slow", null, args -> {
             started.countDown();
             try {
@@ -137,6 +138,7 @@ class MonitorComponentTest {
                 Thread.currentThread().interrupt();
             }
             machine.reset();
+            done.countDown();
             return Map.of();
         });
         monitor.addCommand(slow);
@@ -145,6 +147,7 @@ class MonitorComponentTest {
             assertTrue(started.await(30, TimeUnit.SECONDS));
             leaving.close();
             release.countDown();
+            assertTrue(done.await(30, TimeUnit.SECONDS), "the command did not finish after its client left");
             staying.send("{\"execute\": \"query-status\"}\n");
             assertTrue(staying.line().startsWith("{\"return\": {\"status\": \"running\""));
         }
@@ -152,11 +155,13 @@ class MonitorComponentTest {
     }
 
     @Test
-    void whenTheMachineGoesItsSocketsCloseAndTheirFilesGo() throws Exception {
+    void whenTheMachineGoesItsClientsGetWhatWasQueuedThenItsSocketsCloseAndTheirFilesGo() throws Exception {
         bindMachine();
         assertTrue(Files.exists(qmpSocket()));
         try (UnixClient c = negotiated(qmpSocket())) {
+            monitor.emit("SHUTDOWN", Map.of("guest", false, "reason", "host-qmp-quit"));
             monitor.removeMachine(machine);
+            assertTrue(c.line().contains("\"event\": \"SHUTDOWN\""), "the last event was lost at hang-up");
             assertTrue(c.awaitHangUp());
         }
         assertFalse(Files.exists(qmpSocket()));

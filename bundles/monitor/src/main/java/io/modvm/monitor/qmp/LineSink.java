@@ -6,4 +6,13 @@ import java.io.IOException;
 @FunctionalInterface
 public interface LineSink {
     void send(String json) throws IOException;
+
+    /**
+     * Sends {@code json}, then runs {@code after} before anything else can be sent through this sink: how a session
+     * starts taking events right behind its negotiation answer, never ahead of it.
+     */
+    default void sendThen(String json, Runnable after) throws IOException {
+        send(json);
+        after.run();
+    }
 }

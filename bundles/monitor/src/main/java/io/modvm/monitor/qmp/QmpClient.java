@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Runs a {@link QmpSession} over a byte stream pair: greeting, then one response per framed message, each output
- * line ended by CRLF. Writes are serialised, since events arrive from other threads.
+ * line ended by CRLF. Output goes through a {@link QueuedOutput}, since events arrive from other threads.
  */
 public final class QmpClient {
     private final CommandTable commands;
@@ -27,17 +27,12 @@ public final class QmpClient {
 
     /**
      * Serves one client until its input ends or its output fails; a command running then still completes, since
-     * the machine must never see a half-done command because a client left. Closes neither stream.
+     * the machine must never see a half-done command because a client left. Each answer is written before the next
+     * request is read. Closes the input only to cut off a client that stopped reading; never the output.
      */
     public void serve(InputStream in, OutputStream out) throws IOException {
-        LineSink sink = json -> {
-            byte[] bytes = (json + "\r\n").getBytes(StandardCharsets.UTF_8);
-            synchronized (out) {
-                out.write(bytes);
-                out.flush();
-            }
-        };
-        QmpSession session = new QmpSession(commands, version, events, sink);
+        QueuedOutput output = new QueuedOutput(out, () -> closeQuietly(in));
+        QmpSession session = new QmpSession(commands, version, events, output);
         try {
             session.greet();
             JsonFramer framer = new JsonFramer(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -47,15 +42,36 @@ public final class QmpClient {
                     message = framer.next();
                 } catch (JsonException e) {
                     session.parseError(e);
+                    output.awaitWritten();
                     continue;
                 }
                 if (message == null) {
                     return;
                 }
                 session.handle(message);
+                output.awaitWritten();
             }
         } finally {
             session.close();
+            output.close();
+            drain(output);
+        }
+    }
+
+    /** What is queued still goes out (the answer to quit, SHUTDOWN) unless the connection is already gone. */
+    private static void drain(QueuedOutput output) {
+        try {
+            output.awaitWritten();
+        } catch (IOException e) {
+            // the client left first; nothing more can reach it
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // the connection is being dropped anyway
         }
     }
 }

@@ -81,11 +81,11 @@ public final class QmpSession {
             LOG.warn("QMP command in {} returned a value JSON cannot carry", text, e);
             response = errorResponse(id, hasId, generic("the command returned a value JSON cannot carry"));
         }
-        out.send(response);
         if (negotiated && !subscribed) {
-            // after the qmp_capabilities answer, so that no event overtakes it
             subscribed = true;
-            events.subscribe(out);
+            out.sendThen(response, () -> events.subscribe(out));
+        } else {
+            out.send(response);
         }
     }
 

@@ -31,6 +31,12 @@ final class ChannelStreams {
                 int n = channel.read(ByteBuffer.wrap(b, off, len));
                 return n < 0 ? -1 : n;
             }
+
+            /** Hangs up: a handler closes its input only to drop the client. */
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
         };
     }
 

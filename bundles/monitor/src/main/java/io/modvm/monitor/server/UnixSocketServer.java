@@ -12,26 +12,29 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A listening unix socket; each client gets its own thread and the handler. A socket file left by a process that
- * died is replaced; one that a live process still answers on is not touched. Closing stops listening, hangs up on
- * every client and deletes the socket file, if it is still the one this server made.
+ * died is replaced; one that a live process still answers on is not touched. Closing stops listening, ends each
+ * client's input so that its session can finish writing (the last answer and events, such as SHUTDOWN, which the
+ * machine sends as it ends) for up to {@value #CLOSE_GRACE_MILLIS} ms, hangs up, and deletes the socket file if it
+ * is still the one this server made.
  */
 public final class UnixSocketServer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(UnixSocketServer.class);
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
+    static final long CLOSE_GRACE_MILLIS = 2000;
 
     private final Path path;
     private final ServerSocketChannel server;
     private final ClientHandler handler;
     private final Object fileKey;
-    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Map<SocketChannel, Thread> clients = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private UnixSocketServer(Path path, ServerSocketChannel server, ClientHandler handler) throws IOException {
@@ -95,13 +98,14 @@ public final class UnixSocketServer implements Closeable {
                 }
                 return;
             }
-            clients.add(client);
+            Thread t = new Thread(() -> serve(client), "monitor-client " + path);
+            t.setDaemon(true);
+            clients.put(client, t);
             if (closed) {
+                clients.remove(client);
                 closeQuietly(client);
                 return;
             }
-            Thread t = new Thread(() -> serve(client), "monitor-client " + path);
-            t.setDaemon(true);
             t.start();
         }
     }
@@ -123,7 +127,26 @@ public final class UnixSocketServer implements Closeable {
     public void close() {
         closed = true;
         closeQuietly(server);
-        for (SocketChannel c : clients) {
+        for (SocketChannel c : clients.keySet()) {
+            try {
+                c.shutdownInput();
+            } catch (IOException e) {
+                closeQuietly(c);
+            }
+        }
+        long deadline = System.nanoTime() + CLOSE_GRACE_MILLIS * 1_000_000;
+        for (Thread t : clients.values()) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (t != Thread.currentThread() && left > 0) {
+                try {
+                    t.join(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        for (SocketChannel c : clients.keySet()) {
             closeQuietly(c);
         }
         try {
