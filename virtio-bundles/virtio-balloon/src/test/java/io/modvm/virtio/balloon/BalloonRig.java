@@ -1,9 +1,11 @@
 package io.modvm.virtio.balloon;
 
+import io.modvm.virtio.balloon.auto.HostMemory;
 import io.modvm.virtio.device.VirtioFeatures;
 import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
 import io.modvm.virtio.queue.VirtqueueException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,10 +29,8 @@ final class BalloonRig implements AutoCloseable {
     private final Map<Integer, TestDriver> drivers = new HashMap<>();
     private long nextBuffer = TestMemory.BUFFERS;
 
-    BalloonRig(BalloonOptions options, long features) throws VirtqueueException {
-        balloon = new VirtioBalloon("balloon0", RAM_SIZE, options, (b, bytes) -> record(bytes), () -> {
-            throw new java.io.IOException("no host memory in this test");
-        }, b -> { });
+    BalloonRig(BalloonOptions options, long features, HostMemory host) throws VirtqueueException {
+        balloon = new VirtioBalloon("balloon0", RAM_SIZE, options, (b, bytes) -> record(bytes), host, b -> { });
         layout = QueueLayout.of(features);
         activation = new FakeActivation(memory, features);
         for (int index : new int[] {layout.inflate(), layout.deflate(), layout.stats(), layout.reporting()}) {
@@ -41,6 +41,12 @@ final class BalloonRig implements AutoCloseable {
                 activation.enable(index, driver);
             }
         }
+    }
+
+    BalloonRig(BalloonOptions options, long features) throws VirtqueueException {
+        this(options, features, () -> {
+            throw new IOException("no host memory in this test");
+        });
     }
 
     BalloonRig() throws VirtqueueException {

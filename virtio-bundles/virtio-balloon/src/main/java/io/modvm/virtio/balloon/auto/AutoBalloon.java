@@ -23,6 +23,7 @@ public final class AutoBalloon {
     private final AutoPolicy policy;
     private long decidedOn;
     private boolean hostErrorLogged;
+    private boolean waitingLogged;
 
     public AutoBalloon(Balloon balloon, HostMemory host, AutoLimits limits, AutoPolicy policy) {
         this.balloon = balloon;
@@ -34,6 +35,11 @@ public final class AutoBalloon {
     /** Decides once and applies the decision; returns it (a HOLD when there was nothing to decide on). */
     public synchronized AutoDecision tick() {
         GuestStats stats = balloon.stats();
+        if (stats.sequence() == 0 && !waitingLogged) {
+            waitingLogged = true;
+            LOG.info("{}: automatic balloon waits for the guest's first memory statistics (a driver without the"
+                    + " stats queue never sends any)", balloon.id());
+        }
         if (stats.sequence() == decidedOn) {
             return idle("no new guest statistics since the last decision");
         }
