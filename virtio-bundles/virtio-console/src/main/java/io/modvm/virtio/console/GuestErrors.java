@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * How the console answers guest mistakes during one activation. A malformed chain fails only its own request: it
  * goes back to the driver with nothing written, and the first one per queue is logged (a guest can repeat it
  * forever). A ring the device cannot trust any more sets DEVICE_NEEDS_RESET once, and from then on both queues
- * stop, as the spec asks of a device in that state.
+ * stop, as the spec asks of a device in that state. The interrupt decision after a batch is here too, because
+ * its only failure is such a broken ring.
  */
 final class GuestErrors {
     private static final Logger LOG = LoggerFactory.getLogger(GuestErrors.class);

@@ -36,9 +36,22 @@ final class ReceiveQueue {
         this.errors = errors;
     }
 
-    /** Delivers what input fits; the worker calls it after each kick (new buffers) and each wake (new input). */
+    /**
+     * Delivers what input fits; the worker calls it after each kick (new buffers) and each wake (new input). With
+     * input left over, the ring was found empty, which re-armed the driver's kick for its next buffer.
+     */
     void serve() {
-        boolean pushed = false;
+        boolean taken = drain();
+        if (!errors.stopped()) {
+            errors.notifyDriver(queue, INDEX);
+        }
+        if (taken) {
+            inputTaken.run();
+        }
+    }
+
+    /** Fills chains while there is input and the driver has buffers; returns true if any input left the ring. */
+    private boolean drain() {
         boolean taken = false;
         while (!errors.stopped() && input.size() > 0) {
             try {
@@ -48,21 +61,14 @@ final class ReceiveQueue {
                 }
                 long written = fill(next.get());
                 queue.push(next.get(), written);
-                pushed = true;
                 taken |= written > 0;
             } catch (VirtqueueException e) {
                 if (!errors.failed(queue, INDEX, e)) {
                     break;
                 }
-                pushed = true;
             }
         }
-        if (pushed && !errors.stopped()) {
-            errors.notifyDriver(queue, INDEX);
-        }
-        if (taken) {
-            inputTaken.run();
-        }
+        return taken;
     }
 
     /** Copies input into the chain's writable buffers; input leaves the ring only once it is in guest memory. */

@@ -35,27 +35,31 @@ final class TransmitQueue {
         this.errors = errors;
     }
 
-    /** Drains the queue; the worker calls it after each kick. */
+    /**
+     * Drains the queue; the worker calls it after each kick. Finding the ring empty re-arms the driver's kick (pop
+     * does that under VIRTIO_F_EVENT_IDX), so returning here never sleeps through a request.
+     */
     void serve() {
-        boolean pushed = false;
+        drain();
+        if (!errors.stopped()) {
+            errors.notifyDriver(queue, INDEX);
+        }
+    }
+
+    private void drain() {
         while (!errors.stopped()) {
             try {
                 Optional<DescriptorChain> next = queue.pop();
                 if (next.isEmpty()) {
-                    break;
+                    return;
                 }
                 transmit(next.get());
                 queue.push(next.get().head(), 0);
-                pushed = true;
             } catch (VirtqueueException e) {
                 if (!errors.failed(queue, INDEX, e)) {
                     return;
                 }
-                pushed = true;
             }
-        }
-        if (pushed && !errors.stopped()) {
-            errors.notifyDriver(queue, INDEX);
         }
     }
 

@@ -2,6 +2,7 @@ package io.modvm.virtio.console;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.virtio.queue.HeapGuestMemory;
 import io.modvm.virtio.queue.SplitVirtqueue;
@@ -84,6 +85,21 @@ class ReceiveQueueTest {
         rx.serve();
         assertEquals(Optional.of(new Used(head, 4)), driver.getBuf());
         assertEquals("late", guestText(DATA, 4));
+    }
+
+    @Test
+    void inputWaitingForABufferMakesTheDriverKickForItsNextOne() throws VirtqueueException {
+        TestDriver eventIdx = new TestDriver(memory, RAM + 0x2_0000, 8, true, false, 0);
+        ReceiveQueue queue = new ReceiveQueue(memory, SplitVirtqueue.create(memory, eventIdx.config()), input,
+                () -> taken++, new GuestErrors("con1", activation, 2));
+        for (int i = 0; i < 3; i++) {
+            type("k" + i);
+            queue.serve(); // the wake for new input finds no buffer
+            int head = eventIdx.add(List.of(), List.of(new Buf(DATA + 0x100 * i, 2)));
+            assertTrue(eventIdx.kickPrepare(), "under EVENT_IDX the driver would not kick for buffer " + i);
+            queue.serve();
+            assertEquals(Optional.of(new Used(head, 2)), eventIdx.getBuf());
+        }
     }
 
     @Test

@@ -60,6 +60,19 @@ class TransmitQueueTest {
     }
 
     @Test
+    void afterEachDrainTheDriverIsAskedToKickForItsNextRequest() {
+        driver.add(List.of(text("one ")), List.of());
+        assertTrue(driver.kickPrepare());
+        tx.serve();
+        for (String word : List.of("two ", "three")) {
+            driver.add(List.of(text(word)), List.of());
+            assertTrue(driver.kickPrepare(), "under EVENT_IDX the driver would not kick for '" + word + "'");
+            tx.serve();
+        }
+        assertEquals("one two three", backend.output());
+    }
+
+    @Test
     void writableBuffersInATransmitChainAreLeftAlone() {
         Buf in = new Buf(DATA + 0x4000, 8);
         memory.fill(in.address(), 8, (byte) 0x5a);

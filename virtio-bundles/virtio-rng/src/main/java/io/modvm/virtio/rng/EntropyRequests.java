@@ -56,35 +56,43 @@ final class EntropyRequests {
         this.wakeAfterNanos = wakeAfterNanos;
     }
 
-    /** Serves what the quota allows; the worker calls it after each kick and each refill. */
+    /**
+     * Serves what the quota allows; the worker calls it after each kick and each refill. Finding the ring empty
+     * re-arms the driver's kick (pop does that under VIRTIO_F_EVENT_IDX); with the quota spent, the refill wakes the
+     * worker instead.
+     */
     void serve() {
-        boolean pushed = false;
+        drain();
+        if (stopped) {
+            return;
+        }
+        try {
+            if (queue.needsNotification()) {
+                interrupt.run();
+            }
+        } catch (VirtqueueException e) {
+            stop(e.getMessage());
+        }
+    }
+
+    /** Fills chains until the ring is empty or the quota is spent. */
+    private void drain() {
         while (!stopped) {
             long allowed = limit.available();
             if (allowed == 0) {
                 wakeAfterNanos.accept(limit.nanosUntilRefill());
-                break;
+                return;
             }
             try {
                 Optional<DescriptorChain> next = queue.pop();
                 if (next.isEmpty()) {
-                    break;
+                    return;
                 }
                 long given = fill(next.get(), Math.min(allowed, MAX_PER_REQUEST));
                 limit.take(given);
                 queue.push(next.get(), given);
-                pushed = true;
             } catch (VirtqueueException e) {
-                pushed |= failed(e);
-            }
-        }
-        if (pushed && !stopped) {
-            try {
-                if (queue.needsNotification()) {
-                    interrupt.run();
-                }
-            } catch (VirtqueueException e) {
-                stop(e.getMessage());
+                failed(e);
             }
         }
     }
@@ -108,8 +116,8 @@ final class EntropyRequests {
         return writer.written();
     }
 
-    /** Returns true if the failed chain went back to the driver. */
-    private boolean failed(VirtqueueException e) {
+    /** Fails one request, or the queue if the error leaves nothing to hand back. */
+    private void failed(VirtqueueException e) {
         if (e.queueUsable() && e.head().isPresent()) {
             if (!chainErrorLogged) {
                 chainErrorLogged = true;
@@ -118,13 +126,12 @@ final class EntropyRequests {
             }
             try {
                 queue.push(e.head().getAsInt(), 0);
-                return true;
+                return;
             } catch (VirtqueueException pushFailed) {
                 e = pushFailed;
             }
         }
         stop(e.getMessage());
-        return false;
     }
 
     private void stop(String reason) {

@@ -95,6 +95,17 @@ class EntropyRequestsTest {
     }
 
     @Test
+    void afterEachDrainTheDriverIsAskedToKickForItsNextRequest() throws Exception {
+        EntropyRequests rq = requests(new CountingSource(), Long.MAX_VALUE, 1);
+        for (int i = 0; i < 3; i++) {
+            int head = driver.add(List.of(), List.of(new Buf(DATA + 0x100 * i, 4)));
+            assertTrue(driver.kickPrepare(), "under EVENT_IDX the driver would not kick for request " + i);
+            rq.serve();
+            assertEquals(Optional.of(new Used(head, 4)), driver.getBuf());
+        }
+    }
+
+    @Test
     void aHugeBufferGetsAtMostTheRequestCap() throws Exception {
         EntropyRequests rq = requests(new CountingSource(), Long.MAX_VALUE, 1);
         int head = driver.add(List.of(), List.of(new Buf(DATA, 3 * EntropyRequests.MAX_PER_REQUEST)));
