@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 
 /**
- * Logs each kind of guest mistake once per device: a driver can repeat a bad request at the rate it kicks, and the
+ * Logs each kind of guest mistake (and of host failure while serving the guest) once per device: a driver can repeat a bad request at the rate it kicks, and the
  * first report is what a user needs to diagnose it. Kinds are short fixed strings chosen by the caller.
  */
 final class GuestErrors {
@@ -22,6 +22,16 @@ final class GuestErrors {
     void report(String kind, String detail) {
         if (seen.add(kind)) {
             log.warn("{}: guest error ({}): {}; further ones of this kind are not logged", deviceId, kind, detail);
+        }
+    }
+
+    /**
+     * Logs at error, once per {@code kind}, that the host failed to do what a guest request asked (a discard the
+     * kernel refused). The request still completes, so the guest never waits for it.
+     */
+    void reportHost(String kind, String detail) {
+        if (seen.add(kind)) {
+            log.error("{}: host failure ({}): {}; further ones of this kind are not logged", deviceId, kind, detail);
         }
     }
 

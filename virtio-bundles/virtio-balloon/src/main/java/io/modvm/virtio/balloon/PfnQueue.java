@@ -53,6 +53,9 @@ final class PfnQueue implements QueueServer.ChainHandler {
         } catch (GuestMemoryException e) {
             // The run was checked to be RAM; RAM that changed under us is still no reason to fail the request.
             errors.report(name + " discard", e.getMessage());
+        } catch (RuntimeException e) {
+            // The host kept the pages (fallocate refused); the guest has given them up all the same.
+            errors.reportHost(name + " discard failed", e.toString());
         }
     }
 

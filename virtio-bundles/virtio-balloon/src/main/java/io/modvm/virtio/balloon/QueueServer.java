@@ -120,6 +120,10 @@ final class QueueServer {
             }
             errors.report(name + " request", e.getMessage());
             finished = true;
+        } catch (RuntimeException e) {
+            // A bug here must not strand the request: the driver would wait for it forever.
+            errors.reportHost(name + " handler", e.toString());
+            finished = true;
         }
         if (finished) {
             queue.push(chain.head(), 0);

@@ -50,6 +50,8 @@ final class ReportingQueue implements QueueServer.ChainHandler {
             bytes.addAndGet(length);
         } catch (GuestMemoryException e) {
             errors.report("reporting_vq discard", e.getMessage());
+        } catch (RuntimeException e) {
+            errors.reportHost("reporting_vq discard failed", e.toString());
         }
     }
 

@@ -67,12 +67,12 @@ final class StatsQueue implements QueueServer.ChainHandler {
         length -= length % GuestStats.ENTRY_BYTES;
         byte[] bytes = new byte[length];
         reader.readFully(bytes);
+        sink.accept(bytes);
         // A driver sends its next buffer only when asked; one that sends another anyway gets the older one back.
         if (held != null) {
             server.release(held);
         }
         held = chain;
-        sink.accept(bytes);
         return false;
     }
 }

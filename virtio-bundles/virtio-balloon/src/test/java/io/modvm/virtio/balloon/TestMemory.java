@@ -34,6 +34,7 @@ final class TestMemory implements GuestMemory {
 
     private final GuestMemory ram = new HeapGuestMemory().add(RAM_A, RAM_A_SIZE).add(RAM_B, RAM_B_SIZE);
     private final List<Discard> discards = new ArrayList<>();
+    private volatile boolean failDiscards;
 
     synchronized List<Discard> discards() {
         return new ArrayList<>(discards);
@@ -114,9 +115,17 @@ final class TestMemory implements GuestMemory {
         ram.write(address, source, offset, length);
     }
 
+    /** Makes every later discard fail as a refused fallocate does. */
+    void failDiscards() {
+        failDiscards = true;
+    }
+
     @Override
     public void discard(long address, long length) {
         check(address, length);
+        if (failDiscards) {
+            throw new IllegalStateException("cannot discard guest pages (errno 95)");
+        }
         synchronized (this) {
             discards.add(new Discard(address, length));
         }

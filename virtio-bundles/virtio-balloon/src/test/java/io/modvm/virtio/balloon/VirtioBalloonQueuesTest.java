@@ -78,6 +78,19 @@ class VirtioBalloonQueuesTest {
     }
 
     @Test
+    void aHostThatRefusesTheDiscardStillCompletesTheRequest() throws Exception {
+        try (BalloonRig rig = new BalloonRig()) {
+            rig.memory.failDiscards();
+            rig.activate();
+            rig.send(0, rig.pfnArray(P));
+            rig.awaitUsed(0, 1);
+
+            assertTrue(rig.balloon.guestErrorSeen("inflateq discard failed"));
+            assertTrue(rig.activation.resetRequests().isEmpty());
+        }
+    }
+
+    @Test
     void deflateIsAcceptedWithoutTouchingHostMemory() throws Exception {
         try (BalloonRig rig = new BalloonRig()) {
             rig.activate();
