@@ -28,6 +28,7 @@ final class EntropyRequests {
     static final int MAX_PER_REQUEST = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(EntropyRequests.class);
 
+    private final String name;
     private final GuestMemory memory;
     private final SplitVirtqueue queue;
     private final EntropySource source;
@@ -41,12 +42,14 @@ final class EntropyRequests {
     private boolean hostErrorLogged;
 
     /**
+     * @param name how logs name the device, such as {@code virtio-rng rng0}
      * @param interrupt interrupts the driver for this queue
      * @param needsReset sets DEVICE_NEEDS_RESET with a reason
      * @param wakeAfterNanos asks for {@link #serve()} to run again after that long (the quota's refill)
      */
-    EntropyRequests(GuestMemory memory, SplitVirtqueue queue, EntropySource source, RateLimit limit,
+    EntropyRequests(String name, GuestMemory memory, SplitVirtqueue queue, EntropySource source, RateLimit limit,
             Runnable interrupt, Consumer<String> needsReset, LongConsumer wakeAfterNanos) {
+        this.name = name;
         this.memory = memory;
         this.queue = queue;
         this.source = source;
@@ -110,7 +113,7 @@ final class EntropyRequests {
         } catch (IOException e) {
             if (!hostErrorLogged) {
                 hostErrorLogged = true;
-                LOG.warn("virtio-rng: reading host entropy failed, requests go back empty: {}", e.getMessage());
+                LOG.warn("{}: reading host entropy failed, requests go back empty: {}", name, e.getMessage());
             }
         }
         return writer.written();
@@ -121,7 +124,7 @@ final class EntropyRequests {
         if (e.queueUsable() && e.head().isPresent()) {
             if (!chainErrorLogged) {
                 chainErrorLogged = true;
-                LOG.warn("virtio-rng: request failed: {} (further malformed requests are not logged)",
+                LOG.warn("{}: request failed: {} (further malformed requests are not logged)", name,
                         e.getMessage());
             }
             try {
@@ -137,7 +140,7 @@ final class EntropyRequests {
     private void stop(String reason) {
         if (!stopped) {
             stopped = true;
-            needsReset.accept("virtio-rng requestq: " + reason);
+            needsReset.accept(name + " requestq: " + reason);
         }
     }
 }

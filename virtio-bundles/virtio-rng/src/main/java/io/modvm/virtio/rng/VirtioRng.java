@@ -102,8 +102,8 @@ public final class VirtioRng implements VirtioDevice {
             RateLimit limit = new RateLimit(config.maxBytes(), TimeUnit.MILLISECONDS.toNanos(config.periodMillis()),
                     System::nanoTime);
             EventNotifier kicks = activation.kicks(EntropyRequests.INDEX);
-            EntropyRequests requests = new EntropyRequests(activation.memory(), queue, source, limit,
-                    () -> activation.interruptQueue(EntropyRequests.INDEX), activation::needsReset,
+            EntropyRequests requests = new EntropyRequests("virtio-rng " + id, activation.memory(), queue, source,
+                    limit, () -> activation.interruptQueue(EntropyRequests.INDEX), activation::needsReset,
                     nanos -> wakeLater(kicks, nanos));
             // The first answered request is the guest's hw_random core taking this device as its source (Linux
             // reads a little at once when it makes an rng current): worth one line at info.

@@ -99,7 +99,7 @@ class EntropyRequestsFuzzTest {
         List<String> resetReasons = new ArrayList<>();
         List<Long> waits = new ArrayList<>();
         SplitVirtqueue queue = SplitVirtqueue.create(memory, driver.config());
-        EntropyRequests requests = new EntropyRequests(memory, queue, PATTERN,
+        EntropyRequests requests = new EntropyRequests("virtio-rng test", memory, queue, PATTERN,
                 new RateLimit(maxBytes, PERIOD, () -> now), () -> { }, resetReasons::add, waits::add);
 
         int usedSeen = driver.usedIdx();

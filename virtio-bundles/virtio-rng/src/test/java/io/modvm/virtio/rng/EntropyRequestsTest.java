@@ -51,8 +51,8 @@ class EntropyRequestsTest {
     private EntropyRequests requests(EntropySource source, long maxBytes, long periodNanos)
             throws VirtqueueException {
         SplitVirtqueue queue = SplitVirtqueue.create(memory, driver.config());
-        return new EntropyRequests(memory, queue, source, new RateLimit(maxBytes, periodNanos, () -> now),
-                () -> interrupts++, resets::add, wakes::add);
+        return new EntropyRequests("virtio-rng test", memory, queue, source,
+                new RateLimit(maxBytes, periodNanos, () -> now), () -> interrupts++, resets::add, wakes::add);
     }
 
     private byte[] guest(long address, int length) {
