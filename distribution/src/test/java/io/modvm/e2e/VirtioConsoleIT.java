@@ -44,7 +44,9 @@ class VirtioConsoleIT {
         String payload = "echo-me-0123456789-abcdefghijklmnopqrstuvwxyz-".repeat(3);
         try (ModvmProcess p = ModvmProcess.start("-kernel", Guests.build("virtio_console").toString(), "-append",
                 "echo=" + payload.length(), "-device", VirtioGuests.DEBUG_EXIT, "-device",
-                "virtconsole,chardev=unix:" + socket + ",server,nowait")) {
+                // A doubled comma is a literal comma in QEMU's option syntax, so server and nowait stay in the
+                // chardev value instead of becoming properties of the device.
+                "virtconsole,chardev=unix:" + socket + ",,server,,nowait")) {
             p.awaitOutput("console: waiting for", VirtioGuests.RUN);
             try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 ch.connect(UnixDomainSocketAddress.of(socket));
