@@ -24,6 +24,7 @@ public final class AutoBalloon {
     private long decidedOn;
     private boolean hostErrorLogged;
     private boolean waitingLogged;
+    private String lastHold;
 
     public AutoBalloon(Balloon balloon, HostMemory host, AutoLimits limits, AutoPolicy policy) {
         this.balloon = balloon;
@@ -64,16 +65,23 @@ public final class AutoBalloon {
         AutoDecision decision = policy.decide(new AutoInput(balloon.targetMemory(), balloon.actualMemory(),
                 available.getAsLong(), hostAvailable), limits);
         if (decision.action() == AutoDecision.Action.HOLD) {
-            LOG.debug("{}: auto balloon holds: {}", balloon.id(), decision.reason());
+            // Holding for the same reason tick after tick is one decision, logged at info when it is first made.
+            if (decision.rule().equals(lastHold)) {
+                LOG.debug("{}: auto balloon holds: {}", balloon.id(), decision.reason());
+            } else {
+                LOG.info("{}: auto balloon holds: {}", balloon.id(), decision.reason());
+            }
+            lastHold = decision.rule();
         } else {
             LOG.info("{}: auto balloon: {}", balloon.id(), decision.reason());
             balloon.setTargetMemory(decision.target());
+            lastHold = null;
         }
         return decision;
     }
 
     private AutoDecision idle(String why) {
         LOG.debug("{}: auto balloon holds: {}", balloon.id(), why);
-        return new AutoDecision(AutoDecision.Action.HOLD, balloon.targetMemory(), why);
+        return new AutoDecision(AutoDecision.Action.HOLD, balloon.targetMemory(), why, "");
     }
 }

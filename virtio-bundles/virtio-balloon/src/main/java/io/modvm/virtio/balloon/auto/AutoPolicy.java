@@ -102,12 +102,12 @@ public final class AutoPolicy {
             return hold(in, why + ", change under " + MIN_CHANGE / MIB + " MiB", numbers);
         }
         Action action = delta > 0 ? Action.GROW : Action.SHRINK;
-        return new AutoDecision(action, next, String.format("%s: %s to %d MiB; %s", why,
-                action == Action.GROW ? "grow" : "shrink", next / MIB, numbers));
+        return new AutoDecision(action, next, String.format("%s: %s to %d MiB", why,
+                action == Action.GROW ? "grow" : "shrink", next / MIB), numbers);
     }
 
     private static AutoDecision hold(AutoInput in, String why, String numbers) {
-        return new AutoDecision(Action.HOLD, in.target(), why + "; " + numbers);
+        return new AutoDecision(Action.HOLD, in.target(), why, numbers);
     }
 
     private static long clamp(long bytes, AutoLimits limits) {
