@@ -45,6 +45,8 @@ public final class VirtioConsole implements VirtioDevice, CharReceiver {
     private QueueWorker transmitter;
     /** The worker that delivers input, for the backend thread to wake; null while the driver is not running. */
     private volatile QueueWorker inputWorker;
+    /** Unplugged: the backend stays attached (the API has no detach), so input must stop being taken. */
+    private volatile boolean closed;
 
     public VirtioConsole(String id, CharBackend backend, ConsoleConfig config) {
         this.id = id;
@@ -153,20 +155,28 @@ public final class VirtioConsole implements VirtioDevice, CharReceiver {
 
     @Override
     public void close() {
+        closed = true;
         reset();
         emergency.close();
     }
 
     // ---- host input, on the backend's thread ----
 
-    /** Free space in the input buffer; input typed before the driver runs waits there for it. */
+    /**
+     * Free space in the input buffer; input typed before the driver runs waits there for it (a reset keeps it, as
+     * the backend keeps what it has not delivered). None once the device is unplugged, so input stays with the
+     * backend.
+     */
     @Override
     public int room() {
-        return input.room();
+        return closed ? 0 : input.room();
     }
 
     @Override
     public void receive(byte[] data, int offset, int length) {
+        if (closed) {
+            return;
+        }
         int kept = input.offer(data, offset, length);
         if (kept < length && dropping.compareAndSet(false, true)) {
             // Backends push only as much as room() allows, so this means a backend that does not: say so once

@@ -109,6 +109,14 @@ class VirtioConsoleTest {
     }
 
     @Test
+    void anUnpluggedConsoleTakesNoMoreInput() {
+        console.close();
+        assertEquals(0, console.room());
+        type("lost?");
+        assertEquals(0, console.room());
+    }
+
+    @Test
     void theDeviceServesAFreshDriverAfterAReset() throws Exception {
         TestDriver rx = new TestDriver(memory, RX_RINGS, 16, false, false, 0);
         TestDriver tx = new TestDriver(memory, TX_RINGS, 16, false, false, 0);
