@@ -112,25 +112,22 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
 
     @Override
     public void activate(VirtioActivation newActivation) {
-        BalloonQueues previous;
-        BalloonQueues started = new BalloonQueues(id, newActivation, errors, this::statsArrived);
-        synchronized (lifecycle) {
-            previous = queues;
-            activation = newActivation;
-            queues = started;
-        }
-        if (previous != null) {
-            previous.stop();
-        }
+        // The transport resets before it activates again; should it not, the old queues stop before new ones start.
+        stopQueues();
         AutoBalloon auto = options.auto() == null ? null
                 : new AutoBalloon(this, host, options.auto(), new AutoPolicy());
         long autoSeconds = options.auto() == null ? 0 : options.auto().intervalSeconds();
-        started.start(options.statsPollingSeconds(), auto == null ? null : auto::tick, autoSeconds);
+        synchronized (lifecycle) {
+            // Started under the lock, so that a reset racing with this sees either nothing or all of it.
+            activation = newActivation;
+            queues = new BalloonQueues(id, newActivation, errors, this::statsArrived);
+            queues.start(options.statsPollingSeconds(), auto == null ? null : auto::tick, autoSeconds);
+        }
         LOG.debug("{}: active with features 0x{}", id, Long.toHexString(newActivation.features()));
     }
 
-    @Override
-    public void reset() {
+    /** Stops the current activation's threads, outside the lock: they may need it to finish (setTargetMemory). */
+    private void stopQueues() {
         BalloonQueues stopping;
         synchronized (lifecycle) {
             stopping = queues;
@@ -140,6 +137,11 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
         if (stopping != null) {
             stopping.stop();
         }
+    }
+
+    @Override
+    public void reset() {
+        stopQueues();
         // A reset driver holds no pages, so the balloon is empty until the next driver inflates it again; the
         // host's target stays, so that it does.
         int before = config.actual();
