@@ -2,6 +2,7 @@ package io.modvm.virtio.blk.image;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,9 +15,8 @@ import java.util.Map;
  * leak, never as an error. New clusters are taken at the end of the file (freed ones are not reused in the same
  * session), so a cluster is never written while a stale pointer to it may still exist on disk.
  *
- * <p>The refcount table is not grown: an image whose data would need more refcount blocks than its table holds
- * gets an I/O error for the write that needs it (qemu-img sizes the table for the virtual size, so this takes a disk
- * several times over-written with small clusters).
+ * <p>When the file outgrows what the refcount table can describe, the table moves to a larger copy at the end of
+ * the file (see {@link #growTable}).
  */
 final class Qcow2Refcounts {
     private static final int CACHED_BLOCKS = 16;
@@ -24,8 +24,12 @@ final class Qcow2Refcounts {
     private final HostFile file;
     private final long clusterSize;
     private final int clusterBits;
-    private final long tableOffset;
-    private final long[] table;
+    /** Header field refcount_table_offset, followed by refcount_table_clusters: one write switches tables. */
+    private static final int HEADER_TABLE_FIELDS = 48;
+    private static final long MAX_TABLE_CLUSTERS = 1 << 20;
+
+    private long tableOffset;
+    private long[] table;
     private final int refcountBytes;
     private final long entriesPerBlock;
     private final long maxRefcount;
@@ -84,8 +88,8 @@ final class Qcow2Refcounts {
             long cluster = nextFree;
             long blockIndex = cluster / entriesPerBlock;
             if (blockIndex >= table.length) {
-                throw new IOException(file.path() + ": qcow2 refcount table is full (modvm does not grow it);"
-                        + " compact the image with qemu-img convert -O qcow2");
+                growTable(cluster);
+                continue;
             }
             if (table[(int) blockIndex] == 0) {
                 addBlock(blockIndex, cluster);
@@ -137,6 +141,57 @@ final class Qcow2Refcounts {
         table[(int) blockIndex] = offset;
         blocks.put(offset, block);
         nextFree = cluster + 1;
+    }
+
+    /**
+     * Replaces the refcount table with one twice as large (or large enough for {@code cluster}), placed past the end
+     * of the file together with a new refcount block that counts itself and the new table, so that nothing else needs
+     * allocating meanwhile. Order: block, table, then one header write that switches to the new table, then the old
+     * table's clusters are released. A kill before the header write leaves only unreferenced clusters past the old
+     * end; a kill after it, at most a leaked old table.
+     */
+    private void growTable(long cluster) throws IOException {
+        long clusterEntries = clusterSize / 8;
+        long blockIndex = cluster / entriesPerBlock;
+        long entries = Math.max(blockIndex + 2, 2L * table.length);
+        long tableClusters = (entries + clusterEntries - 1) / clusterEntries;
+        long blockCluster = cluster;
+        if ((blockCluster + tableClusters) / entriesPerBlock != blockIndex) {
+            // The block and the table must lie in the range the block describes: start at the next range instead.
+            blockIndex++;
+            blockCluster = blockIndex * entriesPerBlock;
+            entries = Math.max(entries, blockIndex + 1);
+            tableClusters = (entries + clusterEntries - 1) / clusterEntries;
+        }
+        if (tableClusters > MAX_TABLE_CLUSTERS || tableClusters + 1 > entriesPerBlock) {
+            throw new IOException(file.path() + ": qcow2 refcount table cannot grow beyond " + table.length
+                    + " entries here; compact the image with qemu-img convert -O qcow2");
+        }
+        long tableCluster = blockCluster + 1;
+        ByteBuffer block = ByteBuffer.allocate((int) clusterSize);
+        for (long c = blockCluster; c <= tableCluster + tableClusters - 1; c++) {
+            put(block, (int) (c % entriesPerBlock), 1);
+        }
+        file.write(block.duplicate().clear(), blockCluster << clusterBits);
+        long[] grown = Arrays.copyOf(table, (int) (tableClusters * clusterEntries));
+        grown[(int) blockIndex] = blockCluster << clusterBits;
+        ByteBuffer raw = ByteBuffer.allocate((int) (tableClusters * clusterSize));
+        for (int i = 0; i < grown.length; i++) {
+            raw.putLong(8 * i, grown[i]);
+        }
+        file.write(raw, tableCluster << clusterBits);
+        ByteBuffer fields = ByteBuffer.allocate(12).putLong(0, tableCluster << clusterBits)
+                .putInt(8, (int) tableClusters);
+        file.write(fields, HEADER_TABLE_FIELDS);
+        long oldOffset = tableOffset;
+        long oldClusters = (long) table.length * 8 / clusterSize;
+        table = grown;
+        tableOffset = tableCluster << clusterBits;
+        blocks.put(blockCluster << clusterBits, block);
+        nextFree = tableCluster + tableClusters;
+        for (long c = 0; c < oldClusters; c++) {
+            release(oldOffset + (c << clusterBits));
+        }
     }
 
     private void growTo(long clusters) throws IOException {

@@ -32,7 +32,7 @@ class Qcow2CrashTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1, 65536, 65536", "2, 65536, 65536", "3, 512, 4096", "4, 512, 4096", "5, 4096, 8192"})
+    @CsvSource({"1, 65536, 65536", "2, 65536, 65536", "3, 512, 4096", "4, 512, 4096", "5, 4096, 8192", "6, 512, 65536"})
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void killedWriterLeavesAConsistentImage(long seed, int clusterSize, int slotSize) throws Exception {
         Path image = dir.resolve("crash.qcow2");
