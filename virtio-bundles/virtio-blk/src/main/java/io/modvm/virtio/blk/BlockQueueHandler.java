@@ -98,6 +98,10 @@ final class BlockQueueHandler implements Runnable {
             }
             log.report("malformed request", e.getMessage());
             done = Completion.IOERR;
+        } catch (RuntimeException e) {
+            // A bug here must still complete the request: a chain never returned hangs the guest's I/O for good.
+            log.report("request handling failed", e.toString());
+            done = Completion.IOERR;
         }
         try {
             memory.writeByte(status, done.status());
