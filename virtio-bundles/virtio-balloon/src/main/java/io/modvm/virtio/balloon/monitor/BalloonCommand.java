@@ -2,7 +2,6 @@ package io.modvm.virtio.balloon.monitor;
 
 import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorException;
-import io.modvm.virtio.balloon.Balloon;
 import io.modvm.virtio.balloon.BalloonRegistry;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
@@ -14,15 +13,13 @@ import org.osgi.service.component.annotations.Reference;
  * Errors and their classes are QEMU 7.2's; a target above RAM means all of RAM, as in QEMU.
  */
 @Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=" + BalloonCommand.NAME)
-public final class BalloonCommand implements MonitorCommand {
+public final class BalloonCommand extends BalloonMonitorCommand {
     static final String NAME = "balloon";
     private static final long MIB_SHIFT = 20;
 
-    private final BalloonRegistry registry;
-
     @Activate
     public BalloonCommand(@Reference(name = "registry") BalloonRegistry registry) {
-        this.registry = registry;
+        super(registry);
     }
 
     @Override
@@ -51,8 +48,7 @@ public final class BalloonCommand implements MonitorCommand {
         if (target <= 0) {
             throw new MonitorException(MonitorException.GENERIC_ERROR, "Parameter 'target' expects a size");
         }
-        Balloon balloon = BalloonLookup.active(registry);
-        balloon.setTargetMemory(target);
+        balloon().setTargetMemory(target);
         return Map.of();
     }
 

@@ -14,14 +14,12 @@ import org.osgi.service.component.annotations.Reference;
  * holds, as {@code {"actual": bytes}}; QEMU 7.2 returns nothing else.
  */
 @Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=" + QueryBalloonCommand.NAME)
-public final class QueryBalloonCommand implements MonitorCommand {
+public final class QueryBalloonCommand extends BalloonMonitorCommand {
     static final String NAME = "query-balloon";
-
-    private final BalloonRegistry registry;
 
     @Activate
     public QueryBalloonCommand(@Reference(name = "registry") BalloonRegistry registry) {
-        this.registry = registry;
+        super(registry);
     }
 
     @Override
@@ -42,7 +40,7 @@ public final class QueryBalloonCommand implements MonitorCommand {
     @Override
     public Object execute(Map<String, Object> arguments) throws MonitorException {
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("actual", BalloonLookup.active(registry).actualMemory());
+        result.put("actual", balloon().actualMemory());
         return result;
     }
 
