@@ -41,17 +41,7 @@ final class ReceiveQueue {
      * input left over, the ring was found empty, which re-armed the driver's kick for its next buffer.
      */
     void serve() {
-        boolean taken = drain();
-        if (!errors.stopped()) {
-            errors.notifyDriver(queue, INDEX);
-        }
-        if (taken) {
-            inputTaken.run();
-        }
-    }
-
-    /** Fills chains while there is input and the driver has buffers; returns true if any input left the ring. */
-    private boolean drain() {
+        boolean pushed = false;
         boolean taken = false;
         while (!errors.stopped() && input.size() > 0) {
             try {
@@ -61,14 +51,21 @@ final class ReceiveQueue {
                 }
                 long written = fill(next.get());
                 queue.push(next.get(), written);
+                pushed = true;
                 taken |= written > 0;
             } catch (VirtqueueException e) {
                 if (!errors.failed(queue, INDEX, e)) {
                     break;
                 }
+                pushed = true;
             }
         }
-        return taken;
+        if (pushed && !errors.stopped()) {
+            errors.notifyDriver(queue, INDEX);
+        }
+        if (taken) {
+            inputTaken.run();
+        }
     }
 
     /** Copies input into the chain's writable buffers; input leaves the ring only once it is in guest memory. */

@@ -40,27 +40,31 @@ final class TransmitQueue {
      * does that under VIRTIO_F_EVENT_IDX), so returning here never sleeps through a request.
      */
     void serve() {
-        drain();
-        if (!errors.stopped()) {
+        if (drain() && !errors.stopped()) {
             errors.notifyDriver(queue, INDEX);
         }
     }
 
-    private void drain() {
+    /** Completes every available request; returns true if any went back to the driver. */
+    private boolean drain() {
+        boolean pushed = false;
         while (!errors.stopped()) {
             try {
                 Optional<DescriptorChain> next = queue.pop();
                 if (next.isEmpty()) {
-                    return;
+                    break;
                 }
                 transmit(next.get());
                 queue.push(next.get().head(), 0);
+                pushed = true;
             } catch (VirtqueueException e) {
                 if (!errors.failed(queue, INDEX, e)) {
-                    return;
+                    break;
                 }
+                pushed = true;
             }
         }
+        return pushed;
     }
 
     private void transmit(DescriptorChain chain) throws VirtqueueException {

@@ -65,8 +65,7 @@ final class EntropyRequests {
      * worker instead.
      */
     void serve() {
-        drain();
-        if (stopped) {
+        if (!drain() || stopped) {
             return;
         }
         try {
@@ -78,26 +77,29 @@ final class EntropyRequests {
         }
     }
 
-    /** Fills chains until the ring is empty or the quota is spent. */
-    private void drain() {
+    /** Fills chains until the ring is empty or the quota is spent; returns true if any went back to the driver. */
+    private boolean drain() {
+        boolean pushed = false;
         while (!stopped) {
             long allowed = limit.available();
             if (allowed == 0) {
                 wakeAfterNanos.accept(limit.nanosUntilRefill());
-                return;
+                break;
             }
             try {
                 Optional<DescriptorChain> next = queue.pop();
                 if (next.isEmpty()) {
-                    return;
+                    break;
                 }
                 long given = fill(next.get(), Math.min(allowed, MAX_PER_REQUEST));
                 limit.take(given);
                 queue.push(next.get(), given);
+                pushed = true;
             } catch (VirtqueueException e) {
-                failed(e);
+                pushed |= failed(e);
             }
         }
+        return pushed;
     }
 
     private long fill(DescriptorChain chain, long most) throws VirtqueueException {
@@ -119,8 +121,8 @@ final class EntropyRequests {
         return writer.written();
     }
 
-    /** Fails one request, or the queue if the error leaves nothing to hand back. */
-    private void failed(VirtqueueException e) {
+    /** Fails one request (returns true), or the queue if the error leaves nothing to hand back. */
+    private boolean failed(VirtqueueException e) {
         if (e.queueUsable() && e.head().isPresent()) {
             if (!chainErrorLogged) {
                 chainErrorLogged = true;
@@ -129,12 +131,13 @@ final class EntropyRequests {
             }
             try {
                 queue.push(e.head().getAsInt(), 0);
-                return;
+                return true;
             } catch (VirtqueueException pushFailed) {
                 e = pushFailed;
             }
         }
         stop(e.getMessage());
+        return false;
     }
 
     private void stop(String reason) {
