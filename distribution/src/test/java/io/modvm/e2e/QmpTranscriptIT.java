@@ -73,9 +73,10 @@ class QmpTranscriptIT {
                 "-qmp", "unix:" + socket + ",server,nowait")
                 .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try (QmpTestClient client = QmpTestClient.connect(socket, START, qemu::isAlive, () -> read(log))) {
-            Transcript t = transcript(client);
+            Map<String, Map<String, Object>> answers = transcript(client);
             assertTrue(qemu.waitFor(60, TimeUnit.SECONDS), "QEMU still running after quit:\n" + read(log));
-            return t;
+            client.readToEnd();
+            return new Transcript(client.greeting(), answers, client.events());
         } finally {
             qemu.destroyForcibly();
         }
@@ -86,20 +87,23 @@ class QmpTranscriptIT {
         try (ModvmProcess modvm = ModvmProcess.start("-M", "pc", "-accel", "kvm", "-m", "128", "-nodefaults",
                 "-nographic", "-kernel", guest.toString(), "-qmp", "unix:" + socket + ",server,nowait")) {
             modvm.closeInput();
-            Transcript t;
             try (QmpTestClient client = QmpTestClient.connect(socket, START, modvm::isAlive,
                     () -> "stdout:\n" + modvm.stdout() + "\nstderr:\n" + modvm.stderr())) {
-                t = transcript(client);
+                Map<String, Map<String, Object>> answers = transcript(client);
+                assertEquals(0, modvm.waitFor(Duration.ofSeconds(60)), "modvm's status after quit; stderr:\n"
+                        + modvm.stderr());
+                client.readToEnd();
+                assertFalse(Files.exists(socket), "modvm left its QMP socket file behind");
+                return new Transcript(client.greeting(), answers, client.events());
             }
-            assertEquals(0, modvm.waitFor(Duration.ofSeconds(60)), "modvm's status after quit; stderr:\n"
-                    + modvm.stderr());
-            assertFalse(Files.exists(socket), "modvm left its QMP socket file behind");
-            return t;
         }
     }
 
-    /** The transcript itself; the connection ends with quit, after which the VMM hangs up. */
-    private static Transcript transcript(QmpTestClient client) throws Exception {
+    /**
+     * The transcript itself, ending with quit. The caller waits for the VMM to exit before reading the rest (the
+     * SHUTDOWN event), so that a VMM that ignores quit fails the test instead of blocking it.
+     */
+    private static Map<String, Map<String, Object>> transcript(QmpTestClient client) throws Exception {
         Map<String, Map<String, Object>> answers = new LinkedHashMap<>();
         answers.put("qmp_capabilities", client.execute("qmp_capabilities"));
         answers.put("query-version", client.execute("query-version"));
@@ -113,8 +117,7 @@ class QmpTranscriptIT {
         answers.put("query-block", client.execute("query-block"));
         answers.put("system_reset", client.execute("system_reset"));
         answers.put("quit", client.execute("quit"));
-        client.readToEnd();
-        return new Transcript(client.greeting(), answers, client.events());
+        return answers;
     }
 
     private static void compare(Transcript qemu, Transcript modvm) {
