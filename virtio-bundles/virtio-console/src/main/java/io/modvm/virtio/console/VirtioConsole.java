@@ -130,6 +130,8 @@ public final class VirtioConsole implements VirtioDevice, CharReceiver {
                 ReceiveQueue queue = new ReceiveQueue(activation.memory(), rx, input, this::inputTaken, errors);
                 receiver = QueueWorker.start(id + " receiveq", activation.kicks(ReceiveQueue.INDEX), queue::serve);
                 inputWorker = receiver;
+                // Input that arrived after the worker's first pass but before inputWorker was set woke nobody.
+                receiver.wake();
             }
         }
     }
