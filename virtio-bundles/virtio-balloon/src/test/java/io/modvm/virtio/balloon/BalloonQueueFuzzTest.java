@@ -58,7 +58,7 @@ class BalloonQueueFuzzTest {
             iteration(new Random(Long.parseLong(replay)));
             return;
         }
-        int iterations = Integer.parseInt(System.getProperty("modvm.fuzz.iterations", "1500"));
+        int iterations = Integer.parseInt(System.getProperty("modvm.fuzz.iterations", "1000"));
         Random seeds = new Random(SEED);
         for (int i = 0; i < iterations; i++) {
             long seed = seeds.nextLong();
