@@ -43,8 +43,8 @@ final class BlockQueueHandler implements Runnable {
         try {
             do {
                 queue.disableNotifications();
-                drain();
-                if (queue.needsNotification()) {
+                // Only a round that returned chains may interrupt: the queue's first check has no history to go by.
+                if (drain() > 0 && queue.needsNotification()) {
                     activation.interruptQueue(QUEUE);
                 }
             } while (queue.enableNotifications());
@@ -59,7 +59,9 @@ final class BlockQueueHandler implements Runnable {
         return broken;
     }
 
-    private void drain() throws VirtqueueException {
+    /** Serves every available chain; returns how many were returned to the driver. */
+    private int drain() throws VirtqueueException {
+        int returned = 0;
         while (true) {
             Optional<DescriptorChain> next;
             try {
@@ -70,13 +72,15 @@ final class BlockQueueHandler implements Runnable {
                 }
                 log.report("malformed descriptor chain", e.getMessage());
                 queue.push(e.head().getAsInt(), 0);
+                returned++;
                 continue;
             }
             if (next.isEmpty()) {
-                return;
+                return returned;
             }
             DescriptorChain chain = next.get();
             queue.push(chain, serve(chain));
+            returned++;
         }
     }
 
