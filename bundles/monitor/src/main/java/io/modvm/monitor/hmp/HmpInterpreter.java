@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 public final class HmpInterpreter implements HmpConsole {
     private static final Logger LOG = LoggerFactory.getLogger(HmpInterpreter.class);
     private static final String INFO = "info";
+    /** QEMU's one-letter spellings, which HMP users type out of habit; they name whichever command has the verb. */
+    private static final Map<String, String> ALIASES = Map.of("c", "cont", "s", "stop", "q", "quit");
 
     private final CommandTable table;
 
@@ -45,7 +47,7 @@ public final class HmpInterpreter implements HmpConsole {
             MonitorCommand command = table.findHmp(sub);
             return command == null ? unknown(sub) : invoke(command, afterFirstWord(rest));
         }
-        MonitorCommand command = table.findHmp(name);
+        MonitorCommand command = table.findHmp(ALIASES.getOrDefault(name, name));
         return command == null ? unknown(name) : invoke(command, rest);
     }
 
@@ -83,8 +85,9 @@ public final class HmpInterpreter implements HmpConsole {
             return infoList();
         }
         StringBuilder sb = new StringBuilder();
+        String verb = ALIASES.getOrDefault(name, name);
         for (MonitorCommand c : hmpCommands()) {
-            if (c.hmpName().equals(name)) {
+            if (c.hmpName().equals(verb)) {
                 sb.append(helpLine(c));
             }
         }
@@ -110,9 +113,15 @@ public final class HmpInterpreter implements HmpConsole {
         return c.hmpName().startsWith(INFO + " ");
     }
 
-    /** QEMU's help line: name, argument synopsis (possibly empty, hence two spaces), description. */
+    /** QEMU's help line: name and alias, argument synopsis (possibly empty, hence two spaces), description. */
     private static String helpLine(MonitorCommand c) {
-        return c.hmpName() + " " + c.hmpArguments() + " -- " + c.description() + "\n";
+        String name = c.hmpName();
+        for (Map.Entry<String, String> alias : ALIASES.entrySet()) {
+            if (alias.getValue().equals(name)) {
+                name += "|" + alias.getKey();
+            }
+        }
+        return name + " " + c.hmpArguments() + " -- " + c.description() + "\n";
     }
 
     private static String unknown(String name) {

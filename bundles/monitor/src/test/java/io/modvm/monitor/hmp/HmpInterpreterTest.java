@@ -105,12 +105,20 @@ class HmpInterpreterTest {
         assertEquals("help|? [cmd] -- show the help\r\n"
                 + "info [subcommand] -- show various information about the system state\r\n"
                 + "say text -- print the text\r\n"
-                + "stop  -- fake stop\r\n", help);
+                + "stop|s  -- fake stop\r\n", help);
         assertEquals(help, hmp.execute("?"));
         assertEquals("info status  -- fake query-status\r\n", hmp.execute("info"));
         assertEquals("info status  -- fake query-status\r\n", hmp.execute("help info"));
         assertEquals("say text -- print the text\r\n", hmp.execute("help say"));
         assertEquals("unknown command: 'nonesuch'\r\n", hmp.execute("help nonesuch"));
+    }
+
+    @Test
+    void qemusOneLetterAliasesWork() {
+        assertEquals("", hmp.execute("s"));
+        assertEquals(1, stop.calls.size());
+        assertEquals("stop|s  -- fake stop\r\n", hmp.execute("help s"));
+        assertEquals("unknown command: 'c'\r\n", hmp.execute("c"));
     }
 
     @Test
