@@ -34,8 +34,15 @@ public final class EventHub {
         subscribers.remove(sink);
     }
 
+    /** Never throws: emitters call this from vCPU and device threads. */
     public void emit(String event, Map<String, Object> data) {
-        String line = JsonWriter.write(message(event, data));
+        String line;
+        try {
+            line = JsonWriter.write(message(event, data));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("event {} dropped: its data is not JSON: {}", event, e.getMessage());
+            return;
+        }
         for (LineSink sink : subscribers) {
             try {
                 sink.send(line);

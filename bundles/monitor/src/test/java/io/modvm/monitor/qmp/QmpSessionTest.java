@@ -192,6 +192,7 @@ class QmpSessionTest {
         events.emit("STOP", null);
         assertEquals("{\"timestamp\": {\"seconds\": 1700000000, \"microseconds\": 123456}, \"event\": \"STOP\"}",
                 client.line());
+        events.emit("BROKEN", Map.of("data", new Object()));
         events.emit("SHUTDOWN", Map.of("guest", false));
         assertEquals("{\"timestamp\": {\"seconds\": 1700000000, \"microseconds\": 123456}, \"event\": \"SHUTDOWN\", "
                 + "\"data\": {\"guest\": false}}", client.line());
