@@ -132,8 +132,13 @@ public final class FirmwareTables {
     }
 
     static byte[] dsdtAml() {
-        return Aml.concat(Aml.nameOf("\\_S5", Aml.pkg(Aml.integer(PcPlatform.SLP_TYP_S5),
-                Aml.integer(PcPlatform.SLP_TYP_S5), Aml.integer(0), Aml.integer(0))), pciRoot());
+        return Aml.concat(s5(), pciRoot());
+    }
+
+    /** {@code \\_S5}: the SLP_TYP value that powers off. */
+    static byte[] s5() {
+        return Aml.nameOf("\\_S5", Aml.pkg(Aml.integer(PcPlatform.SLP_TYP_S5), Aml.integer(PcPlatform.SLP_TYP_S5),
+                Aml.integer(0), Aml.integer(0)));
     }
 
     /**

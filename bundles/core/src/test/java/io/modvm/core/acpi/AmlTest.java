@@ -2,6 +2,7 @@ package io.modvm.core.acpi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,24 @@ class AmlTest {
     void s5PackageMatchesIasl() {
         // Name (\_S5, Package (0x04) { 0x05, 0x05, Zero, Zero }) as iasl compiles it
         assertArrayEquals(bytes(0x08, '\\', '_', 'S', '5', '_', 0x12, 0x08, 0x04, 0x0A, 0x05, 0x0A, 0x05, 0x00, 0x00),
-                FirmwareTables.dsdtAml());
+                FirmwareTables.s5());
+    }
+
+    @Test
+    void pciRootResourcesMatchIasl() {
+        // WordBusNumber (ResourceProducer, MinFixed, MaxFixed, PosDecode, 0, 0, 0xFF, 0, 0x100) then EndTag
+        byte[] crs = new ResourceTemplate().busNumbers(0, 0xFF).toAml();
+        assertArrayEquals(bytes(0x11, 0x15, 0x0A, 0x12, 0x88, 0x0D, 0x00, 0x02, 0x0C, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0xFF, 0x00, 0x00, 0x00, 0x00, 0x01, 0x79, 0x00), crs);
+        // DWordMemory (..., 0xC0000000, 0xFEBFFFFF, 0, 0x3EC00000): 23 bytes after the tag and length
+        byte[] mem = new ResourceTemplate().memory32(0xC000_0000L, 0xFEBF_FFFFL).toAml();
+        assertArrayEquals(bytes(0x87, 0x17, 0x00, 0x00, 0x0C, 0x01), java.util.Arrays.copyOfRange(mem, 4, 10));
+        assertArrayEquals(bytes(0x00, 0x00, 0xC0, 0xFE, 0xFF, 0xFF, 0xBF, 0xFE), java.util.Arrays.copyOfRange(mem,
+                14, 22));
+        assertArrayEquals(bytes(0x00, 0x00, 0xC0, 0x3E), java.util.Arrays.copyOfRange(mem, 26, 30));
+        byte[] dsdt = FirmwareTables.dsdtAml();
+        String text = new String(dsdt, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains("PCI0") && text.contains("_CRS") && text.contains("_HID"), "DSDT has \\_SB.PCI0");
     }
 
     @Test
