@@ -51,14 +51,15 @@ public final class HmpInterpreter implements HmpConsole {
         return command == null ? unknown(name) : invoke(command, rest);
     }
 
+    /** A command from another bundle may be broken; its failure is printed, never thrown at the console. */
     private static String invoke(MonitorCommand command, String argumentText) {
-        Map<String, Object> arguments;
         try {
-            arguments = command.parseHmp(argumentText);
-        } catch (MonitorException e) {
-            return e.getMessage() + "\nTry \"help " + command.hmpName() + "\" for more information\n";
-        }
-        try {
+            Map<String, Object> arguments;
+            try {
+                arguments = command.parseHmp(argumentText);
+            } catch (MonitorException e) {
+                return e.getMessage() + "\nTry \"help " + command.hmpName() + "\" for more information\n";
+            }
             return command.formatHmp(command.execute(arguments));
         } catch (MonitorException e) {
             return "Error: " + e.getMessage() + "\n";

@@ -52,6 +52,9 @@ class HmpInterpreterTest {
 
         @Override
         public Map<String, Object> parseHmp(String text) throws MonitorException {
+            if (text.equals("crash")) {
+                throw new IllegalStateException("parser bug");
+            }
             if (text.isEmpty()) {
                 throw new MonitorException(MonitorException.GENERIC_ERROR, "say: missing text");
             }
@@ -87,9 +90,10 @@ class HmpInterpreterTest {
     }
 
     @Test
-    void argumentErrorsPointToHelpAndRunErrorsSayError() {
+    void argumentErrorsPointToHelpAndFailuresSayError() {
         assertEquals("say: missing text\r\nTry \"help say\" for more information\r\n", hmp.execute("say"));
         assertEquals("Error: cannot say that\r\n", hmp.execute("say fail"));
+        assertEquals("Error: java.lang.IllegalStateException: parser bug\r\n", hmp.execute("say crash"));
     }
 
     @Test
