@@ -61,7 +61,7 @@ class AmlTest {
         // DWordMemory (..., 0xC0000000, 0xFEBFFFFF, 0, 0x3EC00000): 23 bytes after the tag and length
         byte[] mem = new ResourceTemplate().memory32(0xC000_0000L, 0xFEBF_FFFFL).toAml();
         assertArrayEquals(bytes(0x87, 0x17, 0x00, 0x00, 0x0C, 0x01), java.util.Arrays.copyOfRange(mem, 4, 10));
-        assertArrayEquals(bytes(0x00, 0x00, 0xC0, 0xFE, 0xFF, 0xFF, 0xBF, 0xFE), java.util.Arrays.copyOfRange(mem,
+        assertArrayEquals(bytes(0x00, 0x00, 0x00, 0xC0, 0xFF, 0xFF, 0xBF, 0xFE), java.util.Arrays.copyOfRange(mem,
                 14, 22));
         assertArrayEquals(bytes(0x00, 0x00, 0xC0, 0x3E), java.util.Arrays.copyOfRange(mem, 26, 30));
         byte[] dsdt = FirmwareTables.dsdtAml();
