@@ -157,7 +157,9 @@ uint32_t vector_count(int vector);
 
 /* ---- guest physical memory for device buffers ---- */
 /* Zeroed, identity-mapped memory from a bump allocator starting at KIT_FREE_PA; align is
- * a power of two (0 means 16). Returns 0 when free_mem_end() would be passed. Never freed. */
+ * a power of two (0 means 16). Returns 0 when free_mem_end() would be passed. Never freed.
+ * The virtio driver takes its rings from here, so a guest that also uses memory from
+ * KIT_FREE_PA directly must take it from phys_alloc too. */
 void *phys_alloc(size_t size, size_t align);
 
 /* ---- SMP ---- */
