@@ -129,7 +129,11 @@ class BlockPciTest {
         byte[] read = new byte[4096];
         memory.read(data, read, 0, read.length);
         assertArrayEquals(Arrays.copyOfRange(disk, 100 * 512, 100 * 512 + 4096), read);
+        // The interrupt follows the used-ring update on the device's thread, so it may land a moment later.
         synchronized (vectors) {
+            while (vectors.isEmpty()) {
+                vectors.wait(100);
+            }
             assertEquals(List.of(1), vectors);
         }
 
@@ -201,6 +205,7 @@ class BlockPciTest {
                 public boolean signalMsix(int vector) {
                     synchronized (vectors) {
                         vectors.add(vector);
+                        vectors.notifyAll();
                     }
                     return true;
                 }
