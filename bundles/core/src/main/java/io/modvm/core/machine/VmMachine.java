@@ -64,6 +64,8 @@ public final class VmMachine implements Machine {
 
     private final Object control = new Object();
     private MachineEvent event;
+    /** The first event that ends the machine; it outlives the run it arrived in, so a reset cannot swallow it. */
+    private MachineEvent ending;
     private volatile boolean stopRequested;
     private volatile boolean pauseRequested;
     private int parked;
@@ -99,9 +101,10 @@ public final class VmMachine implements Machine {
         try {
             plugDevices();
             while (true) {
-                MachineEvent e = runOnce(loader);
+                MachineEvent pending = ending();
+                MachineEvent e = pending != null ? pending : runOnce(loader);
                 if (e.kind() == MachineEvent.Kind.RESET) {
-                    events.emit("RESET", Map.of("guest", e.guest(), "reason", e.guest() ? "guest-reset" : "host-qmp-system-reset"));
+                    events.emit("RESET", Map.of("guest", e.guest(), "reason", e.reason()));
                 }
                 if (e.kind() == MachineEvent.Kind.RESET && !spec.noReboot()) {
                     LOG.info("guest reset: restarting");
@@ -271,13 +274,23 @@ public final class VmMachine implements Machine {
         }
     }
 
-    /** Records why this run ends; only the first event of a run counts. */
+    /** Records why this run ends: the first event of a run counts, except that an end beats a pending reset. */
     void post(MachineEvent e) {
         synchronized (control) {
-            if (event == null) {
+            if (e.kind() != MachineEvent.Kind.RESET && ending == null) {
+                ending = e;
+            }
+            // An end overrides a reset still waiting to be handled (QMP system_reset then quit).
+            if (event == null || event.kind() == MachineEvent.Kind.RESET && e.kind() != MachineEvent.Kind.RESET) {
                 event = e;
                 control.notifyAll();
             }
+        }
+    }
+
+    private MachineEvent ending() {
+        synchronized (control) {
+            return ending;
         }
     }
 
