@@ -2,6 +2,7 @@ package io.modvm.virtio.blk;
 
 import static io.modvm.virtio.blk.BlockRig.DATA;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 class BlockDeviceTest {
     @TempDir
     Path dir;
+
+    private static boolean queueThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("virtio-blk vd0 q0") && t.isAlive());
+    }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -44,9 +50,11 @@ class BlockDeviceTest {
         assertEquals(3, state.nextAvail());
         assertEquals(3, state.nextUsed());
         assertNotEquals(0, state.features());
+        assertTrue(queueThreadAlive());
         device.reset();
         assertEquals(BlockState.IDLE, device.state());
-        // After reset the device no longer serves the queue, even when kicked.
+        // reset() returns only once the queue thread has ended, so nothing touches the queue afterwards.
+        assertFalse(queueThreadAlive());
         rig.add(VirtioBlk.T_IN, 0, List.of(), List.of(new Buf(DATA, 512)), false);
         rig.activation.kicks().signal();
         assertEquals(3, rig.driver.usedIdx());
