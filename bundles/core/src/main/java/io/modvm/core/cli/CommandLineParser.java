@@ -46,6 +46,7 @@ final class CommandLineParser {
         List<String> qmp = new ArrayList<>();
         List<String> monitors = new ArrayList<>();
         Drives drives = new Drives();
+        Chardevs chardevs = new Chardevs();
 
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -76,6 +77,7 @@ final class CommandLineParser {
                 case "-M", "-machine" -> machine(arg, value(args, ++i, arg));
                 case "-display" -> display(value(args, ++i, arg));
                 case "-drive" -> drives.add(value(args, ++i, arg), devices);
+                case "-chardev" -> chardevs.add(value(args, ++i, arg));
                 case "-balloon" -> balloon(value(args, ++i, arg), devices);
                 case "-qmp" -> qmp.add(monitor("-qmp", value(args, ++i, arg), false));
                 case "-monitor" -> monitors.add(monitor("-monitor", value(args, ++i, arg), true));
@@ -106,6 +108,12 @@ final class CommandLineParser {
         List<DeviceSpec> all = new ArrayList<>();
         for (int d = 0; d < devices.size(); d++) {
             DeviceSpec device = devices.get(d);
+            if (device.properties().containsKey("chardev")) {
+                Map<String, String> props = new LinkedHashMap<>(device.properties());
+                props.put("chardev", chardevs.resolve(props.get("chardev")));
+                device = new DeviceSpec(device.type(), device.id(), props);
+                devices.set(d, device);
+            }
             if (device.properties().containsKey("drive") && !device.properties().containsKey("file")) {
                 Map<String, String> props = new LinkedHashMap<>(device.properties());
                 drives.attach(device.type(), props);
@@ -123,8 +131,9 @@ final class CommandLineParser {
         int index = 0;
         for (String serial : serials) {
             if (!serial.equals("none")) {
+                String spec = serial.startsWith("chardev:") ? chardevs.resolve(serial.substring(8)) : serial;
                 all.add(new DeviceSpec(serialDevice, "serial" + index,
-                        Map.of("chardev", serial, "index", Integer.toString(index))));
+                        Map.of("chardev", spec, "index", Integer.toString(index))));
             }
             index++;
         }
@@ -193,7 +202,7 @@ final class CommandLineParser {
 
     private static String serial(String text) throws UsageException {
         if (text.equals("stdio") || text.equals("mon:stdio") || text.equals("null") || text.equals("none")
-                || text.startsWith("file:") && text.length() > 5 || text.startsWith("unix:") && text.length() > 5) {
+                || text.startsWith("file:") && text.length() > 5 || text.startsWith("unix:") && text.length() > 5 || text.startsWith("chardev:") && text.length() > 8) {
             return text;
         }
         throw new UsageException("-serial " + text + ": unknown backend; use stdio, file:PATH, "
@@ -270,6 +279,8 @@ final class CommandLineParser {
                   -drive file=FILE[,if=virtio|none][,format=raw|qcow2][,readonly=on][,cache=writeback|none][,id=ID]
                                       a disk: if=virtio plugs a virtio-blk-pci device; if=none only
                                       names it for -device virtio-blk-pci,drive=ID
+                  -chardev stdio|file,path=P|socket,path=P,server=on,wait=off|null,id=ID
+                                      a character backend that -device ...,chardev=ID uses
                   -balloon virtio     add a virtio-balloon-pci device
                   -qmp unix:PATH,server,nowait
                                       QMP (JSON) monitor on a unix socket

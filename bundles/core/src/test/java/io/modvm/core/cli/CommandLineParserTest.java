@@ -109,4 +109,50 @@ class CommandLineParserTest {
         assertEquals("a,b", o.values().get("id"));
         assertEquals("x", o.values().get("serial"));
     }
+
+    private DeviceSpec device(MachineSpec spec, String type) {
+        return spec.devices().stream().filter(d -> d.type().equals(type)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void drivesBecomeVirtioBlockDevices() throws UsageException {
+        MachineSpec spec = run("-kernel", "k", "-drive", "file=a.img,if=virtio,format=qcow2,readonly=on",
+                "-drive", "file=b.img", "-drive", "if=none,id=d9,file=c.img,cache=none",
+                "-device", "virtio-blk-pci,drive=d9,id=disk");
+        List<DeviceSpec> blk = spec.devices().stream().filter(d -> d.type().equals("virtio-blk-pci")).toList();
+        assertEquals(3, blk.size());
+        assertEquals(Map.of("file", "a.img", "format", "qcow2", "readonly", "on", "drive", "virtio0"),
+                blk.get(0).properties());
+        assertEquals(Map.of("file", "b.img", "drive", "virtio1"), blk.get(1).properties(), "if=virtio is the default");
+        assertEquals("disk", blk.get(2).id());
+        assertEquals(Map.of("file", "c.img", "cache", "none", "drive", "d9"), blk.get(2).properties());
+        assertTrue(error("-drive", "file=a.img,if=ide").contains("if=virtio"));
+        assertTrue(error("-drive", "if=virtio").contains("no file given"));
+        assertTrue(error("-drive", "file=a,bogus=1").contains("unknown option 'bogus'"));
+        assertTrue(error("-device", "virtio-blk-pci,drive=nope").contains("no -drive if=none,id=nope"));
+        assertTrue(error("-drive", "if=none,file=a").contains("needs id="));
+    }
+
+    @Test
+    void chardevsBalloonAndMonitors() throws UsageException {
+        Invocation.Run run = (Invocation.Run) parser.parse(List.of("-kernel", "k",
+                "-chardev", "socket,id=c0,path=/tmp/s,server=on,wait=off", "-chardev", "file,id=f,path=/tmp/out",
+                "-device", "virtconsole,chardev=c0", "-serial", "chardev:f", "-balloon", "virtio",
+                "-qmp", "unix:/tmp/q,server,nowait", "-monitor", "unix:/tmp/m,server=on,wait=off"));
+        MachineSpec spec = run.spec();
+        assertEquals("unix:/tmp/s,server,nowait", device(spec, "virtconsole").properties().get("chardev"));
+        assertEquals("file:/tmp/out", device(spec, "isa-serial").properties().get("chardev"));
+        device(spec, "virtio-balloon-pci");
+        assertEquals(List.of("unix:/tmp/q,server,nowait"), run.qmp());
+        assertEquals(List.of("unix:/tmp/m,server=on,wait=off"), run.monitors());
+        assertTrue(error("-qmp", "tcp:localhost:4444").contains("-qmp unix:PATH,server,nowait"));
+        assertTrue(error("-qmp", "stdio").contains("unsupported"), "QMP on stdio is not offered");
+        assertTrue(error("-balloon", "xen").contains("-balloon virtio"));
+        assertTrue(error("-chardev", "pty,id=p").contains("unsupported backend"));
+        assertTrue(error("-chardev", "stdio").contains("no id"));
+        assertTrue(error("-monitor", "stdio", "-serial", "stdio").contains("stdio is already the serial console"));
+        MachineSpec hmpOnStdio = run("-kernel", "k", "-monitor", "stdio");
+        assertTrue(hmpOnStdio.devices().stream().noneMatch(d -> d.type().equals("isa-serial")),
+                "with -monitor stdio the serial console defaults to none, as in QEMU without a display");
+    }
 }
