@@ -63,6 +63,8 @@ public final class SplitVirtqueue {
         this.size = config.size();
         this.mask = size - 1;
         this.parser = new ChainParser(memory, config.descTable(), size, config.indirectDesc());
+        // A fresh queue has signalled nothing and owes nothing: until something is pushed, no interrupt is due.
+        this.checkedValid = true;
     }
 
     /**
@@ -119,6 +121,7 @@ public final class SplitVirtqueue {
      */
     public void reset() {
         restore(0, 0);
+        checkedValid = true;
     }
 
     /**
@@ -133,6 +136,7 @@ public final class SplitVirtqueue {
         this.nextUsed = nextUsed;
         this.inFlight = 0;
         this.armedAt = -1;
+        this.checkedUsed = nextUsed;
         this.checkedValid = false;
         this.broken = null;
     }

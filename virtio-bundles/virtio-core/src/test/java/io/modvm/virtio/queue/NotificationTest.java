@@ -63,6 +63,20 @@ class NotificationTest {
     }
 
     @Test
+    void aFreshOrResetQueueOwesNoInterruptUntilSomethingIsPushed() throws Exception {
+        for (boolean eventIdx : new boolean[] {false, true}) {
+            TestDriver driver = new TestDriver(memory, RINGS, 8, eventIdx, false, INDIRECT);
+            SplitVirtqueue queue = SplitVirtqueue.create(memory, driver.config());
+            assertFalse(queue.needsNotification(), "nothing pushed yet (event idx " + eventIdx + ")");
+            add(driver, 1);
+            serve(queue, 1);
+            assertTrue(queue.needsNotification());
+            queue.reset();
+            assertFalse(queue.needsNotification(), "nothing pushed since the reset");
+        }
+    }
+
+    @Test
     void withEventIdxADeviceThatDrainsUntilEmptyIsKickedForEveryLaterBuffer() throws Exception {
         TestDriver driver = new TestDriver(memory, RINGS, 8, true, false, INDIRECT);
         SplitVirtqueue queue = SplitVirtqueue.create(memory, driver.config());
