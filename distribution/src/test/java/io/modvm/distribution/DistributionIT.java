@@ -6,6 +6,8 @@ import static org.junit.Assert.assertTrue;
 
 import io.modvm.api.accel.Accelerator;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.monitor.MonitorCommand;
+import io.modvm.api.monitor.MonitorEvents;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -86,6 +88,26 @@ public class DistributionIT {
             assertNotNull(type + " after restart", await(DeviceFactory.class, "(" + DeviceFactory.PROP_TYPE + "=" + type + ")"));
         }
         assertTrue("all types come from the restarted bundle", factoriesOf(devices).containsAll(EMULATED_TYPES));
+    }
+
+    @Test
+    public void virtioFactoriesAndMonitorCommandsComeAndGoWithTheirBundles() throws Exception {
+        for (String type : List.of("virtio-blk-pci", "virtconsole", "virtio-rng-pci", "virtio-balloon-pci")) {
+            assertNotNull("a DeviceFactory for " + type,
+                    await(DeviceFactory.class, "(" + DeviceFactory.PROP_TYPE + "=" + type + ")"));
+        }
+        String balloonCommand = "(" + MonitorCommand.PROP_NAME + "=balloon)";
+        assertNotNull("the monitor's events service", await(MonitorEvents.class, "(objectClass=*)"));
+        assertNotNull("query-block from the blk bundle",
+                await(MonitorCommand.class, "(" + MonitorCommand.PROP_NAME + "=query-block)"));
+        assertNotNull("balloon from the balloon bundle", await(MonitorCommand.class, balloonCommand));
+
+        Bundle balloon = bundle("io.modvm.virtio.balloon");
+        balloon.stop();
+        assertEquals("the balloon's commands leave with it", 0, references(MonitorCommand.class, balloonCommand).size());
+        assertEquals(0, references(DeviceFactory.class, "(" + DeviceFactory.PROP_TYPE + "=virtio-balloon-pci)").size());
+        balloon.start();
+        assertNotNull("and come back with it", await(MonitorCommand.class, balloonCommand));
     }
 
     private Bundle bundle(String symbolicName) {

@@ -59,6 +59,10 @@ class LinuxShellIT {
             p.awaitOutput("listed-6", Duration.ofMinutes(1));
             assertTrue(p.stdout().contains("67108864") || p.stdout().matches("(?s).*vda.*65536.*"),
                     "vda with 64 MiB:\n" + p.stdout());
+            p.type("(lspci -n 2>/dev/null || for d in /sys/bus/pci/devices/*; do echo $(cat $d/vendor):$(cat $d/device);"
+                    + " done) | grep -i 1af4; echo pci-$((5*5))\n");
+            p.awaitOutput("pci-25", Duration.ofMinutes(1));
+            assertTrue(p.stdout().matches("(?s).*1af4:(0x)?1042.*"), "lspci shows the virtio disk:\n" + p.stdout());
             p.type("mkfs.ext2 -q /dev/vda && mkdir -p /mnt && mount /dev/vda /mnt && echo modvm-file > /mnt/f && "
                     + "umount /mnt && echo fs-$((3*3))\n");
             p.awaitOutput("fs-9", Duration.ofMinutes(2));
