@@ -107,14 +107,21 @@ final class QmpTestClient implements AutoCloseable {
         }
     }
 
-    /** Reads until the VMM closes the connection, keeping the events. */
+    /**
+     * Reads until the VMM closes the connection, keeping the events. A reset counts as the end: QEMU closes its
+     * socket while exiting, and a close with unread input arrives as a reset.
+     */
     void readToEnd() throws Exception {
         String line;
-        while ((line = readLine()) != null) {
-            Map<String, Object> m = message(line);
-            if (m.containsKey("event")) {
-                events.add(m);
+        try {
+            while ((line = readLine()) != null) {
+                Map<String, Object> m = message(line);
+                if (m.containsKey("event")) {
+                    events.add(m);
+                }
             }
+        } catch (java.net.SocketException e) {
+            // the peer is gone: the end of the stream
         }
     }
 
