@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modvm.api.device.BusHandler;
-import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
-import io.modvm.api.device.IrqLine;
-import io.modvm.api.memory.GuestMemory;
-import io.modvm.api.pci.PciFunction;
-import io.modvm.api.pci.PciFunctionSpec;
 import io.modvm.virtio.balloon.auto.ProcMeminfo;
+import io.modvm.virtio.testing.StubDeviceContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -52,6 +47,11 @@ class BalloonFactoryTest {
         };
     }
 
+    /** A machine with RAM and nothing else: the factory asks only for the id and the RAM size. */
+    private static StubDeviceContext context(String id) {
+        return new StubDeviceContext(id).withRamSize(RAM);
+    }
+
     private BalloonFactory factory(Path meminfo) {
         return new BalloonFactory(registry, (b, bytes) -> { }, new ProcMeminfo(meminfo), this::plug);
     }
@@ -63,7 +63,7 @@ class BalloonFactoryTest {
 
     @Test
     void aPluggedBalloonIsInTheRegistryUntilUnplugged() throws Exception {
-        Device device = factory(dir.resolve("none")).create(new Context("balloon0"), Map.of());
+        Device device = factory(dir.resolve("none")).create(context("balloon0"), Map.of());
         assertSame(plugged, registry.balloon().orElseThrow());
         assertEquals(RAM, plugged.ramSize());
         device.close();
@@ -73,9 +73,9 @@ class BalloonFactoryTest {
     @Test
     void aSecondBalloonIsRefused() throws Exception {
         BalloonFactory factory = factory(dir.resolve("none"));
-        factory.create(new Context("balloon0"), Map.of());
+        factory.create(context("balloon0"), Map.of());
         DeviceException e = assertThrows(DeviceException.class,
-                () -> factory.create(new Context("balloon1"), Map.of()));
+                () -> factory.create(context("balloon1"), Map.of()));
         assertEquals("virtio-balloon-pci: only one balloon device is supported, and 'balloon0' is plugged; remove it"
                 + " first", e.getMessage());
     }
@@ -86,7 +86,7 @@ class BalloonFactoryTest {
                 (context, balloon) -> {
                     throw new DeviceException("no PCI slot left");
                 });
-        assertThrows(DeviceException.class, () -> factory.create(new Context("balloon0"), Map.of()));
+        assertThrows(DeviceException.class, () -> factory.create(context("balloon0"), Map.of()));
         assertTrue(registry.balloon().isEmpty());
     }
 
@@ -94,82 +94,21 @@ class BalloonFactoryTest {
     void autoNeedsAReadableMeminfo() throws Exception {
         Path missing = dir.resolve("meminfo");
         DeviceException e = assertThrows(DeviceException.class,
-                () -> factory(missing).create(new Context("balloon0"), Map.of("auto", "on")));
+                () -> factory(missing).create(context("balloon0"), Map.of("auto", "on")));
         assertTrue(e.getMessage().startsWith("virtio-balloon-pci: auto=on needs the host's MemAvailable from "
                 + missing + ", which cannot be read ("), e.getMessage());
         assertTrue(e.getMessage().endsWith("); use auto=off"), e.getMessage());
         assertTrue(registry.balloon().isEmpty());
 
         Files.writeString(missing, "MemTotal: 100 kB\nMemAvailable: 50 kB\n");
-        factory(missing).create(new Context("balloon0"), Map.of("auto", "on"));
+        factory(missing).create(context("balloon0"), Map.of("auto", "on"));
         assertTrue(registry.balloon().isPresent());
     }
 
     @Test
     void badPropertiesFailBeforeAnythingIsPlugged() {
         assertThrows(DeviceException.class,
-                () -> factory(dir).create(new Context("balloon0"), Map.of("deflate-on-oom", "2")));
+                () -> factory(dir).create(context("balloon0"), Map.of("deflate-on-oom", "2")));
         assertTrue(registry.balloon().isEmpty());
-    }
-
-    /** A machine with RAM and nothing else: the factory asks only for the id and the RAM size. */
-    private static final class Context implements DeviceContext {
-        private final String id;
-
-        Context(String id) {
-            this.id = id;
-        }
-
-        @Override
-        public String deviceId() {
-            return id;
-        }
-
-        @Override
-        public long ramSize() {
-            return RAM;
-        }
-
-        @Override
-        public void mapPio(int base, int length, BusHandler handler) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void mapMmio(long base, long length, BusHandler handler) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public IrqLine irqLine(int gsi) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PciFunction plugPci(PciFunctionSpec spec) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public GuestMemory memory() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CharBackend charBackend(String spec) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void requestReset() {
-        }
-
-        @Override
-        public void requestPowerOff() {
-        }
-
-        @Override
-        public void requestExit(int status) {
-        }
     }
 }

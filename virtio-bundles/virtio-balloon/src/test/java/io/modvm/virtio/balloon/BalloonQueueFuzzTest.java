@@ -3,9 +3,12 @@ package io.modvm.virtio.balloon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modvm.virtio.balloon.TestMemory.Discard;
 import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
+import io.modvm.virtio.testing.FakeActivation;
+import io.modvm.virtio.testing.SeededFuzz;
+import io.modvm.virtio.testing.StrictGuestMemory;
+import io.modvm.virtio.testing.StrictGuestMemory.Discard;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,22 +32,22 @@ import org.slf4j.LoggerFactory;
  * iterations also scribble on the rings, as a hostile guest may.
  *
  * <p>Invariants: nothing but an orderly reset request comes out of the device; every guest-memory access stays in
- * RAM ({@link TestMemory} throws an Error otherwise); every discard is whole pages of RAM, and for a well-behaved
- * ring exactly pages the driver named (inflate) or lent (reporting); a well-behaved ring gets every request back;
- * draining ends. {@code -Dmodvm.fuzz.iterations=N} runs longer; a failure names {@code -Dmodvm.fuzz.seed=S} to
- * replay its iteration.
+ * RAM ({@link StrictGuestMemory} throws an Error otherwise); every discard is whole pages of RAM, and for a
+ * well-behaved ring exactly pages the driver named (inflate) or lent (reporting); a well-behaved ring gets every
+ * request back; draining ends. {@code -Dmodvm.fuzz.iterations=N} runs longer; a failure names
+ * {@code -Dmodvm.fuzz.seed=S} to replay its iteration.
  */
 class BalloonQueueFuzzTest {
     private static final Logger LOG = LoggerFactory.getLogger(BalloonQueueFuzzTest.class);
     private static final long SEED = 0x62_616C_6C6FL;
     private static final long PAGE = 4096;
-    private static final long RAM_A_END = TestMemory.RAM_A + TestMemory.RAM_A_SIZE;
-    private static final long RAM_B_END = TestMemory.RAM_B + TestMemory.RAM_B_SIZE;
+    private static final long RAM_A_END = TestRam.RAM_A + TestRam.RAM_A_SIZE;
+    private static final long RAM_B_END = TestRam.RAM_B + TestRam.RAM_B_SIZE;
     private static final int QUEUE_SIZE = 64;
 
     private enum Kind { INFLATE, DEFLATE, STATS, REPORTING }
 
-    private final TestMemory memory = new TestMemory();
+    private final StrictGuestMemory memory = TestRam.create();
     private final GuestErrors errors = new GuestErrors(LOG, "fuzz");
     private long requests;
     private long discards;
@@ -52,21 +55,10 @@ class BalloonQueueFuzzTest {
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
-    void hostileRequestsOnlyEverFailThemselves() {
-        String replay = System.getProperty("modvm.fuzz.seed");
-        if (replay != null) {
-            iteration(new Random(Long.parseLong(replay)));
+    void hostileRequestsOnlyEverFailThemselves() throws Exception {
+        int iterations = SeededFuzz.iterations(1000);
+        if (!SeededFuzz.run(SEED, iterations, this::iteration)) {
             return;
-        }
-        int iterations = Integer.parseInt(System.getProperty("modvm.fuzz.iterations", "1000"));
-        Random seeds = new Random(SEED);
-        for (int i = 0; i < iterations; i++) {
-            long seed = seeds.nextLong();
-            try {
-                iteration(new Random(seed));
-            } catch (Throwable t) {
-                throw new AssertionError("fuzz iteration " + i + " failed; replay with -Dmodvm.fuzz.seed=" + seed, t);
-            }
         }
         LOG.info("balloon fuzz: {} iterations, {} requests, {} discards, {} reset requests", iterations, requests,
                 discards, resets);
@@ -81,8 +73,8 @@ class BalloonQueueFuzzTest {
         boolean eventIdx = r.nextBoolean();
         boolean indirect = r.nextBoolean();
         int start = r.nextInt(4) == 0 ? 0xFFFF - r.nextInt(8) : 0;
-        TestDriver driver = new TestDriver(memory, TestMemory.RINGS, QUEUE_SIZE, eventIdx, indirect,
-                TestMemory.INDIRECT, start);
+        TestDriver driver = new TestDriver(memory, TestRam.RINGS, QUEUE_SIZE, eventIdx, indirect,
+                TestRam.INDIRECT, start);
         FakeActivation activation = new FakeActivation(memory, BalloonRig.LINUX_FEATURES);
         try {
             activation.enable(0, driver);
@@ -103,7 +95,7 @@ class BalloonQueueFuzzTest {
 
         Set<Long> named = new HashSet<>();
         List<Buf> lent = new ArrayList<>();
-        long buffers = TestMemory.BUFFERS;
+        long buffers = TestRam.BUFFERS;
         int added = 0;
         int count = 1 + r.nextInt(QUEUE_SIZE);
         for (int i = 0; i < count && driver.numFree() > 0; i++) {
@@ -238,17 +230,17 @@ class BalloonQueueFuzzTest {
 
     /** Frame numbers: mostly the page area and range B, often RAM's edges, the hole, and beyond. */
     private static long pfn(Random r, boolean scribble) {
-        long pagesFirst = TestMemory.PAGES / PAGE;
+        long pagesFirst = TestRam.PAGES / PAGE;
         return switch (r.nextInt(9)) {
             case 0 -> RAM_A_END / PAGE - 1 - r.nextInt(2);
             case 1 -> RAM_A_END / PAGE + r.nextInt(4);
-            case 2 -> TestMemory.RAM_B / PAGE - r.nextInt(2);
+            case 2 -> TestRam.RAM_B / PAGE - r.nextInt(2);
             case 3 -> RAM_B_END / PAGE - 1 + r.nextInt(2);
             case 4 -> 0xFFFF_FFFFL - r.nextInt(2);
             case 5 -> scribble ? r.nextInt(1 << 11) : pagesFirst + r.nextInt(16);
             case 6 -> Integer.toUnsignedLong(r.nextInt());
-            case 7 -> TestMemory.RAM_B / PAGE + r.nextInt(TestMemory.RAM_B_SIZE / (int) PAGE);
-            default -> pagesFirst + r.nextInt((int) ((RAM_A_END - TestMemory.PAGES) / PAGE));
+            case 7 -> TestRam.RAM_B / PAGE + r.nextInt(TestRam.RAM_B_SIZE / (int) PAGE);
+            default -> pagesFirst + r.nextInt((int) ((RAM_A_END - TestRam.PAGES) / PAGE));
         };
     }
 
@@ -256,9 +248,9 @@ class BalloonQueueFuzzTest {
     private static Buf reportedRange(Random r) {
         long address = switch (r.nextInt(5)) {
             case 0 -> RAM_A_END - PAGE * (1 + r.nextInt(4));
-            case 1 -> TestMemory.RAM_B + PAGE * r.nextInt(TestMemory.RAM_B_SIZE / (int) PAGE);
-            case 2 -> TestMemory.PAGES + r.nextInt(1 << 16);
-            default -> TestMemory.PAGES + PAGE * r.nextInt(512);
+            case 1 -> TestRam.RAM_B + PAGE * r.nextInt(TestRam.RAM_B_SIZE / (int) PAGE);
+            case 2 -> TestRam.PAGES + r.nextInt(1 << 16);
+            default -> TestRam.PAGES + PAGE * r.nextInt(512);
         };
         int length = r.nextInt(4) == 0 ? 1 + r.nextInt(3 * (int) PAGE) : (int) PAGE * (1 + r.nextInt(64));
         return new Buf(address, length);

@@ -5,6 +5,9 @@ import io.modvm.virtio.device.VirtioFeatures;
 import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
 import io.modvm.virtio.queue.VirtqueueException;
+import io.modvm.virtio.testing.Await;
+import io.modvm.virtio.testing.FakeActivation;
+import io.modvm.virtio.testing.StrictGuestMemory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,13 +24,13 @@ final class BalloonRig implements AutoCloseable {
             | VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX) | VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC)
             | VirtioFeatures.bit(VirtioFeatures.VERSION_1);
 
-    final TestMemory memory = new TestMemory();
+    final StrictGuestMemory memory = TestRam.create();
     final List<Long> changes = new ArrayList<>();
     final VirtioBalloon balloon;
     final QueueLayout layout;
     final FakeActivation activation;
     private final Map<Integer, TestDriver> drivers = new HashMap<>();
-    private long nextBuffer = TestMemory.BUFFERS;
+    private long nextBuffer = TestRam.BUFFERS;
 
     BalloonRig(BalloonOptions options, long features, HostMemory host) throws VirtqueueException {
         balloon = new VirtioBalloon("balloon0", RAM_SIZE, options, (b, bytes) -> record(bytes), host, b -> { });
@@ -35,8 +38,8 @@ final class BalloonRig implements AutoCloseable {
         activation = new FakeActivation(memory, features);
         for (int index : new int[] {layout.inflate(), layout.deflate(), layout.stats(), layout.reporting()}) {
             if (index >= 0) {
-                TestDriver driver = new TestDriver(memory, TestMemory.RINGS + index * TestMemory.RING_STRIDE,
-                        VirtioBalloon.QUEUE_SIZE, true, true, TestMemory.INDIRECT + index * TestMemory.INDIRECT_STRIDE);
+                TestDriver driver = new TestDriver(memory, TestRam.RINGS + index * TestRam.RING_STRIDE,
+                        VirtioBalloon.QUEUE_SIZE, true, true, TestRam.INDIRECT + index * TestRam.INDIRECT_STRIDE);
                 drivers.put(index, driver);
                 activation.enable(index, driver);
             }
@@ -92,7 +95,7 @@ final class BalloonRig implements AutoCloseable {
     Buf allocate(int length) {
         Buf buf = new Buf(nextBuffer, length);
         nextBuffer = TestDriver.alignUp(nextBuffer + Math.max(length, 1), 16);
-        if (nextBuffer > TestMemory.PAGES) {
+        if (nextBuffer > TestRam.PAGES) {
             throw new IllegalStateException("test buffers overflow into the page area");
         }
         return buf;

@@ -3,6 +3,7 @@ package io.modvm.virtio.balloon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.modvm.virtio.balloon.auto.AutoLimits;
+import io.modvm.virtio.testing.Await;
 import org.junit.jupiter.api.Test;
 
 /**

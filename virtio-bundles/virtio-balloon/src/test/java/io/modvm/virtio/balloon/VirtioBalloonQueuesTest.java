@@ -4,17 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modvm.virtio.balloon.TestMemory.Discard;
 import io.modvm.virtio.device.VirtioFeatures;
 import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
+import io.modvm.virtio.testing.Await;
+import io.modvm.virtio.testing.FakeActivation;
+import io.modvm.virtio.testing.StrictGuestMemory.Discard;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The queues end to end: a driver on guest RAM, the device's worker threads, and what reaches the host. */
 class VirtioBalloonQueuesTest {
     private static final long PAGE = 4096;
-    private static final long P = TestMemory.PAGES / PAGE;
+    private static final long P = TestRam.PAGES / PAGE;
 
     @Test
     void inflateDiscardsExactlyTheNamedPagesInRuns() throws Exception {
@@ -40,8 +42,8 @@ class VirtioBalloonQueuesTest {
     void inflateSplitsARunAtTheEndOfARamRange() throws Exception {
         try (BalloonRig rig = new BalloonRig()) {
             rig.activate();
-            long lastA = (TestMemory.RAM_A + TestMemory.RAM_A_SIZE) / PAGE - 1;
-            long firstB = TestMemory.RAM_B / PAGE;
+            long lastA = (TestRam.RAM_A + TestRam.RAM_A_SIZE) / PAGE - 1;
+            long firstB = TestRam.RAM_B / PAGE;
             rig.send(0, rig.pfnArray(lastA - 1, lastA, firstB, firstB + 1));
             rig.awaitUsed(0, 1);
 
@@ -54,8 +56,8 @@ class VirtioBalloonQueuesTest {
     void pagesOutsideRamAreSkippedAndReportedNotDiscarded() throws Exception {
         try (BalloonRig rig = new BalloonRig()) {
             rig.activate();
-            long hole = (TestMemory.RAM_A + TestMemory.RAM_A_SIZE) / PAGE;
-            rig.send(0, rig.pfnArray(hole, P, 0xFFFF_FFFFL, P + 1, TestMemory.RAM_B / PAGE + 256));
+            long hole = (TestRam.RAM_A + TestRam.RAM_A_SIZE) / PAGE;
+            rig.send(0, rig.pfnArray(hole, P, 0xFFFF_FFFFL, P + 1, TestRam.RAM_B / PAGE + 256));
             rig.awaitUsed(0, 1);
 
             assertEquals(List.of(new Discard(P * PAGE, 2 * PAGE)), rig.memory.discards());
@@ -170,9 +172,9 @@ class VirtioBalloonQueuesTest {
             int reporting = rig.layout.reporting();
             assertEquals(3, reporting);
             rig.activate();
-            Buf big = new Buf(TestMemory.PAGES, 16 * (int) PAGE);
-            Buf other = new Buf(TestMemory.RAM_B, 2 * (int) PAGE);
-            Buf misaligned = new Buf(TestMemory.PAGES + 32 * PAGE + 8, (int) PAGE);
+            Buf big = new Buf(TestRam.PAGES, 16 * (int) PAGE);
+            Buf other = new Buf(TestRam.RAM_B, 2 * (int) PAGE);
+            Buf misaligned = new Buf(TestRam.PAGES + 32 * PAGE + 8, (int) PAGE);
             rig.driver(reporting).add(List.of(), List.of(big, other, misaligned));
             rig.activation.kick(reporting);
             rig.awaitUsed(reporting, 1);
@@ -192,11 +194,11 @@ class VirtioBalloonQueuesTest {
             assertEquals(-1, rig.layout.stats());
             assertEquals(2, rig.layout.reporting());
             rig.activate();
-            rig.driver(2).add(List.of(), List.of(new Buf(TestMemory.PAGES, (int) PAGE)));
+            rig.driver(2).add(List.of(), List.of(new Buf(TestRam.PAGES, (int) PAGE)));
             rig.activation.kick(2);
             rig.awaitUsed(2, 1);
 
-            assertEquals(List.of(new Discard(TestMemory.PAGES, PAGE)), rig.memory.discards());
+            assertEquals(List.of(new Discard(TestRam.PAGES, PAGE)), rig.memory.discards());
         }
     }
 
@@ -221,7 +223,7 @@ class VirtioBalloonQueuesTest {
         try (BalloonRig rig = new BalloonRig()) {
             rig.activate();
             TestDriver inflate = rig.driver(0);
-            inflate.add(List.of(new Buf(TestMemory.RAM_A + TestMemory.RAM_A_SIZE - 8, 16)), List.of());
+            inflate.add(List.of(new Buf(TestRam.RAM_A + TestRam.RAM_A_SIZE - 8, 16)), List.of());
             inflate.add(List.of(rig.pfnArray(P)), List.of());
             rig.activation.kick(0);
             rig.awaitUsed(0, 2);

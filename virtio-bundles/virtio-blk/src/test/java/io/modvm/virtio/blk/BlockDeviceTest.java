@@ -39,7 +39,7 @@ class BlockDeviceTest {
         device.activate(rig.activation);
         for (int i = 0; i < 3; i++) {
             rig.add(VirtioBlk.T_IN, i, List.of(), List.of(new Buf(DATA, 512)), false);
-            rig.activation.kicks().signal();
+            rig.activation.kick(0);
             while (rig.driver.usedIdx() != i + 1) {
                 Thread.sleep(1);
             }
@@ -56,7 +56,7 @@ class BlockDeviceTest {
         // reset() returns only once the queue thread has ended, so nothing touches the queue afterwards.
         assertFalse(queueThreadAlive());
         rig.add(VirtioBlk.T_IN, 0, List.of(), List.of(new Buf(DATA, 512)), false);
-        rig.activation.kicks().signal();
+        rig.activation.kick(0);
         assertEquals(3, rig.driver.usedIdx());
         device.close();
         device.close();

@@ -13,7 +13,9 @@ import io.modvm.virtio.queue.HeapGuestMemory;
 import io.modvm.virtio.queue.SplitVirtqueue;
 import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
-import io.modvm.virtio.queue.VirtqueueException;
+import io.modvm.virtio.testing.FakeActivation;
+import io.modvm.virtio.testing.SeededFuzz;
+import io.modvm.virtio.testing.StrictGuestMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -37,11 +39,11 @@ import org.slf4j.LoggerFactory;
  * missing, directions swapped, discard lists of odd sizes and flags), sometimes scribbles on the rings, and runs the
  * queue handler.
  *
- * <p>Invariants: nothing escapes the handler (an out-of-RAM access is an AssertionError from {@link GuardedMemory}),
- * the used lengths never exceed what a chain can hold (the queue refuses that with an IllegalArgumentException), a
- * broken ring leads to DEVICE_NEEDS_RESET, and afterwards the device (reset if it asked to be) still reads the disk
- * correctly. The seed is fixed; a failure names its iteration's seed for {@code -Dmodvm.fuzz.seed=S}, and {@code
- * -Dmodvm.fuzz.iterations=N} runs longer.
+ * <p>Invariants: nothing escapes the handler (an out-of-RAM access is an AssertionError from
+ * {@link StrictGuestMemory}), the used lengths never exceed what a chain can hold (the queue refuses that with an
+ * IllegalArgumentException), a broken ring leads to DEVICE_NEEDS_RESET, and afterwards the device (reset if it
+ * asked to be) still reads the disk correctly. The seed is fixed; a failure names its iteration's seed for
+ * {@code -Dmodvm.fuzz.seed=S}, and {@code -Dmodvm.fuzz.iterations=N} runs longer.
  */
 class BlockFuzzTest {
     private static final Logger LOG = LoggerFactory.getLogger(BlockFuzzTest.class);
@@ -71,28 +73,17 @@ class BlockFuzzTest {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void randomRequestsNeverEscapeAndTheDeviceKeepsServing() throws Exception {
-        int iterations = Integer.parseInt(System.getProperty("modvm.fuzz.iterations", "1500"));
+        int iterations = SeededFuzz.iterations(1500);
         Path file = dir.resolve("fuzz.raw");
         byte[] disk = new byte[DISK];
         new Random(SEED).nextBytes(disk);
         Files.write(file, disk);
-        GuardedMemory memory = new GuardedMemory(new HeapGuestMemory().add(RAM_A, RAM_A_SIZE).add(RAM_B, RAM_B_SIZE));
+        StrictGuestMemory memory = new StrictGuestMemory(
+                new HeapGuestMemory().add(RAM_A, RAM_A_SIZE).add(RAM_B, RAM_B_SIZE));
         try (DiskImage image = ImageOpener.open(file, "raw", false, CacheMode.UNSAFE)) {
-            String replay = System.getProperty("modvm.fuzz.seed");
-            if (replay != null) {
-                iteration(new Random(Long.parseLong(replay)), memory, image);
-                return;
-            }
-            Random seeds = new Random(SEED);
             long start = System.nanoTime();
-            for (int i = 0; i < iterations; i++) {
-                long seed = seeds.nextLong();
-                try {
-                    iteration(new Random(seed), memory, image);
-                } catch (Throwable t) {
-                    throw new AssertionError("fuzz iteration " + i + " failed; replay with -Dmodvm.fuzz.seed=" + seed,
-                            t);
-                }
+            if (!SeededFuzz.run(SEED, iterations, rnd -> iteration(rnd, memory, image))) {
+                return;
             }
             LOG.info("virtio-blk fuzz: {} iterations in {} ms, {} requests, status OK {} IOERR {} UNSUPP {},"
                     + " {} resets, {} memory accesses", iterations, (System.nanoTime() - start) / 1_000_000,
@@ -106,7 +97,7 @@ class BlockFuzzTest {
         }
     }
 
-    private void iteration(Random rnd, GuardedMemory memory, DiskImage image) throws Exception {
+    private void iteration(Random rnd, StrictGuestMemory memory, DiskImage image) throws Exception {
         boolean eventIdx = rnd.nextBoolean();
         int size = 1 << (1 + rnd.nextInt(5));
         int start = rnd.nextInt(0x10000);
@@ -135,8 +126,8 @@ class BlockFuzzTest {
             statuses[Byte.toUnsignedInt(memory.readByte(at))]++;
         }
         if (handler.broken() || scribbled) {
-            assertEquals(handler.broken() ? 1 : 0, activation.resets().size());
-            resets += activation.resets().size();
+            assertEquals(handler.broken() ? 1 : 0, activation.resetRequests().size());
+            resets += activation.resetRequests().size();
             // What the driver does next (after a reset, or after losing track of its own ring): reset the device
             // and set the queue up again.
             driver = new TestDriver(memory, RINGS, size, eventIdx, true, INDIRECT);
@@ -145,7 +136,7 @@ class BlockFuzzTest {
             handler = new BlockQueueHandler(activation, queue,
                     new BlockRequestExecutor(image, false, "fuzz".getBytes(), log), log);
         } else {
-            assertTrue(activation.resets().isEmpty());
+            assertTrue(activation.resetRequests().isEmpty());
             while (driver.getBuf().isPresent()) {
                 // Give every descriptor back, so the probe finds room.
             }
@@ -155,7 +146,7 @@ class BlockFuzzTest {
     }
 
     /** A well-formed read must still come back OK with the disk's bytes. */
-    private static void probe(Random rnd, GuardedMemory memory, TestDriver driver, BlockQueueHandler handler,
+    private static void probe(Random rnd, StrictGuestMemory memory, TestDriver driver, BlockQueueHandler handler,
             DiskImage image) throws Exception {
         long sector = rnd.nextInt((int) SECTORS);
         ByteBuffer header = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(0, VirtioBlk.T_IN)
@@ -179,7 +170,7 @@ class BlockFuzzTest {
         assertFalse(handler.broken());
     }
 
-    private static void addRandomRequest(Random rnd, GuardedMemory memory, TestDriver driver,
+    private static void addRandomRequest(Random rnd, StrictGuestMemory memory, TestDriver driver,
             List<Long> statusBytes) {
         long at = DATA + 8192L * rnd.nextInt(100);
         int type = rnd.nextInt(8) == 0 ? rnd.nextInt() : TYPES[rnd.nextInt(TYPES.length)];
@@ -252,7 +243,7 @@ class BlockFuzzTest {
     }
 
     /** Discard/write-zeroes lists: mostly sane ranges, sometimes wild counts and flags. */
-    private static void fillRanges(Random rnd, GuardedMemory memory, long address, int length) {
+    private static void fillRanges(Random rnd, StrictGuestMemory memory, long address, int length) {
         if (!memory.isRam(address, length)) {
             return;
         }
@@ -267,7 +258,7 @@ class BlockFuzzTest {
     }
 
     /** What a buggy or hostile driver does to the rings after publishing. */
-    private static void scribble(Random rnd, GuardedMemory memory, TestDriver driver, int size) {
+    private static void scribble(Random rnd, StrictGuestMemory memory, TestDriver driver, int size) {
         switch (rnd.nextInt(4)) {
             case 0 -> driver.setAvailIdx(rnd.nextInt(0x10000));
             case 1 -> memory.writeShort(driver.availRing() + 4 + 2L * rnd.nextInt(size), (short) rnd.nextInt());

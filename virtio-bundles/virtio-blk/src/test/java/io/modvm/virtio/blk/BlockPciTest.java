@@ -4,28 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.device.BusHandler;
-import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.Device;
-import io.modvm.api.device.DeviceContext;
-import io.modvm.api.device.IrqLine;
-import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.pci.PciCapability;
-import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
 import io.modvm.virtio.queue.HeapGuestMemory;
 import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
+import io.modvm.virtio.testing.StubDeviceContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -60,8 +53,7 @@ class BlockPciTest {
     Path dir;
 
     private final HeapGuestMemory memory = new HeapGuestMemory().add(RAM, RAM_SIZE);
-    private final List<EventNotifier> notifiers = new ArrayList<>();
-    private final List<Integer> vectors = new ArrayList<>();
+    private final StubDeviceContext context = new StubDeviceContext("vd0").withRam(memory, RAM_SIZE).withPci();
     private PciFunctionSpec spec;
 
     @Test
@@ -72,8 +64,9 @@ class BlockPciTest {
         Path file = dir.resolve("disk.raw");
         Files.write(file, disk);
         BlockDeviceRegistry registry = new BlockDeviceRegistry();
-        Device device = new BlockDeviceFactory(registry).create(new Context(),
+        Device device = new BlockDeviceFactory(registry).create(context,
                 Map.of("file", file.toString(), "serial", "pci-test"));
+        spec = context.pciSpec();
         assertEquals(0x1af4, spec.vendorId());
         assertEquals(0x1042, spec.deviceId());
         assertEquals(0x010000, spec.classCode());
@@ -119,7 +112,7 @@ class BlockPciTest {
         memory.writeByte(status, (byte) 0x7f);
         driver.addIndirect(List.of(new Buf(header, 16)), List.of(new Buf(data, 4096), new Buf(status, 1)));
         if (driver.kickPrepare()) {
-            notifiers.get(0).signal();
+            context.pci().ioEvent(0).signal();
         }
         while (driver.usedIdx() != 1) {
             Thread.sleep(1);
@@ -130,12 +123,7 @@ class BlockPciTest {
         memory.read(data, read, 0, read.length);
         assertArrayEquals(Arrays.copyOfRange(disk, 100 * 512, 100 * 512 + 4096), read);
         // The interrupt follows the used-ring update on the device's thread, so it may land a moment later.
-        synchronized (vectors) {
-            while (vectors.isEmpty()) {
-                vectors.wait(100);
-            }
-            assertEquals(List.of(1), vectors);
-        }
+        assertEquals(List.of(1), context.pci().awaitVectors(1, 30_000));
 
         assertEquals(1, registry.drives().size());
         device.close();
@@ -152,101 +140,5 @@ class BlockPciTest {
             }
         }
         throw new AssertionError("no virtio capability of type " + type);
-    }
-
-    private final class Context implements DeviceContext {
-        @Override
-        public String deviceId() {
-            return "vd0";
-        }
-
-        @Override
-        public void mapPio(int base, int length, BusHandler handler) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void mapMmio(long base, long length, BusHandler handler) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public IrqLine irqLine(int gsi) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PciFunction plugPci(PciFunctionSpec s) {
-            spec = s;
-            return new PciFunction() {
-                @Override
-                public int bus() {
-                    return 0;
-                }
-
-                @Override
-                public int slot() {
-                    return 4;
-                }
-
-                @Override
-                public int function() {
-                    return 0;
-                }
-
-                @Override
-                public EventNotifier ioEvent(int bar, long offset, int length, OptionalLong dataMatch) {
-                    EventNotifier n = new FakeActivation.FakeNotifier();
-                    notifiers.add(n);
-                    return n;
-                }
-
-                @Override
-                public boolean signalMsix(int vector) {
-                    synchronized (vectors) {
-                        vectors.add(vector);
-                        vectors.notifyAll();
-                    }
-                    return true;
-                }
-
-                @Override
-                public boolean msixEnabled() {
-                    return true;
-                }
-
-                @Override
-                public boolean busMaster() {
-                    return true;
-                }
-            };
-        }
-
-        @Override
-        public GuestMemory memory() {
-            return memory;
-        }
-
-        @Override
-        public CharBackend charBackend(String spec) {
-            return null;
-        }
-
-        @Override
-        public void requestReset() {
-        }
-
-        @Override
-        public void requestPowerOff() {
-        }
-
-        @Override
-        public void requestExit(int status) {
-        }
-
-        @Override
-        public long ramSize() {
-            return RAM_SIZE;
-        }
     }
 }

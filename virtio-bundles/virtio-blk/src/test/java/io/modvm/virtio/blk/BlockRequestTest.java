@@ -74,7 +74,7 @@ class BlockRequestTest {
         System.arraycopy(rig.guest(DATA + 1000, 924), 0, got, 100, 924);
         System.arraycopy(rig.guest(DATA + 5000, 512), 0, got, 1024, 512);
         assertArrayEquals(expected, got);
-        assertEquals(1, rig.activation.interrupts());
+        assertEquals(1, rig.activation.interrupts(0));
     }
 
     @Test
@@ -211,7 +211,7 @@ class BlockRequestTest {
         assertEquals(0, rig.take().usedLength());
         assertEquals(VirtioBlk.S_OK,
                 rig.request(VirtioBlk.T_IN, 0, List.of(), List.of(new Buf(DATA, 512))).status());
-        assertTrue(rig.activation.resets().isEmpty());
+        assertTrue(rig.activation.resetRequests().isEmpty());
         assertArrayEquals(Arrays.copyOf(disk, 512), rig.guest(DATA, 512));
     }
 
@@ -219,10 +219,10 @@ class BlockRequestTest {
     void brokenRingAsksForResetAndStopsServing() {
         rig.driver.setAvailIdx(BlockRig.QUEUE_SIZE + 5);
         rig.serve();
-        assertEquals(1, rig.activation.resets().size());
+        assertEquals(1, rig.activation.resetRequests().size());
         assertTrue(rig.handler.broken());
         rig.serve();
-        assertEquals(1, rig.activation.resets().size());
+        assertEquals(1, rig.activation.resetRequests().size());
     }
 
     @Test

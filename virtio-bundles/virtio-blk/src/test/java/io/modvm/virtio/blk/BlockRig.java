@@ -9,6 +9,7 @@ import io.modvm.virtio.queue.SplitVirtqueue;
 import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
 import io.modvm.virtio.queue.VirtqueueException;
+import io.modvm.virtio.testing.FakeActivation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.modvm.api.device.DeviceException;
+import io.modvm.virtio.testing.StubDeviceContext;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,9 +39,9 @@ class ConsoleFactoryTest {
 
     @Test
     void virtioSerialPciWithoutChardevPlugsNothing() throws DeviceException {
-        StubContext context = new StubContext();
+        StubDeviceContext context = new StubDeviceContext("dev0");
         assertInstanceOf(EmptySerialBus.class, new VirtioSerialPciFactory().create(context, Map.of()));
-        assertEquals(List.of(), context.backendsOpened());
+        assertEquals(List.of(), context.backendsAskedFor());
     }
 
     @Test

@@ -10,6 +10,8 @@ import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
 import io.modvm.virtio.queue.TestDriver.Used;
 import io.modvm.virtio.queue.VirtqueueException;
+import io.modvm.virtio.testing.FakeActivation;
+import io.modvm.virtio.testing.StrictGuestMemory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +24,7 @@ class ReceiveQueueTest {
     private static final long DATA = RAM + 0x8_0000;
     private static final long OUTSIDE_RAM = RAM + RAM_SIZE;
 
-    private final RamGuard memory = new RamGuard(new HeapGuestMemory().add(RAM, RAM_SIZE));
+    private final StrictGuestMemory memory = new StrictGuestMemory(new HeapGuestMemory().add(RAM, RAM_SIZE));
     private final TestDriver driver = new TestDriver(memory, RAM, 16, false, true, RAM + 0x1_0000);
     private final ByteRing input = new ByteRing(64);
     private final FakeActivation activation;
@@ -124,7 +126,7 @@ class ReceiveQueueTest {
         assertEquals(Optional.of(new Used(readOnly, 0)), driver.getBuf());
         assertEquals(Optional.of(new Used(good, 4)), driver.getBuf());
         assertEquals("kept", guestText(DATA + 0x400, 4));
-        assertEquals(List.of(), activation.resetReasons());
+        assertEquals(List.of(), activation.resetRequests());
     }
 
     @Test
@@ -132,7 +134,7 @@ class ReceiveQueueTest {
         driver.publishRaw(16);
         type("x");
         rx.serve();
-        assertEquals(1, activation.resetReasons().size());
+        assertEquals(1, activation.resetRequests().size());
         assertEquals(1, input.size(), "input must survive a broken queue for the driver's next start");
     }
 }

@@ -11,6 +11,8 @@ import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
 import io.modvm.virtio.queue.TestDriver.Used;
 import io.modvm.virtio.queue.VirtqueueException;
+import io.modvm.virtio.testing.FakeActivation;
+import io.modvm.virtio.testing.StrictGuestMemory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +25,7 @@ class TransmitQueueTest {
     private static final long DATA = RAM + 0x8_0000;
     private static final long OUTSIDE_RAM = RAM + RAM_SIZE + 0x1000;
 
-    private final RamGuard memory = new RamGuard(new HeapGuestMemory().add(RAM, RAM_SIZE));
+    private final StrictGuestMemory memory = new StrictGuestMemory(new HeapGuestMemory().add(RAM, RAM_SIZE));
     private final TestDriver driver = new TestDriver(memory, RAM, 16, true, true, RAM + 0x1_0000);
     private final RecordingBackend backend = new RecordingBackend();
     private final SplitVirtqueue queue;
@@ -56,7 +58,7 @@ class TransmitQueueTest {
         assertEquals(Optional.of(new Used(b, 0)), driver.getBuf());
         assertEquals(Optional.of(new Used(c, 0)), driver.getBuf());
         assertEquals(1, activation.interrupts(TransmitQueue.INDEX));
-        assertEquals(List.of(), activation.resetReasons());
+        assertEquals(List.of(), activation.resetRequests());
     }
 
     @Test
@@ -91,7 +93,7 @@ class TransmitQueueTest {
         assertEquals("still here", backend.output());
         assertEquals(Optional.of(new Used(bad, 0)), driver.getBuf());
         assertEquals(Optional.of(new Used(good, 0)), driver.getBuf());
-        assertEquals(List.of(), activation.resetReasons());
+        assertEquals(List.of(), activation.resetRequests());
     }
 
     @Test
@@ -99,14 +101,15 @@ class TransmitQueueTest {
         driver.add(List.of(text("never sent")), List.of());
         driver.setAvailIdx(16 + 5);
         tx.serve();
-        assertEquals(1, activation.resetReasons().size());
-        assertTrue(activation.resetReasons().get(0).contains("AVAIL_INDEX_JUMP"), activation.resetReasons()::toString);
+        assertEquals(1, activation.resetRequests().size());
+        assertTrue(activation.resetRequests().get(0).contains("AVAIL_INDEX_JUMP"),
+                activation.resetRequests()::toString);
         driver.setAvailIdx(1);
         long accesses = memory.accesses();
         tx.serve();
         assertEquals(accesses, memory.accesses(), "a device that needs a reset touched its queue");
         assertEquals("", backend.output());
-        assertEquals(1, activation.resetReasons().size());
+        assertEquals(1, activation.resetRequests().size());
     }
 
     @Test

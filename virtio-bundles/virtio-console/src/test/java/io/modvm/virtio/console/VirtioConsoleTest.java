@@ -2,7 +2,6 @@ package io.modvm.virtio.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.modvm.virtio.device.VirtioFeatures;
 import io.modvm.virtio.queue.HeapGuestMemory;
@@ -11,10 +10,12 @@ import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
 import io.modvm.virtio.queue.TestDriver.Used;
 import io.modvm.virtio.queue.VirtqueueException;
+import io.modvm.virtio.testing.Await;
+import io.modvm.virtio.testing.FakeActivation;
+import io.modvm.virtio.testing.StrictGuestMemory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,24 +29,13 @@ class VirtioConsoleTest {
     private static final long TX_RINGS = RAM + 0x4000;
     private static final long DATA = RAM + 0x8_0000;
 
-    private final RamGuard memory = new RamGuard(new HeapGuestMemory().add(RAM, RAM_SIZE));
+    private final StrictGuestMemory memory = new StrictGuestMemory(new HeapGuestMemory().add(RAM, RAM_SIZE));
     private final RecordingBackend backend = new RecordingBackend();
     private final VirtioConsole console = new VirtioConsole("con0", backend, new ConsoleConfig("stdio", 0, 0));
 
     @AfterEach
     void close() {
         console.close();
-    }
-
-    /** Waits for something the device threads do; the limit only keeps a broken device from hanging the build. */
-    private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("never happened: " + what);
-            }
-            Thread.sleep(1);
-        }
     }
 
     private FakeActivation activate(TestDriver rx, TestDriver tx) throws VirtqueueException {
@@ -70,20 +60,20 @@ class VirtioConsoleTest {
         memory.write(DATA, line, 0, line.length);
         int out = tx.add(List.of(new Buf(DATA, line.length)), List.of());
         activation.kick(TransmitQueue.INDEX);
-        eventually(() -> backend.output().length() == line.length, "guest output at the backend");
+        Await.until("guest output at the backend", () -> backend.output().length() == line.length);
         assertEquals("[    0.000000] Linux version 6.1\n", backend.output());
-        eventually(() -> tx.usedIdx() == 1, "transmit buffer returned");
+        Await.until("transmit buffer returned", () -> tx.usedIdx() == 1);
         assertEquals(Optional.of(new Used(out, 0)), tx.getBuf());
 
         int in = rx.add(List.of(), List.of(new Buf(DATA + 0x1000, 64)));
         activation.kick(ReceiveQueue.INDEX);
         type("ls\r");
-        eventually(() -> rx.usedIdx() == 1, "input delivered");
+        Await.until("input delivered", () -> rx.usedIdx() == 1);
         assertEquals(Optional.of(new Used(in, 3)), rx.getBuf());
         byte[] got = new byte[3];
         memory.read(DATA + 0x1000, got, 0, 3);
         assertEquals("ls\r", new String(got, StandardCharsets.ISO_8859_1));
-        eventually(() -> backend.readyCalls() > 0, "backend told of room");
+        Await.until("backend told of room", () -> backend.readyCalls() > 0);
     }
 
     @Test
@@ -94,7 +84,7 @@ class VirtioConsoleTest {
         TestDriver tx = new TestDriver(memory, TX_RINGS, 16, false, false, 0);
         int in = rx.add(List.of(), List.of(new Buf(DATA, 64)));
         activate(rx, tx);
-        eventually(() -> rx.usedIdx() == 1, "early input delivered at activation");
+        Await.until("early input delivered at activation", () -> rx.usedIdx() == 1);
         assertEquals(Optional.of(new Used(in, 5)), rx.getBuf());
         assertEquals(VirtioConsole.INPUT_CAPACITY, console.room());
     }
@@ -128,7 +118,7 @@ class VirtioConsoleTest {
         memory.write(DATA, text, 0, text.length);
         tx2.add(List.of(new Buf(DATA, text.length)), List.of());
         activate(rx2, tx2);
-        eventually(() -> backend.output().equals("again"), "output after reset");
+        Await.until("output after reset", () -> backend.output().equals("again"));
     }
 
     @Test
@@ -153,6 +143,6 @@ class VirtioConsoleTest {
             console.writeConfig(VirtioConsole.CONFIG_EMERG_WR, 4, 0xFFFF_FF00L | c);
         }
         console.writeConfig(0, 2, 'x');
-        eventually(() -> backend.output().equals("panic!"), "emergency output");
+        Await.until("emergency output", () -> backend.output().equals("panic!"));
     }
 }

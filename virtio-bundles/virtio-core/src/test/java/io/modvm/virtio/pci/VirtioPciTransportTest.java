@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.device.BusHandler;
-import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.Device;
-import io.modvm.api.device.DeviceContext;
-import io.modvm.api.device.IrqLine;
-import io.modvm.api.memory.GuestMemory;
-import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
 import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.device.VirtioDevice;
 import io.modvm.virtio.queue.HeapGuestMemory;
 import io.modvm.virtio.queue.TestDriver;
-import java.util.ArrayList;
+import io.modvm.virtio.testing.FakePciFunction;
+import io.modvm.virtio.testing.StubDeviceContext;
 import java.util.List;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,32 +23,12 @@ class VirtioPciTransportTest {
     private static final long RAM = 1 << 20;
 
     private final HeapGuestMemory memory = new HeapGuestMemory().add(0, (int) RAM);
-    private final List<Integer> vectors = new ArrayList<>();
+    private final StubDeviceContext context = new StubDeviceContext("t0").withRam(memory, RAM).withPci();
     private PciFunctionSpec spec;
-    private boolean busMaster = true;
+    private FakePciFunction pci;
     private final FakeDevice device = new FakeDevice();
     private Device transport;
     private BusHandler bar;
-
-    static final class Notifier implements EventNotifier {
-        long count;
-
-        @Override
-        public synchronized void signal() {
-            count++;
-        }
-
-        @Override
-        public synchronized long await(long timeoutMillis) {
-            long c = count;
-            count = 0;
-            return c;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     static final class FakeDevice implements VirtioDevice {
         VirtioActivation activation;
@@ -112,98 +86,11 @@ class VirtioPciTransportTest {
         }
     }
 
-    private final class Context implements DeviceContext {
-        @Override
-        public String deviceId() {
-            return "t0";
-        }
-
-        @Override
-        public void mapPio(int base, int length, BusHandler handler) {
-        }
-
-        @Override
-        public void mapMmio(long base, long length, BusHandler handler) {
-        }
-
-        @Override
-        public IrqLine irqLine(int gsi) {
-            return null;
-        }
-
-        @Override
-        public PciFunction plugPci(PciFunctionSpec s) {
-            spec = s;
-            return new PciFunction() {
-                @Override
-                public int bus() {
-                    return 0;
-                }
-
-                @Override
-                public int slot() {
-                    return 1;
-                }
-
-                @Override
-                public int function() {
-                    return 0;
-                }
-
-                @Override
-                public EventNotifier ioEvent(int b, long offset, int length, OptionalLong match) {
-                    return new Notifier();
-                }
-
-                @Override
-                public boolean signalMsix(int vector) {
-                    vectors.add(vector);
-                    return true;
-                }
-
-                @Override
-                public boolean msixEnabled() {
-                    return true;
-                }
-
-                @Override
-                public boolean busMaster() {
-                    return busMaster;
-                }
-            };
-        }
-
-        @Override
-        public GuestMemory memory() {
-            return memory;
-        }
-
-        @Override
-        public CharBackend charBackend(String s) {
-            return null;
-        }
-
-        @Override
-        public void requestReset() {
-        }
-
-        @Override
-        public void requestPowerOff() {
-        }
-
-        @Override
-        public void requestExit(int status) {
-        }
-
-        @Override
-        public long ramSize() {
-            return RAM;
-        }
-    }
-
     @BeforeEach
     void plug() throws Exception {
-        transport = VirtioPciTransport.plug(new Context(), device);
+        transport = VirtioPciTransport.plug(context, device);
+        spec = context.pciSpec();
+        pci = context.pci();
         bar = spec.bars().get(0).handler();
     }
 
@@ -282,7 +169,7 @@ class VirtioPciTransportTest {
         assertTrue(device.activation.hasFeature(29));
         device.activation.interruptQueue(1);
         device.activation.interruptConfig();
-        assertEquals(List.of(2, 0), vectors);
+        assertEquals(List.of(2, 0), pci.vectors());
         assertEquals(3, bar.read(VirtioPciTransport.ISR_OFFSET, 1));
         assertEquals(0, bar.read(VirtioPciTransport.ISR_OFFSET, 1), "reading the ISR clears it");
         common(CommonConfig.QUEUE_SELECT, 2, 1);
@@ -300,7 +187,7 @@ class VirtioPciTransportTest {
         assertEquals(0x40, common(CommonConfig.DEVICE_STATUS, 1) & 0x40);
         common(CommonConfig.DEVICE_STATUS, 1, 0);
         assertEquals(0, common(CommonConfig.DEVICE_STATUS, 1));
-        busMaster = false;
+        pci.busMaster(false);
         negotiate(1L << 32);
         setUpQueue(0, d, 1);
         common(CommonConfig.DEVICE_STATUS, 1, 15);
@@ -319,7 +206,7 @@ class VirtioPciTransportTest {
         assertEquals(1, device.resets);
         assertEquals(0, common(CommonConfig.QUEUE_ENABLE, 2));
         old.interruptQueue(0);
-        assertTrue(vectors.isEmpty(), "a stale activation raises nothing");
+        assertTrue(pci.vectors().isEmpty(), "a stale activation raises nothing");
         negotiate(1L << 32);
         setUpQueue(0, d, 1);
         common(CommonConfig.DEVICE_STATUS, 1, 15);

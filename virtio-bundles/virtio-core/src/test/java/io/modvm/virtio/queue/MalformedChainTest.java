@@ -17,18 +17,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.virtio.queue.TestDriver.Buf;
 import io.modvm.virtio.queue.TestDriver.Used;
+import io.modvm.virtio.testing.StrictGuestMemory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every malformed layout a guest can write: each must come back as the named {@link VirtqueueError}, with no access
- * outside RAM ({@link RecordingGuestMemory} would fail the test) and with the queue in the state its scope promises.
+ * outside RAM ({@link StrictGuestMemory} would fail the test) and with the queue in the state its scope promises.
  */
 class MalformedChainTest {
     private static final int SIZE = 8;
     private static final int HEAD = 2;
 
-    private final RecordingGuestMemory memory = TestRam.create();
+    private final StrictGuestMemory memory = TestRam.create();
 
     private TestDriver driver(boolean indirect) {
         return new TestDriver(memory, RINGS, SIZE, false, indirect, INDIRECT);

@@ -8,12 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.virtio.queue.TestDriver.Buf;
+import io.modvm.virtio.testing.StrictGuestMemory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Interrupt and kick suppression, with and without VIRTIO_F_EVENT_IDX (virtio 1.2, 2.7.7 and 2.7.10). */
 class NotificationTest {
-    private final RecordingGuestMemory memory = TestRam.create();
+    private final StrictGuestMemory memory = TestRam.create();
 
     private static void serve(SplitVirtqueue queue, int count) throws VirtqueueException {
         for (int i = 0; i < count; i++) {

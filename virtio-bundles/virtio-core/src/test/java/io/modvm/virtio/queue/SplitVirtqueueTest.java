@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.virtio.queue.TestDriver.Buf;
 import io.modvm.virtio.queue.TestDriver.Used;
+import io.modvm.virtio.testing.StrictGuestMemory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class SplitVirtqueueTest {
     private static final int RAM_B_LAST_4 = TestRam.RAM_B_SIZE - 4;
 
-    private final RecordingGuestMemory memory = TestRam.create();
+    private final StrictGuestMemory memory = TestRam.create();
 
     private SplitVirtqueue queue(TestDriver driver) throws VirtqueueException {
         return SplitVirtqueue.create(memory, driver.config());
@@ -41,7 +42,7 @@ class SplitVirtqueueTest {
     }
 
     /** A device that answers each request with its readable bytes upper-cased. */
-    private static long echoUpper(RecordingGuestMemory memory, DescriptorChain chain) throws VirtqueueException {
+    private static long echoUpper(StrictGuestMemory memory, DescriptorChain chain) throws VirtqueueException {
         byte[] request = new byte[(int) chain.readableLength()];
         new ChainReader(memory, chain).readFully(request);
         byte[] reply = new String(request, StandardCharsets.US_ASCII).toUpperCase()

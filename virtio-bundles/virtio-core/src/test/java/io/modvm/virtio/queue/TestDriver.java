@@ -280,4 +280,9 @@ public final class TestDriver {
     public int usedIdx() {
         return Short.toUnsignedInt(memory.readShort(used + 2));
     }
+
+    /** The length in used-ring element {@code index} (a free-running ring index), read without taking it back. */
+    public long usedLength(int index) {
+        return Integer.toUnsignedLong(memory.readInt(used + 4 + 8L * (index & (size - 1)) + 4));
+    }
 }

@@ -1,5 +1,7 @@
 package io.modvm.virtio.queue;
 
+import io.modvm.virtio.testing.StrictGuestMemory;
+
 /**
  * The guest-physical map the tests share: a 4 MiB range A, a hole, and a 64 KiB range B, so that buffers can sit
  * at either edge of RAM, in a hole, or straddle one. Inside A: the rings, then the indirect tables, then data.
@@ -21,7 +23,7 @@ final class TestRam {
     }
 
     /** Fresh zeroed RAM that fails the test on any access outside it. */
-    static RecordingGuestMemory create() {
-        return new RecordingGuestMemory(new HeapGuestMemory().add(RAM_A, RAM_A_SIZE).add(RAM_B, RAM_B_SIZE));
+    static StrictGuestMemory create() {
+        return new StrictGuestMemory(new HeapGuestMemory().add(RAM_A, RAM_A_SIZE).add(RAM_B, RAM_B_SIZE));
     }
 }

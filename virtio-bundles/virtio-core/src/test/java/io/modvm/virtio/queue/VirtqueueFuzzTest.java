@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.virtio.queue.TestDriver.Buf;
+import io.modvm.virtio.testing.SeededFuzz;
+import io.modvm.virtio.testing.StrictGuestMemory;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * "guest" keeps scribbling on the rings.
  *
  * <p>Invariants: nothing but {@link VirtqueueException} leaves the queue; every guest-memory access stays in RAM
- * ({@link RecordingGuestMemory} throws an Error otherwise, which no handler in the queue can swallow); every chain
+ * ({@link StrictGuestMemory} throws an Error otherwise, which no handler in the queue can swallow); every chain
  * handed out lies in RAM, fits in 32 bits and has consistent lengths; a broken queue refuses work; nothing hangs
  * (the timeout). The seed is fixed, and a failure names its iteration's seed for {@code -Dmodvm.fuzz.seed=S}.
  * {@code -Dmodvm.fuzz.iterations=N} runs longer.
@@ -52,26 +54,15 @@ class VirtqueueFuzzTest {
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
-    void randomRingStatesOnlyEverYieldTypedErrors() {
-        int iterations = Integer.parseInt(System.getProperty("modvm.fuzz.iterations", "20000"));
-        RecordingGuestMemory memory = new RecordingGuestMemory(
+    void randomRingStatesOnlyEverYieldTypedErrors() throws Exception {
+        int iterations = SeededFuzz.iterations(20000);
+        StrictGuestMemory memory = new StrictGuestMemory(
                 new HeapGuestMemory().add(RAM_A, RAM_A_SIZE).add(RAM_B, RAM_B_SIZE));
-        String replay = System.getProperty("modvm.fuzz.seed");
-        if (replay != null) {
-            // Replays one failing iteration from its own seed. Guest memory starts zeroed here, whereas in the run it
-            // held what earlier iterations left; layouts overwrite everything the queue reads, so that rarely matters.
-            iteration(new Random(Long.parseLong(replay)), memory);
-            return;
-        }
-        Random seeds = new Random(SEED);
         long start = System.nanoTime();
-        for (int i = 0; i < iterations; i++) {
-            long seed = seeds.nextLong();
-            try {
-                iteration(new Random(seed), memory);
-            } catch (Throwable t) {
-                throw new AssertionError("fuzz iteration " + i + " failed; replay with -Dmodvm.fuzz.seed=" + seed, t);
-            }
+        // A replay starts from zeroed guest memory, whereas in the run it held what earlier iterations left; layouts
+        // overwrite everything the queue reads, so that rarely matters.
+        if (!SeededFuzz.run(SEED, iterations, rnd -> iteration(rnd, memory))) {
+            return;
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         LOG.info("virtqueue fuzz: {} iterations in {} ms, {} chains ({} segments), {} interrupts, {} memory accesses,"
@@ -91,7 +82,7 @@ class VirtqueueFuzzTest {
         }
     }
 
-    private void iteration(Random rnd, RecordingGuestMemory memory) {
+    private void iteration(Random rnd, StrictGuestMemory memory) {
         boolean eventIdx = rnd.nextBoolean();
         boolean indirect = rnd.nextInt(4) != 0;
         int size = 1 << rnd.nextInt(9);
@@ -121,7 +112,7 @@ class VirtqueueFuzzTest {
     }
 
     /** A Linux-like driver fills the queue correctly; then a few fields are corrupted. */
-    private static Layout linuxLayout(Random rnd, RecordingGuestMemory memory, int size, boolean eventIdx,
+    private static Layout linuxLayout(Random rnd, StrictGuestMemory memory, int size, boolean eventIdx,
             boolean indirect) {
         int start = rnd.nextInt(0x10000);
         TestDriver driver = new TestDriver(memory, RINGS, size, eventIdx, indirect, INDIRECT, start);
@@ -155,7 +146,7 @@ class VirtqueueFuzzTest {
     }
 
     /** Descriptors, indirect tables and the available ring built field by field from biased random values. */
-    private static Layout randomLayout(Random rnd, RecordingGuestMemory memory, int size, boolean eventIdx,
+    private static Layout randomLayout(Random rnd, StrictGuestMemory memory, int size, boolean eventIdx,
             boolean indirect) {
         long desc = RINGS + 16L * rnd.nextInt(64);
         long avail = desc + 16L * size + 2L * rnd.nextInt(8);
@@ -182,7 +173,7 @@ class VirtqueueFuzzTest {
         return new Layout(config, start);
     }
 
-    private static void writeRandomDescriptor(Random rnd, RecordingGuestMemory memory, long table, int index,
+    private static void writeRandomDescriptor(Random rnd, StrictGuestMemory memory, long table, int index,
             int entries, boolean outer) {
         int flags = 0;
         if (rnd.nextInt(3) != 0) {
@@ -275,7 +266,7 @@ class VirtqueueFuzzTest {
     }
 
     /** Overwrites one random field of the rings or the descriptor table, as a hostile or buggy guest would. */
-    private static void scribble(Random rnd, RecordingGuestMemory memory, QueueConfig c) {
+    private static void scribble(Random rnd, StrictGuestMemory memory, QueueConfig c) {
         int size = c.size();
         switch (rnd.nextInt(9)) {
             case 0 -> memory.writeShort(c.availRing() + 2, (short) rnd.nextInt(0x10000));
@@ -288,7 +279,7 @@ class VirtqueueFuzzTest {
     }
 
     /** Runs the queue as a device would, with the guest scribbling between steps. */
-    private void drive(Random rnd, RecordingGuestMemory memory, SplitVirtqueue queue, QueueConfig config) {
+    private void drive(Random rnd, StrictGuestMemory memory, SplitVirtqueue queue, QueueConfig config) {
         List<DescriptorChain> inFlight = new ArrayList<>();
         int steps = 2 * config.size() + 8;
         for (int s = 0; s < steps; s++) {
@@ -344,7 +335,7 @@ class VirtqueueFuzzTest {
         }
     }
 
-    private void check(RecordingGuestMemory memory, QueueConfig config, DescriptorChain chain) {
+    private void check(StrictGuestMemory memory, QueueConfig config, DescriptorChain chain) {
         chains++;
         assertTrue(chain.head() >= 0 && chain.head() < config.size());
         long readable = 0;
@@ -366,7 +357,7 @@ class VirtqueueFuzzTest {
     }
 
     /** Reads part of the request and writes part of a reply, as a device would; returns the bytes written. */
-    private static long serve(Random rnd, RecordingGuestMemory memory, DescriptorChain chain)
+    private static long serve(Random rnd, StrictGuestMemory memory, DescriptorChain chain)
             throws VirtqueueException {
         ChainReader reader = new ChainReader(memory, chain);
         byte[] buffer = new byte[1 + rnd.nextInt(2048)];

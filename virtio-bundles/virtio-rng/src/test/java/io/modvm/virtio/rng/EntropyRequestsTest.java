@@ -9,6 +9,7 @@ import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
 import io.modvm.virtio.queue.TestDriver.Used;
 import io.modvm.virtio.queue.VirtqueueException;
+import io.modvm.virtio.testing.StrictGuestMemory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class EntropyRequestsTest {
     private static final long DATA = RAM + 0x4_0000;
     private static final long OUTSIDE_RAM = RAM + RAM_SIZE;
 
-    private final RamGuard memory = new RamGuard(new HeapGuestMemory().add(RAM, RAM_SIZE));
+    private final StrictGuestMemory memory = new StrictGuestMemory(new HeapGuestMemory().add(RAM, RAM_SIZE));
     private final TestDriver driver = new TestDriver(memory, RAM, 16, true, true, RAM + 0x1_0000);
     private final List<String> resets = new ArrayList<>();
     private final List<Long> wakes = new ArrayList<>();

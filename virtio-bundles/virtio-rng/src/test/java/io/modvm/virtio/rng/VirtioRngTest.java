@@ -2,25 +2,21 @@ package io.modvm.virtio.rng;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.memory.GuestMemory;
-import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.queue.HeapGuestMemory;
 import io.modvm.virtio.queue.SplitVirtqueue;
 import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
 import io.modvm.virtio.queue.TestDriver.Used;
+import io.modvm.virtio.testing.Await;
+import io.modvm.virtio.testing.FakeActivation;
+import io.modvm.virtio.testing.StrictGuestMemory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,107 +26,36 @@ class VirtioRngTest {
     private static final long RAM = 0x10_0000;
     private static final long DATA = RAM + 0x4_0000;
 
-    private final GuestMemory memory = new RamGuard(new HeapGuestMemory().add(RAM, 1 << 20));
+    private final GuestMemory memory = new StrictGuestMemory(new HeapGuestMemory().add(RAM, 1 << 20));
     private final TestDriver driver = new TestDriver(memory, RAM, 16, false, false, 0);
-    private final AtomicInteger interrupts = new AtomicInteger();
-
-    /** The ioeventfd the transport would give, as a semaphore. */
-    private static final class Kicks implements EventNotifier {
-        private final Semaphore permits = new Semaphore(0);
-
-        @Override
-        public void signal() {
-            permits.release();
-        }
-
-        @Override
-        public long await(long timeoutMillis) {
-            try {
-                return permits.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS) ? 1 + permits.drainPermits() : 0;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return 0;
-            }
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    private VirtioActivation activation(SplitVirtqueue queue, Kicks kicks) {
-        return new VirtioActivation() {
-            @Override
-            public GuestMemory memory() {
-                return memory;
-            }
-
-            @Override
-            public long features() {
-                return 0;
-            }
-
-            @Override
-            public SplitVirtqueue queue(int index) {
-                return index == 0 ? queue : null;
-            }
-
-            @Override
-            public EventNotifier kicks(int index) {
-                return index == 0 ? kicks : null;
-            }
-
-            @Override
-            public void interruptQueue(int index) {
-                interrupts.incrementAndGet();
-            }
-
-            @Override
-            public void interruptConfig() {
-            }
-
-            @Override
-            public void needsReset(String reason) {
-                fail("unexpected reset: " + reason);
-            }
-        };
-    }
-
-    private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("never happened: " + what);
-            }
-            Thread.sleep(1);
-        }
-    }
 
     @Test
     void aKickedRequestIsFilledOnTheWorkerThread() throws Exception {
         VirtioRng rng = new VirtioRng("rng0", UrandomSource.open(UrandomSource.URANDOM), new RngConfig(
                 Long.MAX_VALUE, RngConfig.DEFAULT_PERIOD_MILLIS));
-        Kicks kicks = new Kicks();
-        rng.activate(activation(SplitVirtqueue.create(memory, driver.config()), kicks));
+        FakeActivation activation = new FakeActivation(memory, 0, SplitVirtqueue.create(memory, driver.config()));
+        rng.activate(activation);
         int head = driver.add(List.of(), List.of(new Buf(DATA, 32)));
-        kicks.signal();
-        eventually(() -> driver.usedIdx() == 1, "request served");
+        activation.kick(0);
+        Await.until("request served", () -> driver.usedIdx() == 1);
         assertEquals(Optional.of(new Used(head, 32)), driver.getBuf());
-        eventually(() -> interrupts.get() == 1, "interrupt");
+        Await.until("interrupt", () -> activation.interrupts(0) == 1);
         rng.close();
+        assertEquals(List.of(), activation.resetRequests());
     }
 
     @Test
     void aLimitedDeviceServesTheRestOnceThePeriodIsOverWithoutAnotherKick() throws Exception {
         VirtioRng rng = new VirtioRng("rng0", UrandomSource.open(UrandomSource.URANDOM), new RngConfig(16, 20));
-        Kicks kicks = new Kicks();
         int a = driver.add(List.of(), List.of(new Buf(DATA, 16)));
         int b = driver.add(List.of(), List.of(new Buf(DATA + 0x100, 16)));
-        rng.activate(activation(SplitVirtqueue.create(memory, driver.config()), kicks));
-        eventually(() -> driver.usedIdx() == 2, "both requests served, the second after the refill");
+        FakeActivation activation = new FakeActivation(memory, 0, SplitVirtqueue.create(memory, driver.config()));
+        rng.activate(activation);
+        Await.until("both requests served, the second after the refill", () -> driver.usedIdx() == 2);
         assertEquals(Optional.of(new Used(a, 16)), driver.getBuf());
         assertEquals(Optional.of(new Used(b, 16)), driver.getBuf());
         rng.close();
+        assertEquals(List.of(), activation.resetRequests());
     }
 
     @Test

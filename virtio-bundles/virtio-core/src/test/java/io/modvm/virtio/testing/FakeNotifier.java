@@ -1,23 +1,28 @@
-package io.modvm.virtio.balloon;
+package io.modvm.virtio.testing;
 
 import io.modvm.api.accel.EventNotifier;
 
-/** An eventfd on the heap: the driver's kicks in the tests. */
-final class FakeNotifier implements EventNotifier {
+/**
+ * An eventfd on the heap, standing in for a queue's ioeventfd: {@link #signal()} raises a counter that
+ * {@link #await} takes. Once closed it behaves as the KVM eventfd does: signals are dropped and await returns 0.
+ */
+public final class FakeNotifier implements EventNotifier {
     private long count;
     private boolean closed;
 
     @Override
     public synchronized void signal() {
-        count++;
-        notifyAll();
+        if (!closed) {
+            count++;
+            notifyAll();
+        }
     }
 
     @Override
     public synchronized long await(long timeoutMillis) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         while (count == 0 && !closed) {
-            long left = deadline - System.currentTimeMillis();
+            long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
                 return 0;
             }
@@ -27,6 +32,9 @@ final class FakeNotifier implements EventNotifier {
                 Thread.currentThread().interrupt();
                 return 0;
             }
+        }
+        if (closed) {
+            return 0;
         }
         long n = count;
         count = 0;

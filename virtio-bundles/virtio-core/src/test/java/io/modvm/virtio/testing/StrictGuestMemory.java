@@ -1,53 +1,57 @@
-package io.modvm.virtio.balloon;
+package io.modvm.virtio.testing;
 
 import io.modvm.api.memory.GuestMemory;
-import io.modvm.virtio.queue.HeapGuestMemory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Guest RAM for the balloon's tests: two heap ranges with a hole between them, every access checked to lie in RAM
- * (an {@link AssertionError} otherwise, which no device code can swallow as it could a GuestMemoryException), and
- * every {@link #discard} call recorded.
+ * Guest memory for device and queue tests: it fails the test with an {@link AssertionError} on any access outside
+ * RAM, counts every access and records every discard. Real guest memory would throw a GuestMemoryException, which
+ * the code under test may catch and turn into a guest error; an Error gets past every handler, so the test sees an
+ * access that was never checked. {@link #isRam} is a query and may be asked about anything. Device threads and the
+ * test's thread may use it at once.
  */
-final class TestMemory implements GuestMemory {
-    static final long RAM_A = 0;
-    static final int RAM_A_SIZE = 8 << 20;
-    /** A second range past a hole, so that runs and ranges can meet RAM's edges. */
-    static final long RAM_B = 16 << 20;
-    static final int RAM_B_SIZE = 1 << 20;
-    /** Where the tests' rings go: queue i at RINGS + i * RING_STRIDE. */
-    static final long RINGS = 0x1_0000;
-    static final long RING_STRIDE = 0x4000;
-    /** Indirect tables: queue i at INDIRECT + i * INDIRECT_STRIDE. */
-    static final long INDIRECT = 0x10_0000;
-    static final long INDIRECT_STRIDE = 0x4_0000;
-    /** Request buffers (PFN arrays, stats) from here. */
-    static final long BUFFERS = 0x20_0000;
-    /** Pages the guest gives away, from here to the end of range A. */
-    static final long PAGES = 0x40_0000;
-
-    /** One recorded discard. */
-    record Discard(long address, long length) {
+public final class StrictGuestMemory implements GuestMemory {
+    /** One discard as the device asked for it. */
+    public record Discard(long address, long length) {
     }
 
-    private final GuestMemory ram = new HeapGuestMemory().add(RAM_A, RAM_A_SIZE).add(RAM_B, RAM_B_SIZE);
+    private final GuestMemory ram;
+    private final AtomicLong accesses = new AtomicLong();
     private final List<Discard> discards = new ArrayList<>();
     private volatile boolean failDiscards;
 
-    synchronized List<Discard> discards() {
+    /** Guards {@code ram}, which holds the RAM ranges and their contents. */
+    public StrictGuestMemory(GuestMemory ram) {
+        this.ram = ram;
+    }
+
+    /** Accesses so far, each read, write, fill, discard or view counting once, so a test can see one that stopped. */
+    public long accesses() {
+        return accesses.get();
+    }
+
+    /** Every discard that reached RAM, in order. */
+    public synchronized List<Discard> discards() {
         return new ArrayList<>(discards);
     }
 
-    synchronized void clearDiscards() {
+    public synchronized void clearDiscards() {
         discards.clear();
+    }
+
+    /** Makes every later discard fail as a refused fallocate does. */
+    public void failDiscards() {
+        failDiscards = true;
     }
 
     private void check(long address, long length) {
         if (length < 0 || !ram.isRam(address, length)) {
             throw new AssertionError(String.format("access of %d bytes at 0x%x outside guest RAM", length, address));
         }
+        accesses.incrementAndGet();
     }
 
     @Override
@@ -115,9 +119,10 @@ final class TestMemory implements GuestMemory {
         ram.write(address, source, offset, length);
     }
 
-    /** Makes every later discard fail as a refused fallocate does. */
-    void failDiscards() {
-        failDiscards = true;
+    @Override
+    public void fill(long address, long length, byte value) {
+        check(address, length);
+        ram.fill(address, length, value);
     }
 
     @Override
@@ -130,12 +135,6 @@ final class TestMemory implements GuestMemory {
             discards.add(new Discard(address, length));
         }
         ram.discard(address, length);
-    }
-
-    @Override
-    public void fill(long address, long length, byte value) {
-        check(address, length);
-        ram.fill(address, length, value);
     }
 
     @Override

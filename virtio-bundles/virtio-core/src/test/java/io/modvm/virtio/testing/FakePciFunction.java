@@ -1,0 +1,88 @@
+package io.modvm.virtio.testing;
+
+import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.pci.PciFunction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The core's side of a plugged PCI function, for tests that drive the virtio-pci transport: each ioeventfd is a
+ * {@link FakeNotifier} the test can signal, MSI-X is enabled and every vector raised is recorded, and bus mastering
+ * is on until the test turns it off.
+ */
+public final class FakePciFunction implements PciFunction {
+    private final List<FakeNotifier> ioEvents = new ArrayList<>();
+    private final List<Integer> vectors = new ArrayList<>();
+    private volatile boolean busMaster = true;
+
+    @Override
+    public int bus() {
+        return 0;
+    }
+
+    @Override
+    public int slot() {
+        return 1;
+    }
+
+    @Override
+    public int function() {
+        return 0;
+    }
+
+    @Override
+    public synchronized EventNotifier ioEvent(int bar, long offset, int length, OptionalLong dataMatch) {
+        FakeNotifier notifier = new FakeNotifier();
+        ioEvents.add(notifier);
+        return notifier;
+    }
+
+    /** The {@code index}-th ioeventfd the device asked for: the guest's write to that notify address. */
+    public synchronized FakeNotifier ioEvent(int index) {
+        return ioEvents.get(index);
+    }
+
+    @Override
+    public synchronized boolean signalMsix(int vector) {
+        vectors.add(vector);
+        notifyAll();
+        return true;
+    }
+
+    /** Every MSI-X vector raised so far, in order. */
+    public synchronized List<Integer> vectors() {
+        return new ArrayList<>(vectors);
+    }
+
+    /**
+     * The vectors raised, once there are at least {@code count} or {@code timeoutMillis} has passed: a device may
+     * raise its interrupt on its own thread a moment after the used ring shows the request done.
+     */
+    public synchronized List<Integer> awaitVectors(int count, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (vectors.size() < count) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                break;
+            }
+            wait(left);
+        }
+        return vectors();
+    }
+
+    @Override
+    public boolean msixEnabled() {
+        return true;
+    }
+
+    @Override
+    public boolean busMaster() {
+        return busMaster;
+    }
+
+    /** The guest turns bus mastering (the device's DMA) on or off. */
+    public void busMaster(boolean on) {
+        busMaster = on;
+    }
+}

@@ -1,0 +1,130 @@
+package io.modvm.virtio.testing;
+
+import io.modvm.api.device.BusHandler;
+import io.modvm.api.device.CharBackend;
+import io.modvm.api.device.DeviceContext;
+import io.modvm.api.device.IrqLine;
+import io.modvm.api.memory.GuestMemory;
+import io.modvm.api.pci.PciFunction;
+import io.modvm.api.pci.PciFunctionSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The machine as a virtio device's factory or transport sees it in a test: a device id, and only what the test
+ * gives it (RAM, a PCI root that plugs into a {@link FakePciFunction}). Anything else a device asks for throws
+ * {@link UnsupportedOperationException}, so a factory that reaches for more than the test expects fails it. The
+ * specs of character backends asked for are recorded before that.
+ */
+public final class StubDeviceContext implements DeviceContext {
+    private final String deviceId;
+    private final List<String> backendsAskedFor = new ArrayList<>();
+    private GuestMemory memory;
+    private Long ramSize;
+    private FakePciFunction pci;
+    private PciFunctionSpec pciSpec;
+
+    public StubDeviceContext(String deviceId) {
+        this.deviceId = deviceId;
+    }
+
+    /** A machine whose RAM is {@code memory}, reported as {@code size} bytes. */
+    public StubDeviceContext withRam(GuestMemory memory, long size) {
+        this.memory = memory;
+        this.ramSize = size;
+        return this;
+    }
+
+    /** A machine that reports {@code size} bytes of RAM but lets no device touch it. */
+    public StubDeviceContext withRamSize(long size) {
+        this.ramSize = size;
+        return this;
+    }
+
+    /** A machine with a PCI root: {@link #plugPci} keeps the spec and answers with a {@link FakePciFunction}. */
+    public StubDeviceContext withPci() {
+        this.pci = new FakePciFunction();
+        return this;
+    }
+
+    /** The function a device plugged, or null before it did. */
+    public FakePciFunction pci() {
+        return pciSpec == null ? null : pci;
+    }
+
+    /** What the device plugged, or null before it did. */
+    public PciFunctionSpec pciSpec() {
+        return pciSpec;
+    }
+
+    /** The spec of every character backend asked for, in order. */
+    public List<String> backendsAskedFor() {
+        return List.copyOf(backendsAskedFor);
+    }
+
+    @Override
+    public String deviceId() {
+        return deviceId;
+    }
+
+    @Override
+    public PciFunction plugPci(PciFunctionSpec spec) {
+        if (pci == null) {
+            throw new UnsupportedOperationException("no PCI root in this test's machine");
+        }
+        pciSpec = spec;
+        return pci;
+    }
+
+    @Override
+    public GuestMemory memory() {
+        if (memory == null) {
+            throw new UnsupportedOperationException("no guest RAM in this test's machine");
+        }
+        return memory;
+    }
+
+    @Override
+    public long ramSize() {
+        if (ramSize == null) {
+            throw new UnsupportedOperationException("no RAM size in this test's machine");
+        }
+        return ramSize;
+    }
+
+    @Override
+    public CharBackend charBackend(String spec) {
+        backendsAskedFor.add(spec);
+        throw new UnsupportedOperationException("no character backends in this test's machine: " + spec);
+    }
+
+    @Override
+    public void mapPio(int base, int length, BusHandler handler) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void mapMmio(long base, long length, BusHandler handler) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public IrqLine irqLine(int gsi) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void requestReset() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void requestPowerOff() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void requestExit(int status) {
+        throw new UnsupportedOperationException();
+    }
+}
