@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -80,23 +81,22 @@ class LinuxVirtioIT {
             assertTrue(console.contains("Run /init as init process"),
                     "the kernel log flows through hvc0 too:\n" + console);
 
-            try (Qmp qmp = Qmp.connect(qmpSocket, p, Duration.ofSeconds(30))) {
-                assertTrue(qmp.execute("{\"execute\":\"query-balloon\"}").contains("\"actual\": 268435456"));
-                assertTrue(qmp.execute("{\"execute\":\"balloon\",\"arguments\":{\"value\":234881024}}")
-                        .contains("\"return\""));
+            try (QmpTestClient qmp = QmpTestClient.connect(qmpSocket, p, Duration.ofSeconds(30))) {
+                qmp.negotiate();
+                assertEquals(Map.of("actual", 268435456L), qmp.returned("query-balloon"));
+                qmp.returned("balloon", Map.of("value", 234881024L));
                 // 32 MiB only: the guest kernel allocates each page it gives back, and on a PVM host that kernel
                 // code is emulated, at tens of MiB a minute.
                 long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-                String reply;
+                Object info;
                 do {
                     Thread.sleep(1000);
-                    reply = qmp.execute("{\"execute\":\"query-balloon\"}");
-                } while (!reply.contains("\"actual\": 234881024") && System.nanoTime() < deadline);
-                assertTrue(reply.contains("\"actual\": 234881024"), "the guest's balloon driver inflates to the "
-                        + "target and query-balloon follows: " + reply);
-                String human = qmp.execute("{\"execute\":\"human-monitor-command\",\"arguments\":"
-                        + "{\"command-line\":\"info balloon\"}}");
-                assertTrue(human.contains("balloon: actual=224"), human);
+                    info = qmp.returned("query-balloon");
+                } while (!info.equals(Map.of("actual", 234881024L)) && System.nanoTime() < deadline);
+                assertEquals(Map.of("actual", 234881024L), info, "the guest's balloon driver inflates to the target "
+                        + "and query-balloon follows");
+                Object human = qmp.returned("human-monitor-command", Map.of("command-line", "info balloon"));
+                assertTrue(String.valueOf(human).contains("balloon: actual=224"), String.valueOf(human));
             }
             assertTrue(p.stderr().contains("virtio-rng") && p.stderr().contains("driver is reading entropy"),
                     "hw_random took virtio-rng as its current source and reads from it:\n" + p.stderr());

@@ -1,6 +1,7 @@
 package io.modvm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.modvm.monitor.json.JsonException;
@@ -26,9 +27,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * A minimal QMP client for the end-to-end tests, single-threaded: it sends a command with a fresh numeric id and
- * reads until the answer carrying that id, keeping the events it reads on the way. Every line it reads must end
- * with CRLF, as QEMU's do. JSON goes through the monitor bundle's codec, which parses QEMU's output as well.
+ * The QMP client of the end-to-end tests, single-threaded: it sends a command with a fresh numeric id and reads
+ * until the answer carrying that id, keeping the events it reads on the way; answers come back parsed. Every line it
+ * reads must end with CRLF, as QEMU's do. JSON goes through the monitor bundle's codec, which parses QEMU's output as
+ * well.
  */
 final class QmpTestClient implements AutoCloseable {
     private final SocketChannel channel;
@@ -63,6 +65,20 @@ final class QmpTestClient implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * Connects once modvm listens on {@code socket}, failing with modvm's output if it dies or does not listen within
+     * {@code timeout}: modvm ships its monitor, so a -qmp socket that never appears is a bug.
+     */
+    static QmpTestClient connect(Path socket, ModvmProcess modvm, Duration timeout) throws Exception {
+        return connect(socket, timeout, modvm::isAlive,
+                () -> "stdout:\n" + modvm.stdout() + "\nstderr:\n" + modvm.stderr());
+    }
+
+    /** Leaves capabilities negotiation, as a client must before any other command; fails the test if refused. */
+    void negotiate() throws Exception {
+        returned("qmp_capabilities");
     }
 
     Map<String, Object> greeting() {
@@ -105,6 +121,17 @@ final class QmpTestClient implements AutoCloseable {
                 fail("answer to something else while waiting for " + command + ": " + line);
             }
         }
+    }
+
+    Object returned(String command) throws Exception {
+        return returned(command, null);
+    }
+
+    /** Sends {@code command} and returns what it returned; an "error" answer fails the test. */
+    Object returned(String command, Map<String, Object> arguments) throws Exception {
+        Map<String, Object> answer = execute(command, arguments);
+        assertTrue(answer.containsKey("return"), command + " failed: " + answer);
+        return answer.get("return");
     }
 
     /**

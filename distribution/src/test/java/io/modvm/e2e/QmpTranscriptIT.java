@@ -87,8 +87,7 @@ class QmpTranscriptIT {
         try (ModvmProcess modvm = ModvmProcess.start("-M", "pc", "-accel", "kvm", "-m", "128", "-nodefaults",
                 "-nographic", "-kernel", guest.toString(), "-qmp", "unix:" + socket + ",server,nowait")) {
             modvm.closeInput();
-            try (QmpTestClient client = QmpTestClient.connect(socket, START, modvm::isAlive,
-                    () -> "stdout:\n" + modvm.stdout() + "\nstderr:\n" + modvm.stderr())) {
+            try (QmpTestClient client = QmpTestClient.connect(socket, modvm, START)) {
                 Map<String, Map<String, Object>> answers = transcript(client);
                 assertEquals(0, modvm.waitFor(Duration.ofSeconds(60)), "modvm's status after quit; stderr:\n"
                         + modvm.stderr());

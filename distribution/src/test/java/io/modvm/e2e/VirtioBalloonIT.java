@@ -1,12 +1,12 @@
 package io.modvm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,14 +22,13 @@ class VirtioBalloonIT {
     private static final long MIB = 1024 * 1024;
     private static final long RAM = 256 * MIB;
     private static final long TAKEN = 48 * MIB;
-    private static final Pattern ACTUAL = Pattern.compile("\"actual\"\\s*:\\s*(\\d+)");
 
     @TempDir
     Path dir;
 
     @BeforeEach
     void deviceInstalled() throws Exception {
-        DeviceTypes.assumeInstalled("virtio-balloon-pci");
+        DeviceTypes.assertInstalled("virtio-balloon-pci");
     }
 
     /** What one inflate and deflate round showed. */
@@ -43,17 +42,16 @@ class VirtioBalloonIT {
                 Guests.build("virtio_balloon").toString(), "-append", "dirty_mb=64 hold", "-device",
                 VirtioGuests.DEBUG_EXIT, "-device", "virtio-balloon-pci", "-qmp",
                 "unix:" + qmpSocket + ",server,nowait")) {
-            try (Qmp qmp = Qmp.connect(qmpSocket, p, VirtioGuests.RUN)) {
+            try (QmpTestClient qmp = QmpTestClient.connect(qmpSocket, p, VirtioGuests.RUN)) {
+                qmp.negotiate();
                 p.awaitOutput("balloon: ready", VirtioGuests.RUN);
                 long before = rssKiB(p.pid());
-                String reply = qmp.execute("{\"execute\":\"balloon\",\"arguments\":{\"value\":" + (RAM - TAKEN) + "}}");
-                assertTrue(reply.contains("\"return\""), reply);
+                qmp.returned("balloon", Map.of("value", RAM - TAKEN));
                 p.awaitOutput("balloon: inflated", VirtioGuests.RUN);
                 long inflatedActual = actual(qmp);
                 long inflatedRss = rssKiB(p.pid());
 
-                reply = qmp.execute("{\"execute\":\"balloon\",\"arguments\":{\"value\":" + RAM + "}}");
-                assertTrue(reply.contains("\"return\""), reply);
+                qmp.returned("balloon", Map.of("value", RAM));
                 p.awaitOutput("balloon: done", VirtioGuests.RUN);
                 long deflatedActual = actual(qmp);
                 p.type("q");
@@ -63,11 +61,11 @@ class VirtioBalloonIT {
         }
     }
 
-    private static long actual(Qmp qmp) throws Exception {
-        String reply = qmp.execute("{\"execute\":\"query-balloon\"}");
-        Matcher m = ACTUAL.matcher(reply);
-        assertTrue(m.find(), "query-balloon: " + reply);
-        return Long.parseLong(m.group(1));
+    private static long actual(QmpTestClient qmp) throws Exception {
+        Object info = qmp.returned("query-balloon");
+        Object actual = info instanceof Map<?, ?> m ? m.get("actual") : null;
+        assertInstanceOf(Long.class, actual, "query-balloon: " + info);
+        return (Long) actual;
     }
 
     /** VmRSS of modvm's JVM (bin/modvm execs java, so the started process is the JVM). */

@@ -26,7 +26,7 @@ class VirtioBlkIT {
 
     @BeforeEach
     void deviceInstalled() throws Exception {
-        DeviceTypes.assumeInstalled("virtio-blk-pci");
+        DeviceTypes.assertInstalled("virtio-blk-pci");
     }
 
     private ModvmProcess boot(String drive) throws Exception {

@@ -27,7 +27,7 @@ class VirtioConsoleIT {
 
     @BeforeEach
     void deviceInstalled() throws Exception {
-        DeviceTypes.assumeInstalled("virtconsole");
+        DeviceTypes.assertInstalled("virtconsole");
     }
 
     @Test

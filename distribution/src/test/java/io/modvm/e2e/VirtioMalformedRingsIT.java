@@ -30,7 +30,7 @@ class VirtioMalformedRingsIT {
 
     @BeforeEach
     void devicesInstalled() throws Exception {
-        DeviceTypes.assumeInstalled("virtio-blk-pci", "virtio-rng-pci");
+        DeviceTypes.assertInstalled("virtio-blk-pci", "virtio-rng-pci");
     }
 
     /** Runs one case; returns the outcome the guest printed, after checking that everything recovered. */

@@ -22,7 +22,7 @@ class VirtioRngIT {
 
     @BeforeEach
     void deviceInstalled() throws Exception {
-        DeviceTypes.assumeInstalled("virtio-rng-pci");
+        DeviceTypes.assertInstalled("virtio-rng-pci");
     }
 
     private static ModvmProcess run() throws Exception {
