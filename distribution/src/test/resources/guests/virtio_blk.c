@@ -6,18 +6,12 @@
 
 #define VIRTIO_BLK_F_RO    (1ULL << 5)
 #define VIRTIO_BLK_F_FLUSH (1ULL << 9)
-#define VIRTIO_BLK_T_IN     0
-#define VIRTIO_BLK_T_OUT    1
-#define VIRTIO_BLK_T_FLUSH  4
-#define VIRTIO_BLK_T_GET_ID 8
 #define SECTOR 512
 #define WRITE_FIRST 16
 #define WRITE_COUNT 4
 
-struct blk_req { uint32_t type, reserved; uint64_t sector; };
-
 static struct virtio_dev dev;
-static struct blk_req *req;
+static struct virtio_blk_req *req;
 static volatile uint8_t *status;
 static uint8_t *data;
 
@@ -31,25 +25,15 @@ static const char *status_name(int s)
     }
 }
 
-/* Returns the status byte the device wrote, or -1 on a timeout. */
+/* Returns the status byte the device wrote (0xFF: none), or -1 on a timeout. */
 static int request(uint32_t type, uint64_t sector, void *buf, uint32_t len, int device_writes)
 {
-    req->type = type;
-    req->reserved = 0;
-    req->sector = sector;
-    *status = 0xFF;             /* not a status the device may write: shows it wrote none */
-    struct virtq_buf b[3];
-    int n = 0;
-    b[n++] = (struct virtq_buf){ req, sizeof *req, 0 };
-    if (len)
-        b[n++] = (struct virtq_buf){ buf, len, device_writes };
-    b[n++] = (struct virtq_buf){ status, 1, 1 };
-    long used = virtq_submit(&dev.vq[0], b, n, 10000);
-    if (used < 0) {
-        printf("blk: request type %u sector %lu got no answer (%ld)\n", type, sector, used);
+    int s = virtio_blk_request(&dev.vq[0], req, status, type, sector, buf, len, device_writes);
+    if (s < 0) {
+        printf("blk: request type %u sector %lu got no answer (%ld)\n", type, sector, (long)s);
         return -1;
     }
-    return *status;
+    return s;
 }
 
 static uint32_t fnv1a(const uint8_t *p, size_t n)

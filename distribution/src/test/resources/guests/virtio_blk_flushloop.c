@@ -6,32 +6,17 @@
 #include "testguest.h"
 
 #define VIRTIO_BLK_F_FLUSH (1ULL << 9)
-#define VIRTIO_BLK_T_OUT   1
-#define VIRTIO_BLK_T_FLUSH 4
 #define SECTOR 512
 
-struct blk_req { uint32_t type, reserved; uint64_t sector; };
-
 static struct virtio_dev dev;
-static struct blk_req *req;
+static struct virtio_blk_req *req;
 static volatile uint8_t *status;
 static uint8_t *data;
 
+/* Writes len bytes of data (none for a FLUSH); returns the status byte, or < 0 on a timeout. */
 static int request(uint32_t type, uint64_t sector, uint32_t len)
 {
-    req->type = type;
-    req->reserved = 0;
-    req->sector = sector;
-    *status = 0xFF;
-    struct virtq_buf b[3];
-    int n = 0;
-    b[n++] = (struct virtq_buf){ req, sizeof *req, 0 };
-    if (len)
-        b[n++] = (struct virtq_buf){ data, len, 0 };
-    b[n++] = (struct virtq_buf){ status, 1, 1 };
-    if (virtq_submit(&dev.vq[0], b, n, 10000) < 0)
-        return -1;
-    return *status;
+    return virtio_blk_request(&dev.vq[0], req, status, type, sector, data, len, 0);
 }
 
 int main(void)

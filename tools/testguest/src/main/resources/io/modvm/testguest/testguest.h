@@ -343,6 +343,23 @@ void virtq_raw_desc(struct virtq *q, uint16_t i, uint64_t addr, uint32_t len, ui
 void virtq_raw_publish(struct virtq *q, uint16_t head);
 void virtq_raw_avail_idx(struct virtq *q, uint16_t idx);
 
+/* ---- virtio-blk requests (virtio.c; virtio 1.2 section 5.2.6) ---- */
+#define VIRTIO_BLK_T_IN     0
+#define VIRTIO_BLK_T_OUT    1
+#define VIRTIO_BLK_T_FLUSH  4
+#define VIRTIO_BLK_T_GET_ID 8
+
+struct virtio_blk_req { uint32_t type, reserved; uint64_t sector; };
+
+/* One request on q as Linux's virtio_blk lays it out, waiting up to 10 s for it: the header
+ * *req, then len bytes at buf (none if len is 0; device-writable if device_writes), then the
+ * status byte *status, set to 0xFF first (no status a device may write, so it shows that the
+ * device wrote none). req and status are the caller's, from phys_alloc. Returns the status
+ * byte, or virtq_submit's negative error. */
+int virtio_blk_request(struct virtq *q, struct virtio_blk_req *req, volatile uint8_t *status,
+                       uint32_t type, uint64_t sector, const volatile void *buf, uint32_t len,
+                       int device_writes);
+
 /* ---- string/memory (freestanding replacements; gcc may emit calls to the mem* ones) ---- */
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);

@@ -371,3 +371,21 @@ void virtq_raw_avail_idx(struct virtq *q, uint16_t idx)
     q->avail_idx = idx;
     q->avail->idx = idx;
 }
+
+int virtio_blk_request(struct virtq *q, struct virtio_blk_req *req, volatile uint8_t *status,
+                       uint32_t type, uint64_t sector, const volatile void *buf, uint32_t len,
+                       int device_writes)
+{
+    req->type = type;
+    req->reserved = 0;
+    req->sector = sector;
+    *status = 0xFF;
+    struct virtq_buf b[3];
+    int n = 0;
+    b[n++] = (struct virtq_buf){ req, sizeof *req, 0 };
+    if (len)
+        b[n++] = (struct virtq_buf){ buf, len, device_writes };
+    b[n++] = (struct virtq_buf){ status, 1, 1 };
+    long used = virtq_submit(q, b, n, 10000);
+    return used < 0 ? (int)used : *status;
+}
