@@ -139,12 +139,16 @@ public final class CommandLineComponent implements DeviceCatalog {
             }
         });
         machine = m;
-        ServiceRegistration<Machine> registration = context.registerService(Machine.class, m,
-                new Hashtable<>(Map.of("modvm.machine.name", spec.name(),
-                        "modvm.qmp", run.qmp().toArray(new String[0]),
-                        "modvm.monitor", run.monitors().toArray(new String[0]))));
-        ServiceRegistration<MonitorCommand> queryPci = context.registerService(MonitorCommand.class,
-                new QueryPciCommand(m::pciFunctions), new Hashtable<>(Map.of(MonitorCommand.PROP_NAME, "query-pci")));
+        MachineSpec announced = spec;
+        List<ServiceRegistration<?>> registrations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        m.onceRunning(() -> {
+            registrations.add(context.registerService(MonitorCommand.class, new QueryPciCommand(m::pciFunctions),
+                    new Hashtable<>(Map.of(MonitorCommand.PROP_NAME, "query-pci"))));
+            registrations.add(context.registerService(Machine.class, m,
+                    new Hashtable<>(Map.of("modvm.machine.name", announced.name(),
+                            "modvm.qmp", run.qmp().toArray(new String[0]),
+                            "modvm.monitor", run.monitors().toArray(new String[0])))));
+        });
         try {
             return m.run();
         } catch (MachineException e) {
@@ -153,8 +157,9 @@ public final class CommandLineComponent implements DeviceCatalog {
         } finally {
             machine = null;
             try {
-                queryPci.unregister();
-                registration.unregister();
+                for (ServiceRegistration<?> r : registrations) {
+                    r.unregister();
+                }
             } catch (IllegalStateException e) {
                 // the bundle is stopping and took the registration with it
             }

@@ -74,6 +74,7 @@ public final class VmMachine implements Machine {
     /** Host limitations are told once, when the first VM exists, so that an error before it stays one line. */
     private boolean noted;
     private final List<VcpuThread> vcpus = new ArrayList<>();
+    private volatile Runnable onceRunning;
 
     public VmMachine(MachineSpec spec, Accelerator accelerator, DeviceCatalog catalog, Consumer<String> errors,
             MachineEvents events) {
@@ -87,6 +88,14 @@ public final class VmMachine implements Machine {
         this.pci = new PciRootBus(new MachinePciHost(this), PcPlatform.PCI_HOLE_START, PcPlatform.PCI_HOLE_END);
         pio.claim(PciRootBus.CONFIG_ADDRESS_PORT, 1, "pci", pci.addressPort());
         pio.claim(PciRootBus.CONFIG_DATA_PORT, 4, "pci", pci.dataPort());
+    }
+
+    /**
+     * Runs {@code hook} on the machine's thread once the vCPUs first run: the machine is then announced, so that a
+     * monitor never sees it half built (QEMU serves QMP from its main loop, with the guest already running).
+     */
+    public void onceRunning(Runnable hook) {
+        this.onceRunning = hook;
     }
 
     /** Runs the machine until it ends; returns the process exit status. */
@@ -223,6 +232,11 @@ public final class VmMachine implements Machine {
             }
             vcpus.forEach(VcpuThread::start);
             state = RunState.RUNNING;
+            Runnable hook = onceRunning;
+            onceRunning = null;
+            if (hook != null) {
+                hook.run();
+            }
             MachineEvent e = awaitEvent();
             stopVcpus();
             return e;
