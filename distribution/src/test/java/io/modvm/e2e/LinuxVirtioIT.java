@@ -98,8 +98,15 @@ class LinuxVirtioIT {
                 Object human = qmp.returned("human-monitor-command", Map.of("command-line", "info balloon"));
                 assertTrue(String.valueOf(human).contains("balloon: actual=224"), String.valueOf(human));
             }
+            // The hw_random core reads from its current source on its own thread; give the emulated kernel time.
+            long rngDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (!p.stderr().contains("driver is reading entropy") && System.nanoTime() < rngDeadline) {
+                Thread.sleep(1000);
+            }
             assertTrue(p.stderr().contains("virtio-rng") && p.stderr().contains("driver is reading entropy"),
-                    "hw_random took virtio-rng as its current source and reads from it:\n" + p.stderr());
+                    "hw_random took virtio-rng as its current source and reads from it:\n" + p.stderr()
+                            + "\nkernel lines about it:\n" + p.stdout().lines()
+                            .filter(l -> l.contains("rng") || l.contains("random")).toList());
         }
     }
 }
