@@ -7,10 +7,15 @@ package io.modvm.api.accel;
 public class AcceleratorException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line for the user: what went wrong and what to do */
     public AcceleratorException(String message) {
         super(message);
     }
 
+    /**
+     * @param message one line for the user: what went wrong and what to do
+     * @param cause the host error behind it, for the log
+     */
     public AcceleratorException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -16,6 +16,8 @@ package io.modvm.api.accel;
  */
 public record BootState(CpuMode mode, long entry, long stackPointer, long rsi, long rbx, long pageTableRoot,
         long gdtBase, int gdtLimit) {
+    /** Selector of the flat code segment (GDT entry 2). */
     public static final int CODE_SELECTOR = 0x10;
+    /** Selector of the flat data segments (GDT entry 3). */
     public static final int DATA_SELECTOR = 0x18;
 }

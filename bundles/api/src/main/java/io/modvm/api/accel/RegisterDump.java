@@ -7,8 +7,11 @@ import java.util.stream.Collectors;
 /**
  * A snapshot of a vCPU's registers for error reports, in a fixed order (rip, rsp, rax, ... cr0, cr3, cr4, efer,
  * segments).
+ *
+ * @param values register name to value, in the order they are printed
  */
 public record RegisterDump(Map<String, Long> values) {
+    /** Keeps an unmodifiable copy of {@code values} in their order. */
     public RegisterDump {
         values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }

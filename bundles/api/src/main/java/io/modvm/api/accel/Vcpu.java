@@ -7,6 +7,7 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface Vcpu extends AutoCloseable {
+    /** The vCPU's number, from 0, as given to {@link VirtualMachine#createVcpu}. */
     int index();
 
     /** Loads the registers a guest starts with. */

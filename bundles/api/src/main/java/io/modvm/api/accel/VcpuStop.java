@@ -8,6 +8,7 @@ package io.modvm.api.accel;
  * @param registers the guest registers at the stop, or null when the stop was requested
  */
 public record VcpuStop(Reason reason, String detail, RegisterDump registers) {
+    /** The kinds of stop. */
     public enum Reason {
         /** The handler asked to leave after a kick. */
         REQUESTED,

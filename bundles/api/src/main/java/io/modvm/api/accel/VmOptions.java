@@ -7,6 +7,7 @@ package io.modvm.api.accel;
  * @param vcpus how many vCPUs the machine will create (at least one)
  */
 public record VmOptions(String name, int vcpus) {
+    /** @throws IllegalArgumentException if {@code vcpus} is less than one */
     public VmOptions {
         if (vcpus < 1) {
             throw new IllegalArgumentException("a machine needs at least one vCPU, got " + vcpus);

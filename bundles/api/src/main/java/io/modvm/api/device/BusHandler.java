@@ -11,5 +11,6 @@ public interface BusHandler {
     /** Returns the value read; only the low {@code size} bytes are used. */
     long read(long offset, int size);
 
+    /** Takes a guest write; only the low {@code size} bytes of {@code value} are meaningful. */
     void write(long offset, int size, long value);
 }

@@ -7,8 +7,10 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface Machine {
+    /** The guest name ({@code -name}). */
     String name();
 
+    /** Where the machine is now. */
     RunState state();
 
     /** Stops every vCPU; returns once none is in guest mode. */

@@ -2,7 +2,15 @@ package io.modvm.api.machine;
 
 /** Where a machine is in its life, named as QMP's query-status names them. */
 public enum RunState {
-    PRELAUNCH("prelaunch"), RUNNING("running"), PAUSED("paused"), SHUTDOWN("shutdown"),
+    /** Assembled, vCPUs not started yet. */
+    PRELAUNCH("prelaunch"),
+    /** The vCPUs run. */
+    RUNNING("running"),
+    /** Stopped by the monitor ({@code stop}); {@code cont} resumes it. */
+    PAUSED("paused"),
+    /** The machine has ended: the guest powered off or reset under {@code -no-reboot}, or it was told to quit. */
+    SHUTDOWN("shutdown"),
+    /** QEMU's state for a guest the accelerator could not go on with. */
     INTERNAL_ERROR("internal-error");
 
     private final String qmpName;
@@ -11,6 +19,7 @@ public enum RunState {
         this.qmpName = qmpName;
     }
 
+    /** The name as QMP's {@code query-status} reports it ({@code running}). */
     public String qmpName() {
         return qmpName;
     }

@@ -13,24 +13,34 @@ public interface GuestMemory {
     /** True if {@code [address, address + length)} lies entirely in RAM. */
     boolean isRam(long address, long length);
 
+    /** Reads the byte at guest-physical {@code address}. */
     byte readByte(long address);
 
+    /** Reads 2 bytes at guest-physical {@code address}, little-endian. */
     short readShort(long address);
 
+    /** Reads 4 bytes at guest-physical {@code address}, little-endian. */
     int readInt(long address);
 
+    /** Reads 8 bytes at guest-physical {@code address}, little-endian. */
     long readLong(long address);
 
+    /** Writes one byte at guest-physical {@code address}. */
     void writeByte(long address, byte value);
 
+    /** Writes 2 bytes at guest-physical {@code address}, little-endian. */
     void writeShort(long address, short value);
 
+    /** Writes 4 bytes at guest-physical {@code address}, little-endian. */
     void writeInt(long address, int value);
 
+    /** Writes 8 bytes at guest-physical {@code address}, little-endian. */
     void writeLong(long address, long value);
 
+    /** Copies {@code length} bytes of guest RAM at {@code address} into {@code destination} from {@code offset}. */
     void read(long address, byte[] destination, int offset, int length);
 
+    /** Copies {@code length} bytes of {@code source} from {@code offset} into guest RAM at {@code address}. */
     void write(long address, byte[] source, int offset, int length);
 
     /**

@@ -4,6 +4,7 @@ package io.modvm.api.memory;
 public class GuestMemoryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message which range was asked for and why it is not RAM */
     public GuestMemoryException(String message) {
         super(message);
     }

@@ -14,8 +14,10 @@ public interface PciFunction {
     /** Bus/device/function as the guest addresses it. */
     int bus();
 
+    /** Slot (device number) on the bus. */
     int slot();
 
+    /** Function number within the slot. */
     int function();
 
     /**

@@ -6,10 +6,24 @@ import java.util.List;
  * What a PCI function is. IDs are 16-bit, {@code classCode} is the 24-bit class/subclass/prog-if.
  * {@code msixVectors} of 0 means no MSI-X; otherwise the core places the table at {@code msixBar}+{@code
  * msixOffset} and the PBA right after it, inside that BAR, and serves both itself.
+ *
+ * @param vendorId PCI vendor ID
+ * @param deviceId device ID
+ * @param revision revision ID, 0 to 0xff
+ * @param classCode class, subclass and programming interface, 24 bits
+ * @param subsystemVendorId subsystem vendor ID
+ * @param subsystemId subsystem ID
+ * @param bars the memory BARs
+ * @param capabilities capabilities, in the order the guest finds them
+ * @param msixVectors MSI-X table size, 0 for no MSI-X
+ * @param msixBar the BAR that holds the MSI-X table and PBA
+ * @param msixOffset offset of the MSI-X table in that BAR
+ * @param configWriter sees guest writes to the capabilities; may be null for a function without capabilities
  */
 public record PciFunctionSpec(int vendorId, int deviceId, int revision, int classCode, int subsystemVendorId,
         int subsystemId, List<PciBar> bars, List<PciCapability> capabilities, int msixVectors, int msixBar,
         long msixOffset, PciConfigWriter configWriter) {
+    /** @throws IllegalArgumentException if the MSI-X vector count or BAR is out of range */
     public PciFunctionSpec {
         bars = List.copyOf(bars);
         capabilities = List.copyOf(capabilities);
