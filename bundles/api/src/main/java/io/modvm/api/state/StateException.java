@@ -1,0 +1,10 @@
+package io.modvm.api.state;
+
+/** A state record is malformed, or lacks a field, or a field has another type than asked for. */
+public class StateException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public StateException(String message) {
+        super(message);
+    }
+}
