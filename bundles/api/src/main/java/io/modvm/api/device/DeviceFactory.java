@@ -1,5 +1,6 @@
 package io.modvm.api.device;
 
+import io.modvm.api.state.StateRecord;
 import java.util.Map;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -27,4 +28,17 @@ public interface DeviceFactory {
      * @throws DeviceException with a one-line message naming the bad property and what it accepts
      */
     Device create(DeviceContext context, Map<String, String> properties) throws DeviceException;
+
+    /**
+     * Builds a device that takes over from one whose state was saved ({@link StatefulDevice#saveState()}), as
+     * after an update of the device's bundle: the guest must not notice the change. The context hands back the
+     * resources the old instance held (its PCI function keeps its slot, BARs and MSI-X table).
+     *
+     * @throws DeviceException if this factory cannot read that state (another type, or a version it does not
+     *     know); the machine then unplugs the device cleanly and logs the reason
+     */
+    default Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
+        throw new DeviceException(type() + " cannot take over saved device state");
+    }
 }
