@@ -5,7 +5,14 @@ import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.machine.Machine;
 import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorEvents;
+import io.modvm.core.devices.ConfigAdminStore;
+import io.modvm.core.devices.DeviceAddCommand;
+import io.modvm.core.devices.DeviceConfigurations;
+import io.modvm.core.devices.DeviceDelCommand;
+import io.modvm.core.devices.DeviceManager;
+import io.modvm.core.devices.MachineHost;
 import io.modvm.core.machine.DeviceCatalog;
+import io.modvm.core.machine.MachineEvents;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
 import io.modvm.core.machine.QueryPciCommand;
@@ -18,9 +25,13 @@ import java.util.Comparator;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -35,6 +46,12 @@ import org.slf4j.LoggerFactory;
  * Runs the command line the launcher hands over in the framework property {@code modvm.args} (arguments
  * separated by NUL), and reports the process exit status to the launcher's {@code IntConsumer} service. The
  * PC chipset's device types are configuration of this component, not code: the core names no device type.
+ *
+ * <p>While a machine runs, its {@link DeviceManager} turns device configurations (Config Admin factory PID
+ * {@code io.modvm.device}) and the factories of this component's catalog into plugged devices. The manager belongs to
+ * the run, not to a component of its own: the command line's devices are plugged by the machine before its vCPUs
+ * start, so that a bad {@code -device} stays a one-line fatal error and slots follow the command line's order; the
+ * manager then adopts them, records their configurations, and takes over everything that arrives later.
  */
 @Component(service = CommandLineComponent.class, immediate = true, configurationPid = "io.modvm.cli",
         property = {"modvm.role=cli", "machine.devices=i8042,mc146818rtc,acpi-pm", "serial.device=isa-serial"})
@@ -47,9 +64,11 @@ public final class CommandLineComponent implements DeviceCatalog {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Accelerator accelerator;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    private final List<DeviceFactory> factories = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile List<DeviceFactory> factories;
+    private volatile ConfigurationAdmin configurationAdmin;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -59,7 +78,28 @@ public final class CommandLineComponent implements DeviceCatalog {
     private IntConsumer exit;
 
     private volatile VmMachine machine;
+    private volatile DeviceManager manager;
     private Thread main;
+
+    @Reference(name = "factories", service = DeviceFactory.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "removeFactory")
+    void addFactory(DeviceFactory factory) {
+        factories.add(factory);
+        DeviceManager m = manager;
+        if (m != null) {
+            m.factoryAdded(factory);
+        }
+    }
+
+    /** A factory leaves the catalog before the manager unplugs its devices, so that none is built again from it. */
+    void removeFactory(DeviceFactory factory) {
+        factories.remove(factory);
+        DeviceManager m = manager;
+        if (m != null) {
+            m.factoryRemoved(factory);
+        }
+    }
 
     @Activate
     void activate(BundleContext context, Map<String, Object> config) {
@@ -132,18 +172,32 @@ public final class CommandLineComponent implements DeviceCatalog {
                 return 1;
             }
         }
-        VmMachine m = new VmMachine(spec, accel, this, line -> err.println("modvm: " + line), (event, data) -> {
+        MachineEvents events = (event, data) -> {
             MonitorEvents sink = monitorEvents;
             if (sink != null) {
                 sink.emit(event, data);
             }
-        });
+        };
+        VmMachine m = new VmMachine(spec, accel, this, line -> err.println("modvm: " + line), events);
         machine = m;
+        DeviceManager devices = new DeviceManager(this, new ConfigAdminStore(() -> configurationAdmin), events);
+        manager = devices;
         MachineSpec announced = spec;
-        List<ServiceRegistration<?>> registrations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
+        m.onceDevicesPlugged(() -> {
+            devices.attach(new MachineHost(m), m.coldPlugged());
+            devices.loadExisting();
+            registrations.add(context.registerService(ManagedServiceFactory.class, new DeviceConfigurations(devices),
+                    new Hashtable<>(Map.of(Constants.SERVICE_PID, DeviceManager.FACTORY_PID))));
+            devices.recordConfigurations();
+        });
         m.onceRunning(() -> {
             registrations.add(context.registerService(MonitorCommand.class, new QueryPciCommand(m::pciFunctions),
                     new Hashtable<>(Map.of(MonitorCommand.PROP_NAME, "query-pci"))));
+            registrations.add(context.registerService(MonitorCommand.class, new DeviceAddCommand(devices),
+                    new Hashtable<>(Map.of(MonitorCommand.PROP_NAME, "device_add"))));
+            registrations.add(context.registerService(MonitorCommand.class, new DeviceDelCommand(devices),
+                    new Hashtable<>(Map.of(MonitorCommand.PROP_NAME, "device_del"))));
             registrations.add(context.registerService(Machine.class, m,
                     new Hashtable<>(Map.of("modvm.machine.name", announced.name(),
                             "modvm.qmp", run.qmp().toArray(new String[0]),
@@ -156,6 +210,8 @@ public final class CommandLineComponent implements DeviceCatalog {
             return 1;
         } finally {
             machine = null;
+            manager = null;
+            devices.detach();
             try {
                 for (ServiceRegistration<?> r : registrations) {
                     r.unregister();
@@ -191,8 +247,7 @@ public final class CommandLineComponent implements DeviceCatalog {
             return 0;
         }
         out.println("Device types the registry holds now:");
-        List<DeviceFactory> snapshot = factories;
-        snapshot.stream().sorted(Comparator.comparing(DeviceFactory::type))
+        factories.stream().sorted(Comparator.comparing(DeviceFactory::type))
                 .forEach(f -> out.println("name \"" + f.type() + "\", desc \"" + f.description() + "\""));
         return 0;
     }

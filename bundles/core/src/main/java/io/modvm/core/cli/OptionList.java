@@ -9,7 +9,7 @@ import java.util.Map;
  * QEMU's {@code key=value,key=value} option syntax: a doubled comma stands for a literal comma, and the first
  * item may be a bare value (the "implied" key, such as the device type of {@code -device}).
  */
-final class OptionList {
+public final class OptionList {
     private final String implied;
     private final Map<String, String> values;
 
@@ -18,7 +18,7 @@ final class OptionList {
         this.values = values;
     }
 
-    static OptionList parse(String text) {
+    public static OptionList parse(String text) {
         List<String> items = new ArrayList<>();
         StringBuilder item = new StringBuilder();
         for (int i = 0; i < text.length(); i++) {
@@ -55,11 +55,11 @@ final class OptionList {
     }
 
     /** The bare first item, or null. */
-    String implied() {
+    public String implied() {
         return implied;
     }
 
-    Map<String, String> values() {
+    public Map<String, String> values() {
         return values;
     }
 }

@@ -53,7 +53,12 @@ public final class VmMachine implements Machine {
     private final MemoryLayout layout;
     final IoBus pio = new IoBus("port", PORT_SPACE);
     final IoBus mmio = new IoBus("MMIO", MMIO_SPACE);
+    /** The plugged devices, by id, in plug order; guarded by itself (plug, unplug, reset and close take it). */
     private final Map<String, Device> devices = new LinkedHashMap<>();
+    /** Set under the devices lock once the machine ends: nothing may be plugged after that. */
+    private boolean ended;
+    private final List<PluggedDevice> coldPlugged = new ArrayList<>();
+    private volatile Runnable onceDevicesPlugged;
     final PciRootBus pci;
     private final MachineEvents events;
 
@@ -98,6 +103,14 @@ public final class VmMachine implements Machine {
         this.onceRunning = hook;
     }
 
+    /**
+     * Runs {@code hook} on the machine's thread once the command line's devices are plugged and before the vCPUs
+     * first run: the device manager adopts those devices and plugs the configurations that wait for a machine.
+     */
+    public void onceDevicesPlugged(Runnable hook) {
+        this.onceDevicesPlugged = hook;
+    }
+
     /** Runs the machine until it ends; returns the process exit status. */
     public int run() throws MachineException {
         KernelLoader loader;
@@ -109,6 +122,11 @@ public final class VmMachine implements Machine {
         String report = "";
         try {
             plugDevices();
+            Runnable plugged = onceDevicesPlugged;
+            onceDevicesPlugged = null;
+            if (plugged != null) {
+                plugged.run();
+            }
             while (true) {
                 MachineEvent pending = ending();
                 MachineEvent e = pending != null ? pending : runOnce(loader);
@@ -125,13 +143,17 @@ public final class VmMachine implements Machine {
             }
         } finally {
             state = RunState.SHUTDOWN;
-            for (Device d : devices.values()) {
-                try {
-                    d.close();
-                } catch (RuntimeException ex) {
-                    LOG.warn("device {} failed to close", d.id(), ex);
+            synchronized (devices) {
+                ended = true;
+                for (Map.Entry<String, Device> d : devices.entrySet()) {
+                    try {
+                        d.getValue().close();
+                    } catch (RuntimeException ex) {
+                        LOG.warn("device {} failed to close", d.getKey(), ex);
+                    }
+                    pci.unplug(d.getKey());
                 }
-                pci.unplug(d.id());
+                devices.clear();
             }
             // The console leaves raw mode first, so that the report reads as lines on the terminal.
             backends.close();
@@ -153,20 +175,84 @@ public final class VmMachine implements Machine {
                 int n = counters.merge(d.type(), 1, Integer::sum) - 1;
                 id = d.type() + "." + n;
             }
+            synchronized (devices) {
+                if (devices.containsKey(id)) {
+                    throw new MachineException("-device " + d.type() + ": duplicate id '" + id + "'");
+                }
+            }
+            try {
+                create(id, factory, d.properties());
+            } catch (DeviceException e) {
+                throw new MachineException("-device " + d.type() + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new MachineException("-device " + d.type() + ": the device failed to start: " + e, e);
+            }
+            coldPlugged.add(new PluggedDevice(id, d.type(), d.properties(), factory));
+        }
+    }
+
+    /** The devices the machine's spec named (the command line), as plugged: the device manager adopts them. */
+    public List<PluggedDevice> coldPlugged() {
+        return List.copyOf(coldPlugged);
+    }
+
+    /**
+     * Builds a device through its factory and records it; on failure, whatever it claimed is released. vCPUs may
+     * run meanwhile: the buses are copy-on-write and a PCI slot becomes visible to the guest once it is filled.
+     */
+    private void create(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException {
+        synchronized (devices) {
+            if (ended) {
+                throw new DeviceException(id + ": the machine has ended");
+            }
             if (devices.containsKey(id)) {
-                throw new MachineException("-device " + d.type() + ": duplicate id '" + id + "'");
+                throw new DeviceException("Duplicate device ID '" + id + "'");
             }
             MachineDeviceContext context = new MachineDeviceContext(this, id);
             try {
-                devices.put(id, factory.create(context, d.properties()));
-            } catch (DeviceException e) {
+                devices.put(id, factory.create(context, properties));
+            } catch (DeviceException | RuntimeException | LinkageError e) {
                 release(id);
-                throw new MachineException("-device " + d.type() + ": " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                release(id);
-                throw new MachineException("-device " + d.type() + ": the device failed to start: " + e, e);
+                throw e;
             }
         }
+    }
+
+    /**
+     * Plugs a device into the running machine (QMP device_add, a configuration that arrived). The guest is not
+     * notified: modvm has no PCI hotplug controller yet, so a guest sees the device when it next scans the bus.
+     *
+     * @throws DeviceException the factory's one-line message, a duplicate id, or a machine that has ended
+     */
+    public void plug(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException {
+        try {
+            create(id, factory, properties);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("device {} ({}) failed to start", id, factory.type(), e);
+            throw new DeviceException("the device failed to start: " + e, e);
+        }
+        LOG.info("device {} ({}) plugged", id, factory.type());
+    }
+
+    /**
+     * Unplugs a device: takes its PCI function, ports and MMIO ranges off the buses (so that no guest access
+     * reaches it any more), then closes it. Returns false if no device has that id.
+     */
+    public boolean unplug(String id) {
+        synchronized (devices) {
+            Device d = devices.remove(id);
+            if (d == null) {
+                return false;
+            }
+            release(id);
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                LOG.warn("device {} failed to close", id, e);
+            }
+        }
+        LOG.info("device {} unplugged", id);
+        return true;
     }
 
     private void release(String id) {
@@ -175,19 +261,28 @@ public final class VmMachine implements Machine {
         mmio.releaseAll(id);
     }
 
+    /** The ids of the plugged devices, in plug order. */
+    public List<String> deviceIds() {
+        synchronized (devices) {
+            return List.copyOf(devices.keySet());
+        }
+    }
+
     /**
      * Stops device work and returns the PCI functions to power-on state while the VM and its RAM still exist, so
      * that no device thread touches guest memory or the VM's interrupt wiring after they are gone.
      */
     private void quiesceDevices() {
-        for (Device d : devices.values()) {
-            try {
-                d.reset();
-            } catch (RuntimeException ex) {
-                LOG.warn("device {} failed to reset", d.id(), ex);
+        synchronized (devices) {
+            for (Map.Entry<String, Device> d : devices.entrySet()) {
+                try {
+                    d.getValue().reset();
+                } catch (RuntimeException ex) {
+                    LOG.warn("device {} failed to reset", d.getKey(), ex);
+                }
             }
+            pci.reset();
         }
-        pci.reset();
     }
 
     private MachineEvent runOnce(KernelLoader loader) throws MachineException {
@@ -432,7 +527,11 @@ public final class VmMachine implements Machine {
 
     @Override
     public boolean powerDown() {
-        for (Device d : devices.values()) {
+        List<Device> snapshot;
+        synchronized (devices) {
+            snapshot = List.copyOf(devices.values());
+        }
+        for (Device d : snapshot) {
             if (d instanceof PowerButton button) {
                 button.press();
                 events.emit("POWERDOWN", null);

@@ -1,0 +1,109 @@
+package io.modvm.core.devices;
+
+import io.modvm.api.device.DeviceException;
+import io.modvm.api.monitor.MonitorCommand;
+import io.modvm.api.monitor.MonitorException;
+import io.modvm.core.cli.OptionList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * QMP {@code device_add} ({@code driver}, {@code id}, and the device's properties as further keys) and HMP
+ * {@code device_add TYPE,id=X,prop=v}, as in QEMU 7.2: returns {} once the device is plugged, or fails with the
+ * reason in QEMU's words where QEMU has them.
+ */
+public final class DeviceAddCommand implements MonitorCommand {
+    private final DeviceManager manager;
+
+    public DeviceAddCommand(DeviceManager manager) {
+        this.manager = manager;
+    }
+
+    @Override
+    public String name() {
+        return "device_add";
+    }
+
+    @Override
+    public String description() {
+        return "add device, like -device on the command line";
+    }
+
+    @Override
+    public String hmpName() {
+        return "device_add";
+    }
+
+    @Override
+    public String hmpArguments() {
+        return "driver[,prop=value][,...]";
+    }
+
+    @Override
+    public Object execute(Map<String, Object> arguments) throws MonitorException {
+        String driver = string(arguments, "driver");
+        if (driver == null) {
+            throw generic("Parameter 'driver' is missing");
+        }
+        String id = string(arguments, "id");
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> a : arguments.entrySet()) {
+            String key = a.getKey();
+            if (key.equals("driver") || key.equals("id")) {
+                continue;
+            }
+            Object value = a.getValue();
+            if (key.equals("bus") && "pci.0".equals(value)) {
+                continue; // the only bus there is
+            }
+            properties.put(key, scalar(key, value));
+        }
+        try {
+            manager.add(driver, id, properties);
+        } catch (DeviceException e) {
+            throw generic(e.getMessage());
+        }
+        return new LinkedHashMap<String, Object>();
+    }
+
+    @Override
+    public Map<String, Object> parseHmp(String text) {
+        Map<String, Object> arguments = new LinkedHashMap<>();
+        if (text.isBlank()) {
+            return arguments;
+        }
+        OptionList options = OptionList.parse(text.strip());
+        if (options.implied() != null && !options.implied().isEmpty()) {
+            arguments.put("driver", options.implied());
+        }
+        arguments.putAll(options.values());
+        return arguments;
+    }
+
+    private static String string(Map<String, Object> arguments, String name) throws MonitorException {
+        Object value = arguments.get(name);
+        if (value != null && !(value instanceof String)) {
+            throw generic("Invalid parameter type for '" + name + "', expected: string");
+        }
+        return (String) value;
+    }
+
+    /** A property value as {@code -device} would spell it: QEMU takes JSON numbers and booleans too. */
+    private static String scalar(String key, Object value) throws MonitorException {
+        if (value instanceof Boolean b) {
+            return b ? "on" : "off";
+        }
+        if (value instanceof String || value instanceof Number) {
+            return value.toString();
+        }
+        if (value == null || value instanceof Map || value instanceof List) {
+            throw generic("Parameter '" + key + "' expects a string, number or boolean");
+        }
+        return value.toString();
+    }
+
+    private static MonitorException generic(String description) {
+        return new MonitorException(MonitorException.GENERIC_ERROR, description);
+    }
+}

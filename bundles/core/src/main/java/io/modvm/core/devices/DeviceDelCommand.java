@@ -1,0 +1,72 @@
+package io.modvm.core.devices;
+
+import io.modvm.api.monitor.MonitorCommand;
+import io.modvm.api.monitor.MonitorException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * QMP {@code device_del} ({@code id}) and HMP {@code device_del ID}, as in QEMU 7.2: returns {} at once, and
+ * DEVICE_DELETED follows when the device is gone; an unknown id fails with DeviceNotFound.
+ */
+public final class DeviceDelCommand implements MonitorCommand {
+    private final DeviceManager manager;
+
+    public DeviceDelCommand(DeviceManager manager) {
+        this.manager = manager;
+    }
+
+    @Override
+    public String name() {
+        return "device_del";
+    }
+
+    @Override
+    public String description() {
+        return "remove device";
+    }
+
+    @Override
+    public String hmpName() {
+        return "device_del";
+    }
+
+    @Override
+    public String hmpArguments() {
+        return "device";
+    }
+
+    @Override
+    public Object execute(Map<String, Object> arguments) throws MonitorException {
+        for (String key : arguments.keySet()) {
+            if (!key.equals("id")) {
+                throw new MonitorException(MonitorException.GENERIC_ERROR, "Parameter '" + key + "' is unexpected");
+            }
+        }
+        Object id = arguments.get("id");
+        if (id == null) {
+            throw new MonitorException(MonitorException.GENERIC_ERROR, "Parameter 'id' is missing");
+        }
+        if (!(id instanceof String)) {
+            throw new MonitorException(MonitorException.GENERIC_ERROR,
+                    "Invalid parameter type for 'id', expected: string");
+        }
+        try {
+            manager.remove((String) id);
+        } catch (DeviceManager.NotFoundException e) {
+            throw new MonitorException(MonitorException.DEVICE_NOT_FOUND, e.getMessage());
+        }
+        return new LinkedHashMap<String, Object>();
+    }
+
+    @Override
+    public Map<String, Object> parseHmp(String text) throws MonitorException {
+        String id = text.strip();
+        if (id.isEmpty() || id.contains(" ")) {
+            throw new MonitorException(MonitorException.GENERIC_ERROR, "device_del: string expected");
+        }
+        Map<String, Object> arguments = new LinkedHashMap<>();
+        arguments.put("id", id);
+        return arguments;
+    }
+}

@@ -1,0 +1,426 @@
+package io.modvm.core.devices;
+
+import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceFactory;
+import io.modvm.core.machine.DeviceCatalog;
+import io.modvm.core.machine.MachineEvents;
+import io.modvm.core.machine.PluggedDevice;
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns device configurations plus device factories into plugged devices. A device is a configuration with
+ * factory PID {@value #FACTORY_PID}: {@code type}, {@code id} and the device's own properties. The command line,
+ * QMP/HMP {@code device_add} and a {@code .cfg} file all end as such a configuration; the device is plugged while
+ * its configuration, its factory and the machine all exist, and unplugged when any of them goes. A configuration
+ * whose type no bundle provides waits, and is plugged the moment a factory of that type arrives.
+ *
+ * <p>{@link #add} and {@link #remove} act at once, so that the monitor can answer with the factory's error, and
+ * then record or delete the configuration; when Config Admin hands that configuration back, it is recognised as
+ * the device already plugged. The machine is attached once it has plugged the command line's devices, which the
+ * manager adopts.
+ *
+ * <p>Thread-safe: configuration updates come on Config Admin's thread, factories on the thread that registers or
+ * unregisters them, monitor commands on the monitor's. Calls into the store are made without the lock.
+ */
+public final class DeviceManager {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceManager.class);
+    /** The factory PID of device configurations. */
+    public static final String FACTORY_PID = "io.modvm.device";
+    public static final String TYPE = "type";
+    public static final String ID = "id";
+    /** QEMU's identifier rule for device ids. */
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
+
+    /** A device the manager knows: a configuration, or a device plugged before its configuration exists. */
+    private static final class Entry {
+        final String id;
+        final String type;
+        final Map<String, String> properties;
+        /** The configuration's PID; null until the store holds it. */
+        String pid;
+        /** The factory that built the plugged device; null while the device waits. */
+        DeviceFactory factory;
+
+        Entry(String id, String type, Map<String, String> properties) {
+            this.id = id;
+            this.type = type;
+            this.properties = Map.copyOf(properties);
+        }
+
+        boolean describes(Configured c) {
+            return id.equals(c.id()) && type.equals(c.type()) && properties.equals(c.properties());
+        }
+    }
+
+    /** A configuration read from the store. */
+    record Configured(String pid, String type, String id, Map<String, String> properties) {
+    }
+
+    /** {@code device_del} of an id no device has. */
+    public static final class NotFoundException extends DeviceException {
+        private static final long serialVersionUID = 1L;
+
+        NotFoundException(String id) {
+            super("Device '" + id + "' not found");
+        }
+    }
+
+    private final DeviceCatalog catalog;
+    private final ConfigurationStore store;
+    private final MachineEvents events;
+    private final Map<String, Entry> byId = new LinkedHashMap<>();
+    private final Map<String, String> idByPid = new HashMap<>();
+    /** Configurations whose id another device holds, by PID: each waits for its id to be free. */
+    private final Map<String, Configured> blocked = new LinkedHashMap<>();
+    private DeviceHost host;
+
+    public DeviceManager(DeviceCatalog catalog, ConfigurationStore store, MachineEvents events) {
+        this.catalog = catalog;
+        this.store = store;
+        this.events = events;
+    }
+
+    /**
+     * The machine is ready: {@code plugged} are the devices it plugged from its spec (the command line), which the
+     * manager adopts as they are; then every configuration that waits for a machine is plugged, in arrival order.
+     */
+    public synchronized void attach(DeviceHost machine, List<PluggedDevice> plugged) {
+        host = machine;
+        for (PluggedDevice d : plugged) {
+            Entry e = new Entry(d.id(), d.type(), d.properties());
+            e.factory = d.factory();
+            Entry earlier = byId.put(d.id(), e);
+            if (earlier != null && earlier.pid != null) {
+                // A configuration arrived first with an id the command line gives too: the command line wins.
+                idByPid.remove(earlier.pid);
+                blocked.put(earlier.pid, new Configured(earlier.pid, earlier.type, earlier.id, earlier.properties));
+            }
+        }
+        for (Entry e : List.copyOf(byId.values())) {
+            if (e.factory == null) {
+                tryPlug(e);
+            }
+        }
+    }
+
+    /** The machine has ended (it closed its devices): configurations stay, and wait for no machine. */
+    public synchronized void detach() {
+        host = null;
+        byId.values().forEach(e -> e.factory = null);
+    }
+
+    /** Reads the configurations the store holds now, as if each had just arrived. */
+    public void loadExisting() {
+        Map<String, Map<String, Object>> existing;
+        try {
+            existing = store.existing();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("device configurations could not be listed: {}", e.toString());
+            return;
+        }
+        existing.forEach(this::configurationUpdated);
+    }
+
+    /** Creates a configuration for each device that has none yet (those of the command line). */
+    public void recordConfigurations() {
+        List<Entry> without;
+        synchronized (this) {
+            without = byId.values().stream().filter(e -> e.pid == null).toList();
+        }
+        without.forEach(this::record);
+    }
+
+    /**
+     * QMP/HMP {@code device_add}: plugs a device now, then records its configuration. {@code id} may be null, for
+     * an id the manager chooses ({@code type.N}). Returns the id.
+     *
+     * @throws DeviceException an unknown type (the message lists the known ones), a duplicate id, a bad id, the
+     *     factory's message, or no running machine
+     */
+    public String add(String type, String id, Map<String, String> properties) throws DeviceException {
+        Entry e;
+        synchronized (this) {
+            if (host == null) {
+                throw new DeviceException("No machine is running");
+            }
+            DeviceFactory factory = catalog.find(type);
+            if (factory == null) {
+                throw new DeviceException("'" + type + "' is not a valid device model name; known types: "
+                        + String.join(", ", catalog.types()));
+            }
+            if (id == null) {
+                id = freeId(type);
+            } else if (!IDENTIFIER.matcher(id).matches()) {
+                throw new DeviceException("Parameter 'id' expects an identifier");
+            }
+            if (byId.containsKey(id)) {
+                throw new DeviceException("Duplicate device ID '" + id + "'");
+            }
+            host.plug(id, factory, properties);
+            e = new Entry(id, type, properties);
+            e.factory = factory;
+            byId.put(id, e);
+        }
+        record(e);
+        return id;
+    }
+
+    /**
+     * QMP/HMP {@code device_del}: unplugs device {@code id} (DEVICE_DELETED follows once it is gone) and deletes its
+     * configuration, which removes the {@code .cfg} file it came from.
+     *
+     * @throws NotFoundException if no device has that id
+     */
+    public void remove(String id) throws NotFoundException {
+        String pid;
+        synchronized (this) {
+            Entry e = byId.get(id);
+            if (e == null) {
+                throw new NotFoundException(id);
+            }
+            pid = e.pid;
+            drop(e, true);
+        }
+        if (pid != null) {
+            delete(pid);
+        }
+    }
+
+    /** A configuration was created or changed (Config Admin, or {@link #loadExisting}). */
+    public void configurationUpdated(String pid, Map<String, ?> raw) {
+        Configured c;
+        try {
+            c = parse(pid, raw);
+        } catch (IllegalArgumentException ex) {
+            LOG.warn("device configuration {} ignored: {}", pid, ex.getMessage());
+            configurationDeleted(pid);
+            return;
+        }
+        synchronized (this) {
+            String known = idByPid.get(pid);
+            if (known != null) {
+                Entry e = byId.get(known);
+                if (e.describes(c)) {
+                    return; // unchanged, or the configuration this manager created coming back
+                }
+                drop(e, false);
+            }
+            blocked.remove(pid);
+            Entry holder = byId.get(c.id());
+            if (holder != null) {
+                if (holder.pid == null && holder.describes(c)) {
+                    holder.pid = pid; // the configuration recorded for a device already plugged
+                    idByPid.put(pid, holder.id);
+                    return;
+                }
+                blocked.put(pid, c);
+                LOG.warn("device configuration {}: Duplicate device ID '{}'; it waits until that id is free", pid,
+                        c.id());
+                return;
+            }
+            Entry e = new Entry(c.id(), c.type(), c.properties());
+            e.pid = pid;
+            byId.put(e.id, e);
+            idByPid.put(pid, e.id);
+            tryPlug(e);
+        }
+    }
+
+    /** A configuration was deleted: its device is unplugged. */
+    public synchronized void configurationDeleted(String pid) {
+        blocked.remove(pid);
+        String id = idByPid.get(pid);
+        if (id != null) {
+            drop(byId.get(id), false);
+        }
+    }
+
+    /** A factory arrived: the devices of its type that wait are plugged. */
+    public synchronized void factoryAdded(DeviceFactory factory) {
+        if (host == null) {
+            return;
+        }
+        for (Entry e : List.copyOf(byId.values())) {
+            if (e.factory == null && e.type.equals(factory.type())) {
+                tryPlug(e);
+            }
+        }
+    }
+
+    /**
+     * A factory left (its bundle stops or is updated): the devices it built are unplugged and their configurations
+     * wait for a factory of the same type. The catalog must no longer list it.
+     */
+    public synchronized void factoryRemoved(DeviceFactory factory) {
+        for (Entry e : List.copyOf(byId.values())) {
+            if (e.factory == factory) {
+                e.factory = null;
+                LOG.info("device {} ({}): its factory left; the device is unplugged until a factory returns", e.id,
+                        e.type);
+                unplug(e.id);
+                tryPlug(e);
+            }
+        }
+    }
+
+    /** The ids the manager knows (plugged or waiting), for tests and diagnostics. */
+    public synchronized Map<String, Boolean> devices() {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        byId.forEach((id, e) -> out.put(id, e.factory != null));
+        return out;
+    }
+
+    /** Forgets {@code e}, unplugs its device, and lets a configuration that waited for its id have it. */
+    private void drop(Entry e, boolean announceAlways) {
+        byId.remove(e.id);
+        if (e.pid != null) {
+            idByPid.remove(e.pid);
+        }
+        if (e.factory != null) {
+            e.factory = null;
+            unplug(e.id);
+        } else if (announceAlways) {
+            deleted(e.id);
+        }
+        for (Configured c : List.copyOf(blocked.values())) {
+            if (c.id().equals(e.id)) {
+                blocked.remove(c.pid());
+                Entry next = new Entry(c.id(), c.type(), c.properties());
+                next.pid = c.pid();
+                byId.put(next.id, next);
+                idByPid.put(next.pid, next.id);
+                tryPlug(next);
+                break;
+            }
+        }
+    }
+
+    private void unplug(String id) {
+        DeviceHost h = host;
+        if (h != null) {
+            h.unplug(id, () -> deleted(id));
+        }
+    }
+
+    /** QEMU's DEVICE_DELETED for a device with an id. */
+    private void deleted(String id) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("device", id);
+        data.put("path", "/machine/peripheral/" + id);
+        events.emit("DEVICE_DELETED", data);
+    }
+
+    private void tryPlug(Entry e) {
+        if (host == null) {
+            return;
+        }
+        DeviceFactory factory = catalog.find(e.type);
+        if (factory == null) {
+            LOG.info("device {} waits for a bundle that provides device type {}", e.id, e.type);
+            return;
+        }
+        try {
+            host.plug(e.id, factory, e.properties);
+            e.factory = factory;
+        } catch (DeviceException ex) {
+            LOG.warn("device {} ({}) not plugged: {}", e.id, e.type, ex.getMessage());
+        }
+    }
+
+    private String freeId(String type) {
+        for (int n = 0;; n++) {
+            String id = type + "." + n;
+            if (!byId.containsKey(id)) {
+                return id;
+            }
+        }
+    }
+
+    /** Records {@code e}'s configuration; if the device went meanwhile, the configuration goes too. */
+    private void record(Entry e) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(TYPE, e.type);
+        properties.put(ID, e.id);
+        properties.putAll(e.properties);
+        String pid;
+        try {
+            pid = store.create(properties);
+        } catch (IOException | RuntimeException ex) {
+            LOG.warn("device {}: its configuration could not be recorded: {}", e.id, ex.toString());
+            return;
+        }
+        if (pid == null) {
+            return;
+        }
+        boolean orphan;
+        synchronized (this) {
+            orphan = byId.get(e.id) != e;
+            if (!orphan && e.pid == null) {
+                e.pid = pid;
+                idByPid.put(pid, e.id);
+            }
+        }
+        if (orphan) {
+            delete(pid);
+        }
+    }
+
+    private void delete(String pid) {
+        try {
+            store.delete(pid);
+        } catch (IOException | RuntimeException ex) {
+            LOG.warn("device configuration {} could not be deleted: {}", pid, ex.toString());
+        }
+    }
+
+    /**
+     * A configuration's device: {@code type} (or QEMU's {@code driver}), {@code id} (or, for a {@code .cfg} file
+     * without one, the name FileInstall gives after {@code ~}), and every other property except the ones Config
+     * Admin and FileInstall add.
+     */
+    static Configured parse(String pid, Map<String, ?> raw) {
+        Object type = raw.get(TYPE) != null ? raw.get(TYPE) : raw.get("driver");
+        if (type == null || text(type).isBlank()) {
+            throw new IllegalArgumentException("no device type (type=...)");
+        }
+        Object id = raw.get(ID);
+        String name = id != null ? text(id) : pid.substring(pid.indexOf('~') + 1);
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("no device id (id=...)");
+        }
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> p : raw.entrySet()) {
+            String key = p.getKey();
+            if (key.equals(TYPE) || key.equals("driver") || key.equals(ID) || key.startsWith("service.")
+                    || key.startsWith("felix.fileinstall.") || p.getValue() == null) {
+                continue;
+            }
+            properties.put(key, text(p.getValue()));
+        }
+        return new Configured(pid, text(type).strip(), name.strip(), properties);
+    }
+
+    /** A configuration value as the factory reads it: arrays and collections joined with commas. */
+    private static String text(Object value) {
+        if (value.getClass().isArray()) {
+            List<String> items = new ArrayList<>();
+            for (int i = 0; i < Array.getLength(value); i++) {
+                items.add(String.valueOf(Array.get(value, i)));
+            }
+            return String.join(",", items);
+        }
+        if (value instanceof java.util.Collection<?> c) {
+            return String.join(",", c.stream().map(String::valueOf).toList());
+        }
+        return value.toString();
+    }
+}

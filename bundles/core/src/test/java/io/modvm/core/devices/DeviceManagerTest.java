@@ -1,0 +1,342 @@
+package io.modvm.core.devices;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modvm.api.device.Device;
+import io.modvm.api.device.DeviceContext;
+import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceFactory;
+import io.modvm.core.machine.DeviceCatalog;
+import io.modvm.core.machine.PluggedDevice;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The device manager against fake factories, a fake machine and a fake Config Admin. */
+class DeviceManagerTest {
+    /** A factory whose devices are never really built: the fake machine records the plug. */
+    static final class FakeFactory implements DeviceFactory {
+        final String type;
+
+        FakeFactory(String type) {
+            this.type = type;
+        }
+
+        @Override
+        public String type() {
+            return type;
+        }
+
+        @Override
+        public String description() {
+            return type;
+        }
+
+        @Override
+        public Device create(DeviceContext context, Map<String, String> properties) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** The registry's factories, as the command-line component keeps them. */
+    static final class Catalog implements DeviceCatalog {
+        final List<DeviceFactory> factories = new CopyOnWriteArrayList<>();
+
+        @Override
+        public DeviceFactory find(String type) {
+            return factories.stream().filter(f -> f.type().equals(type)).findFirst().orElse(null);
+        }
+
+        @Override
+        public List<String> types() {
+            return factories.stream().map(DeviceFactory::type).sorted().toList();
+        }
+    }
+
+    /** The machine: plugged devices by id; {@code bad=yes} makes the "factory" refuse. */
+    static final class FakeHost implements DeviceHost {
+        final Map<String, String> plugged = new LinkedHashMap<>();
+        final List<String> log = new ArrayList<>();
+
+        @Override
+        public void plug(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException {
+            if (plugged.containsKey(id)) {
+                throw new DeviceException("Duplicate device ID '" + id + "'");
+            }
+            if ("yes".equals(properties.get("bad"))) {
+                throw new DeviceException("bad: not a valid value");
+            }
+            plugged.put(id, factory.type());
+            log.add("+" + id);
+        }
+
+        @Override
+        public boolean unplug(String id, Runnable gone) {
+            if (plugged.remove(id) == null) {
+                return false;
+            }
+            log.add("-" + id);
+            gone.run();
+            return true;
+        }
+    }
+
+    /** Config Admin in memory; {@code echo} hands each change back as Config Admin would (synchronously here). */
+    static final class FakeStore implements ConfigurationStore {
+        final Map<String, Map<String, Object>> configurations = new LinkedHashMap<>();
+        BiConsumer<String, Map<String, Object>> echo;
+        int next;
+
+        @Override
+        public String create(Map<String, String> properties) {
+            String pid = DeviceManager.FACTORY_PID + "." + next++;
+            Map<String, Object> stored = new LinkedHashMap<>(properties);
+            stored.put("service.pid", pid);
+            stored.put("service.factoryPid", DeviceManager.FACTORY_PID);
+            configurations.put(pid, stored);
+            if (echo != null) {
+                echo.accept(pid, stored);
+            }
+            return pid;
+        }
+
+        @Override
+        public void delete(String pid) {
+            configurations.remove(pid);
+        }
+
+        @Override
+        public Map<String, Map<String, Object>> existing() {
+            return new LinkedHashMap<>(configurations);
+        }
+    }
+
+    private final Catalog catalog = new Catalog();
+    private final FakeHost host = new FakeHost();
+    private final FakeStore store = new FakeStore();
+    private final List<String> events = new ArrayList<>();
+    private DeviceManager manager;
+    private final FakeFactory rng = new FakeFactory("virtio-rng-pci");
+    private final FakeFactory serial = new FakeFactory("isa-serial");
+
+    @BeforeEach
+    void setUp() {
+        catalog.factories.add(rng);
+        catalog.factories.add(serial);
+        manager = new DeviceManager(catalog, store, (name, data) -> events.add(name + " " + data));
+    }
+
+    private static Map<String, Object> cfg(String type, String id, String... props) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type);
+        if (id != null) {
+            m.put("id", id);
+        }
+        for (int i = 0; i < props.length; i += 2) {
+            m.put(props[i], props[i + 1]);
+        }
+        m.put("service.pid", "x");
+        m.put("felix.fileinstall.filename", "file:/deploy/x.cfg");
+        return m;
+    }
+
+    private static String deleted(String id) {
+        return "DEVICE_DELETED {device=" + id + ", path=/machine/peripheral/" + id + "}";
+    }
+
+    @Test
+    void aConfigurationWaitsForTheMachineThenPlugsAfterTheCommandLinesDevices() {
+        manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
+        assertEquals(Map.of(), host.plugged);
+        manager.attach(host, List.of(new PluggedDevice("serial0", "isa-serial", Map.of("chardev", "stdio"), serial)));
+        assertEquals(List.of("+r1"), host.log, "the command line's device is adopted, not plugged again");
+        assertEquals(Map.of("serial0", true, "r1", true), manager.devices());
+    }
+
+    @Test
+    void theCommandLinesDevicesGetConfigurationsThatComeBackAsNoOps() {
+        store.echo = manager::configurationUpdated;
+        host.plugged.put("serial0", "isa-serial"); // the machine plugged it from the command line
+        manager.attach(host, List.of(new PluggedDevice("serial0", "isa-serial", Map.of("chardev", "stdio"), serial)));
+        manager.recordConfigurations();
+        assertEquals(1, store.configurations.size());
+        Map<String, Object> c = store.configurations.values().iterator().next();
+        assertEquals("isa-serial", c.get("type"));
+        assertEquals("serial0", c.get("id"));
+        assertEquals("stdio", c.get("chardev"));
+        manager.loadExisting(); // the managed service factory's first delivery
+        assertEquals(List.of(), host.log);
+        // and deleting that configuration unplugs the device
+        manager.configurationDeleted(store.configurations.keySet().iterator().next());
+        assertEquals(List.of("-serial0"), host.log);
+        assertEquals(List.of(deleted("serial0")), events);
+    }
+
+    @Test
+    void anUnknownTypeWaitsForItsFactoryAndFollowsItsComingsAndGoings() {
+        catalog.factories.remove(rng);
+        manager.attach(host, List.of());
+        manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
+        assertEquals(Map.of("r1", false), manager.devices());
+
+        catalog.factories.add(rng);
+        manager.factoryAdded(rng);
+        assertEquals(Map.of("r1", "virtio-rng-pci"), host.plugged);
+
+        catalog.factories.remove(rng);
+        manager.factoryRemoved(rng);
+        assertEquals(Map.of(), host.plugged);
+        assertEquals(Map.of("r1", false), manager.devices(), "the configuration stays");
+        assertEquals(List.of(deleted("r1")), events);
+
+        catalog.factories.add(rng);
+        manager.factoryAdded(rng);
+        assertEquals(List.of("+r1", "-r1", "+r1"), host.log);
+        manager.factoryAdded(serial); // another type: nothing moves
+        assertEquals(3, host.log.size());
+    }
+
+    @Test
+    void aReplacementFactoryOfTheSameTypeTakesOverAtOnce() {
+        manager.attach(host, List.of());
+        manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
+        FakeFactory second = new FakeFactory("virtio-rng-pci");
+        catalog.factories.add(second);
+        manager.factoryAdded(second); // r1 is plugged already: nothing to do
+        catalog.factories.remove(rng);
+        manager.factoryRemoved(rng);
+        assertEquals(List.of("+r1", "-r1", "+r1"), host.log);
+    }
+
+    @Test
+    void addPlugsAtOnceThenRecordsTheConfigurationWhoseEchoIsANoOp() throws Exception {
+        store.echo = manager::configurationUpdated; // Config Admin answers before create() returns
+        manager.attach(host, List.of());
+        assertEquals("r1", manager.add("virtio-rng-pci", "r1", Map.of("max-bytes", "64")));
+        assertEquals(List.of("+r1"), host.log);
+        Map<String, Object> c = store.configurations.values().iterator().next();
+        assertEquals(Map.of("type", "virtio-rng-pci", "id", "r1", "max-bytes", "64"),
+                Map.of("type", c.get("type"), "id", c.get("id"), "max-bytes", c.get("max-bytes")));
+        manager.loadExisting(); // the echo again, after create() returned
+        assertEquals(List.of("+r1"), host.log);
+        assertEquals("virtio-rng-pci.0", manager.add("virtio-rng-pci", null, Map.of()));
+    }
+
+    @Test
+    void addFailsWithQemusWords() throws Exception {
+        manager.attach(host, List.of());
+        manager.add("virtio-rng-pci", "r1", Map.of());
+        DeviceException unknown = assertThrows(DeviceException.class, () -> manager.add("nope", "x", Map.of()));
+        assertEquals("'nope' is not a valid device model name; known types: isa-serial, virtio-rng-pci",
+                unknown.getMessage());
+        DeviceException dup = assertThrows(DeviceException.class,
+                () -> manager.add("virtio-rng-pci", "r1", Map.of()));
+        assertEquals("Duplicate device ID 'r1'", dup.getMessage());
+        DeviceException bad = assertThrows(DeviceException.class,
+                () -> manager.add("virtio-rng-pci", "r2", Map.of("bad", "yes")));
+        assertEquals("bad: not a valid value", bad.getMessage());
+        DeviceException id = assertThrows(DeviceException.class,
+                () -> manager.add("virtio-rng-pci", "2 words", Map.of()));
+        assertEquals("Parameter 'id' expects an identifier", id.getMessage());
+        assertEquals(List.of("+r1"), host.log, "no failure touched the plugged device");
+        assertEquals(1, store.configurations.size(), "a failed add leaves no configuration");
+    }
+
+    @Test
+    void removeUnplugsAnnouncesAndDeletesTheConfiguration() throws Exception {
+        manager.attach(host, List.of());
+        manager.add("virtio-rng-pci", "r1", Map.of());
+        String pid = store.configurations.keySet().iterator().next();
+        DeviceManager.NotFoundException missing = assertThrows(DeviceManager.NotFoundException.class,
+                () -> manager.remove("r9"));
+        assertEquals("Device 'r9' not found", missing.getMessage());
+        manager.remove("r1");
+        assertEquals(List.of("+r1", "-r1"), host.log);
+        assertEquals(List.of(deleted("r1")), events);
+        assertEquals(Map.of(), store.configurations);
+        manager.configurationDeleted(pid); // Config Admin's word of the deletion
+        assertEquals(1, events.size());
+        assertThrows(DeviceManager.NotFoundException.class, () -> manager.remove("r1"));
+    }
+
+    @Test
+    void aDeletedConfigurationUnplugsItsDevice() {
+        manager.attach(host, List.of());
+        manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
+        manager.configurationDeleted("p1");
+        assertEquals(List.of("+r1", "-r1"), host.log);
+        assertEquals(List.of(deleted("r1")), events);
+    }
+
+    @Test
+    void aChangedConfigurationReplugsTheDevice() {
+        manager.attach(host, List.of());
+        manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
+        manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
+        assertEquals(List.of("+r1"), host.log);
+        manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1", "max-bytes", "8"));
+        assertEquals(List.of("+r1", "-r1", "+r1"), host.log);
+    }
+
+    @Test
+    void aConfigurationWithATakenIdWaitsForTheId() {
+        manager.attach(host, List.of());
+        manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
+        manager.configurationUpdated("p2", cfg("isa-serial", "r1"));
+        assertEquals(Map.of("r1", "virtio-rng-pci"), host.plugged);
+        manager.configurationDeleted("p1");
+        assertEquals(Map.of("r1", "isa-serial"), host.plugged);
+    }
+
+    @Test
+    void aRefusedConfigurationLeavesTheOthersAndIsRetriedWithTheNextFactory() {
+        manager.attach(host, List.of());
+        manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
+        manager.configurationUpdated("p2", cfg("virtio-rng-pci", "r2", "bad", "yes"));
+        assertEquals(Map.of("r1", true, "r2", false), manager.devices());
+        assertEquals(List.of("+r1"), host.log);
+    }
+
+    @Test
+    void aConfigurationWithoutTypeIsIgnoredAndOneWithoutIdIsNamedByItsFile() {
+        manager.attach(host, List.of());
+        Map<String, Object> noType = cfg("x", "r0");
+        noType.remove("type");
+        manager.configurationUpdated("p0", noType);
+        manager.configurationUpdated("io.modvm.device~rng", cfg("virtio-rng-pci", null));
+        Map<String, Object> driver = cfg("x", "r2");
+        driver.remove("type");
+        driver.put("driver", "virtio-rng-pci");
+        manager.configurationUpdated("p2", driver);
+        assertEquals(List.of("+rng", "+r2"), host.log);
+    }
+
+    @Test
+    void parseKeepsOnlyTheDevicesOwnProperties() {
+        DeviceManager.Configured c = DeviceManager.parse("io.modvm.device~disk",
+                cfg("virtio-blk-pci", "d1", "file", "/img", "readonly", "on"));
+        assertEquals("virtio-blk-pci", c.type());
+        assertEquals("d1", c.id());
+        assertEquals(Map.of("file", "/img", "readonly", "on"), c.properties());
+    }
+
+    @Test
+    void detachLeavesTheConfigurationsWaiting() throws Exception {
+        manager.attach(host, List.of());
+        manager.add("virtio-rng-pci", "r1", Map.of());
+        manager.detach();
+        assertEquals(Map.of("r1", false), manager.devices());
+        DeviceException none = assertThrows(DeviceException.class, () -> manager.add("virtio-rng-pci", "r2",
+                Map.of()));
+        assertTrue(none.getMessage().contains("No machine"), none.getMessage());
+        manager.factoryAdded(rng);
+        assertEquals(List.of("+r1"), host.log);
+    }
+}

@@ -1,0 +1,135 @@
+package io.modvm.core.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modvm.api.device.BusHandler;
+import io.modvm.api.device.Device;
+import io.modvm.api.device.DeviceContext;
+import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.pci.PciBar;
+import io.modvm.api.pci.PciFunctionSpec;
+import io.modvm.core.pci.PciFunctionInfo;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Runtime plug and unplug on a machine that was never started (no accelerator is needed for the buses). */
+class VmMachinePlugTest {
+    private static final BusHandler SILENT = new BusHandler() {
+        @Override
+        public long read(long offset, int size) {
+            return 0;
+        }
+
+        @Override
+        public void write(long offset, int size, long value) {
+        }
+    };
+
+    /** A device with one port and one PCI function; {@code fail=late} throws after claiming both. */
+    static final class TestFactory implements DeviceFactory {
+        int closed;
+
+        @Override
+        public String type() {
+            return "test-pci";
+        }
+
+        @Override
+        public String description() {
+            return "test";
+        }
+
+        @Override
+        public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
+            context.mapPio(Integer.decode(properties.getOrDefault("port", "0x600")), 1, SILENT);
+            context.plugPci(new PciFunctionSpec(0x1af4, 0x1044, 1, 0x00ff00, 0x1af4, 0x1100,
+                    List.of(new PciBar(0, 0x1000, false, SILENT)), List.of(), 0, 0, 0, null));
+            if ("late".equals(properties.get("fail"))) {
+                throw new DeviceException("fail=late: refused");
+            }
+            if ("bug".equals(properties.get("fail"))) {
+                throw new IllegalStateException("a bug");
+            }
+            String id = context.deviceId();
+            return new Device() {
+                @Override
+                public String id() {
+                    return id;
+                }
+
+                @Override
+                public void reset() {
+                }
+
+                @Override
+                public void close() {
+                    closed++;
+                }
+            };
+        }
+    }
+
+    private static VmMachine machine() {
+        MachineSpec spec = new MachineSpec("t", 64L << 20, 1, Path.of("/none"), null, "", true, List.of());
+        return new VmMachine(spec, null, new DeviceCatalog() {
+            @Override
+            public DeviceFactory find(String type) {
+                return null;
+            }
+
+            @Override
+            public List<String> types() {
+                return List.of();
+            }
+        }, line -> { }, MachineEvents.NONE);
+    }
+
+    private static List<String> pciIds(VmMachine m) {
+        return m.pciFunctions().stream().map(PciFunctionInfo::qdevId).toList();
+    }
+
+    @Test
+    void plugShowsInQueryPciAndUnplugReleasesEverything() throws Exception {
+        VmMachine m = machine();
+        TestFactory f = new TestFactory();
+        m.plug("r1", f, Map.of());
+        assertEquals(List.of("", "r1"), pciIds(m));
+        assertEquals("r1", m.pio.find(0x600).owner());
+        assertEquals(List.of("r1"), m.deviceIds());
+
+        assertTrue(m.unplug("r1"));
+        assertEquals(1, f.closed);
+        assertEquals(List.of(""), pciIds(m));
+        assertEquals(null, m.pio.find(0x600));
+        assertFalse(m.unplug("r1"));
+
+        m.plug("r1", f, Map.of()); // the port and the slot are free again
+        assertEquals(List.of("", "r1"), pciIds(m));
+    }
+
+    @Test
+    void aDuplicateIdOrAFailingFactoryLeavesTheOtherDevicesAlone() throws Exception {
+        VmMachine m = machine();
+        TestFactory f = new TestFactory();
+        m.plug("a", f, Map.of());
+        DeviceException dup = assertThrows(DeviceException.class, () -> m.plug("a", f, Map.of("port", "0x601")));
+        assertEquals("Duplicate device ID 'a'", dup.getMessage());
+        DeviceException late = assertThrows(DeviceException.class,
+                () -> m.plug("b", f, Map.of("port", "0x602", "fail", "late")));
+        assertEquals("fail=late: refused", late.getMessage());
+        DeviceException bug = assertThrows(DeviceException.class,
+                () -> m.plug("c", f, Map.of("port", "0x603", "fail", "bug")));
+        assertTrue(bug.getMessage().contains("the device failed to start"), bug.getMessage());
+        assertEquals(List.of("", "a"), pciIds(m));
+        assertEquals(null, m.pio.find(0x602));
+        assertEquals(null, m.pio.find(0x603));
+        assertEquals("a", m.pio.find(0x600).owner());
+        assertEquals(List.of("a"), m.deviceIds());
+    }
+}

@@ -1,0 +1,267 @@
+package io.modvm.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Devices plugged and unplugged while a tiny guest runs (guests/pci_watch.c, which polls bus 0 and drives a
+ * virtio-rng that appears): through QMP and HMP device_add/device_del, through a {@code .cfg} file in the deploy/
+ * folder of a copy of the distribution, and through the arrival and departure of the bundle that provides the
+ * type. The guest is not told of a change (no hotplug controller yet); it sees the bus as it is when it looks.
+ */
+@Timeout(180)
+class HotplugIT {
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration SEEN = Duration.ofSeconds(60);
+    private static final String RNG = "virtio-rng-pci";
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void deviceInstalled() throws Exception {
+        DeviceTypes.assertInstalled(RNG);
+    }
+
+    /** modvm from {@code home} running the watching guest, with QMP on a socket in the test folder. */
+    private ModvmProcess start(Path home) throws Exception {
+        ModvmProcess p = ModvmProcess.start(home, Map.of(), List.of(), "-kernel",
+                Guests.build("pci_watch").toString(), "-m", "64", "-qmp", "unix:" + socket() + ",server,nowait");
+        return p;
+    }
+
+    private Path socket() {
+        return dir.resolve("qmp.sock");
+    }
+
+    private QmpTestClient connect(ModvmProcess p) throws Exception {
+        QmpTestClient c = QmpTestClient.connect(socket(), p, START);
+        c.negotiate();
+        p.awaitOutput("pci: watching", START);
+        return c;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> pciIds(QmpTestClient c) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (Object bus : (List<Object>) c.returned("query-pci")) {
+            for (Object d : (List<Object>) ((Map<String, Object>) bus).get("devices")) {
+                ids.add((String) ((Map<String, Object>) d).get("qdev_id"));
+            }
+        }
+        return ids;
+    }
+
+    private static Map<String, Object> args(String... pairs) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    /** Polls {@code condition} (each poll may send a QMP command, which also collects events). */
+    private static void await(String what, Duration timeout, ThrowingCondition condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                fail("not within " + timeout + ": " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingCondition {
+        boolean holds() throws Exception;
+    }
+
+    /** Waits for DEVICE_DELETED of {@code id}, with QEMU's data. */
+    private static void awaitDeleted(QmpTestClient c, String id) throws Exception {
+        await("DEVICE_DELETED for " + id, SEEN, () -> {
+            c.returned("query-status");
+            return deletedEvents(c).contains(id);
+        });
+        for (Map<String, Object> e : c.events()) {
+            if ("DEVICE_DELETED".equals(e.get("event")) && id.equals(((Map<?, ?>) e.get("data")).get("device"))) {
+                assertEquals(Map.of("device", id, "path", "/machine/peripheral/" + id), e.get("data"));
+            }
+        }
+    }
+
+    private static List<Object> deletedEvents(QmpTestClient c) {
+        return c.events().stream().filter(e -> "DEVICE_DELETED".equals(e.get("event")))
+                .map(e -> ((Map<?, ?>) e.get("data")).get("device")).map(Object.class::cast).toList();
+    }
+
+    private static long count(String text, String part) {
+        return text.lines().filter(l -> l.contains(part)).count();
+    }
+
+    private static void quit(ModvmProcess p, QmpTestClient c) throws Exception {
+        c.execute("quit");
+        assertEquals(0, p.waitFor(Duration.ofSeconds(60)), "stderr:\n" + p.stderr());
+    }
+
+    @Test
+    void qmpDeviceAddPlugsAVirtioRngTheGuestUsesAndDeviceDelRemovesIt() throws Exception {
+        try (ModvmProcess p = start(ModvmProcess.home()); QmpTestClient c = connect(p)) {
+            assertFalse(pciIds(c).contains("r1"));
+            assertEquals(Map.of(), c.returned("device_add", args("driver", RNG, "id", "r1")));
+            assertTrue(pciIds(c).contains("r1"), "query-pci: " + pciIds(c));
+            p.awaitOutput("rng: ok", SEEN);
+
+            assertEquals(Map.of(), c.returned("device_del", args("id", "r1")));
+            awaitDeleted(c, "r1");
+            assertFalse(pciIds(c).contains("r1"), "query-pci: " + pciIds(c));
+            await("the guest sees the slot empty", SEEN,
+                    () -> p.stdout().lines().anyMatch(l -> l.startsWith("pci: - ") && l.endsWith("1af4:1044")));
+
+            // the slot is free again, and the device works again
+            assertEquals(Map.of(), c.returned("device_add", args("driver", RNG, "id", "r1", "max-bytes", "4096")));
+            await("a second rng: ok", SEEN, () -> count(p.stdout(), "rng: ok") == 2);
+            quit(p, c);
+        }
+    }
+
+    @Test
+    void badDeviceAddAndDeviceDelFailInQemusWordsAndLeaveTheGuestAndItsDevicesAlone() throws Exception {
+        try (ModvmProcess p = start(ModvmProcess.home()); QmpTestClient c = connect(p)) {
+            assertEquals(Map.of(), c.returned("device_add", args("driver", RNG, "id", "r1")));
+            p.awaitOutput("rng: ok", SEEN);
+
+            assertError(c.execute("device_add", args("driver", "no-such-device", "id", "x")), "GenericError",
+                    "'no-such-device' is not a valid device model name; known types: ");
+            assertTrue(desc(c.execute("device_add", args("driver", "no-such-device"))).contains(RNG));
+            assertError(c.execute("device_add", args("driver", RNG, "id", "r1")), "GenericError",
+                    "Duplicate device ID 'r1'");
+            assertError(c.execute("device_add", args("driver", RNG, "id", "r2", "bogus", "1")), "GenericError",
+                    "virtio-rng-pci: unknown property 'bogus'");
+            assertError(c.execute("device_add", args("driver", RNG, "id", "r3", "max-bytes", "lots")),
+                    "GenericError", "max-bytes 'lots'");
+            assertError(c.execute("device_add", args("id", "r4")), "GenericError", "Parameter 'driver' is missing");
+            assertError(c.execute("device_del", args("id", "nope")), "DeviceNotFound", "Device 'nope' not found");
+            assertError(c.execute("device_del", args()), "GenericError", "Parameter 'id' is missing");
+
+            assertEquals("", hmp(c, "device_add virtio-rng-pci,id=h1"));
+            assertTrue(hmp(c, "info pci").contains("id \"h1\""), hmp(c, "info pci"));
+            assertTrue(hmp(c, "device_add no-such-device,id=h2").startsWith(
+                    "Error: 'no-such-device' is not a valid device model name"));
+            assertEquals("Error: Duplicate device ID 'h1'\r\n", hmp(c, "device_add virtio-rng-pci,id=h1"));
+            assertEquals("", hmp(c, "device_del h1"));
+            awaitDeleted(c, "h1");
+            assertEquals("Error: Device 'h1' not found\r\n", hmp(c, "device_del h1"));
+
+            List<String> ids = pciIds(c);
+            assertTrue(ids.contains("r1") && !ids.contains("r2") && !ids.contains("r3") && !ids.contains("h1"),
+                    "query-pci: " + ids);
+            assertEquals("running", ((Map<?, ?>) c.returned("query-status")).get("status"));
+            assertEquals(List.of("h1"), deletedEvents(c));
+            quit(p, c);
+        }
+    }
+
+    private static String hmp(QmpTestClient c, String line) throws Exception {
+        return (String) c.returned("human-monitor-command", Map.of("command-line", line));
+    }
+
+    private static String desc(Map<String, Object> answer) {
+        assertTrue(answer.containsKey("error"), "expected an error: " + answer);
+        return (String) ((Map<?, ?>) answer.get("error")).get("desc");
+    }
+
+    private static void assertError(Map<String, Object> answer, String errorClass, String descPart) {
+        assertTrue(answer.containsKey("error"), "expected an error: " + answer);
+        Map<?, ?> error = (Map<?, ?>) answer.get("error");
+        assertEquals(errorClass, error.get("class"), answer.toString());
+        assertTrue(((String) error.get("desc")).contains(descPart), answer.toString());
+    }
+
+    @Test
+    void aCfgFileInDeployPlugsTheDeviceAndDeletingItUnplugs() throws Exception {
+        Path home = copyOfTheDistribution();
+        try (ModvmProcess p = start(home); QmpTestClient c = connect(p)) {
+            Path cfg = drop(home, "io.modvm.device-rng.cfg", "type=" + RNG + "\nid=rngcfg\nmax-bytes=1024\n");
+            await("rngcfg in query-pci", SEEN, () -> pciIds(c).contains("rngcfg"));
+            p.awaitOutput("rng: ok", SEEN);
+
+            Files.delete(cfg);
+            awaitDeleted(c, "rngcfg");
+            assertFalse(pciIds(c).contains("rngcfg"));
+
+            // device_del of a device from a file deletes its configuration, and FileInstall the file
+            Path second = drop(home, "io.modvm.device-rng2.cfg", "type=" + RNG + "\nid=rng2\n");
+            await("rng2 in query-pci", SEEN, () -> pciIds(c).contains("rng2"));
+            assertEquals(Map.of(), c.returned("device_del", args("id", "rng2")));
+            awaitDeleted(c, "rng2");
+            await(second + " deleted", Duration.ofSeconds(20), () -> !Files.exists(second));
+            quit(p, c);
+        }
+    }
+
+    @Test
+    void aConfigurationWaitsForItsTypesBundleAndFollowsItsDeployAndUndeploy() throws Exception {
+        Path home = copyOfTheDistribution();
+        Path bundle;
+        try (Stream<Path> jars = Files.list(home.resolve("bundle"))) {
+            bundle = jars.filter(j -> j.getFileName().toString().startsWith("virtio.rng-")).findFirst()
+                    .orElseThrow();
+        }
+        Path aside = Files.move(bundle, dir.resolve(bundle.getFileName()));
+        try (ModvmProcess p = start(home); QmpTestClient c = connect(p)) {
+            assertTrue(desc(c.execute("device_add", args("driver", RNG, "id", "x")))
+                    .contains("is not a valid device model name"));
+            drop(home, "io.modvm.device-late.cfg", "type=" + RNG + "\nid=late\n");
+            Thread.sleep(3000); // FileInstall polls each second: the configuration exists by now, and waits
+            assertFalse(pciIds(c).contains("late"));
+
+            Path deployed = home.resolve("deploy").resolve(aside.getFileName());
+            Files.copy(aside, deployed);
+            await("late in query-pci once the bundle is deployed", SEEN, () -> pciIds(c).contains("late"));
+            p.awaitOutput("rng: ok", SEEN);
+
+            Files.delete(deployed);
+            awaitDeleted(c, "late");
+            assertFalse(pciIds(c).contains("late"));
+
+            Files.copy(aside, deployed);
+            await("late back in query-pci", SEEN, () -> pciIds(c).contains("late"));
+            await("the guest drove it again", SEEN, () -> count(p.stdout(), "rng: ok") == 2);
+            quit(p, c);
+        }
+    }
+
+    /** Writes a file next to deploy/ and moves it in, so that FileInstall never reads half of it. */
+    private Path drop(Path home, String name, String content) throws IOException {
+        Path staged = Files.writeString(dir.resolve(name), content);
+        return Files.move(staged, home.resolve("deploy").resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Path copyOfTheDistribution() throws IOException {
+        Path from = ModvmProcess.home();
+        Path to = dir.resolve("modvm");
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Files.copy(source, to.resolve(from.relativize(source).toString()),
+                        StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        return to;
+    }
+}

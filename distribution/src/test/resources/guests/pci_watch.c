@@ -1,0 +1,47 @@
+/* Watches PCI bus 0 without any notification, by reading every slot's ID again and again: prints
+ * "pci: + SS VVVV:DDDD" when a function appears in slot SS and "pci: - SS VVVV:DDDD" when it goes.
+ * A virtio-rng that appears is driven at once (polled, no MSI-X): "rng: ok SS" once it returned
+ * 16 bytes. Runs until the VMM ends it. */
+#include "testguest.h"
+
+static void use_rng(int slot)
+{
+    struct virtio_dev v;
+    if (virtio_start(&v, VIRTIO_ID_RNG, 0, 0, 1, 0)) {
+        printf("rng: no driver for %02x\n", slot);
+        return;
+    }
+    uint8_t *buf = phys_alloc(16, 16);
+    struct virtq_buf b = { buf, 16, 1 };
+    long n = virtq_submit(&v.vq[0], &b, 1, 5000);
+    virtio_reset(&v);
+    if (n > 0)
+        printf("rng: ok %02x\n", slot);
+    else
+        printf("rng: request failed (%ld)\n", n);
+}
+
+int main(void)
+{
+    static uint32_t seen[32];
+    printf("pci: watching\n");
+    for (;;) {
+        for (int slot = 0; slot < 32; slot++) {
+            struct pci_dev d = { 0, (uint8_t)slot, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+            uint32_t id = pci_read32(&d, 0);
+            if (id == 0xFFFFFFFFu)
+                id = 0;
+            if (id == seen[slot])
+                continue;
+            if (seen[slot])
+                printf("pci: - %02x %04x:%04x\n", slot, seen[slot] & 0xFFFF, seen[slot] >> 16);
+            seen[slot] = id;
+            if (id) {
+                printf("pci: + %02x %04x:%04x\n", slot, id & 0xFFFF, id >> 16);
+                if (id == 0x10441AF4u)
+                    use_rng(slot);
+            }
+        }
+        delay_us(20000);
+    }
+}
