@@ -29,6 +29,7 @@ public final class StateCodec {
     private StateCodec() {
     }
 
+    /** The bytes of {@code record}, magic first. */
     public static byte[] encode(StateRecord record) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(MAGIC);
@@ -36,6 +37,11 @@ public final class StateCodec {
         return out.toByteArray();
     }
 
+    /**
+     * Reads one record from {@code bytes}, which must hold exactly the magic and that record.
+     *
+     * @throws StateException if the bytes are not a well-formed record, saying what is wrong and where
+     */
     public static StateRecord decode(byte[] bytes) throws StateException {
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         for (byte m : MAGIC) {

@@ -4,6 +4,7 @@ package io.modvm.api.state;
 public class StateException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line: which record and field, and what is wrong with it */
     public StateException(String message) {
         super(message);
     }

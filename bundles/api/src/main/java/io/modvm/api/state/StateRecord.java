@@ -32,10 +32,12 @@ public final class StateRecord {
         return new Builder(type, version);
     }
 
+    /** The type name, such as {@code virtio-blk}. */
     public String type() {
         return type;
     }
 
+    /** The version of the record's layout, 0 to 65535. */
     public int version() {
         return version;
     }
@@ -45,10 +47,12 @@ public final class StateRecord {
         return fields.keySet();
     }
 
+    /** True if the record has a field called {@code name}, of any type. */
     public boolean has(String name) {
         return fields.containsKey(name);
     }
 
+    /** The {@code long} field {@code name}; a {@link StateException} if it is missing or of another type. */
     public long getLong(String name) throws StateException {
         return get(name, Long.class);
     }
@@ -62,22 +66,27 @@ public final class StateRecord {
         return (int) v;
     }
 
+    /** The {@code boolean} field {@code name}; a {@link StateException} if it is missing or of another type. */
     public boolean getBoolean(String name) throws StateException {
         return get(name, Boolean.class);
     }
 
+    /** The string field {@code name}; a {@link StateException} if it is missing or of another type. */
     public String getString(String name) throws StateException {
         return get(name, String.class);
     }
 
+    /** A copy of the bytes field {@code name}; a {@link StateException} if it is missing or of another type. */
     public byte[] getBytes(String name) throws StateException {
         return get(name, byte[].class).clone();
     }
 
+    /** The nested record {@code name}; a {@link StateException} if it is missing or of another type. */
     public StateRecord getRecord(String name) throws StateException {
         return get(name, StateRecord.class);
     }
 
+    /** The list of records {@code name} (unmodifiable); a {@link StateException} if missing or of another type. */
     @SuppressWarnings("unchecked")
     public List<StateRecord> getRecords(String name) throws StateException {
         return get(name, List.class);
@@ -164,30 +173,37 @@ public final class StateRecord {
             return this;
         }
 
+        /** Adds a {@code long} field; each put fails with IllegalArgumentException on a repeated or empty name. */
         public Builder put(String name, long value) {
             return put(name, (Object) value);
         }
 
+        /** Adds a {@code boolean} field. */
         public Builder put(String name, boolean value) {
             return put(name, (Object) value);
         }
 
+        /** Adds a string field (not null). */
         public Builder put(String name, String value) {
             return put(name, (Object) value);
         }
 
+        /** Adds a bytes field; the record keeps a copy. */
         public Builder put(String name, byte[] value) {
             return put(name, (Object) value.clone());
         }
 
+        /** Adds a nested record. */
         public Builder put(String name, StateRecord value) {
             return put(name, (Object) value);
         }
 
+        /** Adds a list of records; the record keeps an unmodifiable copy. */
         public Builder put(String name, List<StateRecord> value) {
             return put(name, (Object) List.copyOf(value));
         }
 
+        /** The record with the fields added so far, in their order. */
         public StateRecord build() {
             return new StateRecord(type, version, new LinkedHashMap<>(fields));
         }
