@@ -4,6 +4,8 @@ import io.modvm.api.memory.GuestMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes the tables a PC firmware leaves for the OS: the ACPI tables (RSDP, XSDT, FADT, FACS, MADT, DSDT) in
@@ -14,24 +16,38 @@ public final class FirmwareTables {
     private FirmwareTables() {
     }
 
-    /** Writes all tables and returns the guest-physical address of the RSDP. */
+    /** Writes all tables, without PCI hotplug, and returns the guest-physical address of the RSDP. */
     public static long write(GuestMemory memory, int vcpus) {
+        return write(memory, vcpus, false);
+    }
+
+    /**
+     * Writes all tables and returns the guest-physical address of the RSDP. With {@code pciHotplug}, the FADT lists
+     * the GPE0 block and the DSDT describes ACPI PCI hotplug of bus 0 ({@link #pciHotplugAml}); the machine must then
+     * serve {@link AcpiGpe} at {@link PcPlatform#GPE0_BLOCK_PORT} and the {@code PciHotplug} registers at
+     * {@link PcPlatform#PCI_HOTPLUG_PORT}, or the guest reads all ones there and takes every GPE as pending.
+     */
+    public static long write(GuestMemory memory, int vcpus, boolean pciHotplug) {
         MpTable.write(memory, vcpus);
-        return writeAcpi(memory, vcpus);
+        return writeAcpi(memory, vcpus, pciHotplug);
     }
 
     static long writeAcpi(GuestMemory memory, int vcpus) {
+        return writeAcpi(memory, vcpus, false);
+    }
+
+    static long writeAcpi(GuestMemory memory, int vcpus, boolean pciHotplug) {
         long at = PcPlatform.ACPI_AREA;
         long rsdp = at;
         at += 64;
         long facs = at;
         memory.write(facs, facs(), 0, 64);
         at += 64;
-        byte[] dsdt = dsdt().build();
+        byte[] dsdt = dsdt(pciHotplug).build();
         long dsdtAddress = at;
         at = place(memory, at, dsdt);
         long fadt = at;
-        at = place(memory, at, fadt(facs, dsdtAddress).build());
+        at = place(memory, at, fadt(facs, dsdtAddress, pciHotplug).build());
         long madt = at;
         at = place(memory, at, madt(vcpus).build());
         long xsdt = at;
@@ -75,9 +91,14 @@ public final class FirmwareTables {
 
     /**
      * FADT revision 6. Only the 32-bit block addresses are given; the 64-bit X_ blocks stay zero, so that ACPICA
-     * derives them and finds no mismatch to warn about. The tables all live below 1 MiB.
+     * derives them and finds no mismatch to warn about. The tables all live below 1 MiB. With {@code gpe0}, the GPE0
+     * block is listed (32-bit address and length only, like the PM1 blocks).
      */
     static AcpiTable fadt(long facs, long dsdt) {
+        return fadt(facs, dsdt, false);
+    }
+
+    static AcpiTable fadt(long facs, long dsdt, boolean gpe0) {
         AcpiTable t = new AcpiTable("FACP", 6, "MODVMFAC");
         t.u32(facs).u32(dsdt);
         t.u8(0).u8(0); // reserved, preferred PM profile unspecified
@@ -88,9 +109,9 @@ public final class FirmwareTables {
         t.u32(PcPlatform.PM1A_CONTROL_PORT).u32(0);
         t.u32(0); // PM2 control
         t.u32(PcPlatform.PM_TIMER_PORT);
-        t.u32(0).u32(0); // GPE0, GPE1
+        t.u32(gpe0 ? PcPlatform.GPE0_BLOCK_PORT : 0).u32(0); // GPE0, GPE1
         t.u8(4).u8(2).u8(0).u8(4); // PM1 event, PM1 control, PM2 control, PM timer lengths
-        t.u8(0).u8(0).u8(0).u8(0); // GPE0/1 lengths, GPE1 base, CST_CNT
+        t.u8(gpe0 ? PcPlatform.GPE0_BLOCK_LENGTH : 0).u8(0).u8(0).u8(0); // GPE0/1 lengths, GPE1 base, CST_CNT
         t.u16(0x65).u16(0x3E9); // C2 and C3 latencies above their limits: not supported
         t.u16(0).u16(0);
         t.u8(0).u8(0).u8(0).u8(0).u8(PcPlatform.RTC_CENTURY_REGISTER);
@@ -128,11 +149,22 @@ public final class FirmwareTables {
 
     /** {@code \_S5} for power-off; devices join the namespace as later issues add them. */
     static AcpiTable dsdt() {
-        return new AcpiTable("DSDT", 2, "MODVMDSD").bytes(dsdtAml());
+        return dsdt(false);
+    }
+
+    static AcpiTable dsdt(boolean pciHotplug) {
+        return new AcpiTable("DSDT", 2, "MODVMDSD").bytes(dsdtAml(pciHotplug));
     }
 
     static byte[] dsdtAml() {
-        return Aml.concat(s5(), pciRoot());
+        return dsdtAml(false);
+    }
+
+    static byte[] dsdtAml(boolean pciHotplug) {
+        if (!pciHotplug) {
+            return Aml.concat(s5(), pciRoot());
+        }
+        return Aml.concat(s5(), pciRoot(pciHotplugAml()), gpeHandlers());
     }
 
     /** {@code \\_S5}: the SLP_TYP value that powers off. */
@@ -145,7 +177,7 @@ public final class FirmwareTables {
      * The PCI root bridge: bus 0 behind ports 0xCF8-0xCFF, forwarding every other port and the 32-bit hole, so that
      * the OS keeps the BAR addresses the core assigned instead of moving them.
      */
-    static byte[] pciRoot() {
+    static byte[] pciRoot(byte[]... more) {
         byte[] crs = new ResourceTemplate()
                 .busNumbers(0, 0xFF)
                 .ioPorts(0xCF8, 8)
@@ -157,6 +189,75 @@ public final class FirmwareTables {
                 Aml.nameOf("_HID", Aml.eisaId("PNP0A03")),
                 Aml.nameOf("_UID", Aml.integer(0)),
                 Aml.nameOf("_BBN", Aml.integer(0)),
-                Aml.nameOf("_CRS", crs)));
+                Aml.nameOf("_CRS", crs),
+                Aml.concat(more)));
+    }
+
+    /** The slot bitmaps the hotplug AML reads and the eject register it writes (the {@code PciHotplug} block). */
+    private static final String PCI_UP = "PCIU";
+    private static final String PCI_DOWN = "PCID";
+    private static final String PCI_EJECT = "B0EJ";
+    private static final int DEVICE_CHECK = 1;
+    private static final int EJECT_REQUEST = 3;
+    private static final int PCI_SLOTS = 32;
+
+    /**
+     * What {@code \_SB.PCI0} holds for ACPI PCI hotplug (the layout of QEMU's PIIX4 DSDT, without bus select since
+     * only bus 0 hotplugs):
+     * <pre>
+     * OperationRegion (PCST, SystemIO, 0xAE00, 0x10)
+     * Field (PCST, DWordAcc, NoLock, WriteAsZeros) { PCIU, 32, PCID, 32, B0EJ, 32 }
+     * Method (PCEJ, 1) { Store (ShiftLeft (One, Arg0), B0EJ)  Return (Zero) }   // eject slot Arg0
+     * Method (DVNT, 2) { If (And (Arg0, 0x02)) { Notify (S01, Arg1) } ... one If per slot 1-31 }
+     * Method (PCNT, 0) { DVNT (PCIU, One)  DVNT (PCID, 0x03) }                 // device check, eject request
+     * Device (PHPR) { _HID "PNP0A06", _UID "PCI Hotplug resources", _STA 0x0B, _CRS IO (0xAE00, 0x10) }
+     * Device (S01) { Name (_ADR, 0x00010000)  Name (_SUN, 1)  Method (_EJ0, 1) { PCEJ (_SUN) } }
+     * ... Device (S02) to Device (S1F)
+     * </pre>
+     * Straight-line code only: PCNT reads each bitmap once (reading PCIU clears it), and no loop runs in the guest's
+     * interpreter.
+     */
+    static byte[] pciHotplugAml() {
+        List<byte[]> terms = new ArrayList<>();
+        terms.add(Aml.operationRegion("PCST", Aml.SYSTEM_IO, PcPlatform.PCI_HOTPLUG_PORT,
+                PcPlatform.PCI_HOTPLUG_LENGTH));
+        terms.add(Aml.field("PCST", Aml.DWORD_ACC, Aml.WRITE_AS_ZEROS, new Aml.FieldUnit(PCI_UP, 32),
+                new Aml.FieldUnit(PCI_DOWN, 32), new Aml.FieldUnit(PCI_EJECT, 32)));
+        terms.add(Aml.method("PCEJ", 1, false,
+                Aml.store(Aml.shiftLeft(Aml.integer(1), Aml.arg(0)), Aml.name(PCI_EJECT)),
+                Aml.ret(Aml.integer(0))));
+        List<byte[]> notifies = new ArrayList<>();
+        for (int slot = 1; slot < PCI_SLOTS; slot++) {
+            notifies.add(Aml.ifThen(Aml.and(Aml.arg(0), Aml.integer(1L << slot)),
+                    Aml.notify(slotDevice(slot), Aml.arg(1))));
+        }
+        terms.add(Aml.method("DVNT", 2, false, notifies.toArray(new byte[0][])));
+        terms.add(Aml.method("PCNT", 0, false,
+                Aml.call("DVNT", Aml.name(PCI_UP), Aml.integer(DEVICE_CHECK)),
+                Aml.call("DVNT", Aml.name(PCI_DOWN), Aml.integer(EJECT_REQUEST))));
+        terms.add(Aml.device("PHPR",
+                Aml.nameOf("_HID", Aml.string("PNP0A06")),
+                Aml.nameOf("_UID", Aml.string("PCI Hotplug resources")),
+                Aml.nameOf("_STA", Aml.integer(0x0B)),
+                Aml.nameOf("_CRS", new ResourceTemplate().ioPorts(PcPlatform.PCI_HOTPLUG_PORT,
+                        PcPlatform.PCI_HOTPLUG_LENGTH).toAml())));
+        for (int slot = 1; slot < PCI_SLOTS; slot++) {
+            terms.add(Aml.device(slotDevice(slot),
+                    Aml.nameOf("_ADR", Aml.integer((long) slot << 16)),
+                    Aml.nameOf("_SUN", Aml.integer(slot)),
+                    Aml.method("_EJ0", 1, false, Aml.call("PCEJ", Aml.name("_SUN")))));
+        }
+        return Aml.concat(terms.toArray(new byte[0][]));
+    }
+
+    /** {@code Scope (\_GPE) { Method (_E01) { \_SB.PCI0.PCNT () } }}: the hotplug GPE, edge-triggered. */
+    static byte[] gpeHandlers() {
+        String method = String.format("_E%02X", PcPlatform.PCI_HOTPLUG_GPE);
+        return Aml.scope("\\_GPE", Aml.method(method, 0, false, Aml.call("\\_SB.PCI0.PCNT")));
+    }
+
+    /** {@code S01} to {@code S1F}: the slot devices under {@code PCI0} are named by the slot number in hex. */
+    static String slotDevice(int slot) {
+        return String.format("S%02X", slot);
     }
 }

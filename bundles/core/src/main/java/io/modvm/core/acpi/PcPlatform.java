@@ -18,6 +18,19 @@ public final class PcPlatform {
     public static final int SLP_TYP_S5 = 5;
     public static final int RTC_CENTURY_REGISTER = 0x32;
 
+    /**
+     * The GPE0 block ({@link AcpiGpe}): 16 status bits then 16 enable bits, at QEMU's PIIX4 address. The FADT
+     * lists it only when the machine serves it ({@link FirmwareTables#write(io.modvm.api.memory.GuestMemory, int,
+     * boolean)}).
+     */
+    public static final int GPE0_BLOCK_PORT = 0xAFE0;
+    public static final int GPE0_BLOCK_LENGTH = 4;
+    /** The PCI hotplug registers ({@code io.modvm.core.pci.hotplug.PciHotplug}), at QEMU's address. */
+    public static final int PCI_HOTPLUG_PORT = 0xAE00;
+    public static final int PCI_HOTPLUG_LENGTH = 0x10;
+    /** The general-purpose event that PCI hotplug raises; the DSDT's {@code \_GPE._E01} handles it. */
+    public static final int PCI_HOTPLUG_GPE = 1;
+
     public static final long IOAPIC_ADDRESS = 0xFEC0_0000L;
     public static final long LAPIC_ADDRESS = 0xFEE0_0000L;
     public static final int IOAPIC_PINS = 24;

@@ -5,6 +5,7 @@ import io.modvm.api.device.DeviceException;
 import io.modvm.api.pci.PciBar;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
+import io.modvm.core.pci.hotplug.PciHotplug;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,10 @@ import java.util.List;
  * PCI bus 0 behind configuration mechanism #1: the address latch at port 0xCF8 and the data window at 0xCFC-0xCFF.
  * Slot 0 holds the host bridge; devices take the lowest free slot. Only function 0 of each slot exists; absent
  * functions read as all ones, as on hardware.
+ *
+ * <p>A function plugged before the guest starts is simply there when the guest scans the bus. One plugged while
+ * the guest runs is announced through {@link #hotplug()} ({@link #announcePlugged}), and one the guest should let go
+ * of is requested with {@link #requestUnplug}; see {@link PciHotplug} for the whole exchange.
  */
 public final class PciRootBus {
     public static final int CONFIG_ADDRESS_PORT = 0xCF8;
@@ -22,6 +27,7 @@ public final class PciRootBus {
     private final PciHost host;
     private final PciBarWindow window;
     private final PciEndpoint[] slots = new PciEndpoint[SLOTS];
+    private final PciHotplug hotplug = new PciHotplug(this::ownerOf);
     private volatile int latch;
 
     public PciRootBus(PciHost host, long windowStart, long windowEnd) {
@@ -104,7 +110,10 @@ public final class PciRootBus {
         return f;
     }
 
-    /** Removes every function {@code owner} plugged. */
+    /**
+     * Removes every function {@code owner} plugged, at once: the guest is not asked (for that, {@link #requestUnplug}
+     * first and unplug when the guest has ejected the slot).
+     */
     public void unplug(String owner) {
         List<PciDeviceFunction> gone = new ArrayList<>();
         synchronized (this) {
@@ -115,11 +124,66 @@ public final class PciRootBus {
                 }
             }
         }
-        gone.forEach(PciDeviceFunction::close);
+        for (PciDeviceFunction f : gone) {
+            hotplug.slotFreed(f.slot());
+            f.close();
+        }
     }
 
-    /** Every function back to power-on state (machine reset), while the old VM still exists. */
+    /** The ACPI hotplug controller of this bus; the machine maps its registers and connects it to the GPE block. */
+    public PciHotplug hotplug() {
+        return hotplug;
+    }
+
+    /** The owner of the function in {@code slot}, or null if there is none (slot 0 is the host bridge's). */
+    public synchronized String ownerOf(int slot) {
+        return slot > 0 && slot < SLOTS && slots[slot] instanceof PciDeviceFunction f ? f.owner() : null;
+    }
+
+    /** The slots that hold {@code owner}'s functions, lowest first; empty if it has none. */
+    public synchronized List<Integer> slotsOf(String owner) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 1; i < SLOTS; i++) {
+            if (slots[i] instanceof PciDeviceFunction f && f.owner().equals(owner)) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Tells the running guest about the functions {@code owner} has just plugged ({@link PciHotplug#announceAdded}
+     * for each of its slots). Not for devices plugged before the guest starts.
+     *
+     * @throws IllegalStateException if {@code owner} has no function here, or the hotplug controller has no GPE
+     */
+    public void announcePlugged(String owner) {
+        List<Integer> mine = slotsOf(owner);
+        if (mine.isEmpty()) {
+            throw new IllegalStateException(owner + " has no function on PCI bus 0");
+        }
+        mine.forEach(hotplug::announceAdded);
+    }
+
+    /**
+     * Asks the guest to eject {@code owner}'s functions ({@link PciHotplug#announceRemovalRequest} for each slot).
+     * They stay plugged until the guest ejects them; the {@link PciHotplug.EjectListener} is then told.
+     *
+     * @return false if {@code owner} has no function here
+     * @throws IllegalStateException if the hotplug controller has no GPE block
+     */
+    public boolean requestUnplug(String owner) {
+        List<Integer> mine = slotsOf(owner);
+        mine.forEach(hotplug::announceRemovalRequest);
+        return !mine.isEmpty();
+    }
+
+    /**
+     * Every function back to power-on state (machine reset), while the old VM still exists. Removals the guest was
+     * asked for and never ejected are completed first ({@link PciHotplug#reset}: the eject listener is told).
+     */
     public void reset() {
+        hotplug.reset();
         functions().forEach(PciDeviceFunction::reset);
     }
 

@@ -1,6 +1,7 @@
 package io.modvm.core.acpi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.core.memory.HeapRam;
@@ -86,6 +87,45 @@ class FirmwareTablesTest {
         assertEquals(1, memory.readByte(fadt + 116), "reset register in I/O space");
         assertEquals(PcPlatform.RESET_PORT, memory.readLong(fadt + 120));
         assertEquals(PcPlatform.RESET_VALUE, memory.readByte(fadt + 128));
+    }
+
+    @Test
+    void withoutHotplugThereIsNoGpeBlockAndNoSlotObjects() {
+        long fadt = table("FACP", memory.readLong(FirmwareTables.write(memory, 1) + 24));
+        assertEquals(0, memory.readInt(fadt + 80), "no GPE0_BLK");
+        assertEquals(0, memory.readByte(fadt + 92), "GPE0_BLK_LEN 0");
+        String aml = new String(FirmwareTables.dsdtAml(), StandardCharsets.ISO_8859_1);
+        assertFalse(aml.contains("PCNT") || aml.contains("_GPE") || aml.contains("S01_"));
+    }
+
+    @Test
+    void hotplugAddsTheGpeBlockAndTheSlotObjectsAndKeepsTheRest() {
+        long rsdp = FirmwareTables.write(memory, 2, true);
+        long xsdt = memory.readLong(rsdp + 24);
+        long fadt = table("FACP", xsdt);
+        assertEquals(0, sum(fadt, memory.readInt(fadt + 4)), "FADT checksum");
+        assertEquals(276, memory.readInt(fadt + 4), "still revision 6 in length");
+        assertEquals(PcPlatform.GPE0_BLOCK_PORT, memory.readInt(fadt + 80), "GPE0_BLK");
+        assertEquals(PcPlatform.GPE0_BLOCK_LENGTH, memory.readByte(fadt + 92), "GPE0_BLK_LEN");
+        assertEquals(0, memory.readInt(fadt + 84), "no GPE1_BLK");
+        assertEquals(0, memory.readLong(fadt + 220 + 4), "X_GPE0_BLK left for the OS to derive");
+        long dsdt = memory.readInt(fadt + 40) & 0xFFFFFFFFL;
+        int length = memory.readInt(dsdt + 4);
+        assertEquals(0, sum(dsdt, length), "DSDT checksum");
+        byte[] body = new byte[length - 36];
+        memory.read(dsdt + 36, body, 0, body.length);
+        String aml = new String(body, StandardCharsets.ISO_8859_1);
+        assertTrue(aml.startsWith(new String(FirmwareTables.s5(), StandardCharsets.ISO_8859_1)), "\\_S5 first");
+        assertTrue(aml.contains("PCI0") && aml.contains("_CRS"), "\\_SB.PCI0");
+        for (String name : List.of("PCST", "PCIU", "PCID", "B0EJ", "PCEJ", "DVNT", "PCNT", "PHPR", "_GPE", "_E01")) {
+            assertTrue(aml.contains(name), name);
+        }
+        for (int slot = 1; slot < 32; slot++) {
+            // Device (Sxx) { Name (_ADR, ...: the padded name, then NameOp (0x08, "\b") and _ADR
+            assertTrue(aml.contains(FirmwareTables.slotDevice(slot) + "_\b_ADR"), "slot " + slot);
+        }
+        assertFalse(aml.contains("S00_") || aml.contains("S20_"), "slot 0 is the host bridge; there are 31 others");
+        assertTrue(FirmwareTables.dsdtAml(true).length < 4096, "small: " + FirmwareTables.dsdtAml(true).length);
     }
 
     @Test
