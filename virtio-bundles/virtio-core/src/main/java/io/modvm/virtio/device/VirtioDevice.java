@@ -1,5 +1,7 @@
 package io.modvm.virtio.device;
 
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -8,6 +10,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <p>Threads: {@link #readConfig}/{@link #writeConfig} run on vCPU threads and must be quick. Queue work runs on the
  * device's own threads (see {@link QueueWorker}).
+ *
+ * <p>Hand-over (a bundle update, a snapshot): the transport calls {@link #quiesce()} with the vCPUs paused, then
+ * {@link #saveState()}; the instance that takes over gets {@link #restoreState} and then {@link #resume} with an
+ * activation whose queues continue where the old ones stopped. The defaults suit a device whose only host-side state
+ * is its threads and whose {@link #reset()} changes nothing the driver can see besides stopping them.
  */
 @ConsumerType
 public interface VirtioDevice {
@@ -47,7 +54,66 @@ public interface VirtioDevice {
      */
     void reset();
 
-    /** Unplugged: release host resources (files, sockets). Called after {@link #reset()}. */
+    /**
+     * Unplugged: release host resources (files, sockets). Called after {@link #reset()}, or after {@link #quiesce()}
+     * when the device was handed over (then nothing the driver can see may change: no configuration change, no
+     * interrupt).
+     */
     default void close() {
+    }
+
+    /**
+     * Stops the device's threads and host I/O without changing anything the driver can see: no configuration
+     * change, no interrupt, the queues and the chains the device holds left as they are. Requests being served are
+     * finished first. The default calls {@link #reset()}; a device whose reset changes its configuration space must
+     * override this.
+     *
+     * @since 1.1
+     */
+    default void quiesce() {
+        reset();
+    }
+
+    /**
+     * Serves the driver again after {@link #quiesce()}: with the same activation when a hand-over was abandoned, or,
+     * in the instance that took over, with the restored one (queues continuing at the saved indexes), after {@link
+     * #restoreState}. {@code activation} is null if the driver had not started the device. Kicks that came during
+     * the pause are not replayed, so the device must look at every queue once. The default calls {@link
+     * #activate}.
+     *
+     * @since 1.1
+     */
+    default void resume(VirtioActivation activation) {
+        if (activation != null) {
+            activate(activation);
+        }
+    }
+
+    /**
+     * The device's own state after {@link #quiesce()} (configuration, buffered host data, the heads of chains it
+     * holds), as a record its {@link #restoreState} reads; the transport saves the queues and registers. The
+     * default is an empty record of type {@code virtio-device-N} (N the device type), version 1.
+     *
+     * @since 1.1
+     */
+    default StateRecord saveState() {
+        return StateRecord.builder(defaultStateType(deviceType()), 1).build();
+    }
+
+    /**
+     * Takes over what {@link #saveState()} of an earlier instance (perhaps an older version) saved; called before
+     * {@link #resume}, never on a device the driver is using.
+     *
+     * @throws StateException if the record is of another type or a version this device cannot read, or lacks what
+     *     it needs; the message is one line
+     * @since 1.1
+     */
+    default void restoreState(StateRecord state) throws StateException {
+        state.require(defaultStateType(deviceType()), 1, 1);
+    }
+
+    /** The type of the default state record of a device of virtio type {@code deviceType}. */
+    static String defaultStateType(int deviceType) {
+        return "virtio-device-" + deviceType;
     }
 }

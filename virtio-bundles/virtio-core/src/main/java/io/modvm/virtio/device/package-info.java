@@ -5,7 +5,7 @@
  * thread of its own, never on a vCPU thread.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.modvm.virtio.device;
 
 import org.osgi.annotation.bundle.Export;

@@ -5,11 +5,14 @@ import io.modvm.api.device.BusHandler;
 import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.StatefulDevice;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.pci.PciBar;
 import io.modvm.api.pci.PciCapability;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.device.VirtioDevice;
 import io.modvm.virtio.device.VirtioFeatures;
@@ -32,8 +35,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The registers are written by vCPU threads; one lock orders them. Every driver-written value is checked before
  * it reaches the device: queue sizes, vectors, feature bits, and ring addresses (by {@link SplitVirtqueue#create}).
+ *
+ * <p>Hand-over ({@link StatefulDevice}): {@link #quiesce()} stops the device's threads and leaves every register and
+ * ring as the driver last saw it; {@link #saveState()} is a {@value #STATE_TYPE} record of the registers, the
+ * device-side ring indexes and the device's own record; {@link #restore} builds the transport that takes over, on
+ * the same PCI function, without a reset the driver could see.
  */
-public final class VirtioPciTransport implements Device {
+public final class VirtioPciTransport implements StatefulDevice {
     private static final Logger LOG = LoggerFactory.getLogger(VirtioPciTransport.class);
     static final int VENDOR = 0x1af4;
     static final int DEVICE_ID_BASE = 0x1040;
@@ -53,6 +61,12 @@ public final class VirtioPciTransport implements Device {
     private static final int CAP_ISR = 3;
     private static final int CAP_DEVICE = 4;
 
+    /** Type of the transport's state record. */
+    public static final String STATE_TYPE = "virtio-pci";
+    /** Layout version of the transport's state record that {@link #saveState()} writes. */
+    public static final int STATE_VERSION = 1;
+    private static final String QUEUE_STATE_TYPE = "virtio-pci-queue";
+
     private final String id;
     private final DeviceContext context;
     private final VirtioDevice device;
@@ -71,6 +85,8 @@ public final class VirtioPciTransport implements Device {
     private volatile int isr;
     private volatile Activation active;
     private boolean warnedNeedsReset;
+    /** Guarded by this: the device's threads are stopped for a hand-over ({@link #quiesce()}). */
+    private boolean quiesced;
 
     private VirtioPciTransport(DeviceContext context, VirtioDevice device) throws DeviceException {
         this.id = context.deviceId();
@@ -103,6 +119,95 @@ public final class VirtioPciTransport implements Device {
      */
     public static Device plug(DeviceContext context, VirtioDevice device) throws DeviceException {
         return new VirtioPciTransport(context, device);
+    }
+
+    /**
+     * Builds the transport that takes over from one whose {@link #saveState()} is {@code state}, as after an update
+     * of the device's bundle: the registers, the negotiated features and each queue's ring indexes continue where
+     * they were, with no reset and no interrupt the driver could notice. The state is checked before anything is
+     * plugged; then {@code device} gets its own record ({@link VirtioDevice#restoreState}), the PCI function comes
+     * from {@code context.plugPci} (the machine hands back the function the old instance held, with its slot, BARs
+     * and MSI-X table), and the device resumes on the restored queues ({@link VirtioDevice#resume}). Kicks that came
+     * while the device was parked are not lost: a resumed device looks at every queue once.
+     *
+     * <p>On failure nothing stays registered by the transport; the caller closes {@code device}.
+     *
+     * @throws DeviceException with one line if the state is not a {@value #STATE_TYPE} record of version {@value
+     *     #STATE_VERSION}, was saved by another kind of device, asks for what this device does not offer (a feature,
+     *     a queue size), or the device cannot read its part of it
+     */
+    public static VirtioPciTransport restore(DeviceContext context, VirtioDevice device, StateRecord state)
+            throws DeviceException {
+        SavedState saved;
+        try {
+            saved = SavedState.read(state, device);
+            device.restoreState(saved.device);
+        } catch (StateException e) {
+            throw new DeviceException(context.deviceId() + ": saved state not taken over: " + e.getMessage(), e);
+        }
+        VirtioPciTransport transport = new VirtioPciTransport(context, device);
+        Activation activation;
+        try {
+            activation = transport.takeOver(saved);
+        } catch (DeviceException | RuntimeException e) {
+            transport.closeKicks();
+            throw e;
+        }
+        device.resume(activation);
+        return transport;
+    }
+
+    /** Sets the registers and rebuilds the rings from {@code saved}; returns the activation to resume, or null. */
+    private synchronized Activation takeOver(SavedState saved) throws DeviceException {
+        status = saved.status;
+        deviceFeatureSelect = saved.deviceFeatureSelect;
+        driverFeatureSelect = saved.driverFeatureSelect;
+        driverFeatures = saved.driverFeatures;
+        configVector = saved.configVector;
+        queueSelect = saved.queueSelect;
+        generation = saved.generation;
+        isr = saved.isr;
+        for (int i = 0; i < queues.length; i++) {
+            SavedState.SavedQueue from = saved.queues.get(i);
+            QueueRegisters q = queues[i];
+            q.size = from.size;
+            q.vector = from.vector;
+            q.enabled = from.enabled;
+            q.desc = from.desc;
+            q.driver = from.driver;
+            q.device = from.device;
+        }
+        if (!saved.active) {
+            return null;
+        }
+        GuestMemory memory = context.memory();
+        boolean eventIdx = (driverFeatures & VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX)) != 0;
+        boolean indirect = (driverFeatures & VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC)) != 0;
+        SplitVirtqueue[] rings = new SplitVirtqueue[queues.length];
+        for (int i = 0; i < queues.length; i++) {
+            SavedState.SavedQueue from = saved.queues.get(i);
+            if (!from.live) {
+                continue;
+            }
+            QueueRegisters q = queues[i];
+            try {
+                rings[i] = SplitVirtqueue.create(memory,
+                        new QueueConfig(q.size, q.desc, q.driver, q.device, eventIdx, indirect));
+            } catch (VirtqueueException e) {
+                throw new DeviceException(id + ": saved queue " + i + " does not fit this machine: "
+                        + e.getMessage());
+            }
+            rings[i].restore(from.nextAvail, from.nextUsed, from.inFlight);
+        }
+        Activation a = new Activation(memory, driverFeatures, rings);
+        active = a;
+        return a;
+    }
+
+    private void closeKicks() {
+        for (EventNotifier k : kicks) {
+            k.close();
+        }
     }
 
     private List<PciCapability> capabilities() {
@@ -143,15 +248,93 @@ public final class VirtioPciTransport implements Device {
         }
     }
 
+    /**
+     * Unplugs: resets the transport and the device and closes the device. After {@link #quiesce()} (the device was
+     * handed over) nothing is reset: the device only releases its host resources, and the registers stay for the
+     * instance that takes over.
+     */
     @Override
     public void close() {
-        reset();
+        boolean handedOver;
+        synchronized (this) {
+            handedOver = quiesced;
+        }
+        if (!handedOver) {
+            reset();
+        }
         try {
             device.close();
         } finally {
-            for (EventNotifier k : kicks) {
-                k.close();
+            closeKicks();
+        }
+    }
+
+    /**
+     * Stops the device's threads for a hand-over or a snapshot (the vCPUs are paused): the registers, the rings and
+     * the chains the device holds stay as the driver last saw them, and nothing is signalled. Requests being served
+     * are finished first.
+     */
+    @Override
+    public void quiesce() {
+        synchronized (this) {
+            if (quiesced) {
+                return;
             }
+            quiesced = true;
+        }
+        device.quiesce();
+    }
+
+    /** The hand-over did not happen: the device serves the driver again, on the same queues. */
+    @Override
+    public void resume() {
+        Activation a;
+        synchronized (this) {
+            if (!quiesced) {
+                return;
+            }
+            quiesced = false;
+            a = active;
+        }
+        device.resume(a);
+    }
+
+    /**
+     * The {@value #STATE_TYPE} record, after {@link #quiesce()}: status, offered and negotiated features, the
+     * selectors, the configuration vector and generation, the ISR, each queue's registers and, for a running
+     * device, its ring indexes and the chains in flight; the device's own record is the field {@code device}.
+     *
+     * @throws IllegalStateException if the device is not quiesced (its threads would move the indexes meanwhile)
+     */
+    @Override
+    public StateRecord saveState() {
+        synchronized (this) {
+            if (!quiesced) {
+                throw new IllegalStateException(id + ": state asked for while the device runs; quiesce it first");
+            }
+        }
+        StateRecord deviceState = device.saveState();
+        synchronized (this) {
+            Activation a = active;
+            List<StateRecord> saved = new ArrayList<>(queues.length);
+            for (int i = 0; i < queues.length; i++) {
+                QueueRegisters q = queues[i];
+                SplitVirtqueue ring = a == null ? null : a.rings[i];
+                StateRecord.Builder b = StateRecord.builder(QUEUE_STATE_TYPE, STATE_VERSION).put("size", q.size)
+                        .put("vector", q.vector).put("enabled", q.enabled).put("desc", q.desc)
+                        .put("driver", q.driver).put("device", q.device).put("live", ring != null);
+                if (ring != null) {
+                    b.put("nextAvail", ring.nextAvailIndex()).put("nextUsed", ring.nextUsedIndex())
+                            .put("inFlight", ring.inFlight());
+                }
+                saved.add(b.build());
+            }
+            return StateRecord.builder(STATE_TYPE, STATE_VERSION).put("deviceType", device.deviceType())
+                    .put("status", status).put("deviceFeatureSelect", deviceFeatureSelect)
+                    .put("offeredFeatures", offered).put("driverFeatureSelect", driverFeatureSelect)
+                    .put("driverFeatures", driverFeatures).put("configVector", configVector)
+                    .put("queueSelect", queueSelect).put("generation", generation).put("isr", isr)
+                    .put("active", a != null).put("queues", saved).put("device", deviceState).build();
         }
     }
 

@@ -4,7 +4,7 @@
  * MSI-X, and queue notifications through ioeventfd.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.modvm.virtio.pci;
 
 import org.osgi.annotation.bundle.Export;

@@ -129,16 +129,65 @@ public final class SplitVirtqueue {
      * counts as completed. Values are 16-bit ring indexes.
      */
     public void restore(int nextAvail, int nextUsed) {
+        restore(nextAvail, nextUsed, 0);
+    }
+
+    /**
+     * Sets the device-side indexes and the number of chains the device had taken and not yet returned, as saved
+     * by {@link #nextAvailIndex()}, {@link #nextUsedIndex()} and {@link #inFlight()}: a device that held chains (the
+     * balloon's statistics buffer) may push that many, and gets them back with {@link #chain(int)}. The queue owes
+     * the driver an interrupt check, as nothing says whether the last push was signalled.
+     *
+     * @throws IllegalArgumentException if an index is not 16-bit, or {@code inFlight} is negative, larger than the
+     *     queue, or larger than the chains taken and not returned ({@code nextAvail - nextUsed}, modulo 2^16)
+     * @since 1.1
+     */
+    public void restore(int nextAvail, int nextUsed, int inFlight) {
         if ((nextAvail & ~0xFFFF) != 0 || (nextUsed & ~0xFFFF) != 0) {
             throw new IllegalArgumentException("ring indexes are 16-bit: " + nextAvail + ", " + nextUsed);
         }
+        int outstanding = (nextAvail - nextUsed) & 0xFFFF;
+        if (inFlight < 0 || inFlight > size || inFlight > outstanding) {
+            throw new IllegalArgumentException("in flight " + inFlight + " in a queue of " + size + " with "
+                    + outstanding + " chains taken and not returned");
+        }
         this.nextAvail = nextAvail;
         this.nextUsed = nextUsed;
-        this.inFlight = 0;
+        this.inFlight = inFlight;
         this.armedAt = -1;
         this.checkedUsed = nextUsed;
         this.checkedValid = false;
         this.broken = null;
+    }
+
+    /**
+     * Chains taken by {@link #pop()} and not yet pushed, for saving queue state.
+     *
+     * @since 1.1
+     */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    /**
+     * Reads again the chain starting at descriptor {@code head}, which the device took before a {@link
+     * #restore(int, int, int)} and still holds: a restored device gets its held chains back this way. The guest
+     * must not change an in-flight chain's descriptors, but it can, so the chain is checked as at {@link #pop()}.
+     *
+     * @throws IllegalArgumentException if {@code head} is not a descriptor index
+     * @throws IllegalStateException if no chain is in flight
+     * @throws VirtqueueException if the chain is malformed ({@link VirtqueueError.Scope#CHAIN}) or the queue broken
+     * @since 1.1
+     */
+    public DescriptorChain chain(int head) throws VirtqueueException {
+        if (head < 0 || head >= size) {
+            throw new IllegalArgumentException("head " + head + " outside a queue of " + size);
+        }
+        checkNotBroken();
+        if (inFlight == 0) {
+            throw new IllegalStateException("chain " + head + " asked for with no chain in flight");
+        }
+        return parser.parse(head);
     }
 
     /**

@@ -30,7 +30,7 @@ class VirtioPciTransportTest {
     private Device transport;
     private BusHandler bar;
 
-    static final class FakeDevice implements VirtioDevice {
+    static class FakeDevice implements VirtioDevice {
         VirtioActivation activation;
         int resets;
         long config = 0x1122334455667788L;

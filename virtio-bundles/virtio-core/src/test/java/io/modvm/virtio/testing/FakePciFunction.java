@@ -3,7 +3,9 @@ package io.modvm.virtio.testing;
 import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.pci.PciFunction;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -13,6 +15,8 @@ import java.util.OptionalLong;
  */
 public final class FakePciFunction implements PciFunction {
     private final List<FakeNotifier> ioEvents = new ArrayList<>();
+    /** The newest ioeventfd bound at each BAR 0 offset: a device restored on this function binds its own. */
+    private final Map<Long, FakeNotifier> byOffset = new HashMap<>();
     private final List<Integer> vectors = new ArrayList<>();
     private volatile boolean busMaster = true;
 
@@ -35,12 +39,27 @@ public final class FakePciFunction implements PciFunction {
     public synchronized EventNotifier ioEvent(int bar, long offset, int length, OptionalLong dataMatch) {
         FakeNotifier notifier = new FakeNotifier();
         ioEvents.add(notifier);
+        byOffset.put(offset, notifier);
         return notifier;
     }
 
     /** The {@code index}-th ioeventfd the device asked for: the guest's write to that notify address. */
     public synchronized FakeNotifier ioEvent(int index) {
         return ioEvents.get(index);
+    }
+
+    /** The guest's write to the notify address at BAR 0 {@code offset}: signals the ioeventfd bound there last. */
+    public synchronized void kickAt(long offset) {
+        FakeNotifier n = byOffset.get(offset);
+        if (n == null) {
+            throw new AssertionError("no ioeventfd at BAR 0 offset 0x" + Long.toHexString(offset));
+        }
+        n.signal();
+    }
+
+    /** How many ioeventfds the devices on this function asked for so far. */
+    public synchronized int ioEventCount() {
+        return ioEvents.size();
     }
 
     @Override

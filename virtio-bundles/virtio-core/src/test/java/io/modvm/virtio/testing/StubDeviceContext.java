@@ -47,6 +47,15 @@ public final class StubDeviceContext implements DeviceContext {
         return this;
     }
 
+    /**
+     * A machine whose PCI root hands back {@code parked}, the function an earlier device instance held, as the
+     * device manager does for a device restored after a bundle update.
+     */
+    public StubDeviceContext withPci(FakePciFunction parked) {
+        this.pci = parked;
+        return this;
+    }
+
     /** The function a device plugged, or null before it did. */
     public FakePciFunction pci() {
         return pciSpec == null ? null : pci;
