@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>The registers, {@value PcPlatform#PCI_HOTPLUG_LENGTH} ports at {@link PcPlatform#PCI_HOTPLUG_PORT}, one
  * 32-bit slot bitmap each (bit N is slot N; slot 0, the host bridge, never hotplugs):
  * <ul>
- * <li>{@value #UP} {@code PCIU}: slots announced as added since the last read; reading it (any of its bytes) clears it, as in
- * QEMU.
+ * <li>{@value #UP} {@code PCIU}: slots announced as added since the last read; reading it (any of its bytes)
+ * clears it, as in QEMU.
  * <li>{@value #DOWN} {@code PCID}: slots with a removal request the guest has not yet ejected; it stays set until
  * the eject, so each later event repeats the request.
  * <li>{@value #EJECT} {@code B0EJ}: writing ejects the slots whose bits are set; reads 0.
