@@ -1,6 +1,8 @@
 package io.modvm.virtio.blk;
 
 import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.blk.image.DiskImage;
 import io.modvm.virtio.device.QueueWorker;
 import io.modvm.virtio.device.VirtioActivation;
@@ -127,14 +129,30 @@ public final class BlockDevice implements VirtioDevice {
         }
     }
 
-    /** The state to carry across a bundle update; valid while the queue thread is stopped or idle. */
-    public synchronized BlockState state() {
-        if (activation == null) {
-            return BlockState.IDLE;
-        }
-        SplitVirtqueue queue = activation.queue(BlockQueueHandler.QUEUE);
-        return new BlockState(true, activation.features(), queue == null ? 0 : queue.nextAvailIndex(),
-                queue == null ? 0 : queue.nextUsedIndex());
+    /**
+     * Stops the queue thread for a hand-over; it finishes the request it is serving (and every chain it took) first,
+     * so no request is in flight afterwards. The driver sees no change.
+     */
+    @Override
+    public synchronized void quiesce() {
+        stopWorker();
+    }
+
+    /** What the driver has read from this device, for a bundle update; the transport saves the queue. */
+    @Override
+    public StateRecord saveState() {
+        return state().toRecord();
+    }
+
+    /** Takes over from a saved device if this one shows the driver the same disk. */
+    @Override
+    public void restoreState(StateRecord saved) throws StateException {
+        BlockState.from(saved).requireSameDisk(state());
+    }
+
+    /** The device's part of its state. */
+    BlockState state() {
+        return new BlockState(features, config.read(0, 8), image.readOnly(), drive.serial());
     }
 
     @Override

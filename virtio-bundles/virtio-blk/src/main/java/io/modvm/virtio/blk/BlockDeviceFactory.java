@@ -4,6 +4,7 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.blk.image.DiskImage;
 import io.modvm.virtio.blk.image.ImageOpener;
 import io.modvm.virtio.pci.VirtioPciTransport;
@@ -46,6 +47,23 @@ public final class BlockDeviceFactory implements DeviceFactory {
         BlockDevice device = createDevice(context.deviceId(), properties);
         try {
             return VirtioPciTransport.plug(context, device);
+        } catch (DeviceException | RuntimeException e) {
+            device.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Takes over a device saved by this or an earlier version: reopens the image from the same properties and
+     * continues on the driver's queue where the old instance stopped. A state it cannot read, or an image that is
+     * no longer the disk the driver knows, is refused and the image closed again.
+     */
+    @Override
+    public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
+        BlockDevice device = createDevice(context.deviceId(), properties);
+        try {
+            return VirtioPciTransport.restore(context, device, state);
         } catch (DeviceException | RuntimeException e) {
             device.close();
             throw e;
