@@ -1,8 +1,28 @@
-/* Watches PCI bus 0 without any notification, by reading every slot's ID again and again: prints
- * "pci: + SS VVVV:DDDD" when a function appears in slot SS and "pci: - SS VVVV:DDDD" when it goes.
- * A virtio-rng that appears is driven at once (polled, no MSI-X): "rng: ok SS" once it returned
- * 16 bytes. Runs until the VMM ends it. */
+/* Watches PCI bus 0 by reading every slot's ID again and again: prints "pci: + SS VVVV:DDDD" when a
+ * function appears in slot SS and "pci: - SS VVVV:DDDD" when it goes. A virtio-rng that appears is
+ * driven at once (polled, no MSI-X): "rng: ok SS" once it returned 16 bytes. It also plays the part of
+ * the DSDT's hotplug AML (it has no ACPI interpreter): it reads the PCI hotplug registers, prints
+ * "acpi: added SS" for a slot announced in PCIU, and ejects (B0EJ) every slot whose removal PCID
+ * requests, printing "acpi: eject SS". Runs until the VMM ends it. */
 #include "testguest.h"
+
+#define PCIU 0xAE00
+#define PCID 0xAE04
+#define B0EJ 0xAE08
+
+static void hotplug_registers(void)
+{
+    uint32_t up = inl(PCIU);
+    uint32_t down = inl(PCID);
+    for (int slot = 1; slot < 32; slot++) {
+        if (up & (1u << slot))
+            printf("acpi: added %02x\n", slot);
+        if (down & (1u << slot))
+            printf("acpi: eject %02x\n", slot);
+    }
+    if (down)
+        outl(B0EJ, down);
+}
 
 static void use_rng(int slot)
 {
@@ -26,6 +46,8 @@ int main(void)
     static uint32_t seen[32];
     printf("pci: watching\n");
     for (;;) {
+        if (!cmdline_has("noeject"))
+            hotplug_registers();
         for (int slot = 0; slot < 32; slot++) {
             struct pci_dev d = { 0, (uint8_t)slot, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
             uint32_t id = pci_read32(&d, 0);

@@ -40,10 +40,11 @@ class HotplugIT {
     }
 
     /** modvm from {@code home} running the watching guest, with QMP on a socket in the test folder. */
-    private ModvmProcess start(Path home) throws Exception {
-        ModvmProcess p = ModvmProcess.start(home, Map.of(), List.of(), "-kernel",
-                Guests.build("pci_watch").toString(), "-m", "64", "-qmp", "unix:" + socket() + ",server,nowait");
-        return p;
+    private ModvmProcess start(Path home, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-kernel", Guests.build("pci_watch").toString(), "-m", "64",
+                "-qmp", "unix:" + socket() + ",server,nowait"));
+        args.addAll(List.of(more));
+        return ModvmProcess.start(home, Map.of(), List.of(), args.toArray(String[]::new));
     }
 
     private Path socket() {
@@ -125,10 +126,12 @@ class HotplugIT {
             assertFalse(pciIds(c).contains("r1"));
             assertEquals(Map.of(), c.returned("device_add", args("driver", RNG, "id", "r1")));
             assertTrue(pciIds(c).contains("r1"), "query-pci: " + pciIds(c));
+            p.awaitOutput("acpi: added ", SEEN); // announced through ACPI PCI hotplug (PCIU)
             p.awaitOutput("rng: ok", SEEN);
 
             assertEquals(Map.of(), c.returned("device_del", args("id", "r1")));
             awaitDeleted(c, "r1");
+            assertTrue(p.stdout().contains("acpi: eject "), "gone only once the guest ejected it:\n" + p.stdout());
             assertFalse(pciIds(c).contains("r1"), "query-pci: " + pciIds(c));
             await("the guest sees the slot empty", SEEN,
                     () -> p.stdout().lines().anyMatch(l -> l.startsWith("pci: - ") && l.endsWith("1af4:1044")));
@@ -136,6 +139,25 @@ class HotplugIT {
             // the slot is free again, and the device works again
             assertEquals(Map.of(), c.returned("device_add", args("driver", RNG, "id", "r1", "max-bytes", "4096")));
             await("a second rng: ok", SEEN, () -> count(p.stdout(), "rng: ok") == 2);
+            quit(p, c);
+        }
+    }
+
+    @Test
+    void aGuestThatNeverEjectsKeepsTheDeviceUntilTheMachineResets() throws Exception {
+        try (ModvmProcess p = start(ModvmProcess.home(), "-append", "noeject"); QmpTestClient c = connect(p)) {
+            assertEquals(Map.of(), c.returned("device_add", args("driver", RNG, "id", "r1")));
+            p.awaitOutput("rng: ok", SEEN);
+            assertEquals(Map.of(), c.returned("device_del", args("id", "r1")));
+            Thread.sleep(1500);
+            assertEquals(List.of(), deletedEvents(c), "QEMU's device_del too waits for the guest");
+            assertTrue(pciIds(c).contains("r1"));
+            assertError(c.execute("device_del", args("id", "r1")), "GenericError",
+                    "Device r1 is already in the process of unplug");
+
+            c.returned("system_reset"); // completes the removal, before the next guest can see the device
+            awaitDeleted(c, "r1");
+            assertFalse(pciIds(c).contains("r1"));
             quit(p, c);
         }
     }

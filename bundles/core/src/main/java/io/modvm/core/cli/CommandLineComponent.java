@@ -182,6 +182,7 @@ public final class CommandLineComponent implements DeviceCatalog {
         machine = m;
         DeviceManager devices = new DeviceManager(this, new ConfigAdminStore(() -> configurationAdmin), events);
         manager = devices;
+        m.onGuestEject(devices::ejectedByGuest);
         MachineSpec announced = spec;
         List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
         m.onceDevicesPlugged(() -> {

@@ -1,5 +1,6 @@
 package io.modvm.core.devices;
 
+import io.modvm.api.device.DeviceException;
 import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorException;
 import java.util.LinkedHashMap;
@@ -7,7 +8,8 @@ import java.util.Map;
 
 /**
  * QMP {@code device_del} ({@code id}) and HMP {@code device_del ID}, as in QEMU 7.2: returns {} at once, and
- * DEVICE_DELETED follows when the device is gone; an unknown id fails with DeviceNotFound.
+ * DEVICE_DELETED follows when the device is gone (for a PCI device of a running guest, once the guest has ejected
+ * it); an unknown id fails with DeviceNotFound.
  */
 public final class DeviceDelCommand implements MonitorCommand {
     private final DeviceManager manager;
@@ -55,6 +57,8 @@ public final class DeviceDelCommand implements MonitorCommand {
             manager.remove((String) id);
         } catch (DeviceManager.NotFoundException e) {
             throw new MonitorException(MonitorException.DEVICE_NOT_FOUND, e.getMessage());
+        } catch (DeviceException e) {
+            throw new MonitorException(MonitorException.GENERIC_ERROR, e.getMessage());
         }
         return new LinkedHashMap<String, Object>();
     }

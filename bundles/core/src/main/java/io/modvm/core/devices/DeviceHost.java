@@ -14,8 +14,15 @@ public interface DeviceHost {
     void plug(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException;
 
     /**
-     * Unplugs device {@code id} and runs {@code gone} once it is gone, which may be later (when the guest has
-     * ejected it). Returns false, without running {@code gone}, if no device has that id.
+     * Removes device {@code id} with the guest's cooperation (device_del, a deleted configuration) and runs
+     * {@code gone} once it is gone, which may be much later (when the guest has ejected it), on another thread.
+     * Returns false, without running {@code gone}, if no device has that id.
      */
     boolean unplug(String id, Runnable gone);
+
+    /**
+     * Unplugs device {@code id} at once, without asking the guest (its factory is leaving, so the device must be
+     * closed while its classes exist), and runs {@code gone}. Returns false if no device has that id.
+     */
+    boolean unplugNow(String id, Runnable gone);
 }

@@ -81,6 +81,8 @@ public final class DeviceManager {
     private final Map<String, String> idByPid = new HashMap<>();
     /** Configurations whose id another device holds, by PID: each waits for its id to be free. */
     private final Map<String, Configured> blocked = new LinkedHashMap<>();
+    /** Devices being removed, by id, with the factory that built them: the guest has not ejected them yet. */
+    private final Map<String, DeviceFactory> unplugging = new HashMap<>();
     private DeviceHost host;
 
     public DeviceManager(DeviceCatalog catalog, ConfigurationStore store, MachineEvents events) {
@@ -179,12 +181,16 @@ public final class DeviceManager {
      * configuration, which removes the {@code .cfg} file it came from.
      *
      * @throws NotFoundException if no device has that id
+     * @throws DeviceException if the device is already being removed
      */
-    public void remove(String id) throws NotFoundException {
+    public void remove(String id) throws DeviceException {
         String pid;
         synchronized (this) {
             Entry e = byId.get(id);
             if (e == null) {
+                if (unplugging.containsKey(id)) {
+                    throw new DeviceException("Device " + id + " is already in the process of unplug");
+                }
                 throw new NotFoundException(id);
             }
             pid = e.pid;
@@ -261,14 +267,44 @@ public final class DeviceManager {
      * wait for a factory of the same type. The catalog must no longer list it.
      */
     public synchronized void factoryRemoved(DeviceFactory factory) {
+        for (Map.Entry<String, DeviceFactory> u : List.copyOf(unplugging.entrySet())) {
+            if (u.getValue() == factory) {
+                unplugNow(u.getKey()); // the guest is too late to eject it
+            }
+        }
         for (Entry e : List.copyOf(byId.values())) {
             if (e.factory == factory) {
-                e.factory = null;
                 LOG.info("device {} ({}): its factory left; the device is unplugged until a factory returns", e.id,
                         e.type);
-                unplug(e.id);
-                tryPlug(e);
+                unplugging.put(e.id, factory);
+                e.factory = null;
+                unplugNow(e.id);
             }
+        }
+    }
+
+    /**
+     * The guest ejected device {@code id} on its own and the machine unplugged it: as in QEMU the device is
+     * deleted (DEVICE_DELETED), and so is its configuration.
+     */
+    public void ejectedByGuest(String id) {
+        String pid = null;
+        synchronized (this) {
+            Entry e = byId.get(id);
+            if (e == null || e.factory == null) {
+                return;
+            }
+            unplugging.put(id, e.factory);
+            e.factory = null;
+            byId.remove(id);
+            if (e.pid != null) {
+                idByPid.remove(e.pid);
+                pid = e.pid;
+            }
+            gone(id);
+        }
+        if (pid != null) {
+            delete(pid);
         }
     }
 
@@ -286,13 +322,24 @@ public final class DeviceManager {
             idByPid.remove(e.pid);
         }
         if (e.factory != null) {
+            DeviceFactory factory = e.factory;
             e.factory = null;
-            unplug(e.id);
+            unplugging.put(e.id, factory);
+            if (host == null || !host.unplug(e.id, () -> gone(e.id))) {
+                gone(e.id);
+            }
         } else if (announceAlways) {
             deleted(e.id);
         }
+        if (!unplugging.containsKey(e.id)) {
+            promote(e.id);
+        }
+    }
+
+    /** A configuration that waited for {@code id} gets it. */
+    private void promote(String id) {
         for (Configured c : List.copyOf(blocked.values())) {
-            if (c.id().equals(e.id)) {
+            if (c.id().equals(id)) {
                 blocked.remove(c.pid());
                 Entry next = new Entry(c.id(), c.type(), c.properties());
                 next.pid = c.pid();
@@ -304,10 +351,26 @@ public final class DeviceManager {
         }
     }
 
-    private void unplug(String id) {
-        DeviceHost h = host;
-        if (h != null) {
-            h.unplug(id, () -> deleted(id));
+    private void unplugNow(String id) {
+        if (host == null || !host.unplugNow(id, () -> gone(id))) {
+            gone(id);
+        }
+    }
+
+    /**
+     * A device being removed is gone from the machine (possibly long after the request, on a vCPU thread): it is
+     * announced once, and whatever waited for its id (a configuration, or one of its type) is plugged.
+     */
+    private synchronized void gone(String id) {
+        if (unplugging.remove(id) == null) {
+            return;
+        }
+        deleted(id);
+        Entry e = byId.get(id);
+        if (e != null && e.factory == null) {
+            tryPlug(e);
+        } else if (e == null) {
+            promote(id);
         }
     }
 

@@ -6,9 +6,8 @@ import io.modvm.core.machine.VmMachine;
 import java.util.Map;
 
 /**
- * A {@link VmMachine} as the device manager's host. The machine has no PCI hotplug controller yet, so an unplug
- * happens at once and the guest is not told; once ACPI hotplug exists, {@link #unplug} asks the guest to eject the
- * slot and runs {@code gone} from the eject callback, and {@link #plug} announces the new slot.
+ * A {@link VmMachine} as the device manager's host: a plug is announced to a running guest through ACPI PCI hotplug,
+ * an {@link #unplug} asks the guest to eject the slot first, an {@link #unplugNow} does not ask.
  */
 public final class MachineHost implements DeviceHost {
     private final VmMachine machine;
@@ -24,6 +23,11 @@ public final class MachineHost implements DeviceHost {
 
     @Override
     public boolean unplug(String id, Runnable gone) {
+        return machine.requestUnplug(id, gone);
+    }
+
+    @Override
+    public boolean unplugNow(String id, Runnable gone) {
         if (!machine.unplug(id)) {
             return false;
         }

@@ -59,6 +59,9 @@ final class MachineDeviceContext implements DeviceContext {
         if (gsi < 0 || gsi >= GSI_COUNT) {
             throw new DeviceException("IRQ " + gsi + " does not exist; lines 0-" + (GSI_COUNT - 1) + " do");
         }
+        // The SCI is shared with the GPE block: each device drives its own source of the wired OR.
+        io.modvm.core.acpi.LevelLine line = gsi == io.modvm.core.acpi.PcPlatform.SCI_IRQ ? machine.sciSource()
+                : level -> machine.setIrq(gsi, level);
         return new IrqLine() {
             @Override
             public int gsi() {
@@ -67,7 +70,7 @@ final class MachineDeviceContext implements DeviceContext {
 
             @Override
             public void set(boolean level) {
-                machine.setIrq(gsi, level);
+                line.set(level);
             }
         };
     }

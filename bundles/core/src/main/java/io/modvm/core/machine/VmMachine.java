@@ -14,8 +14,11 @@ import io.modvm.api.machine.Machine;
 import io.modvm.api.machine.RunState;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.device.PowerButton;
+import io.modvm.core.acpi.AcpiGpe;
 import io.modvm.core.acpi.FirmwareTables;
+import io.modvm.core.acpi.LevelLine;
 import io.modvm.core.acpi.PcPlatform;
+import io.modvm.core.acpi.SharedLevelLine;
 import io.modvm.core.boot.BootException;
 import io.modvm.core.boot.KernelImages;
 import io.modvm.core.boot.KernelLoader;
@@ -29,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -59,6 +63,14 @@ public final class VmMachine implements Machine {
     private boolean ended;
     private final List<PluggedDevice> coldPlugged = new ArrayList<>();
     private volatile Runnable onceDevicesPlugged;
+    /** The SCI (IRQ 9), a wired OR of acpi-pm's PM1 events and the GPE block. */
+    private final SharedLevelLine sci = new SharedLevelLine(level -> setIrq(PcPlatform.SCI_IRQ, level));
+    private final AcpiGpe gpe = new AcpiGpe(sci.newSource());
+    /** Set once the vCPUs first run: from then on a PCI device plugged or unplugged is announced to the guest. */
+    private volatile boolean guestStarted;
+    /** What to run once the guest has ejected a device whose removal was requested, by device id. */
+    private final Map<String, Runnable> ejectRequested = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<String> ejectedByGuest = id -> { };
     final PciRootBus pci;
     private final MachineEvents events;
 
@@ -93,6 +105,19 @@ public final class VmMachine implements Machine {
         this.pci = new PciRootBus(new MachinePciHost(this), PcPlatform.PCI_HOLE_START, PcPlatform.PCI_HOLE_END);
         pio.claim(PciRootBus.CONFIG_ADDRESS_PORT, 1, "pci", pci.addressPort());
         pio.claim(PciRootBus.CONFIG_DATA_PORT, 4, "pci", pci.dataPort());
+        pio.claim(PcPlatform.GPE0_BLOCK_PORT, PcPlatform.GPE0_BLOCK_LENGTH, "gpe0", gpe.registers());
+        pio.claim(PcPlatform.PCI_HOTPLUG_PORT, PcPlatform.PCI_HOTPLUG_LENGTH, "pci-hotplug",
+                pci.hotplug().registers());
+        pci.hotplug().connect(gpe);
+        pci.hotplug().onEject((slot, owner) -> ejected(owner));
+    }
+
+    /**
+     * Tells {@code listener} the id of a device the guest ejected on its own (no device_del asked for it), after
+     * the machine unplugged it.
+     */
+    public void onGuestEject(java.util.function.Consumer<String> listener) {
+        this.ejectedByGuest = listener;
     }
 
     /**
@@ -219,8 +244,8 @@ public final class VmMachine implements Machine {
     }
 
     /**
-     * Plugs a device into the running machine (QMP device_add, a configuration that arrived). The guest is not
-     * notified: modvm has no PCI hotplug controller yet, so a guest sees the device when it next scans the bus.
+     * Plugs a device into the machine (QMP device_add, a configuration that arrived). Once the guest runs, its PCI
+     * functions are announced through ACPI PCI hotplug, so that the guest's OS adds them without rescanning.
      *
      * @throws DeviceException the factory's one-line message, a duplicate id, or a machine that has ended
      */
@@ -232,11 +257,58 @@ public final class VmMachine implements Machine {
             throw new DeviceException("the device failed to start: " + e, e);
         }
         LOG.info("device {} ({}) plugged", id, factory.type());
+        if (guestStarted && !pci.slotsOf(id).isEmpty()) {
+            try {
+                pci.announcePlugged(id);
+            } catch (IllegalStateException e) {
+                LOG.warn("device {}: the guest could not be told of it: {}", id, e.getMessage());
+            }
+        }
     }
 
     /**
-     * Unplugs a device: takes its PCI function, ports and MMIO ranges off the buses (so that no guest access
-     * reaches it any more), then closes it. Returns false if no device has that id.
+     * Removes a device with the guest's cooperation, as QEMU's device_del: a PCI device of a guest that runs stays
+     * until the guest has ejected its slot (ACPI PCI hotplug), then is unplugged and {@code gone} runs on the thread
+     * that saw the eject; a guest that never ejects keeps it until the machine resets. Any other device is unplugged
+     * at once. Returns false, without running {@code gone}, if no device has that id.
+     */
+    public boolean requestUnplug(String id, Runnable gone) {
+        synchronized (devices) {
+            if (!devices.containsKey(id)) {
+                return false;
+            }
+        }
+        if (guestStarted && !pci.slotsOf(id).isEmpty()) {
+            if (ejectRequested.putIfAbsent(id, gone) != null) {
+                return true; // asked already
+            }
+            try {
+                pci.requestUnplug(id);
+                return true;
+            } catch (IllegalStateException e) {
+                ejectRequested.remove(id);
+                LOG.warn("device {}: the guest could not be asked to eject it ({}); unplugged at once", id,
+                        e.getMessage());
+            }
+        }
+        if (unplug(id)) {
+            gone.run();
+        }
+        return true;
+    }
+
+    /** The guest ejected a slot (asked to, or on its own, or the reset completed a pending request). */
+    private void ejected(String owner) {
+        boolean requested = ejectRequested.containsKey(owner);
+        if (unplug(owner) && !requested) {
+            ejectedByGuest.accept(owner);
+        }
+    }
+
+    /**
+     * Unplugs a device at once, without asking the guest: takes its PCI function, ports and MMIO ranges off the
+     * buses (so that no guest access reaches it any more), then closes it. A removal that was waiting for the
+     * guest's eject is complete with it. Returns false if no device has that id.
      */
     public boolean unplug(String id) {
         synchronized (devices) {
@@ -252,6 +324,10 @@ public final class VmMachine implements Machine {
             }
         }
         LOG.info("device {} unplugged", id);
+        Runnable gone = ejectRequested.remove(id);
+        if (gone != null) {
+            gone.run();
+        }
         return true;
     }
 
@@ -281,8 +357,11 @@ public final class VmMachine implements Machine {
                     LOG.warn("device {} failed to reset", d.getKey(), ex);
                 }
             }
-            pci.reset();
         }
+        // Outside the devices lock: a removal the guest never ejected completes here, and its DEVICE_DELETED goes
+        // to the device manager, which plugs under its own lock and then takes the devices lock.
+        pci.reset();
+        gpe.reset();
     }
 
     private MachineEvent runOnce(KernelLoader loader) throws MachineException {
@@ -316,7 +395,7 @@ public final class VmMachine implements Machine {
                 builder.add(MemoryLayout.HIGH_RAM_START, ram, layout.lowRamSize(), layout.highRamSize());
             }
             memory = builder.build();
-            long rsdp = FirmwareTables.write(memory, spec.vcpus());
+            long rsdp = FirmwareTables.write(memory, spec.vcpus(), true);
             BootState boot = loader.load(memory, layout, rsdp);
             synchronized (control) {
                 for (int i = 0; i < spec.vcpus(); i++) {
@@ -326,6 +405,7 @@ public final class VmMachine implements Machine {
                 }
             }
             vcpus.forEach(VcpuThread::start);
+            guestStarted = true;
             state = RunState.RUNNING;
             Runnable hook = onceRunning;
             onceRunning = null;
@@ -449,6 +529,11 @@ public final class VmMachine implements Machine {
 
     CharBackend backend(String spec) throws DeviceException {
         return backends.open(spec);
+    }
+
+    /** A new source of the SCI, which acpi-pm and the GPE block share. */
+    LevelLine sciSource() {
+        return sci.newSource();
     }
 
     /** Drives an interrupt line of the current VM; a no-op between VMs (during a reset). */

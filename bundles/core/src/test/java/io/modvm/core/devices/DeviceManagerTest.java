@@ -60,10 +60,35 @@ class DeviceManagerTest {
         }
     }
 
-    /** The machine: plugged devices by id; {@code bad=yes} makes the "factory" refuse. */
+    /**
+     * The machine: plugged devices by id; {@code bad=yes} makes the "factory" refuse. With {@code guestEjects}, a
+     * cooperative unplug waits for {@link #eject}, as a PCI device of a running guest does.
+     */
     static final class FakeHost implements DeviceHost {
         final Map<String, String> plugged = new LinkedHashMap<>();
         final List<String> log = new ArrayList<>();
+        final Map<String, Runnable> ejectRequested = new LinkedHashMap<>();
+        boolean guestEjects;
+
+        void eject(String id) {
+            Runnable gone = ejectRequested.remove(id);
+            unplugNow(id, () -> { });
+            gone.run();
+        }
+
+        @Override
+        public boolean unplugNow(String id, Runnable gone) {
+            if (plugged.remove(id) == null) {
+                return false;
+            }
+            log.add("-" + id);
+            Runnable requested = ejectRequested.remove(id);
+            if (requested != null) {
+                requested.run();
+            }
+            gone.run();
+            return true;
+        }
 
         @Override
         public void plug(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException {
@@ -79,12 +104,11 @@ class DeviceManagerTest {
 
         @Override
         public boolean unplug(String id, Runnable gone) {
-            if (plugged.remove(id) == null) {
-                return false;
+            if (guestEjects && plugged.containsKey(id)) {
+                ejectRequested.put(id, gone);
+                return true;
             }
-            log.add("-" + id);
-            gone.run();
-            return true;
+            return unplugNow(id, gone);
         }
     }
 
@@ -264,6 +288,51 @@ class DeviceManagerTest {
         manager.configurationDeleted(pid); // Config Admin's word of the deletion
         assertEquals(1, events.size());
         assertThrows(DeviceManager.NotFoundException.class, () -> manager.remove("r1"));
+    }
+
+    @Test
+    void aRemovalWaitsForTheGuestsEjectAndTheIdStaysTakenUntilThen() throws Exception {
+        host.guestEjects = true;
+        manager.attach(host, List.of());
+        manager.add("virtio-rng-pci", "r1", Map.of());
+        manager.remove("r1");
+        assertEquals(List.of(), events, "DEVICE_DELETED waits for the eject");
+        DeviceException again = assertThrows(DeviceException.class, () -> manager.remove("r1"));
+        assertEquals("Device r1 is already in the process of unplug", again.getMessage());
+        DeviceException dup = assertThrows(DeviceException.class, () -> manager.add("virtio-rng-pci", "r1",
+                Map.of()));
+        assertEquals("Duplicate device ID 'r1'", dup.getMessage());
+        manager.configurationUpdated("p9", cfg("virtio-rng-pci", "r1", "max-bytes", "8")); // waits for the id
+
+        host.eject("r1");
+        assertEquals(List.of(deleted("r1")), events);
+        assertEquals(List.of("+r1", "-r1", "+r1"), host.log, "the configuration that waited got the id");
+    }
+
+    @Test
+    void aFactoryLeavingWhileTheGuestHasNotEjectedUnplugsAtOnce() throws Exception {
+        host.guestEjects = true;
+        manager.attach(host, List.of());
+        manager.add("virtio-rng-pci", "r1", Map.of());
+        manager.remove("r1");
+        catalog.factories.remove(rng);
+        manager.factoryRemoved(rng);
+        assertEquals(List.of("+r1", "-r1"), host.log);
+        assertEquals(List.of(deleted("r1")), events);
+        assertEquals(Map.of(), manager.devices());
+    }
+
+    @Test
+    void aDeviceTheGuestEjectsOnItsOwnIsDeletedWithItsConfiguration() throws Exception {
+        manager.attach(host, List.of());
+        manager.add("virtio-rng-pci", "r1", Map.of());
+        host.plugged.remove("r1"); // the machine unplugged it after the guest's eject
+        manager.ejectedByGuest("r1");
+        assertEquals(List.of(deleted("r1")), events);
+        assertEquals(Map.of(), manager.devices());
+        assertEquals(Map.of(), store.configurations);
+        manager.ejectedByGuest("r1");
+        assertEquals(1, events.size());
     }
 
     @Test
