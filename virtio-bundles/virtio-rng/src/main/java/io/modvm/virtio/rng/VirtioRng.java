@@ -1,6 +1,8 @@
 package io.modvm.virtio.rng;
 
 import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.device.QueueWorker;
 import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.device.VirtioDevice;
@@ -24,6 +26,7 @@ public final class VirtioRng implements VirtioDevice {
     /** PCI_CLASS_OTHERS, as QEMU's virtio-rng-pci reports. */
     static final int PCI_CLASS = 0x00ff00;
     static final int QUEUE_SIZE = 64;
+    static final String STATE_TYPE = "virtio-rng";
     private static final Logger LOG = LoggerFactory.getLogger(VirtioRng.class);
 
     private final String id;
@@ -137,6 +140,26 @@ public final class VirtioRng implements VirtioDevice {
         synchronized (lifecycle) {
             stopWorker();
         }
+    }
+
+    /**
+     * Stops the queue thread for a hand-over; a request it is filling is finished first, and requests the rate
+     * limit holds back stay on the ring for the instance that takes over.
+     */
+    @Override
+    public void quiesce() {
+        reset();
+    }
+
+    /** Nothing but the queue (which the transport saves): the entropy source and the rate limit start afresh. */
+    @Override
+    public StateRecord saveState() {
+        return StateRecord.builder(STATE_TYPE, 1).build();
+    }
+
+    @Override
+    public void restoreState(StateRecord state) throws StateException {
+        state.require(STATE_TYPE, 1, 1);
     }
 
     private void stopWorker() {

@@ -4,6 +4,8 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.state.StateRecord;
+import io.modvm.virtio.device.VirtioDevice;
 import io.modvm.virtio.pci.VirtioPciTransport;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
@@ -25,11 +27,28 @@ public final class VirtioRngFactory implements DeviceFactory {
 
     @Override
     public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
+        return build(context, properties, rng -> VirtioPciTransport.plug(context, rng));
+    }
+
+    /** Takes over a device saved by this or an earlier version; a fresh entropy source, the driver's queue kept. */
+    @Override
+    public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
+        return build(context, properties, rng -> VirtioPciTransport.restore(context, rng, state));
+    }
+
+    /** How a built device reaches the PCI bus: plugged new, or restored. */
+    private interface Plug {
+        Device plug(VirtioDevice rng) throws DeviceException;
+    }
+
+    private static Device build(DeviceContext context, Map<String, String> properties, Plug plug)
+            throws DeviceException {
         RngConfig config = RngConfig.parse(properties);
         UrandomSource source = UrandomSource.open(UrandomSource.URANDOM);
         VirtioRng rng = new VirtioRng(context.deviceId(), source, config);
         try {
-            return VirtioPciTransport.plug(context, rng);
+            return plug.plug(rng);
         } catch (DeviceException | RuntimeException e) {
             rng.close();
             throw e;
