@@ -5,6 +5,7 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.pci.VirtioPciTransport;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
@@ -39,11 +40,27 @@ public final class VirtconsoleFactory implements DeviceFactory {
         return plug(context, ConsoleConfig.parse(TYPE, properties, ConsoleConfig.DEFAULT_CHARDEV));
     }
 
+    /**
+     * Takes over a console saved by this or an earlier version: the same chardev, the driver's queues where they
+     * were, and the host input the old instance had buffered delivered first.
+     */
+    @Override
+    public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
+        return plug(context, ConsoleConfig.parse(TYPE, properties, ConsoleConfig.DEFAULT_CHARDEV), state);
+    }
+
     /** Plugs a console function with {@code config}'s backend; shared with {@code virtio-serial-pci}. */
     static Device plug(DeviceContext context, ConsoleConfig config) throws DeviceException {
+        return plug(context, config, null);
+    }
+
+    /** Plugs a new console function, or with {@code state} restores one. */
+    static Device plug(DeviceContext context, ConsoleConfig config, StateRecord state) throws DeviceException {
         CharBackend backend = context.charBackend(config.chardev());
         VirtioConsole console = new VirtioConsole(context.deviceId(), backend, config);
-        Device device = VirtioPciTransport.plug(context, console);
+        Device device = state == null ? VirtioPciTransport.plug(context, console)
+                : VirtioPciTransport.restore(context, console, state);
         backend.attach(console);
         LOG.debug("{}: virtio console on chardev {}", context.deviceId(), config.chardev());
         return device;

@@ -2,6 +2,8 @@ package io.modvm.virtio.console;
 
 import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.CharReceiver;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.device.QueueWorker;
 import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.device.VirtioDevice;
@@ -31,6 +33,7 @@ public final class VirtioConsole implements VirtioDevice, CharReceiver {
     static final int CONFIG_EMERG_WR = 8;
     /** Host input the device holds while the guest has no buffers posted. */
     static final int INPUT_CAPACITY = 16 * 1024;
+    static final String STATE_TYPE = "virtio-console";
 
     private static final Logger LOG = LoggerFactory.getLogger(VirtioConsole.class);
 
@@ -47,6 +50,8 @@ public final class VirtioConsole implements VirtioDevice, CharReceiver {
     private volatile QueueWorker inputWorker;
     /** Unplugged: the backend stays attached (the API has no detach), so input must stop being taken. */
     private volatile boolean closed;
+    /** Stopped for a hand-over: input waits with the backend, and what is buffered goes to the next instance. */
+    private volatile boolean quiesced;
 
     public VirtioConsole(String id, CharBackend backend, ConsoleConfig config) {
         this.id = id;
@@ -155,6 +160,50 @@ public final class VirtioConsole implements VirtioDevice, CharReceiver {
         }
     }
 
+    /**
+     * Stops both queue threads for a hand-over, each after the pass it is in; from now on the backend keeps its
+     * input ({@link #room()} is 0), and what is already buffered is part of {@link #saveState()}.
+     */
+    @Override
+    public void quiesce() {
+        synchronized (lifecycle) {
+            quiesced = true;
+            stopWorkers();
+        }
+    }
+
+    @Override
+    public void resume(VirtioActivation activation) {
+        synchronized (lifecycle) {
+            quiesced = false;
+            if (activation != null) {
+                activate(activation);
+            }
+        }
+        backend.receiverReady();
+    }
+
+    /** The host input buffered for the guest (virtio-console v1: {@code input}, oldest byte first). */
+    @Override
+    public StateRecord saveState() {
+        byte[] buffered = new byte[input.size()];
+        input.peek(buffered, 0, buffered.length);
+        return StateRecord.builder(STATE_TYPE, 1).put("input", buffered).build();
+    }
+
+    /** Buffers the saved input ahead of anything new, for the receiveq to deliver once the device resumes. */
+    @Override
+    public void restoreState(StateRecord state) throws StateException {
+        state.require(STATE_TYPE, 1, 1);
+        byte[] buffered = state.getBytes("input");
+        if (buffered.length > INPUT_CAPACITY) {
+            throw new StateException(STATE_TYPE + ": " + buffered.length + " bytes of buffered input; this device"
+                    + " holds " + INPUT_CAPACITY);
+        }
+        input.clear();
+        input.offer(buffered, 0, buffered.length);
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -171,7 +220,7 @@ public final class VirtioConsole implements VirtioDevice, CharReceiver {
      */
     @Override
     public int room() {
-        return closed ? 0 : input.room();
+        return closed || quiesced ? 0 : input.room();
     }
 
     @Override

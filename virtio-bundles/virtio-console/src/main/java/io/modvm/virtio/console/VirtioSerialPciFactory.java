@@ -4,6 +4,7 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.state.StateRecord;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
@@ -41,5 +42,20 @@ public final class VirtioSerialPciFactory implements DeviceFactory {
             return new EmptySerialBus(context.deviceId());
         }
         return VirtconsoleFactory.plug(context, config);
+    }
+
+    /**
+     * Takes over a console function saved by this or an earlier version (one with a chardev: one without plugs
+     * nothing and has no state to hand over).
+     */
+    @Override
+    public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
+        ConsoleConfig config = ConsoleConfig.parse(TYPE, properties, null);
+        if (config.chardev() == null) {
+            throw new DeviceException(TYPE + " " + context.deviceId() + ": without a chardev there is no device to"
+                    + " take over");
+        }
+        return VirtconsoleFactory.plug(context, config, state);
     }
 }

@@ -23,6 +23,7 @@ public final class StubDeviceContext implements DeviceContext {
     private Long ramSize;
     private FakePciFunction pci;
     private PciFunctionSpec pciSpec;
+    private CharBackend backend;
 
     public StubDeviceContext(String deviceId) {
         this.deviceId = deviceId;
@@ -53,6 +54,12 @@ public final class StubDeviceContext implements DeviceContext {
      */
     public StubDeviceContext withPci(FakePciFunction parked) {
         this.pci = parked;
+        return this;
+    }
+
+    /** A machine whose character backends, whatever their spec, are all {@code backend}. */
+    public StubDeviceContext withCharBackend(CharBackend backend) {
+        this.backend = backend;
         return this;
     }
 
@@ -104,6 +111,9 @@ public final class StubDeviceContext implements DeviceContext {
     @Override
     public CharBackend charBackend(String spec) {
         backendsAskedFor.add(spec);
+        if (backend != null) {
+            return backend;
+        }
         throw new UnsupportedOperationException("no character backends in this test's machine: " + spec);
     }
 
