@@ -4,6 +4,7 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.balloon.auto.ProcMeminfo;
 import io.modvm.virtio.pci.VirtioPciTransport;
 import java.io.IOException;
@@ -56,6 +57,23 @@ public final class BalloonFactory implements DeviceFactory {
 
     @Override
     public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
+        return build(context, properties, null);
+    }
+
+    /**
+     * Takes over a balloon saved by this or an earlier version through the virtio-pci transport: same target,
+     * same actual size, the latest statistics, and the statistics buffer the old device held, so that statistics
+     * go on.
+     */
+    @Override
+    public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
+        return build(context, properties, state);
+    }
+
+    /** Builds a balloon and plugs it new, or with {@code state} restores it through the virtio-pci transport. */
+    private Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
         BalloonOptions options = BalloonOptions.parse(properties, context.ramSize());
         if (options.auto() != null) {
             checkHostMemory(hostMemory);
@@ -65,7 +83,8 @@ public final class BalloonFactory implements DeviceFactory {
                 registry::remove);
         registry.add(balloon);
         try {
-            Device device = plug.plug(context, balloon);
+            Device device = state == null ? plug.plug(context, balloon)
+                    : VirtioPciTransport.restore(context, balloon, state);
             LOG.debug("{}: virtio balloon plugged, {}", id, options);
             return device;
         } catch (DeviceException | RuntimeException e) {

@@ -30,6 +30,8 @@ final class BalloonQueues {
     private final ReportingQueue reporting;
     private final StatsQueue stats;
     private ScheduledExecutorService timer;
+    /** The statistics buffer to take back at start (a restored device), or -1. */
+    private int heldStatsHead = -1;
 
     /**
      * @param statsSink receives the raw entries of each statistics report, on the stats queue's worker thread
@@ -62,7 +64,11 @@ final class BalloonQueues {
         if (statsLive) {
             int index = layout.stats();
             EventNotifier kicks = activation.kicks(index);
-            stats.attach(server(index, "statsq", stats), kicks::signal);
+            QueueServer server = server(index, "statsq", stats);
+            stats.attach(server, kicks::signal);
+            if (heldStatsHead >= 0) {
+                stats.hold(server.adopt(heldStatsHead));
+            }
             workers.add(QueueWorker.start(threadName("statsq"), kicks, () -> {
                 if (stats.run()) {
                     kicks.signal();
@@ -115,6 +121,19 @@ final class BalloonQueues {
 
     private String threadName(String what) {
         return "virtio-balloon " + id + " " + what;
+    }
+
+    /**
+     * Holds the statistics buffer {@code head} from {@link #start} on, as the device that saved the state did; call
+     * before {@link #start}. Ignored if the driver did not enable the stats queue.
+     */
+    void holdStats(int head) {
+        heldStatsHead = head;
+    }
+
+    /** The head of the statistics buffer held, or -1; valid once {@link #stop()} returned. */
+    int heldStatsHead() {
+        return stats.heldHead();
     }
 
     /** Asks the driver for fresh statistics now (the monitor or a test; the timer does it on its own). */

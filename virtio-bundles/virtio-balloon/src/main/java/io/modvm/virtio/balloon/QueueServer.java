@@ -96,6 +96,30 @@ final class QueueServer {
         }
     }
 
+    /**
+     * Takes back the chain {@code head} that the device held when its state was saved; returns it, or null if the
+     * guest broke it meanwhile (then it goes back to the driver unprocessed) or the queue is broken.
+     */
+    DescriptorChain adopt(int head) {
+        if (latch.tripped()) {
+            return null;
+        }
+        try {
+            return queue.chain(head);
+        } catch (VirtqueueException e) {
+            try {
+                failChain(e);
+                notifyDriver();
+            } catch (VirtqueueException broken) {
+                latch.trip(name + ": " + broken.getMessage());
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // The saved state named a head the queue does not count as in flight: nothing to hold.
+            errors.reportHost(name + " restore", e.getMessage());
+        }
+        return null;
+    }
+
     /** Returns a kept chain without interrupting; the caller is inside {@link #drain()}, which interrupts after. */
     void release(DescriptorChain chain) throws VirtqueueException {
         queue.push(chain.head(), 0);

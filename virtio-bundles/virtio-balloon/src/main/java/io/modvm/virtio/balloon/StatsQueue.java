@@ -55,6 +55,17 @@ final class StatsQueue implements QueueServer.ChainHandler {
         wake.run();
     }
 
+    /** Holds {@code chain}, taken back after a restore (null: nothing to hold); before the worker starts. */
+    void hold(DescriptorChain chain) {
+        held = chain;
+    }
+
+    /** The head of the buffer held, or -1. */
+    int heldHead() {
+        DescriptorChain chain = held;
+        return chain == null ? -1 : chain.head();
+    }
+
     /** Whether a buffer is held, i.e. the driver is waiting to be asked. */
     boolean holding() {
         return held != null;

@@ -1,5 +1,7 @@
 package io.modvm.virtio.balloon;
 
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.balloon.auto.AutoBalloon;
 import io.modvm.virtio.balloon.auto.AutoPolicy;
 import io.modvm.virtio.balloon.auto.HostMemory;
@@ -42,6 +44,10 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
     private final Object lifecycle = new Object();
     private VirtioActivation activation;
     private BalloonQueues queues;
+    /** Stopped for a hand-over: closing must then change nothing the driver or the host's listeners see. */
+    private boolean quiesced;
+    /** The statistics buffer's head while quiesced or restored and not yet resumed, else -1. */
+    private volatile int heldStatsHead = -1;
 
     /**
      * @param host the host's memory, read by the automatic policy; unused when it is off
@@ -112,6 +118,12 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
 
     @Override
     public void activate(VirtioActivation newActivation) {
+        start(newActivation, -1);
+    }
+
+    /** Starts serving {@code newActivation}, holding the statistics buffer {@code statsHead} if it is not -1. */
+    private void start(VirtioActivation newActivation, int statsHead) {
+        heldStatsHead = -1;
         // The transport resets before it activates again; should it not, the old queues stop before new ones start.
         stopQueues();
         AutoBalloon auto = options.auto() == null ? null
@@ -121,13 +133,58 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
             // Started under the lock, so that a reset racing with this sees either nothing or all of it.
             activation = newActivation;
             queues = new BalloonQueues(id, newActivation, errors, this::statsArrived);
+            if (statsHead >= 0) {
+                queues.holdStats(statsHead);
+            }
             queues.start(options.statsPollingSeconds(), auto == null ? null : auto::tick, autoSeconds);
         }
         LOG.debug("{}: active with features 0x{}", id, Long.toHexString(newActivation.features()));
     }
 
-    /** Stops the current activation's threads, outside the lock: they may need it to finish (setTargetMemory). */
-    private void stopQueues() {
+    /**
+     * Stops the queue threads and the timer for a hand-over, each after what it is doing; the statistics buffer
+     * stays held (the driver is waiting to be asked for the next report), and nothing is signalled.
+     */
+    @Override
+    public void quiesce() {
+        synchronized (lifecycle) {
+            quiesced = true;
+        }
+        BalloonQueues stopped = stopQueues();
+        if (stopped != null) {
+            heldStatsHead = stopped.heldStatsHead();
+        }
+    }
+
+    /** Serves the driver again, holding the statistics buffer the quiesced or saved device held. */
+    @Override
+    public void resume(VirtioActivation resumed) {
+        int statsHead = heldStatsHead;
+        heldStatsHead = -1;
+        synchronized (lifecycle) {
+            quiesced = false;
+        }
+        if (resumed != null) {
+            start(resumed, statsHead);
+        }
+    }
+
+    @Override
+    public StateRecord saveState() {
+        return state().toRecord();
+    }
+
+    /** Takes over a saved balloon: target, actual, poison value, the latest statistics and the held buffer. */
+    @Override
+    public void restoreState(StateRecord saved) throws StateException {
+        restoreState(BalloonState.from(saved));
+    }
+
+    /**
+     * Stops the current activation's threads, outside the lock: they may need it to finish (setTargetMemory).
+     * Returns the queues stopped, or null if none ran.
+     */
+    private BalloonQueues stopQueues() {
         BalloonQueues stopping;
         synchronized (lifecycle) {
             stopping = queues;
@@ -137,6 +194,7 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
         if (stopping != null) {
             stopping.stop();
         }
+        return stopping;
     }
 
     @Override
@@ -151,9 +209,18 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
         }
     }
 
+    /** Unplugged; after {@link #quiesce()} (handed over) the balloon keeps its size and tells no listener. */
     @Override
     public void close() {
-        reset();
+        boolean handedOver;
+        synchronized (lifecycle) {
+            handedOver = quiesced;
+        }
+        if (handedOver) {
+            stopQueues();
+        } else {
+            reset();
+        }
         onClose.accept(this);
     }
 
@@ -234,15 +301,16 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
         return errors.seen(kind);
     }
 
-    /** The device's state, for a snapshot or a bundle update. */
-    public BalloonState saveState() {
-        return new BalloonState(config.numPages(), config.actual(), config.poisonVal(), stats);
+    /** The device's state, for a snapshot or a bundle update; the held statistics buffer is known once quiesced. */
+    public BalloonState state() {
+        return new BalloonState(config.numPages(), config.actual(), config.poisonVal(), stats, heldStatsHead);
     }
 
-    /** Takes over a saved state; call before the driver activates the device. */
+    /** Takes over a saved state; call before the driver activates the device, or before {@link #resume}. */
     public void restoreState(BalloonState state) {
         config.restore(state.numPages(), state.actual(), state.poisonVal());
         stats = state.lastStats();
         statsReports.set(state.lastStats().sequence());
+        heldStatsHead = state.statsHead();
     }
 }

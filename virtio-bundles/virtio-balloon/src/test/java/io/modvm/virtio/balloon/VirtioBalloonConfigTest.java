@@ -107,12 +107,12 @@ class VirtioBalloonConfigTest {
                 BalloonRig.LINUX_FEATURES);
         rig.balloon.setTargetMemory(40 * MIB);
         rig.balloon.writeConfig(BalloonConfig.ACTUAL, 4, 100);
-        BalloonState state = rig.balloon.saveState();
+        BalloonState state = rig.balloon.state();
 
         BalloonRig other = new BalloonRig();
         other.balloon.restoreState(state);
         assertEquals(40 * MIB, other.balloon.targetMemory());
         assertEquals(rig.balloon.actualMemory(), other.balloon.actualMemory());
-        assertEquals(state, other.balloon.saveState());
+        assertEquals(state, other.balloon.state());
     }
 }

@@ -44,13 +44,7 @@ public final class BlockDeviceFactory implements DeviceFactory {
 
     @Override
     public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
-        BlockDevice device = createDevice(context.deviceId(), properties);
-        try {
-            return VirtioPciTransport.plug(context, device);
-        } catch (DeviceException | RuntimeException e) {
-            device.close();
-            throw e;
-        }
+        return plug(context, properties, null);
     }
 
     /**
@@ -61,9 +55,15 @@ public final class BlockDeviceFactory implements DeviceFactory {
     @Override
     public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
             throws DeviceException {
+        return plug(context, properties, state);
+    }
+
+    /** Opens the device and plugs it new, or with {@code state} restores it; closes it if that fails. */
+    private Device plug(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
         BlockDevice device = createDevice(context.deviceId(), properties);
         try {
-            return VirtioPciTransport.restore(context, device, state);
+            return VirtioPciTransport.plugOrRestore(context, device, state);
         } catch (DeviceException | RuntimeException e) {
             device.close();
             throw e;

@@ -59,8 +59,7 @@ public final class VirtconsoleFactory implements DeviceFactory {
     static Device plug(DeviceContext context, ConsoleConfig config, StateRecord state) throws DeviceException {
         CharBackend backend = context.charBackend(config.chardev());
         VirtioConsole console = new VirtioConsole(context.deviceId(), backend, config);
-        Device device = state == null ? VirtioPciTransport.plug(context, console)
-                : VirtioPciTransport.restore(context, console, state);
+        Device device = VirtioPciTransport.plugOrRestore(context, console, state);
         backend.attach(console);
         LOG.debug("{}: virtio console on chardev {}", context.deviceId(), config.chardev());
         return device;

@@ -157,6 +157,15 @@ public final class VirtioPciTransport implements StatefulDevice {
         return transport;
     }
 
+    /**
+     * {@link #plug} for a new device ({@code state} null), {@link #restore} for one that takes over {@code state}:
+     * what a factory's {@code create} and {@code restore} share.
+     */
+    public static Device plugOrRestore(DeviceContext context, VirtioDevice device, StateRecord state)
+            throws DeviceException {
+        return state == null ? plug(context, device) : restore(context, device, state);
+    }
+
     /** Sets the registers and rebuilds the rings from {@code saved}; returns the activation to resume, or null. */
     private synchronized Activation takeOver(SavedState saved) throws DeviceException {
         status = saved.status;

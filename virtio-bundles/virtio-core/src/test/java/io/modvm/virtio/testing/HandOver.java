@@ -36,6 +36,23 @@ public final class HandOver {
         return decoded;
     }
 
+    /** {@code state} with its field {@code device} (the device's own record) replaced by {@code device}. */
+    public static StateRecord withDevice(StateRecord state, StateRecord device) throws StateException {
+        StateRecord.Builder b = StateRecord.builder(state.type(), state.version());
+        for (String name : state.names()) {
+            if (name.equals("device")) {
+                b.put(name, device);
+            } else if (name.equals("queues")) {
+                b.put(name, state.getRecords(name));
+            } else if (name.equals("active")) {
+                b.put(name, state.getBoolean(name));
+            } else {
+                b.put(name, state.getLong(name));
+            }
+        }
+        return b.build();
+    }
+
     /** {@code state} with its top-level version replaced, for tests of refusal. */
     public static StateRecord withVersion(StateRecord state, int version) throws StateException {
         byte[] bytes = StateCodec.encode(state);

@@ -5,7 +5,6 @@ import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.state.StateRecord;
-import io.modvm.virtio.device.VirtioDevice;
 import io.modvm.virtio.pci.VirtioPciTransport;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
@@ -27,28 +26,24 @@ public final class VirtioRngFactory implements DeviceFactory {
 
     @Override
     public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
-        return build(context, properties, rng -> VirtioPciTransport.plug(context, rng));
+        return build(context, properties, null);
     }
 
     /** Takes over a device saved by this or an earlier version; a fresh entropy source, the driver's queue kept. */
     @Override
     public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
             throws DeviceException {
-        return build(context, properties, rng -> VirtioPciTransport.restore(context, rng, state));
+        return build(context, properties, state);
     }
 
-    /** How a built device reaches the PCI bus: plugged new, or restored. */
-    private interface Plug {
-        Device plug(VirtioDevice rng) throws DeviceException;
-    }
-
-    private static Device build(DeviceContext context, Map<String, String> properties, Plug plug)
+    /** Builds a device and plugs it new, or with {@code state} restores it. */
+    private static Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
             throws DeviceException {
         RngConfig config = RngConfig.parse(properties);
         UrandomSource source = UrandomSource.open(UrandomSource.URANDOM);
         VirtioRng rng = new VirtioRng(context.deviceId(), source, config);
         try {
-            return plug.plug(rng);
+            return VirtioPciTransport.plugOrRestore(context, rng, state);
         } catch (DeviceException | RuntimeException e) {
             rng.close();
             throw e;
