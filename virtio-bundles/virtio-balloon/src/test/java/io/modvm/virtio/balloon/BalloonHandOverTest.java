@@ -117,6 +117,7 @@ class BalloonHandOverTest {
         int status = driver.status();
         int generation = driver.generation();
         long configInterrupts = configInterrupts();
+        List<Integer> vectorsBefore = pci.vectors();
         List<Long> changesBefore = List.copyOf(changes);
 
         StateRecord state = HandOver.takeState((StatefulDevice) old);
@@ -136,6 +137,8 @@ class BalloonHandOverTest {
         assertEquals(RAM - (4L << 12), balloon.actualMemory());
         assertEquals(OptionalLong.of(123_456), balloon.stats().get(StatTag.FREE_MEMORY));
         assertEquals(changesBefore, changes, "no BALLOON_CHANGE from the swap");
+        Thread.sleep(100);
+        assertEquals(vectorsBefore, pci.vectors(), "the resumed queues found nothing to signal");
 
         balloon.requestStats();
         Await.until("the held buffer returned as the request", () -> rings.get(STATS).usedIdx() == 1);

@@ -37,6 +37,7 @@ final class SavedState {
         int nextAvail;
         int nextUsed;
         int inFlight;
+        boolean notificationPending;
     }
 
     private SavedState(StateRecord r, VirtioDevice target) throws StateException {
@@ -110,6 +111,7 @@ final class SavedState {
             q.nextUsed = bounded(r, "nextUsed", 0, 0xFFFF);
             int outstanding = (q.nextAvail - q.nextUsed) & 0xFFFF;
             q.inFlight = bounded(r, "inFlight", 0, Math.min(q.size, outstanding));
+            q.notificationPending = r.getBoolean("notificationPending");
         }
         return q;
     }

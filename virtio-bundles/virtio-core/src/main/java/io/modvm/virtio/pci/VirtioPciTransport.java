@@ -206,7 +206,7 @@ public final class VirtioPciTransport implements StatefulDevice {
                 throw new DeviceException(id + ": saved queue " + i + " does not fit this machine: "
                         + e.getMessage());
             }
-            rings[i].restore(from.nextAvail, from.nextUsed, from.inFlight);
+            rings[i].restore(from.nextAvail, from.nextUsed, from.inFlight, from.notificationPending);
         }
         Activation a = new Activation(memory, driverFeatures, rings);
         active = a;
@@ -334,7 +334,7 @@ public final class VirtioPciTransport implements StatefulDevice {
                         .put("driver", q.driver).put("device", q.device).put("live", ring != null);
                 if (ring != null) {
                     b.put("nextAvail", ring.nextAvailIndex()).put("nextUsed", ring.nextUsedIndex())
-                            .put("inFlight", ring.inFlight());
+                            .put("inFlight", ring.inFlight()).put("notificationPending", ring.notificationPending());
                 }
                 saved.add(b.build());
             }

@@ -143,6 +143,19 @@ public final class SplitVirtqueue {
      * @since 1.1
      */
     public void restore(int nextAvail, int nextUsed, int inFlight) {
+        restore(nextAvail, nextUsed, inFlight, true);
+    }
+
+    /**
+     * As {@link #restore(int, int, int)}, with what {@link #notificationPending()} said when the state was saved:
+     * false means the driver was told of every used element, so the next {@link #needsNotification()} judges only
+     * what is pushed from now on, and a hand-over raises no interrupt of its own.
+     *
+     * @throws IllegalArgumentException if an index is not 16-bit, or {@code inFlight} is negative, larger than the
+     *     queue, or larger than the chains taken and not returned ({@code nextAvail - nextUsed}, modulo 2^16)
+     * @since 1.1
+     */
+    public void restore(int nextAvail, int nextUsed, int inFlight, boolean notificationPending) {
         if ((nextAvail & ~0xFFFF) != 0 || (nextUsed & ~0xFFFF) != 0) {
             throw new IllegalArgumentException("ring indexes are 16-bit: " + nextAvail + ", " + nextUsed);
         }
@@ -156,8 +169,18 @@ public final class SplitVirtqueue {
         this.inFlight = inFlight;
         this.armedAt = -1;
         this.checkedUsed = nextUsed;
-        this.checkedValid = false;
+        this.checkedValid = !notificationPending;
         this.broken = null;
+    }
+
+    /**
+     * Whether chains were pushed since the last {@link #needsNotification()} (or the queue was restored without
+     * knowing), so the driver may be owed an interrupt; for saving queue state.
+     *
+     * @since 1.1
+     */
+    public boolean notificationPending() {
+        return !checkedValid || checkedUsed != nextUsed;
     }
 
     /**

@@ -4,6 +4,7 @@ import static io.modvm.virtio.queue.TestRam.DATA;
 import static io.modvm.virtio.queue.TestRam.INDIRECT;
 import static io.modvm.virtio.queue.TestRam.RINGS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +44,30 @@ class RestoreInFlightTest {
         assertEquals(0xFFFE + 3 & 0xFFFF, driver.usedIdx(), "the used index went on across the 16-bit wrap");
         assertEquals(0, restored.inFlight());
         assertThrows(IllegalStateException.class, () -> restored.push(a, 0), "nothing more is in flight");
+    }
+
+    @Test
+    void aQueueThatSignalledEverythingOwesNothingAfterARestore() throws Exception {
+        TestDriver driver = new TestDriver(memory, RINGS, 8, true, false, INDIRECT);
+        SplitVirtqueue old = SplitVirtqueue.create(memory, driver.config());
+        driver.add(List.of(new Buf(DATA, 8)), List.of());
+        old.push(old.pop().orElseThrow(), 0);
+        assertTrue(old.notificationPending(), "pushed and not yet checked");
+        assertTrue(old.needsNotification());
+        assertFalse(old.notificationPending());
+
+        SplitVirtqueue quiet = SplitVirtqueue.create(memory, driver.config());
+        quiet.restore(old.nextAvailIndex(), old.nextUsedIndex(), 0, false);
+        assertFalse(quiet.needsNotification(), "nothing pushed since the driver was told");
+        driver.getBuf().orElseThrow();
+        driver.add(List.of(new Buf(DATA, 8)), List.of());
+        quiet.push(quiet.pop().orElseThrow(), 0);
+        assertTrue(quiet.needsNotification(), "the driver's used_event asks for the next one");
+
+        SplitVirtqueue unsure = SplitVirtqueue.create(memory, driver.config());
+        unsure.restore(quiet.nextAvailIndex(), quiet.nextUsedIndex(), 0);
+        assertTrue(unsure.notificationPending());
+        assertTrue(unsure.needsNotification(), "without knowing, the restored queue signals once");
     }
 
     @Test
