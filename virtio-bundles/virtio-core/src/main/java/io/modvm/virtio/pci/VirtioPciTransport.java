@@ -153,7 +153,14 @@ public final class VirtioPciTransport implements StatefulDevice {
             transport.closeKicks();
             throw e;
         }
-        device.resume(activation);
+        try {
+            device.resume(activation);
+        } catch (RuntimeException e) {
+            // A device that cannot start is stopped again, and the caller unplugs the function.
+            transport.reset();
+            transport.closeKicks();
+            throw new DeviceException(context.deviceId() + ": the restored device failed to resume: " + e, e);
+        }
         return transport;
     }
 

@@ -258,6 +258,19 @@ class VirtioPciHandOverTest {
         };
         assertTrue(refuse(state, picky).getMessage().contains("holding state version 1"));
 
+        HoldingDevice broken = new HoldingDevice(FEATURES) {
+            @Override
+            public void resume(VirtioActivation a) {
+                throw new IllegalStateException("bug");
+            }
+        };
+        StubDeviceContext context = new StubDeviceContext("t0").withRam(memory, RAM).withPci(pci);
+        DeviceException failed = assertThrows(DeviceException.class,
+                () -> VirtioPciTransport.restore(context, broken, state));
+        assertEquals("t0: the restored device failed to resume: java.lang.IllegalStateException: bug",
+                failed.getMessage());
+        assertEquals(1, broken.resets, "stopped again");
+
         StateRecord notPci = StateRecord.builder("virtio-mmio", 1).build();
         assertTrue(refuse(notPci, new HoldingDevice(FEATURES)).getMessage()
                 .contains("state of type virtio-mmio given where virtio-pci is needed"));
