@@ -24,10 +24,18 @@ static void hotplug_registers(void)
         outl(B0EJ, down);
 }
 
+#define RNG_ID 0x10441AF4u
+
+static uint32_t seen[32];
+
 static void use_rng(int slot)
 {
+    int index = 0;                  /* virtio_find counts the devices of a type in slot order */
+    for (int s = 0; s < slot; s++)
+        index += seen[s] == RNG_ID;
     struct virtio_dev v;
-    if (virtio_start(&v, VIRTIO_ID_RNG, 0, 0, 1, 0)) {
+    if (virtio_find(VIRTIO_ID_RNG, index, &v) || v.pci.dev != slot
+        || virtio_start(&v, VIRTIO_ID_RNG, index, 0, 1, 0)) {
         printf("rng: no driver for %02x\n", slot);
         return;
     }
@@ -43,7 +51,6 @@ static void use_rng(int slot)
 
 int main(void)
 {
-    static uint32_t seen[32];
     printf("pci: watching\n");
     for (;;) {
         if (!cmdline_has("noeject"))
@@ -60,7 +67,7 @@ int main(void)
             seen[slot] = id;
             if (id) {
                 printf("pci: + %02x %04x:%04x\n", slot, id & 0xFFFF, id >> 16);
-                if (id == 0x10441AF4u)
+                if (id == RNG_ID)
                     use_rng(slot);
             }
         }

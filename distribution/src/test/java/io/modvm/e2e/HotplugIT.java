@@ -218,10 +218,12 @@ class HotplugIT {
     @Test
     void aCfgFileInDeployPlugsTheDeviceAndDeletingItUnplugs() throws Exception {
         Path home = copyOfTheDistribution();
+        drop(home, "io.modvm.device-early.cfg", "type=" + RNG + "\nid=early\n"); // there before modvm starts
         try (ModvmProcess p = start(home); QmpTestClient c = connect(p)) {
+            await("early in query-pci", SEEN, () -> pciIds(c).contains("early"));
             Path cfg = drop(home, "io.modvm.device-rng.cfg", "type=" + RNG + "\nid=rngcfg\nmax-bytes=1024\n");
             await("rngcfg in query-pci", SEEN, () -> pciIds(c).contains("rngcfg"));
-            p.awaitOutput("rng: ok", SEEN);
+            await("the guest drove both", SEEN, () -> count(p.stdout(), "rng: ok") == 2);
 
             Files.delete(cfg);
             awaitDeleted(c, "rngcfg");

@@ -49,6 +49,8 @@ public final class DeviceManager {
         String pid;
         /** The factory that built the plugged device; null while the device waits. */
         DeviceFactory factory;
+        /** Whether a factory of its type was ever found: a type never seen may be a typo, worth a warning. */
+        boolean typeSeen;
 
         Entry(String id, String type, Map<String, String> properties) {
             this.id = id;
@@ -100,6 +102,7 @@ public final class DeviceManager {
         for (PluggedDevice d : plugged) {
             Entry e = new Entry(d.id(), d.type(), d.properties());
             e.factory = d.factory();
+            e.typeSeen = true;
             Entry earlier = byId.put(d.id(), e);
             if (earlier != null && earlier.pid != null) {
                 // A configuration arrived first with an id the command line gives too: the command line wins.
@@ -118,6 +121,7 @@ public final class DeviceManager {
     public synchronized void detach() {
         host = null;
         byId.values().forEach(e -> e.factory = null);
+        unplugging.clear();
     }
 
     /** Reads the configurations the store holds now, as if each had just arrived. */
@@ -170,6 +174,7 @@ public final class DeviceManager {
             host.plug(id, factory, properties);
             e = new Entry(id, type, properties);
             e.factory = factory;
+            e.typeSeen = true;
             byId.put(id, e);
         }
         record(e);
@@ -388,9 +393,15 @@ public final class DeviceManager {
         }
         DeviceFactory factory = catalog.find(e.type);
         if (factory == null) {
-            LOG.info("device {} waits for a bundle that provides device type {}", e.id, e.type);
+            if (e.typeSeen) {
+                LOG.info("device {} waits for a bundle that provides device type {}", e.id, e.type);
+            } else {
+                LOG.warn("device {} waits for a bundle that provides device type {} (known types now: {})", e.id,
+                        e.type, String.join(", ", catalog.types()));
+            }
             return;
         }
+        e.typeSeen = true;
         try {
             host.plug(e.id, factory, e.properties);
             e.factory = factory;

@@ -81,6 +81,10 @@ public final class VmMachine implements Machine {
 
     private final Object control = new Object();
     private MachineEvent event;
+    /** Whether this run has taken {@link #event}; until then a later end may still replace it. */
+    private boolean eventTaken;
+    /** A reset that an end replaced before the run took it: QEMU still announces it (RESET, then SHUTDOWN). */
+    private MachineEvent replacedReset;
     /** The first event that ends the machine; it outlives the run it arrived in, so a reset cannot swallow it. */
     private MachineEvent ending;
     private volatile boolean stopRequested;
@@ -155,6 +159,10 @@ public final class VmMachine implements Machine {
             while (true) {
                 MachineEvent pending = ending();
                 MachineEvent e = pending != null ? pending : runOnce(loader);
+                MachineEvent replaced = takeReplacedReset();
+                if (replaced != null && e.kind() != MachineEvent.Kind.RESET) {
+                    events.emit("RESET", Map.of("guest", replaced.guest(), "reason", replaced.reason()));
+                }
                 if (e.kind() == MachineEvent.Kind.RESET) {
                     events.emit("RESET", Map.of("guest", e.guest(), "reason", e.reason()));
                 }
@@ -367,6 +375,7 @@ public final class VmMachine implements Machine {
     private MachineEvent runOnce(KernelLoader loader) throws MachineException {
         synchronized (control) {
             event = null;
+            eventTaken = false;
             stopRequested = false;
             pauseRequested = false;
             parked = 0;
@@ -440,6 +449,7 @@ public final class VmMachine implements Machine {
                     return MachineEvent.exit(1);
                 }
             }
+            eventTaken = true;
             return event;
         }
     }
@@ -471,9 +481,20 @@ public final class VmMachine implements Machine {
             }
             // An end overrides a reset still waiting to be handled (QMP system_reset then quit).
             if (event == null || event.kind() == MachineEvent.Kind.RESET && e.kind() != MachineEvent.Kind.RESET) {
+                if (event != null && !eventTaken && replacedReset == null) {
+                    replacedReset = event;
+                }
                 event = e;
                 control.notifyAll();
             }
+        }
+    }
+
+    private MachineEvent takeReplacedReset() {
+        synchronized (control) {
+            MachineEvent r = replacedReset;
+            replacedReset = null;
+            return r;
         }
     }
 
