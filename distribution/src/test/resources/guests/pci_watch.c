@@ -3,12 +3,20 @@
  * driven at once (polled, no MSI-X): "rng: ok SS" once it returned 16 bytes. It also plays the part of
  * the DSDT's hotplug AML (it has no ACPI interpreter): it reads the PCI hotplug registers, prints
  * "acpi: added SS" for a slot announced in PCIU, and ejects (B0EJ) every slot whose removal PCID
- * requests, printing "acpi: eject SS". Runs until the VMM ends it. */
+ * requests, printing "acpi: eject SS". With "rngloop" on the command line, the rng it drove last stays in
+ * use: 16 bytes each round, "rng: rounds N" every 20 rounds, "rng: request failed" if one fails.
+ * Runs until the VMM ends it. */
 #include "testguest.h"
 
 #define PCIU 0xAE00
 #define PCID 0xAE04
 #define B0EJ 0xAE08
+#define RNG_ID 0x10441AF4u
+
+static uint32_t seen[32];
+static struct virtio_dev live;      /* the rng in use with rngloop */
+static int live_slot = -1;
+static uint8_t *live_buf;
 
 static void hotplug_registers(void)
 {
@@ -20,13 +28,25 @@ static void hotplug_registers(void)
         if (down & (1u << slot))
             printf("acpi: eject %02x\n", slot);
     }
+    if (live_slot >= 0 && (down & (1u << live_slot)))
+        live_slot = -1;             /* a driver lets go of the device before the eject */
     if (down)
         outl(B0EJ, down);
 }
 
-#define RNG_ID 0x10441AF4u
-
-static uint32_t seen[32];
+static void rng_round(void)
+{
+    static unsigned rounds;
+    struct virtq_buf b = { live_buf, 16, 1 };
+    long n = virtq_submit(&live.vq[0], &b, 1, 5000);
+    if (n <= 0) {
+        printf("rng: request failed (%ld)\n", n);
+        live_slot = -1;
+        return;
+    }
+    if (++rounds % 20 == 0)
+        printf("rng: rounds %u\n", rounds);
+}
 
 static void use_rng(int slot)
 {
@@ -42,7 +62,13 @@ static void use_rng(int slot)
     uint8_t *buf = phys_alloc(16, 16);
     struct virtq_buf b = { buf, 16, 1 };
     long n = virtq_submit(&v.vq[0], &b, 1, 5000);
-    virtio_reset(&v);
+    if (n > 0 && cmdline_has("rngloop")) {
+        live = v;
+        live_slot = slot;
+        live_buf = buf;
+    } else {
+        virtio_reset(&v);
+    }
     if (n > 0)
         printf("rng: ok %02x\n", slot);
     else
@@ -64,6 +90,8 @@ int main(void)
                 continue;
             if (seen[slot])
                 printf("pci: - %02x %04x:%04x\n", slot, seen[slot] & 0xFFFF, seen[slot] >> 16);
+            if (slot == live_slot)
+                live_slot = -1;
             seen[slot] = id;
             if (id) {
                 printf("pci: + %02x %04x:%04x\n", slot, id & 0xFFFF, id >> 16);
@@ -71,6 +99,8 @@ int main(void)
                     use_rng(slot);
             }
         }
+        if (live_slot >= 0)
+            rng_round();
         delay_us(20000);
     }
 }

@@ -35,15 +35,17 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The device manager in the distribution's framework, with a machine running a tiny guest: a device configuration
- * made through Config Admin is plugged; stopping the bundle that provides its type unplugs it and starting the
- * bundle again plugs it back; a configuration whose type's bundle is stopped waits for it; a deleted configuration
- * asks the guest to eject the device, which a reset completes for a guest that never does.
+ * made through Config Admin is plugged; stopping the bundle that provides its type parks the device and starting
+ * it again within the swap timeout takes it over in the same slot; past the timeout the device leaves the guest, and
+ * comes back fresh with the bundle; a configuration whose type's bundle is stopped waits for it; a deleted
+ * configuration asks the guest to eject the device, which a reset completes for a guest that never does.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class DeviceManagerIT {
     private static final long WAIT_MILLIS = TimeUnit.SECONDS.toMillis(30);
     private static final String RNG_BUNDLE = "io.modvm.virtio.rng";
+    private static final long SWAP_TIMEOUT_MILLIS = 1500;
 
     @Inject
     BundleContext context;
@@ -55,6 +57,7 @@ public class DeviceManagerIT {
         // The core's command-line component runs this machine once the test offers it the exit service.
         options.add(frameworkProperty("modvm.args").value(String.join("\u0000", "-kernel", guest.toString(), "-m",
                 "64", "-serial", "null")));
+        options.add(frameworkProperty("modvm.device.swap.timeout").value(Long.toString(SWAP_TIMEOUT_MILLIS)));
         return options.toArray(new Option[0]);
     }
 
@@ -76,15 +79,26 @@ public class DeviceManagerIT {
             first.update(new Hashtable<>(Map.of("type", "virtio-rng-pci", "id", "pax1")));
             awaitTrue("pax1 plugged", () -> pciIds(queryPci).contains("pax1"));
 
-            rng.stop();
-            assertFalse("a stopped bundle's device is unplugged", pciIds(queryPci).contains("pax1"));
+            List<String> before = pciIds(queryPci);
+            rng.stop(); // pax1 is parked for a new factory: its slot stays, the guest only sees a pause
+            assertEquals(before, pciIds(queryPci));
             org.osgi.service.cm.Configuration second = admin.createFactoryConfiguration("io.modvm.device", "?");
             second.update(new Hashtable<>(Map.of("type", "virtio-rng-pci", "id", "pax2")));
-            Thread.sleep(500);
+            Thread.sleep(300);
             assertFalse("a configuration waits for its type", pciIds(queryPci).contains("pax2"));
 
-            rng.start();
+            rng.start(); // pax1 is taken over in its slot, pax2 plugged
             awaitTrue("both plugged once the bundle is back",
+                    () -> pciIds(queryPci).containsAll(List.of("pax1", "pax2")));
+            assertEquals(before, pciIds(queryPci).subList(0, before.size()));
+
+            rng.stop(); // and stays stopped: past the timeout both leave the guest (this one never ejects: a reset)
+            Thread.sleep(SWAP_TIMEOUT_MILLIS + 500);
+            machine.reset();
+            awaitTrue("both gone once no factory came in time",
+                    () -> !pciIds(queryPci).contains("pax1") && !pciIds(queryPci).contains("pax2"));
+            rng.start();
+            awaitTrue("both back, fresh, with the bundle",
                     () -> pciIds(queryPci).containsAll(List.of("pax1", "pax2")));
 
             first.delete(); // asks the guest to eject pax1; this guest never does, and a reset completes it

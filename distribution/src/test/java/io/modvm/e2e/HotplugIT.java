@@ -41,10 +41,14 @@ class HotplugIT {
 
     /** modvm from {@code home} running the watching guest, with QMP on a socket in the test folder. */
     private ModvmProcess start(Path home, String... more) throws Exception {
+        return start(home, Map.of(), more);
+    }
+
+    private ModvmProcess start(Path home, Map<String, String> env, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("-kernel", Guests.build("pci_watch").toString(), "-m", "64",
                 "-qmp", "unix:" + socket() + ",server,nowait"));
         args.addAll(List.of(more));
-        return ModvmProcess.start(home, Map.of(), List.of(), args.toArray(String[]::new));
+        return ModvmProcess.start(home, env, List.of(), args.toArray(String[]::new));
     }
 
     private Path socket() {
@@ -267,6 +271,41 @@ class HotplugIT {
             Files.copy(aside, deployed);
             await("late back in query-pci", SEEN, () -> pciIds(c).contains("late"));
             await("the guest drove it again", SEEN, () -> count(p.stdout(), "rng: ok") == 2);
+            quit(p, c);
+        }
+    }
+
+    @Test
+    void updatingTheBundleOfAPluggedDeviceSwapsItUnderTheGuest() throws Exception {
+        Path home = copyOfTheDistribution();
+        Path jar;
+        try (Stream<Path> jars = Files.list(home.resolve("bundle"))) {
+            jar = jars.filter(j -> j.getFileName().toString().startsWith("virtio.rng-")).findFirst().orElseThrow();
+        }
+        Path deployed = Files.move(jar, home.resolve("deploy").resolve(jar.getFileName()));
+        try (ModvmProcess p = start(home, Map.of("MODVM_LOG", "info"), "-append", "rngloop");
+                QmpTestClient c = connect(p)) {
+            await("the rng bundle deployed", SEEN, () -> !c.execute("device_add", args("driver", RNG, "id", "r1"))
+                    .containsKey("error"));
+            p.awaitOutput("rng: rounds 20", SEEN); // the guest keeps reading random bytes from r1
+            List<String> before = pciIds(c);
+
+            // FileInstall updates a bundle whose jar changed: the factory leaves and a new one comes
+            Files.setLastModifiedTime(deployed, java.nio.file.attribute.FileTime.fromMillis(
+                    System.currentTimeMillis() + 5000));
+            await("the device taken over by the updated bundle", SEEN,
+                    () -> p.stderr().contains("device r1 taken over by a new virtio-rng-pci instance"));
+            assertTrue(p.stderr().contains("device r1 parked for a hot-swap"), p.stderr());
+            long rounds = count(p.stdout(), "rng: rounds");
+            await("the guest's reads go on after the swap", SEEN, () -> count(p.stdout(), "rng: rounds") >= rounds + 3);
+            assertFalse(p.stdout().contains("request failed"), p.stdout());
+            assertEquals(before, pciIds(c), "same devices in the same slots");
+            assertEquals(List.of(), deletedEvents(c), "no removal the guest could see");
+            assertFalse(p.stdout().contains("pci: - "), p.stdout());
+            assertEquals("running", ((Map<?, ?>) c.returned("query-status")).get("status"));
+
+            assertEquals(Map.of(), c.returned("device_del", args("id", "r1")));
+            awaitDeleted(c, "r1");
             quit(p, c);
         }
     }

@@ -59,6 +59,8 @@ public final class CommandLineComponent implements DeviceCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(CommandLineComponent.class);
     static final String ARGS_PROPERTY = "modvm.args";
     private static final long SHUTDOWN_WAIT_MILLIS = 5000;
+    static final String SWAP_TIMEOUT_PROPERTY = "modvm.device.swap.timeout";
+    private static final long DEFAULT_SWAP_TIMEOUT_MILLIS = 10_000;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -180,7 +182,8 @@ public final class CommandLineComponent implements DeviceCatalog {
         };
         VmMachine m = new VmMachine(spec, accel, this, line -> err.println("modvm: " + line), events);
         machine = m;
-        DeviceManager devices = new DeviceManager(this, new ConfigAdminStore(() -> configurationAdmin), events);
+        DeviceManager devices = new DeviceManager(this, new ConfigAdminStore(() -> configurationAdmin), events,
+                swapTimeoutMillis(context));
         manager = devices;
         m.onGuestEject(devices::ejectedByGuest);
         MachineSpec announced = spec;
@@ -220,6 +223,21 @@ public final class CommandLineComponent implements DeviceCatalog {
             } catch (IllegalStateException e) {
                 // the bundle is stopping and took the registration with it
             }
+        }
+    }
+
+    /**
+     * How long a device whose factory left stays parked for a new one (a bundle update) before it is unplugged from
+     * the guest: framework property {@value #SWAP_TIMEOUT_PROPERTY} in milliseconds, 10 s by default.
+     */
+    private static long swapTimeoutMillis(BundleContext context) {
+        String value = context.getProperty(SWAP_TIMEOUT_PROPERTY);
+        try {
+            return value == null ? DEFAULT_SWAP_TIMEOUT_MILLIS : Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            LOG.warn("{}={} is not a number of milliseconds; using {}", SWAP_TIMEOUT_PROPERTY, value,
+                    DEFAULT_SWAP_TIMEOUT_MILLIS);
+            return DEFAULT_SWAP_TIMEOUT_MILLIS;
         }
     }
 

@@ -2,6 +2,7 @@ package io.modvm.core.devices;
 
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.state.StateRecord;
 import java.util.Map;
 
 /** The running machine, as the device manager uses it: it plugs and unplugs devices by id. */
@@ -25,4 +26,23 @@ public interface DeviceHost {
      * closed while its classes exist), and runs {@code gone}. Returns false if no device has that id.
      */
     boolean unplugNow(String id, Runnable gone);
+
+    /**
+     * Hot-swap, first half, while the leaving factory's classes still exist: quiesces device {@code id}, takes its
+     * state and parks its guest-visible slot. Returns null if the device cannot be swapped (then nothing changed).
+     */
+    default StateRecord park(String id) {
+        return null;
+    }
+
+    /** Hot-swap, second half: {@code factory} takes the parked device over from {@code state}. */
+    default void restore(String id, DeviceFactory factory, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
+        throw new DeviceException(id + ": this machine cannot hot-swap devices");
+    }
+
+    /** The hot-swap is abandoned: the parked device is removed with the guest's cooperation; then {@code gone}. */
+    default boolean discardParked(String id, Runnable gone) {
+        return false;
+    }
 }

@@ -2,6 +2,7 @@ package io.modvm.core.devices;
 
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.state.StateRecord;
 import io.modvm.core.machine.DeviceCatalog;
 import io.modvm.core.machine.MachineEvents;
 import io.modvm.core.machine.PluggedDevice;
@@ -12,6 +13,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +56,9 @@ public final class DeviceManager {
         DeviceFactory factory;
         /** Whether a factory of its type was ever found: a type never seen may be a typo, worth a warning. */
         boolean typeSeen;
+        /** The state of a device parked for a hot-swap, waiting for a new factory of its type; else null. */
+        StateRecord parked;
+        ScheduledFuture<?> parkTimeout;
 
         Entry(String id, String type, Map<String, String> properties) {
             this.id = id;
@@ -86,11 +94,20 @@ public final class DeviceManager {
     /** Devices being removed, by id, with the factory that built them: the guest has not ejected them yet. */
     private final Map<String, DeviceFactory> unplugging = new HashMap<>();
     private DeviceHost host;
+    /** How long a parked device waits for a new factory of its type before it is unplugged from the guest. */
+    private final long swapTimeoutMillis;
+    private ScheduledExecutorService timer;
 
     public DeviceManager(DeviceCatalog catalog, ConfigurationStore store, MachineEvents events) {
+        this(catalog, store, events, TimeUnit.SECONDS.toMillis(10));
+    }
+
+    public DeviceManager(DeviceCatalog catalog, ConfigurationStore store, MachineEvents events,
+            long swapTimeoutMillis) {
         this.catalog = catalog;
         this.store = store;
         this.events = events;
+        this.swapTimeoutMillis = swapTimeoutMillis;
     }
 
     /**
@@ -120,8 +137,15 @@ public final class DeviceManager {
     /** The machine has ended (it closed its devices): configurations stay, and wait for no machine. */
     public synchronized void detach() {
         host = null;
-        byId.values().forEach(e -> e.factory = null);
+        for (Entry e : byId.values()) {
+            e.factory = null;
+            unpark(e);
+        }
         unplugging.clear();
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
     }
 
     /** Reads the configurations the store holds now, as if each had just arrived. */
@@ -278,13 +302,23 @@ public final class DeviceManager {
             }
         }
         for (Entry e : List.copyOf(byId.values())) {
-            if (e.factory == factory) {
-                LOG.info("device {} ({}): its factory left; the device is unplugged until a factory returns", e.id,
-                        e.type);
-                unplugging.put(e.id, factory);
-                e.factory = null;
-                unplugNow(e.id);
+            if (e.factory != factory) {
+                continue;
             }
+            e.factory = null;
+            StateRecord state = host == null ? null : host.park(e.id);
+            if (state != null) {
+                LOG.info("device {} ({}): its factory left; parked for up to {} ms for a new one", e.id, e.type,
+                        swapTimeoutMillis);
+                e.parked = state;
+                e.parkTimeout = timer().schedule(() -> swapTimedOut(e), swapTimeoutMillis, TimeUnit.MILLISECONDS);
+                tryPlug(e); // another factory of the type may be there already
+                continue;
+            }
+            LOG.info("device {} ({}): its factory left; the device is unplugged until a factory returns", e.id,
+                    e.type);
+            unplugging.put(e.id, factory);
+            unplugNow(e.id);
         }
     }
 
@@ -326,7 +360,9 @@ public final class DeviceManager {
         if (e.pid != null) {
             idByPid.remove(e.pid);
         }
-        if (e.factory != null) {
+        if (e.parked != null) {
+            discard(e);
+        } else if (e.factory != null) {
             DeviceFactory factory = e.factory;
             e.factory = null;
             unplugging.put(e.id, factory);
@@ -367,9 +403,10 @@ public final class DeviceManager {
      * announced once, and whatever waited for its id (a configuration, or one of its type) is plugged.
      */
     private synchronized void gone(String id) {
-        if (unplugging.remove(id) == null) {
+        if (!unplugging.containsKey(id)) {
             return;
         }
+        unplugging.remove(id);
         deleted(id);
         Entry e = byId.get(id);
         if (e != null && e.factory == null) {
@@ -387,9 +424,64 @@ public final class DeviceManager {
         events.emit("DEVICE_DELETED", data);
     }
 
+    /** Hot-swap abandoned: the parked device leaves the guest (DEVICE_DELETED once it has); the entry waits on. */
+    private void discard(Entry e) {
+        unpark(e);
+        unplugging.put(e.id, null);
+        if (host == null || !host.discardParked(e.id, () -> gone(e.id))) {
+            gone(e.id);
+        }
+    }
+
+    private void unpark(Entry e) {
+        e.parked = null;
+        if (e.parkTimeout != null) {
+            e.parkTimeout.cancel(false);
+            e.parkTimeout = null;
+        }
+    }
+
+    private synchronized void swapTimedOut(Entry e) {
+        if (e.parked != null && byId.get(e.id) == e) {
+            LOG.warn("device {} ({}): no new factory of its type within {} ms; it is unplugged from the guest", e.id,
+                    e.type, swapTimeoutMillis);
+            discard(e);
+        }
+    }
+
+    private ScheduledExecutorService timer() {
+        if (timer == null) {
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "modvm-device-swap");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return timer;
+    }
+
     private void tryPlug(Entry e) {
         if (host == null) {
             return;
+        }
+        if (e.parked != null) {
+            DeviceFactory successor = catalog.find(e.type);
+            if (successor == null) {
+                return;
+            }
+            StateRecord state = e.parked;
+            unpark(e);
+            try {
+                host.restore(e.id, successor, e.properties, state);
+                e.factory = successor;
+                return;
+            } catch (DeviceException ex) {
+                LOG.warn("device {} ({}): the new factory did not take its state over ({}); it is unplugged from "
+                        + "the guest", e.id, e.type, ex.getMessage());
+                e.parked = state;
+                discard(e);
+                return;
+            }
         }
         DeviceFactory factory = catalog.find(e.type);
         if (factory == null) {

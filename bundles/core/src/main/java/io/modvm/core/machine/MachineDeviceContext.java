@@ -15,6 +15,8 @@ final class MachineDeviceContext implements DeviceContext {
 
     private final VmMachine machine;
     private final String id;
+    /** How many PCI functions the device plugged through this context: a restored device gets them back in order. */
+    private int pciFunctions;
 
     MachineDeviceContext(VmMachine machine, String id) {
         this.machine = machine;
@@ -51,7 +53,7 @@ final class MachineDeviceContext implements DeviceContext {
 
     @Override
     public PciFunction plugPci(PciFunctionSpec spec) throws DeviceException {
-        return machine.pci.plug(id, spec);
+        return machine.plugPci(id, spec, pciFunctions++);
     }
 
     @Override

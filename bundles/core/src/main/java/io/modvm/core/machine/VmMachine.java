@@ -14,6 +14,10 @@ import io.modvm.api.machine.Machine;
 import io.modvm.api.machine.RunState;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.device.PowerButton;
+import io.modvm.api.device.StatefulDevice;
+import io.modvm.api.pci.PciFunction;
+import io.modvm.api.pci.PciFunctionSpec;
+import io.modvm.api.state.StateRecord;
 import io.modvm.core.acpi.AcpiGpe;
 import io.modvm.core.acpi.FirmwareTables;
 import io.modvm.core.acpi.LevelLine;
@@ -33,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -71,6 +76,14 @@ public final class VmMachine implements Machine {
     /** What to run once the guest has ejected a device whose removal was requested, by device id. */
     private final Map<String, Runnable> ejectRequested = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<String> ejectedByGuest = id -> { };
+    /** Each device's PCI functions, in the order it plugged them, with handlers that can change hands. */
+    private final Map<String, List<PciBinding>> pciBindings = new ConcurrentHashMap<>();
+    /** How long a hot-swap waits for the last vCPU to stop before it goes on. */
+    private static final long SWAP_PAUSE_MILLIS = 2000;
+    private final Object swapLock = new Object();
+    /** Devices parked for a hot-swap; the vCPUs stay paused while any is, if the swap paused them. */
+    private final java.util.Set<String> swapping = new java.util.HashSet<>();
+    private boolean swapPaused;
     final PciRootBus pci;
     private final MachineEvents events;
 
@@ -321,16 +334,19 @@ public final class VmMachine implements Machine {
     public boolean unplug(String id) {
         synchronized (devices) {
             Device d = devices.remove(id);
-            if (d == null) {
+            if (d == null && !pciBindings.containsKey(id)) {
                 return false;
             }
             release(id);
-            try {
-                d.close();
-            } catch (RuntimeException e) {
-                LOG.warn("device {} failed to close", id, e);
+            if (d != null) {
+                try {
+                    d.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("device {} failed to close", id, e);
+                }
             }
         }
+        releaseSwap(id);
         LOG.info("device {} unplugged", id);
         Runnable gone = ejectRequested.remove(id);
         if (gone != null) {
@@ -341,8 +357,166 @@ public final class VmMachine implements Machine {
 
     private void release(String id) {
         pci.unplug(id);
+        pciBindings.remove(id);
         pio.releaseAll(id);
         mmio.releaseAll(id);
+    }
+
+    /**
+     * A device plugs its {@code index}-th PCI function. During a hot-swap the new instance gets the function its
+     * predecessor parked, if it describes the same function; otherwise the function is plugged in a free slot.
+     */
+    PciFunction plugPci(String id, PciFunctionSpec spec, int index) throws DeviceException {
+        List<PciBinding> mine = pciBindings.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
+        if (index < mine.size() && mine.get(index).parked()) {
+            return mine.get(index).takeOver(id, spec);
+        }
+        PciBinding b = new PciBinding(spec);
+        PciFunction f = pci.plug(id, b.busSpec());
+        b.plugged(f);
+        mine.add(b);
+        return f;
+    }
+
+    /**
+     * Hot-swap, first half (the device's factory is leaving): pauses the vCPUs, quiesces the device and takes its
+     * state while its classes still exist, parks its PCI functions (slot, BARs, MSI-X stay as the guest knows them;
+     * accesses read 0 meanwhile) and closes the old instance. The vCPUs stay paused until {@link #restore} or
+     * {@link #discardParked}. Returns null, having changed nothing, if the device cannot be swapped (it is not a
+     * {@link StatefulDevice}, has no PCI function, or failed to save its state).
+     */
+    public StateRecord park(String id) {
+        synchronized (devices) {
+            if (!(devices.get(id) instanceof StatefulDevice) || !pciBindings.containsKey(id)) {
+                return null;
+            }
+        }
+        holdForSwap(id);
+        synchronized (devices) {
+            Device d = devices.get(id);
+            StateRecord state;
+            try {
+                StatefulDevice sd = (StatefulDevice) d;
+                sd.quiesce();
+                state = sd.saveState();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("device {}: its state could not be saved; it is unplugged instead of swapped", id, e);
+                try {
+                    ((StatefulDevice) d).resume();
+                } catch (RuntimeException | LinkageError ex) {
+                    LOG.debug("device {} did not resume", id, ex);
+                }
+                releaseSwap(id);
+                return null;
+            }
+            pciBindings.get(id).forEach(PciBinding::park);
+            devices.remove(id);
+            pio.releaseAll(id);
+            mmio.releaseAll(id);
+            try {
+                d.close();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("device {} failed to close after saving its state", id, e);
+            }
+            LOG.info("device {} parked for a hot-swap", id);
+            return state;
+        }
+    }
+
+    /**
+     * Hot-swap, second half: {@code factory} builds the device that takes over {@code state} and gets the parked
+     * PCI functions back; the vCPUs go on. On failure the functions stay parked, for {@link #discardParked}.
+     *
+     * @throws DeviceException the factory's reason, or a new device that does not take its PCI function back
+     */
+    public void restore(String id, DeviceFactory factory, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
+        synchronized (devices) {
+            if (ended) {
+                throw new DeviceException(id + ": the machine has ended");
+            }
+            Device d;
+            try {
+                d = factory.restore(new MachineDeviceContext(this, id), properties, state);
+            } catch (DeviceException | RuntimeException | LinkageError e) {
+                pio.releaseAll(id);
+                mmio.releaseAll(id);
+                dropUnparked(id);
+                throw e instanceof DeviceException de ? de
+                        : new DeviceException(id + ": the new device failed to take over: " + e, e);
+            }
+            if (pciBindings.getOrDefault(id, List.of()).stream().anyMatch(PciBinding::parked)) {
+                d.close();
+                pio.releaseAll(id);
+                mmio.releaseAll(id);
+                dropUnparked(id);
+                throw new DeviceException(id + ": the new device did not take its PCI function back");
+            }
+            devices.put(id, d);
+        }
+        releaseSwap(id);
+        LOG.info("device {} taken over by a new {} instance", id, factory.type());
+    }
+
+    /** Unplugs the functions a failed take-over plugged anew, keeping the parked ones. */
+    private void dropUnparked(String id) {
+        List<PciBinding> mine = pciBindings.get(id);
+        if (mine != null && mine.stream().anyMatch(b -> !b.parked())) {
+            LOG.warn("device {}: a failed take-over left new PCI functions; they go with the device", id);
+        }
+    }
+
+    /**
+     * The hot-swap is abandoned (no new factory in time, or it refused the state): the vCPUs go on and the parked
+     * device is removed with the guest's cooperation, as {@link #requestUnplug} does; {@code gone} runs once it is.
+     * Returns false if nothing is parked under {@code id}.
+     */
+    public boolean discardParked(String id, Runnable gone) {
+        synchronized (devices) {
+            if (devices.containsKey(id) || !pciBindings.containsKey(id)) {
+                return false;
+            }
+        }
+        releaseSwap(id);
+        if (guestStarted && ejectRequested.putIfAbsent(id, gone) == null) {
+            try {
+                pci.requestUnplug(id);
+                return true;
+            } catch (IllegalStateException e) {
+                ejectRequested.remove(id);
+            }
+        }
+        if (unplug(id)) {
+            gone.run();
+        }
+        return true;
+    }
+
+    private void holdForSwap(String id) {
+        boolean pause;
+        synchronized (swapLock) {
+            pause = swapping.isEmpty();
+            swapping.add(id);
+        }
+        if (pause) {
+            boolean paused = pauseVcpus(SWAP_PAUSE_MILLIS);
+            synchronized (swapLock) {
+                swapPaused |= paused;
+            }
+        }
+    }
+
+    private void releaseSwap(String id) {
+        boolean resume;
+        synchronized (swapLock) {
+            resume = swapping.remove(id) && swapping.isEmpty() && swapPaused;
+            if (resume) {
+                swapPaused = false;
+            }
+        }
+        if (resume) {
+            resumeVcpus();
+        }
     }
 
     /** The ids of the plugged devices, in plug order. */
@@ -584,50 +758,69 @@ public final class VmMachine implements Machine {
 
     @Override
     public void pause() {
+        if (pauseVcpus(Long.MAX_VALUE)) {
+            events.emit("STOP", null);
+        }
+    }
+
+    /**
+     * Parks every vCPU, waiting at most {@code waitMillis} for the last one; returns true if the machine went from
+     * running to paused.
+     */
+    private boolean pauseVcpus(long waitMillis) {
         List<VcpuThread> threads;
         synchronized (control) {
             if (state != RunState.RUNNING) {
-                return;
+                return false;
             }
             pauseRequested = true;
             threads = List.copyOf(vcpus);
         }
         threads.forEach(VcpuThread::kick);
+        boolean bounded = waitMillis != Long.MAX_VALUE;
+        long deadline = System.nanoTime() + (bounded ? waitMillis * 1_000_000 : 0);
         synchronized (control) {
             while (parked < live && !stopRequested) {
+                if (bounded && System.nanoTime() - deadline > 0) {
+                    LOG.warn("{} of {} vCPUs still running after {} ms; going on", live - parked, live,
+                            waitMillis);
+                    break;
+                }
                 try {
                     control.wait(100);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return false;
                 }
                 if (parked < live) {
                     // A kick that raced a vCPU's own exit handling is simply repeated.
                     threads.forEach(VcpuThread::kick);
                 }
             }
-            if (!stopRequested) {
-                state = RunState.PAUSED;
-            } else {
-                return;
+            if (stopRequested) {
+                return false;
             }
+            state = RunState.PAUSED;
+            return true;
         }
-        events.emit("STOP", null);
     }
 
     @Override
     public void resume() {
-        boolean resumed = false;
+        if (resumeVcpus()) {
+            events.emit("RESUME", null);
+        }
+    }
+
+    private boolean resumeVcpus() {
         synchronized (control) {
             pauseRequested = false;
-            if (state == RunState.PAUSED) {
+            boolean resumed = state == RunState.PAUSED;
+            if (resumed) {
                 state = RunState.RUNNING;
-                resumed = true;
             }
             control.notifyAll();
-        }
-        if (resumed) {
-            events.emit("RESUME", null);
+            return resumed;
         }
     }
 

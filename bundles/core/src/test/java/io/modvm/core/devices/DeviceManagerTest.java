@@ -8,6 +8,7 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.state.StateRecord;
 import io.modvm.core.machine.DeviceCatalog;
 import io.modvm.core.machine.PluggedDevice;
 import java.util.ArrayList;
@@ -69,6 +70,41 @@ class DeviceManagerTest {
         final List<String> log = new ArrayList<>();
         final Map<String, Runnable> ejectRequested = new LinkedHashMap<>();
         boolean guestEjects;
+        /** Devices can be swapped: park gives this state. */
+        StateRecord state;
+        boolean refuseState;
+        final Map<String, StateRecord> parked = new LinkedHashMap<>();
+
+        @Override
+        public StateRecord park(String id) {
+            if (state == null || plugged.remove(id) == null) {
+                return null;
+            }
+            log.add("park " + id);
+            parked.put(id, state);
+            return state;
+        }
+
+        @Override
+        public void restore(String id, DeviceFactory factory, Map<String, String> properties, StateRecord s)
+                throws DeviceException {
+            if (refuseState) {
+                throw new DeviceException(id + ": saved state not taken over: version 9");
+            }
+            assertEquals(parked.remove(id), s);
+            plugged.put(id, factory.type());
+            log.add("restore " + id);
+        }
+
+        @Override
+        public boolean discardParked(String id, Runnable gone) {
+            if (parked.remove(id) == null) {
+                return false;
+            }
+            log.add("discard " + id);
+            gone.run();
+            return true;
+        }
 
         void eject(String id) {
             Runnable gone = ejectRequested.remove(id);
@@ -333,6 +369,55 @@ class DeviceManagerTest {
         assertEquals(Map.of(), store.configurations);
         manager.ejectedByGuest("r1");
         assertEquals(1, events.size());
+    }
+
+    @Test
+    void aDeviceParkedWhenItsFactoryLeavesIsTakenOverByTheNextOneUnseen() throws Exception {
+        host.state = StateRecord.builder("test", 1).put("x", 5L).build();
+        manager.attach(host, List.of());
+        manager.add("virtio-rng-pci", "r1", Map.of());
+        catalog.factories.remove(rng);
+        manager.factoryRemoved(rng);
+        assertEquals(Map.of("r1", false), manager.devices());
+        FakeFactory updated = new FakeFactory("virtio-rng-pci");
+        catalog.factories.add(updated);
+        manager.factoryAdded(updated);
+        assertEquals(List.of("+r1", "park r1", "restore r1"), host.log);
+        assertEquals(List.of(), events, "the guest sees no removal");
+        assertEquals(Map.of("r1", true), manager.devices());
+    }
+
+    @Test
+    void aParkedDeviceWithoutASuccessorInTimeLeavesTheGuestAndWaits() throws Exception {
+        manager = new DeviceManager(catalog, store, (name, data) -> events.add(name + " " + data), 100);
+        host.state = StateRecord.builder("test", 1).build();
+        manager.attach(host, List.of());
+        manager.add("virtio-rng-pci", "r1", Map.of());
+        catalog.factories.remove(rng);
+        manager.factoryRemoved(rng);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (events.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(deleted("r1")), events);
+        assertEquals(List.of("+r1", "park r1", "discard r1"), host.log);
+        catalog.factories.add(rng);
+        manager.factoryAdded(rng);
+        assertEquals("+r1", host.log.get(3), "the configuration stayed, and plugs a fresh device");
+    }
+
+    @Test
+    void aSuccessorThatRefusesTheStateGetsAFreshDeviceAfterTheOldLeftTheGuest() throws Exception {
+        host.state = StateRecord.builder("test", 1).build();
+        host.refuseState = true;
+        manager.attach(host, List.of());
+        manager.add("virtio-rng-pci", "r1", Map.of());
+        catalog.factories.remove(rng);
+        manager.factoryRemoved(rng);
+        catalog.factories.add(rng);
+        manager.factoryAdded(rng);
+        assertEquals(List.of("+r1", "park r1", "discard r1", "+r1"), host.log);
+        assertEquals(List.of(deleted("r1")), events);
     }
 
     @Test

@@ -10,8 +10,11 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.StatefulDevice;
 import io.modvm.api.pci.PciBar;
+import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
+import io.modvm.api.state.StateRecord;
 import io.modvm.core.pci.PciFunctionInfo;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,6 +76,104 @@ class VmMachinePlugTest {
                 }
             };
         }
+    }
+
+    /** A device whose state is its function's identity; {@code size} changes the BAR, for a refused take-over. */
+    static final class SwapFactory implements DeviceFactory {
+        final List<PciFunction> functions = new java.util.ArrayList<>();
+        final List<String> calls = new java.util.ArrayList<>();
+
+        @Override
+        public String type() {
+            return "swap-pci";
+        }
+
+        @Override
+        public String description() {
+            return "swap";
+        }
+
+        @Override
+        public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
+            PciFunction f = context.plugPci(new PciFunctionSpec(0x1af4, 0x1044, 1, 0x00ff00, 0x1af4, 0x1100,
+                    List.of(new PciBar(0, Long.decode(properties.getOrDefault("size", "0x1000")), false, SILENT)),
+                    List.of(), 0, 0, 0, null));
+            functions.add(f);
+            String id = context.deviceId();
+            return new StatefulDevice() {
+                @Override
+                public String id() {
+                    return id;
+                }
+
+                @Override
+                public void reset() {
+                }
+
+                @Override
+                public void close() {
+                    calls.add("close");
+                }
+
+                @Override
+                public void quiesce() {
+                    calls.add("quiesce");
+                }
+
+                @Override
+                public StateRecord saveState() {
+                    calls.add("save");
+                    return StateRecord.builder("swap", 1).put("slot", (long) f.slot()).build();
+                }
+
+                @Override
+                public void resume() {
+                    calls.add("resume");
+                }
+            };
+        }
+
+        @Override
+        public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
+                throws DeviceException {
+            calls.add("restore");
+            return create(context, properties);
+        }
+    }
+
+    @Test
+    void aParkedDeviceKeepsItsSlotAndTheSuccessorGetsTheSameFunctionBack() throws Exception {
+        VmMachine m = machine();
+        SwapFactory f = new SwapFactory();
+        m.plug("s1", f, Map.of());
+        StateRecord state = m.park("s1");
+        assertEquals(List.of("quiesce", "save", "close"), f.calls);
+        assertEquals(List.of("", "s1"), pciIds(m), "the slot stays while the device is parked");
+        assertEquals(List.of(), m.deviceIds());
+
+        DeviceException refused = assertThrows(DeviceException.class,
+                () -> m.restore("s1", f, Map.of("size", "0x2000"), state));
+        assertTrue(refused.getMessage().contains("not the one the guest knows"), refused.getMessage());
+        m.restore("s1", f, Map.of(), state);
+        assertEquals(2, f.functions.size(), "the refused take-over got no function");
+        assertTrue(f.functions.get(1) == f.functions.get(0), "the same function, slot and BARs");
+        assertEquals(List.of("s1"), m.deviceIds());
+        assertEquals(List.of("", "s1"), pciIds(m));
+    }
+
+    @Test
+    void aDiscardedParkedDeviceLeavesTheBusAndANonStatefulOneIsNotParked() throws Exception {
+        VmMachine m = machine();
+        SwapFactory f = new SwapFactory();
+        m.plug("s1", f, Map.of());
+        m.plug("t1", new TestFactory(), Map.of());
+        assertEquals(null, m.park("t1"));
+        m.park("s1");
+        List<String> gone = new java.util.ArrayList<>();
+        assertTrue(m.discardParked("s1", () -> gone.add("s1")));
+        assertEquals(List.of("s1"), gone);
+        assertEquals(List.of("", "t1"), pciIds(m));
+        assertFalse(m.discardParked("s1", () -> gone.add("again")));
     }
 
     private static VmMachine machine() {
