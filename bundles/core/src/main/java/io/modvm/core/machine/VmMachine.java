@@ -439,17 +439,16 @@ public final class VmMachine implements Machine {
             try {
                 d = factory.restore(new MachineDeviceContext(this, id), properties, state);
             } catch (DeviceException | RuntimeException | LinkageError e) {
-                pio.releaseAll(id);
-                mmio.releaseAll(id);
-                dropUnparked(id);
+                repark(id);
                 throw e instanceof DeviceException de ? de
                         : new DeviceException(id + ": the new device failed to take over: " + e, e);
             }
             if (pciBindings.getOrDefault(id, List.of()).stream().anyMatch(PciBinding::parked)) {
-                d.close();
-                pio.releaseAll(id);
-                mmio.releaseAll(id);
-                dropUnparked(id);
+                try {
+                    d.close();
+                } finally {
+                    repark(id);
+                }
                 throw new DeviceException(id + ": the new device did not take its PCI function back");
             }
             devices.put(id, d);
@@ -458,12 +457,14 @@ public final class VmMachine implements Machine {
         LOG.info("device {} taken over by a new {} instance", id, factory.type());
     }
 
-    /** Unplugs the functions a failed take-over plugged anew, keeping the parked ones. */
-    private void dropUnparked(String id) {
-        List<PciBinding> mine = pciBindings.get(id);
-        if (mine != null && mine.stream().anyMatch(b -> !b.parked())) {
-            LOG.warn("device {}: a failed take-over left new PCI functions; they go with the device", id);
-        }
+    /**
+     * A take-over failed: what the new instance claimed directly is released, and every function of the device is
+     * parked again (one it took back must not serve a half-built device); {@link #discardParked} removes them all.
+     */
+    private void repark(String id) {
+        pio.releaseAll(id);
+        mmio.releaseAll(id);
+        pciBindings.getOrDefault(id, List.of()).forEach(PciBinding::park);
     }
 
     /**
