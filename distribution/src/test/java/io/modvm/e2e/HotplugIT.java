@@ -45,7 +45,12 @@ class HotplugIT {
     }
 
     private ModvmProcess start(Path home, Map<String, String> env, String... more) throws Exception {
-        List<String> args = new ArrayList<>(List.of("-kernel", Guests.build("pci_watch").toString(), "-m", "64",
+        return startGuest("pci_watch", home, env, more);
+    }
+
+    private ModvmProcess startGuest(String guest, Path home, Map<String, String> env, String... more)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of("-kernel", Guests.build(guest).toString(), "-m", "64",
                 "-qmp", "unix:" + socket() + ",server,nowait"));
         args.addAll(List.of(more));
         return ModvmProcess.start(home, env, List.of(), args.toArray(String[]::new));
@@ -56,9 +61,13 @@ class HotplugIT {
     }
 
     private QmpTestClient connect(ModvmProcess p) throws Exception {
+        return connect(p, "pci: watching");
+    }
+
+    private QmpTestClient connect(ModvmProcess p, String guestStarted) throws Exception {
         QmpTestClient c = QmpTestClient.connect(socket(), p, START);
         c.negotiate();
-        p.awaitOutput("pci: watching", START);
+        p.awaitOutput(guestStarted, START);
         return c;
     }
 
@@ -246,12 +255,8 @@ class HotplugIT {
     @Test
     void aConfigurationWaitsForItsTypesBundleAndFollowsItsDeployAndUndeploy() throws Exception {
         Path home = copyOfTheDistribution();
-        Path bundle;
-        try (Stream<Path> jars = Files.list(home.resolve("bundle"))) {
-            bundle = jars.filter(j -> j.getFileName().toString().startsWith("virtio.rng-")).findFirst()
-                    .orElseThrow();
-        }
-        Path aside = Files.move(bundle, dir.resolve(bundle.getFileName()));
+        Path deployedAtFirst = toDeploy(home, "virtio.rng-");
+        Path aside = Files.move(deployedAtFirst, dir.resolve(deployedAtFirst.getFileName()));
         try (ModvmProcess p = start(home); QmpTestClient c = connect(p)) {
             assertTrue(desc(c.execute("device_add", args("driver", RNG, "id", "x")))
                     .contains("is not a valid device model name"));
@@ -275,14 +280,48 @@ class HotplugIT {
         }
     }
 
+    /** Moves the bundle {@code prefix}*.jar of the copy {@code home} from bundle/ to deploy/, FileInstall's folder. */
+    private static Path toDeploy(Path home, String prefix) throws IOException {
+        Path jar;
+        try (Stream<Path> jars = Files.list(home.resolve("bundle"))) {
+            jar = jars.filter(j -> j.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
+        }
+        return Files.move(jar, home.resolve("deploy").resolve(jar.getFileName()));
+    }
+
+    /** FileInstall updates a bundle whose jar changed: its factory leaves and the new version's comes. */
+    private static void touch(Path jar) throws IOException {
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+    }
+
+    @Test
+    void updatingTheBlkBundleUnderAGuestThatWritesAndVerifiesLosesNothing() throws Exception {
+        DeviceTypes.assertInstalled("virtio-blk-pci");
+        Path home = copyOfTheDistribution();
+        Path deployed = toDeploy(home, "virtio.blk-");
+        Path image = Files.write(dir.resolve("disk.img"), new byte[64 * 512]);
+        try (ModvmProcess p = startGuest("blk_verify_loop", home, Map.of("MODVM_LOG", "info"));
+                QmpTestClient c = connect(p, "blkloop: waiting")) {
+            await("the blk bundle deployed", SEEN, () -> !c.execute("device_add", args("driver", "virtio-blk-pci",
+                    "id", "d1", "file", image.toString())).containsKey("error"));
+            p.awaitOutput("blkloop: round 3 ok", SEEN);
+
+            touch(deployed);
+            await("the disk taken over by the updated bundle", SEEN,
+                    () -> p.stderr().contains("device d1 taken over by a new virtio-blk-pci instance"));
+            long rounds = count(p.stdout(), "ok");
+            await("the guest's writes and reads go on after the swap", SEEN,
+                    () -> count(p.stdout(), "ok") >= rounds + 3);
+            assertFalse(p.stdout().contains("failed") || p.stdout().contains("mismatch"), p.stdout());
+            assertEquals(List.of(), deletedEvents(c), "no removal the guest could see");
+            quit(p, c);
+        }
+    }
+
     @Test
     void updatingTheBundleOfAPluggedDeviceSwapsItUnderTheGuest() throws Exception {
         Path home = copyOfTheDistribution();
-        Path jar;
-        try (Stream<Path> jars = Files.list(home.resolve("bundle"))) {
-            jar = jars.filter(j -> j.getFileName().toString().startsWith("virtio.rng-")).findFirst().orElseThrow();
-        }
-        Path deployed = Files.move(jar, home.resolve("deploy").resolve(jar.getFileName()));
+        Path deployed = toDeploy(home, "virtio.rng-");
         try (ModvmProcess p = start(home, Map.of("MODVM_LOG", "info"), "-append", "rngloop");
                 QmpTestClient c = connect(p)) {
             await("the rng bundle deployed", SEEN, () -> !c.execute("device_add", args("driver", RNG, "id", "r1"))
@@ -290,9 +329,7 @@ class HotplugIT {
             p.awaitOutput("rng: rounds 20", SEEN); // the guest keeps reading random bytes from r1
             List<String> before = pciIds(c);
 
-            // FileInstall updates a bundle whose jar changed: the factory leaves and a new one comes
-            Files.setLastModifiedTime(deployed, java.nio.file.attribute.FileTime.fromMillis(
-                    System.currentTimeMillis() + 5000));
+            touch(deployed);
             await("the device taken over by the updated bundle", SEEN,
                     () -> p.stderr().contains("device r1 taken over by a new virtio-rng-pci instance"));
             assertTrue(p.stderr().contains("device r1 parked for a hot-swap"), p.stderr());
