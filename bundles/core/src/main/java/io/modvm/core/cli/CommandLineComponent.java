@@ -185,6 +185,7 @@ public final class CommandLineComponent implements DeviceCatalog {
         DeviceManager devices = new DeviceManager(this, new ConfigAdminStore(() -> configurationAdmin), events,
                 swapTimeoutMillis(context));
         manager = devices;
+        devices.offerDrives(run.drives());
         m.onGuestEject(devices::ejectedByGuest);
         MachineSpec announced = spec;
         List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();

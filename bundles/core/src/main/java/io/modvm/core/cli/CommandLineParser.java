@@ -142,7 +142,7 @@ final class CommandLineParser {
         }
         all.addAll(devices);
         return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append == null ? "" : append,
-                noReboot, all), append, qmp, monitors);
+                noReboot, all), append, qmp, monitors, drives.unused());
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {

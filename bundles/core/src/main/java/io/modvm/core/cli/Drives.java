@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * {@code -drive}, as QEMU reads it: {@code if=virtio} (the default here, since modvm has no IDE) makes a
- * virtio-blk-pci device at once; {@code if=none} only names a drive that {@code -device ...,drive=ID} takes.
+ * virtio-blk-pci device at once; {@code if=none} only names a drive that {@code -device ...,drive=ID} takes, or,
+ * once the machine runs, {@code device_add virtio-blk-pci,drive=ID} ({@link #unused()}).
  */
 final class Drives {
     /** The drive options that describe the image and pass on to the block device. */
@@ -79,5 +80,12 @@ final class Drives {
                     + " (given before -device) or it is already used");
         }
         image.forEach(props::putIfAbsent);
+    }
+
+    /** The {@code if=none} drives no {@code -device} took, by id, each with its image options. */
+    Map<String, Map<String, String>> unused() {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        named.forEach((id, image) -> out.put(id, Map.copyOf(image)));
+        return out;
     }
 }
