@@ -94,7 +94,7 @@ class LinuxHotplugIT {
                 int beforeDel = p.stdout().length();
                 long deleting = System.nanoTime();
                 assertEquals(Map.of(), c.returned("device_del", Map.of("id", "hd1")));
-                awaitDeleted(c, "hd1");
+                awaitDeleted(c, "hd1", SEEN);
                 long deleted = System.nanoTime();
                 assertTrue(p.stderr().matches("(?s).*PCI slot \\d+ \\(hd1\\) ejected: the guest ejected it.*"),
                         "the guest's own _EJ0 removed it:\n" + p.stderr());
@@ -138,18 +138,25 @@ class LinuxHotplugIT {
         }
     }
 
-    private static void awaitDeleted(QmpTestClient c, String id) throws Exception {
-        long deadline = System.nanoTime() + SEEN.toNanos();
-        while (c.events().stream().noneMatch(e -> "DEVICE_DELETED".equals(e.get("event"))
-                && id.equals(((Map<?, ?>) e.get("data")).get("device")))) {
+    /** Waits for QEMU's DEVICE_DELETED of {@code id}, polling with query-status (which reads the events). */
+    static void awaitDeleted(QmpTestClient c, String id, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!deleted(c).contains(id)) {
             if (System.nanoTime() > deadline) {
-                fail("no DEVICE_DELETED for " + id + " within " + SEEN + "; events: " + c.events());
+                fail("no DEVICE_DELETED for " + id + " within " + timeout + "; events: " + c.events());
             }
             Thread.sleep(200);
             c.returned("query-status"); // reads the events that came meanwhile
         }
     }
 
+    /** The devices DEVICE_DELETED named so far. */
+    static List<Object> deleted(QmpTestClient c) {
+        return c.events().stream().filter(e -> "DEVICE_DELETED".equals(e.get("event")))
+                .map(e -> ((Map<?, ?>) e.get("data")).get("device")).map(Object.class::cast).toList();
+    }
+
+    /** The qdev ids query-pci lists. */
     @SuppressWarnings("unchecked")
     static List<String> pciIds(QmpTestClient c) throws Exception {
         List<String> ids = new ArrayList<>();
