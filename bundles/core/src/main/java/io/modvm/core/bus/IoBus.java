@@ -2,6 +2,7 @@ package io.modvm.core.bus;
 
 import io.modvm.api.device.BusHandler;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +14,15 @@ import org.slf4j.LoggerFactory;
  * guest exit and take no lock (the map is replaced, never changed, when a device is plugged or unplugged).
  * Accesses nothing claims are ignored: reads return all ones, as on a PC bus with nothing behind the address.
  * Each unclaimed address is logged the first time and counted ever after.
+ *
+ * <p>A device whose handler throws on a guest access is fenced off: the failure is logged once (an error naming
+ * the device, with the exception), and from then on every range the device holds on this bus reads all ones and
+ * ignores writes, without calling the device again, as if it had left the bus; the vCPU and every other device go
+ * on. The device is the range's owner up to a {@code #} (a PCI BAR is claimed as {@code id#barN}). The fence stays
+ * when a BAR moves, and is lifted when the device's ranges are released under its own id (the machine does that
+ * when it unplugs or parks the device, so that a device plugged again, or a new instance after a hot-swap, starts
+ * unfenced). The machine's own ranges ({@link #MACHINE_OWNERS}) are never fenced: a failure there, such as a
+ * device's configuration-space callback throwing through the PCI configuration port, drops that one access.
  */
 public final class IoBus {
     private static final Logger LOG = LoggerFactory.getLogger(IoBus.class);
@@ -30,6 +40,14 @@ public final class IoBus {
     private final AtomicLong unclaimed = new AtomicLong();
     private final Map<Long, Boolean> reported = new ConcurrentHashMap<>();
     private final Map<String, Boolean> failingOwners = new ConcurrentHashMap<>();
+    /** Fenced devices (owner up to '#'); looked up on an access only while it is not empty. */
+    private final Map<String, Boolean> fenced = new ConcurrentHashMap<>();
+
+    /**
+     * The ranges the machine claims for itself (VmMachine's owner names: the PCI configuration ports, the GPE0
+     * block, the PCI hotplug registers), which serve every device and are therefore never fenced.
+     */
+    public static final Set<String> MACHINE_OWNERS = Set.of("pci", "gpe0", "pci-hotplug");
 
     /**
      * @param kind {@code port} or {@code MMIO}, for messages
@@ -56,11 +74,28 @@ public final class IoBus {
         ranges = next;
     }
 
-    /** Releases every range {@code owner} holds. */
+    /**
+     * Releases every range {@code owner} holds. Released under a device's own id (not one of its BARs), the
+     * device's fence, if any, is lifted too.
+     */
     public synchronized void releaseAll(String owner) {
         TreeMap<Long, Range> next = new TreeMap<>(ranges);
         next.values().removeIf(r -> r.owner.equals(owner));
         ranges = next;
+        if (owner.indexOf('#') < 0 && fenced.remove(owner) != null) {
+            LOG.info("device {} released its {} ranges; its fence is lifted", owner, kind);
+        }
+    }
+
+    /** Whether the device that owns {@code owner}'s ranges is fenced off on this bus. */
+    public boolean isFenced(String owner) {
+        return !fenced.isEmpty() && fenced.containsKey(device(owner));
+    }
+
+    /** The device an owner name stands for: the name up to a {@code #}. */
+    static String device(String owner) {
+        int hash = owner.indexOf('#');
+        return hash < 0 ? owner : owner.substring(0, hash);
     }
 
     private Range overlapping(long base, long length) {
@@ -86,10 +121,13 @@ public final class IoBus {
             noteUnclaimed(address, size, "read");
             return allOnes(size);
         }
+        if (isFenced(r.owner)) {
+            return allOnes(size);
+        }
         try {
             return r.handler.read(address - r.base, size) & allOnes(size);
-        } catch (RuntimeException e) {
-            deviceFailed(r, e);
+        } catch (RuntimeException | LinkageError e) {
+            deviceFailed(r, address, size, "read", e);
             return allOnes(size);
         }
     }
@@ -100,17 +138,33 @@ public final class IoBus {
             noteUnclaimed(address, size, "write");
             return;
         }
+        if (isFenced(r.owner)) {
+            return;
+        }
         try {
             r.handler.write(address - r.base, size, value & allOnes(size));
-        } catch (RuntimeException e) {
-            deviceFailed(r, e);
+        } catch (RuntimeException | LinkageError e) {
+            deviceFailed(r, address, size, "write", e);
         }
     }
 
-    /** A device bug must not take the vCPU down; it is logged once per device and the access is dropped. */
-    private void deviceFailed(Range r, RuntimeException e) {
-        if (failingOwners.putIfAbsent(r.owner, Boolean.TRUE) == null) {
-            LOG.error("device {} failed on a guest {} access; the access was dropped", r.owner, kind, e);
+    /**
+     * A device bug must not take the vCPU down: the device is fenced off and that is logged once, with the
+     * exception; one of the machine's own ranges only loses the access (logged once per owner).
+     */
+    private void deviceFailed(Range r, long address, int size, String what, Throwable e) {
+        String device = device(r.owner);
+        if (MACHINE_OWNERS.contains(r.owner)) {
+            if (failingOwners.putIfAbsent(r.owner, Boolean.TRUE) == null) {
+                LOG.error("{} failed on a guest {} {} of {} byte(s) at 0x{}; the access was dropped", r.owner, kind,
+                        what, size, Long.toHexString(address), e);
+            }
+            return;
+        }
+        if (fenced.putIfAbsent(device, Boolean.TRUE) == null) {
+            LOG.error("device {} failed on a guest {} {} of {} byte(s) at 0x{} ({}); the device is fenced off: its {} "
+                    + "ranges read all ones and ignore writes until it is unplugged", device, kind, what, size,
+                    Long.toHexString(address), e.toString(), kind, e);
         }
     }
 
