@@ -54,8 +54,11 @@ public final class Main {
         try {
             framework.init();
             BundleContext system = framework.getBundleContext();
-            StartupErrors errors = new StartupErrors(log);
+            UnresolvedDeployBundles unresolved = new UnresolvedDeployBundles(system,
+                    home.resolve(LaunchConfig.DEPLOY_DIR), log);
+            StartupErrors errors = new StartupErrors(log, b -> unresolved.fileIn(b.getLocation()) != null);
             system.addFrameworkListener(errors);
+            system.addBundleListener(unresolved);
             CompletableFuture<Void> cli = Services.appears(system, "(modvm.role=cli)");
 
             List<BundlePlan.Entry> plan = BundlePlan.scan(home.resolve(LaunchConfig.BUNDLE_DIR));

@@ -4,23 +4,32 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
 
 /**
  * Framework errors: while bundles start, remembered per bundle (the launcher reports them in one line each);
- * afterwards printed to stderr, since Felix's own logger (stdout) is off.
+ * afterwards printed to stderr, since Felix's own logger (stdout) is off. A resolution failure of a bundle that
+ * {@link UnresolvedDeployBundles} reports (one of deploy/) is left to it, so that such a bundle gets one line.
  */
 final class StartupErrors implements FrameworkListener {
     private final LogSettings log;
+    private final Predicate<Bundle> resolutionReportedElsewhere;
     private final Map<Long, String> reasons = new ConcurrentHashMap<>();
     private final Map<Long, String> names = new ConcurrentHashMap<>();
     private volatile boolean started;
 
     StartupErrors(LogSettings log) {
+        this(log, bundle -> false);
+    }
+
+    StartupErrors(LogSettings log, Predicate<Bundle> resolutionReportedElsewhere) {
         this.log = log;
+        this.resolutionReportedElsewhere = resolutionReportedElsewhere;
     }
 
     @Override
@@ -30,6 +39,10 @@ final class StartupErrors implements FrameworkListener {
             return;
         }
         Bundle bundle = event.getBundle();
+        if (bundle != null && event.getThrowable() instanceof BundleException be
+                && be.getType() == BundleException.RESOLVE_ERROR && resolutionReportedElsewhere.test(bundle)) {
+            return;
+        }
         String reason = event.getThrowable() == null ? "framework " + (error ? "error" : "warning")
                 : Messages.oneLine(event.getThrowable());
         if (!started && error && bundle != null && bundle.getBundleId() != 0) {
