@@ -128,6 +128,10 @@ public final class DeviceManager {
             Entry e = new Entry(d.id(), d.type(), d.properties());
             e.factory = d.factory();
             e.typeSeen = true;
+            String drive = d.properties().get("drive");
+            if (drive != null) {
+                driveUsers.put(drive, e); // a -drive the command line's device took
+            }
             Entry earlier = byId.put(d.id(), e);
             if (earlier != null && earlier.pid != null) {
                 // A configuration arrived first with an id the command line gives too: the command line wins.
