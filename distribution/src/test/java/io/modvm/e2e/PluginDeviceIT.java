@@ -400,7 +400,8 @@ class PluginDeviceIT {
             int slot = slotsById(c).get("h1");
             p.awaitOutput(String.format("hello %02x: ok ", slot), SEEN);
 
-            // device_add and device_del errors, each answered in QEMU's words while h1 goes on
+            // device_add and device_del errors (unknown type, duplicate id, a refused, a missing and a wrong
+            // property, a bad id), each answered in QEMU's words while h1 goes on
             String unknown = desc(c.execute("device_add", args("driver", "no-such-device", "id", "x1")));
             assertTrue(unknown.startsWith("'no-such-device' is not a valid device model name; known types: "),
                     unknown);
@@ -411,6 +412,13 @@ class PluginDeviceIT {
                     "hello-pci: takes no properties, got [colour]");
             assertError(c.execute("device_add", args("driver", "virtio-rng-pci", "id", "r1", "max-bytes", "lots")),
                     "max-bytes 'lots'");
+            assertError(c.execute("device_add", args("driver", "virtio-blk-pci", "id", "d1")),
+                    "virtio-blk-pci: property 'file' is required");
+            Map<String, Object> notScalar = args("driver", "virtio-rng-pci", "id", "r2");
+            notScalar.put("period", Map.of("ms", 1));
+            assertError(c.execute("device_add", notScalar), "Parameter 'period' expects a string, number or boolean");
+            assertError(c.execute("device_add", args("driver", "hello-pci", "id", "9lives")),
+                    "Parameter 'id' expects an identifier");
             assertError(c.execute("device_add", args("id", "x2")), "Parameter 'driver' is missing");
             Map<String, Object> notFound = c.execute("device_del", args("id", "nope"));
             assertEquals("DeviceNotFound", ((Map<?, ?>) notFound.get("error")).get("class"), notFound.toString());
@@ -453,7 +461,9 @@ class PluginDeviceIT {
             assertGuestAndDeviceGoOn(p, c, slot, "a bundle that does not resolve");
 
             assertEquals(List.of("f1"), deletedEvents(c));
-            assertTrue(slotsById(c).containsKey("h1"));
+            Map<String, Integer> slots = slotsById(c);
+            assertTrue(slots.containsKey("h1") && slots.keySet().stream().noneMatch(id -> List.of("x1", "h2", "r1",
+                    "r2", "d1", "9lives", "x2", "f0", "f1").contains(id)), "query-pci: " + slots);
             quit(p, c);
         }
     }
