@@ -278,7 +278,8 @@ final class CommandLineParser {
                                       add a device; -device help lists the types installed now
                   -drive file=FILE[,if=virtio|none][,format=raw|qcow2][,readonly=on][,cache=writeback|none][,id=ID]
                                       a disk: if=virtio plugs a virtio-blk-pci device; if=none only
-                                      names it for -device virtio-blk-pci,drive=ID
+                                      names it for -device virtio-blk-pci,drive=ID (or for a
+                                      later device_add virtio-blk-pci,drive=ID)
                   -chardev stdio|file,path=P|socket,path=P,server=on,wait=off|null,id=ID
                                       a character backend that -device ...,chardev=ID uses
                   -balloon virtio     add a virtio-balloon-pci device
