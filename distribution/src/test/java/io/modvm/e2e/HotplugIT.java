@@ -318,8 +318,24 @@ class HotplugIT {
         }
     }
 
+    private interface BundleUpdate {
+        void run(Path deployed, QmpTestClient c) throws Exception;
+    }
+
     @Test
     void updatingTheBundleOfAPluggedDeviceSwapsItUnderTheGuest() throws Exception {
+        swapsTheRngUnderTheGuest((deployed, c) -> touch(deployed));
+    }
+
+    /** The same swap, asked for through QMP (modvm's downstream command, as Gogo's update does it). */
+    @Test
+    void aQmpBundleUpdateSwapsTheDeviceUnderTheGuestToo() throws Exception {
+        swapsTheRngUnderTheGuest((deployed, c) -> assertEquals("io.modvm.virtio.rng",
+                ((Map<?, ?>) c.returned("__io.modvm_bundle-update", args("bundle", "io.modvm.virtio.rng", "file",
+                        deployed.toString()))).get("bundle")));
+    }
+
+    private void swapsTheRngUnderTheGuest(BundleUpdate update) throws Exception {
         Path home = copyOfTheDistribution();
         Path deployed = toDeploy(home, "virtio.rng-");
         try (ModvmProcess p = start(home, Map.of("MODVM_LOG", "info"), "-append", "rngloop");
@@ -329,7 +345,7 @@ class HotplugIT {
             p.awaitOutput("rng: rounds 20", SEEN); // the guest keeps reading random bytes from r1
             List<String> before = pciIds(c);
 
-            touch(deployed);
+            update.run(deployed, c);
             await("the device taken over by the updated bundle", SEEN,
                     () -> p.stderr().contains("device r1 taken over by a new virtio-rng-pci instance"));
             assertTrue(p.stderr().contains("device r1 parked for a hot-swap"), p.stderr());
