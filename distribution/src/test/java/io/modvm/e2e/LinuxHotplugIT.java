@@ -30,7 +30,9 @@ class LinuxHotplugIT {
     private static final Duration SEEN = Duration.ofMinutes(5);
     private static final long FIRST_SECTORS = 50000;
     private static final long SECOND_SECTORS = 30000;
-    /** virtio_blk's probe line: {@code virtio_blk virtio1: [vda] 50000 512-byte logical blocks (25.6 MB/24.4 MiB)}. */
+    /** A disk plugged at start, so that the hot-added one is the guest's second disk, vdb. */
+    private static final long RESIDENT_SECTORS = 4096;
+    /** virtio_blk's probe line: {@code virtio_blk virtio1: [vdb] 50000 512-byte logical blocks (25.6 MB/24.4 MiB)}. */
     private static final Pattern PROBED =
             Pattern.compile("virtio_blk (virtio\\d+): \\[(vd[a-z]+)\\] (\\d+) 512-byte logical blocks");
 
@@ -47,6 +49,7 @@ class LinuxHotplugIT {
     void deviceAddOfVirtioBlkIsProbedWithItsCapacityAndDeviceDelRemovesIt(@TempDir Path dir) throws Exception {
         Path first = rawImage(dir, "first.img", FIRST_SECTORS);
         Path second = rawImage(dir, "second.img", SECOND_SECTORS);
+        Path resident = rawImage(dir, "resident.img", RESIDENT_SECTORS);
         Path qmpSocket = dir.resolve("qmp.sock");
         long start = System.nanoTime();
         // Info level: the machine logs the guest's eject (_EJ0) of the slot.
@@ -54,12 +57,16 @@ class LinuxHotplugIT {
                 "-m", "256", "-no-reboot",
                 "-initrd", LinuxGuest.file("initramfs-pause.cpio").toString(),
                 "-append", "console=ttyS0",
+                "-drive", "file=" + resident + ",if=virtio,format=raw",
                 "-drive", "if=none,id=d1,file=" + first + ",format=raw",
                 "-qmp", "unix:" + qmpSocket + ",server,nowait")) {
             p.awaitOutput("Run /init as init process", BOOT);
             p.awaitOutput("acpiphp: Slot [", Duration.ofMinutes(1)); // printed before /init: the slots are there
             long booted = System.nanoTime();
-            assertFalse(PROBED.matcher(p.stdout()).find(), "no disk before device_add:\n" + p.stdout());
+            Matcher boot = PROBED.matcher(p.stdout());
+            assertTrue(boot.find() && boot.group(2).equals("vda")
+                    && Long.parseLong(boot.group(3)) == RESIDENT_SECTORS && !boot.find(),
+                    "only the resident disk before device_add:\n" + p.stdout());
 
             try (QmpTestClient c = QmpTestClient.connect(qmpSocket, p, Duration.ofSeconds(30))) {
                 c.negotiate();
@@ -77,7 +84,7 @@ class LinuxHotplugIT {
                 String sinceAdd = p.stdout().substring(mark);
                 assertTrue(sinceAdd.matches("(?s).*pci 0000:00:\\p{XDigit}{2}\\.0: \\[1af4:1042\\] type 00 class.*"),
                         "the kernel enumerated the new function itself, with no rescan asked for:\n" + sinceAdd);
-                assertEquals("vda", disk, "the only disk:\n" + sinceAdd);
+                assertEquals("vdb", disk, "a new disk next to the resident vda:\n" + sinceAdd);
 
                 // QEMU deletes a -drive's drive with its device: the drive is not there for a second device.
                 Map<String, Object> again = c.execute("device_add",
@@ -108,7 +115,7 @@ class LinuxHotplugIT {
                 Matcher reprobe = awaitKernel(p, mark2, PROBED, "virtio_blk probing the second disk");
                 assertEquals(SECOND_SECTORS, Long.parseLong(reprobe.group(3)), "the second image's capacity");
                 assertEquals(disk + " " + virtio, reprobe.group(2) + " " + reprobe.group(1),
-                        "the kernel had released the first disk (else the new one is vdb on the next virtio "
+                        "the kernel had released the first disk (else the new one is vdc on the next virtio "
                                 + "index):\n" + p.stdout().substring(mark2));
 
                 System.out.println("LinuxHotplugIT: the kernel from the first device_add on:\n"
