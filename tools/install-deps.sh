@@ -19,6 +19,8 @@ have setpriv || need+=(util-linux)
 # QMP transcript test and bench/ compare modvm against.
 have qemu-img || need+=(qemu-utils)
 have qemu-system-x86_64 || need+=(qemu-system-x86)
+# iasl and acpiexec check the hotplug DSDT the way ACPICA (the guest kernel's interpreter) reads it.
+have iasl || need+=(acpica-tools)
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
