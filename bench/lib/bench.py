@@ -7,12 +7,15 @@ and setting explicitly (this script has no defaults of its own for them). See be
 Every measurement launches a fresh VMM process. Repetitions are interleaved (modvm, QEMU microvm,
 QEMU pc, then the same again, with the order rotated each round) so that a change in host load hits
 every VMM alike instead of one of them. virtio-blk runs against QEMU pc (with and without an iothread)
-only, since microvm has no PCI bus, and waits for a quiet host before each run. Each figure is the median of its repetitions; the spread is
-the minimum and maximum. Nothing here asserts: a run that fails is reported as failed, with what the
+only, since microvm has no PCI bus, and waits for a quiet host before each run. The live-device figures
+(hotplug) talk QMP to the running VMM: device_add to usable against QEMU pc, and the pause of a virtio-rng
+bundle update in modvm's deploy/ against the same runs without it. Each figure is the median of its
+repetitions; the spread is the minimum and maximum. Nothing here asserts: a run that fails is reported as failed, with what the
 VMM printed.
 """
 import argparse
 import json
+import shutil
 import os
 import re
 import resource
@@ -420,6 +423,376 @@ def bench_blk(a, vmms, reps):
     return interleaved(vmms, reps, one), append
 
 
+# ---------------------------------------------------------------------------------------------
+# Live devices: device_add to usable, and the pause of a device bundle's hot-swap
+
+
+class Session:
+    """A VMM that the harness talks to while it runs: its stdout (timed line by line, monotonic clock, seconds
+    since just before the fork) and its QMP socket, read in one select loop so that neither waits for the other.
+    close() ends the process (SIGTERM, then SIGKILL; by its PID) if it is still running, and fills self.r as
+    launch() does (exit, wall time, the VMM's and the host's CPU)."""
+
+    def __init__(self, cmd, log_path, env=None):
+        self.r = Run()
+        self.lines = []                 # (time the line's newline arrived, line without \r\n)
+        self.qmp_msgs = []              # (time, parsed QMP message), in arrival order
+        self.qmp = None
+        self._qbuf = b""
+        self._buf = bytearray()
+        self._line_start = 0
+        self.eof = False
+        self._errf = open(log_path + ".stderr", "wb")
+        self._outf = open(log_path, "wb")
+        self.stderr_path = log_path + ".stderr"
+        self._busy0, self._steal0 = host_cpu_seconds()
+        self._cpu0 = children_cpu_seconds()
+        self.t0 = time.monotonic()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._errf, env=env)
+        self.fd = self.proc.stdout.fileno()
+
+    def now(self):
+        return time.monotonic() - self.t0
+
+    def pump(self, until):
+        """Reads what arrived (stdout, QMP) until the monotonic time `until` or the first arrival."""
+        fds = [] if self.eof else [self.fd]
+        if self.qmp is not None:
+            fds.append(self.qmp)
+        left = until - time.monotonic()
+        if left <= 0 or not fds:
+            if not fds:
+                time.sleep(max(0, min(left, 0.05)))
+            return
+        ready, _, _ = select.select(fds, [], [], min(left, 0.5))
+        t = self.now()
+        for f in ready:
+            if f is self.qmp:
+                chunk = self.qmp.recv(65536)
+                if not chunk:
+                    self.qmp.close()
+                    self.qmp = None
+                    continue
+                self._qbuf += chunk
+                while b"\n" in self._qbuf:
+                    line, self._qbuf = self._qbuf.split(b"\n", 1)
+                    if line.strip():
+                        self.qmp_msgs.append((t, json.loads(line)))
+            else:
+                chunk = os.read(self.fd, 65536)
+                if not chunk:
+                    self.eof = True
+                    continue
+                if self.r.first_byte is None:
+                    self.r.first_byte = t
+                self._buf += chunk
+                self._outf.write(chunk)
+                self._outf.flush()
+                while True:
+                    nl = self._buf.find(b"\n", self._line_start)
+                    if nl < 0:
+                        break
+                    self.lines.append((t, bytes(self._buf[self._line_start:nl]).rstrip(b"\r")))
+                    self._line_start = nl + 1
+
+    def wait_line(self, pattern, timeout, start=0):
+        """(time, match) of the first stdout line from index `start` on that matches the regex `pattern`, waiting
+        at most `timeout` s; None if it did not come (or the VMM ended first)."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        i = start
+        while True:
+            while i < len(self.lines):
+                m = rx.search(self.lines[i][1])
+                if m:
+                    return self.lines[i][0], m
+                i += 1
+            if time.monotonic() >= deadline or (self.eof and i >= len(self.lines)):
+                return None
+            self.pump(deadline)
+
+    def qmp_open(self, path, timeout):
+        """Connects to the VMM's QMP socket (retrying while it does not exist yet), reads the greeting and leaves
+        the capabilities negotiation mode. Returns an error text or None."""
+        import socket
+        deadline = time.monotonic() + timeout
+        while True:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(path)
+                break
+            except OSError:
+                s.close()
+                if time.monotonic() >= deadline or self.proc.poll() is not None:
+                    return f"no QMP socket at {path}"
+                self.pump(time.monotonic() + 0.05)
+        self.qmp = s
+        if self.qmp_wait(0, lambda m: "QMP" in m, deadline) is None:
+            return "no QMP greeting"
+        answer = self.qmp_execute("qmp_capabilities", None, deadline - time.monotonic())
+        return None if answer and "return" in answer[1] else f"qmp_capabilities: {answer}"
+
+    def qmp_wait(self, start, pred, deadline):
+        i = start
+        while True:
+            while i < len(self.qmp_msgs):
+                if pred(self.qmp_msgs[i][1]):
+                    return self.qmp_msgs[i]
+                i += 1
+            if time.monotonic() >= deadline or self.qmp is None:
+                return None
+            self.pump(deadline)
+
+    def qmp_send(self, command, arguments=None):
+        """Sends a command; returns (time sent, index of the next QMP message, which is where its answer is sought)."""
+        msg = {"execute": command}
+        if arguments is not None:
+            msg["arguments"] = arguments
+        start = len(self.qmp_msgs)
+        t = self.now()
+        self.qmp.sendall(json.dumps(msg).encode() + b"\n")
+        return t, start
+
+    def qmp_answer(self, start, timeout):
+        """(time, message) of the first answer ("return" or "error", events skipped) from index start on."""
+        return self.qmp_wait(start, lambda m: "return" in m or "error" in m, time.monotonic() + timeout)
+
+    def qmp_execute(self, command, arguments, timeout):
+        _, start = self.qmp_send(command, arguments)
+        return self.qmp_answer(start, timeout)
+
+    def stdout_text(self):
+        return bytes(self._buf).decode(errors="replace")
+
+    def stderr_text(self):
+        if not self._errf.closed:
+            self._errf.flush()
+        with open(self.stderr_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def wait_exit(self, timeout):
+        """Reads stdout until the VMM ends it (EOF), for at most timeout s; True if it did."""
+        deadline = time.monotonic() + timeout
+        while not self.eof and time.monotonic() < deadline:
+            self.pump(deadline)
+        return self.eof
+
+    def close(self):
+        if self.r.wall is not None:
+            return self.r
+        if self.qmp is not None:
+            self.qmp.close()
+            self.qmp = None
+        if self.eof:
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.proc.poll() is None:
+            self.r.killed = True
+            stop(self.proc, grace=5)
+        else:
+            self.r.exit_time = self.now()
+        self.r.status = self.proc.returncode
+        self.r.wall = self.now()
+        self.r.vmm_cpu = children_cpu_seconds() - self._cpu0
+        busy1, steal1 = host_cpu_seconds()
+        self.r.host_busy, self.r.host_steal = busy1 - self._busy0, steal1 - self._steal0
+        self.proc.stdout.close()
+        self._outf.close()
+        self._errf.close()
+        self.r.stdout = bytes(self._buf)
+        self.r.stderr = self.stderr_text().encode()
+        return self.r
+
+
+def qmp_arg(v, path):
+    """-qmp on a unix socket, in each VMM's spelling (modvm takes QEMU's older one)."""
+    return ["-qmp", f"unix:{path},server,nowait" if v.machine is None else f"unix:{path},server=on,wait=off"]
+
+
+def quiet_retry(a, v, one_try, quiet_cores, tries):
+    """Runs one_try(attempt) after waiting for a quiet host; again (up to `tries` in all; the last counts) if
+    other processes used `quiet_cores` or more cores on average during it."""
+    for attempt in range(1, tries + 1):
+        waited, busy = wait_quiet(a.hp_quiet_wait, quiet_cores)
+        if busy >= quiet_cores:
+            sys.stderr.write(f"  host still busy ({busy:.2f} cores) after {waited:.0f} s: running anyway\n")
+        res = one_try(attempt)
+        res["quiet_wait_s"] = waited
+        others = res.get("others_cores")
+        if "error" in res or others is None or others < quiet_cores or attempt == tries:
+            res["tries"] = attempt
+            return res
+        sys.stderr.write(f"  {v.label}: other processes used {others:.2f} cores during the run: "
+                         f"again (try {attempt + 1} of {tries})\n")
+
+
+def session_failure(s, what, why):
+    r = s.close()
+    r.timed_out = True
+    return {"error": failure_text(r, f"{what}: {why}")}
+
+
+HP_OK = rb"BENCH-HP ok (\d+)"        # QEMU pc: SeaBIOS leaves the line unended: no ^
+HP_USABLE = re.compile(rb"BENCH-HP usable k=(\d+) slot=(\w+) bringup_tsc=(\d+) scans=(\d+)")
+HP_WATCH = re.compile(rb"BENCH-HP watching empty_slots=(\d+) scan_tsc=(\d+)")
+
+
+def bench_hotplug(a, vmms, reps):
+    """device_add virtio-rng-pci to the first completed request in a guest that polls PCI configuration space."""
+    append = f"count={a.hp_count}"
+    ms_per_tsc = 1 / a.tsc_khz
+
+    def one(v, rep):
+        return quiet_retry(a, v, lambda attempt: one_try(v, rep, attempt), a.hp_quiet_cores, a.hp_tries)
+
+    def one_try(v, rep, attempt):
+        log = os.path.join(a.work, f"hotplug-{v.key}-{rep}-{attempt}.log")
+        sock = os.path.join(a.work, f"hotplug-{v.key}-{rep}-{attempt}.qmp")
+        s = Session(v.cmd(a.guest_hotplug, append=append, mem=64, extra=DEBUG_EXIT + qmp_arg(v, sock)), log)
+        try:
+            what = f"{v.label} hotplug guest"
+            err = s.qmp_open(sock, a.hp_timeout)
+            if err:
+                return session_failure(s, what, err)
+            if not s.wait_line(rb"BENCH-HP watching", a.hp_timeout):
+                return session_failure(s, what, "the guest never started watching")
+            out = {}
+            for k in range(1, a.hp_count + 1):
+                end = time.monotonic() + a.hp_settle        # the guest polls on meanwhile
+                while time.monotonic() < end:
+                    s.pump(end)
+                args = {"driver": "virtio-rng-pci", "id": f"r{k}"}
+                if v.machine is not None:
+                    args["disable-legacy"] = "on"           # the same modern-only function modvm has
+                line0 = len(s.lines)
+                t_send, start = s.qmp_send("device_add", args)
+                answer = s.qmp_answer(start, a.hp_timeout)
+                if answer is None or "return" not in answer[1]:
+                    return session_failure(s, what, f"device_add r{k}: {answer}")
+                ok = s.wait_line(HP_OK, a.hp_timeout, line0)
+                if not ok or int(ok[1].group(1)) != k:
+                    return session_failure(s, what, f"no 'BENCH-HP ok {k}' after device_add r{k}")
+                u = s.wait_line(HP_USABLE.pattern, 10, line0)
+                tag = "" if k == 1 else f"_{k}"
+                out[f"qmp_return_ms{tag}"] = (answer[0] - t_send) * 1000
+                out[f"usable_ms{tag}"] = (ok[0] - t_send) * 1000
+                if u:
+                    out[f"bringup_ms{tag}"] = int(u[1].group(3)) * ms_per_tsc
+                    out[f"slot{tag}"] = int(u[1].group(2), 16)
+            s.wait_exit(10)
+            r = s.close()
+            w = HP_WATCH.search(r.stdout)
+            if w:
+                out["scan_ms"] = int(w.group(2)) * ms_per_tsc
+                out["empty_slots"] = int(w.group(1))
+            out["others_cores"] = r.others_cores()
+            return out
+        finally:
+            s.close()
+    return interleaved(vmms, reps, one), append
+
+
+SWAP_WIN = re.compile(rb"BENCH-SWAP w=(\d+) reqs=(\d+) tsc=(\d+) max_gap=(\d+)")
+SWAP_DONE = re.compile(rb"BENCH-SWAP done reqs=(\d+) max_gap=(\d+) max_w=(-?\d+)")
+
+
+SWAP_VMM = Vmm("modvm", "modvm, bundle updated", [], None)
+NOSWAP_VMM = Vmm("modvm-noswap", "modvm, no update", [], "modvm, no update (QEMU: no equivalent)")
+
+
+def bench_hotswap(a, reps):
+    """The longest gap between two completed virtio-rng requests of a guest that issues them back to back, while
+    the virtio-rng bundle is updated in deploy/ (a copy of the distribution), and in the same run without."""
+    append = f"windows={a.swap_windows} window_ms={a.swap_window_ms} len={a.swap_len} tsc_khz={a.tsc_khz}"
+    ms_per_tsc = 1 / a.tsc_khz
+    swap, noswap = SWAP_VMM, NOSWAP_VMM
+    dist = os.path.dirname(os.path.dirname(os.path.realpath(a.modvm)))
+    jars = [j for j in os.listdir(os.path.join(dist, "bundle")) if j.startswith("virtio.rng-") and j.endswith(".jar")]
+    if len(jars) != 1:
+        err = {"error": f"expected one virtio.rng-*.jar in {dist}/bundle, found {jars}"}
+        return {"modvm": [err], "modvm-noswap": [err]}, append, swap, noswap
+    jar = jars[0]
+
+    def one(v, rep):
+        return quiet_retry(a, v, lambda attempt: one_try(v, rep, attempt), a.hp_quiet_cores, a.hp_tries)
+
+    def one_try(v, rep, attempt):
+        name = f"hotswap-{v.key}-{rep}-{attempt}"
+        home = os.path.join(a.work, name)
+        shutil.copytree(dist, home, symlinks=True)
+        deployed = os.path.join(home, "deploy", jar)
+        os.replace(os.path.join(home, "bundle", jar), deployed)
+        sock = os.path.join(a.work, name + ".qmp")
+        env = dict(os.environ, MODVM_LOG="info")
+        cmd = [os.path.join(home, "bin", "modvm"), "-m", "64", "-smp", "1", "-nographic", "-no-reboot",
+               "-kernel", a.guest_hpswap, "-append", append] + DEBUG_EXIT + qmp_arg(v, sock)
+        s = Session(cmd, os.path.join(a.work, name + ".log"), env)
+        what = f"{v.label} hot-swap guest"
+        try:
+            err = s.qmp_open(sock, a.hp_timeout)
+            if err:
+                return session_failure(s, what, err)
+            if not s.wait_line(rb"BENCH-SWAP waiting", a.hp_timeout):
+                return session_failure(s, what, "the guest never started")
+            deadline = time.monotonic() + a.hp_timeout
+            while True:                                     # until FileInstall has started the rng bundle
+                answer = s.qmp_execute("device_add", {"driver": "virtio-rng-pci", "id": "r1"}, a.hp_timeout)
+                if answer and "return" in answer[1]:
+                    break
+                if time.monotonic() > deadline:
+                    return session_failure(s, what, f"device_add: {answer}")
+                s.pump(time.monotonic() + 0.2)
+            if not s.wait_line(rb"BENCH-SWAP w=%d " % (a.swap_after - 1), a.hp_timeout):
+                return session_failure(s, what, f"no window {a.swap_after - 1}")
+            swap_window = None
+            if v is swap:
+                staged = os.path.join(a.work, name + "-" + jar)
+                shutil.copyfile(os.path.join(dist, "bundle", jar), staged)     # a fresh mtime: FileInstall updates
+                os.replace(staged, deployed)
+                # the window during which the jar was replaced: the one after the last the guest printed
+                swap_window = 1 + max(int(m.group(1)) for m in (SWAP_WIN.search(l) for _, l in s.lines) if m)
+                swap_t = s.now()
+            done = s.wait_line(SWAP_DONE.pattern, a.swap_windows * a.swap_window_ms / 1000 * 3 + 60)
+            s.wait_exit(10)
+            r = s.close()
+            if not done or b"BENCH-SWAP failed" in r.stdout:
+                return {"error": failure_text(r, f"{what}: no 'BENCH-SWAP done'")}
+            stderr = r.stderr.decode(errors="replace")
+            taken = "device r1 taken over by a new virtio-rng-pci instance" in stderr
+            if (v is swap) != taken:
+                return {"error": failure_text(r, f"{what}: take-over in modvm's log: {taken}")}
+            wins = [tuple(int(x) for x in m.groups()) for m in SWAP_WIN.finditer(r.stdout)]
+            reqs, max_gap, max_w = (int(x) for x in done[1].groups())
+            # The update's windows: from the one the jar was replaced in, for swap_span_s (FileInstall polls each
+            # second and waits for the file to be stable, then the bundle is updated); in a run without an update
+            # the same windows, so that both columns compare the same stretch of the run.
+            first = swap_window if swap_window is not None else a.swap_after
+            span = range(first, first + -(-int(a.swap_span_s * 1000) // a.swap_window_ms))
+            during = [w for w in wins if w[0] in span]
+            outside = [w for w in wins if w[0] not in span]
+            before = [w for w in wins if w[0] < first]
+            out = {"swap_gap_ms": max(w[3] for w in during) * ms_per_tsc,
+                   "swap_gap_window": max(during, key=lambda w: w[3])[0],
+                   "max_gap_ms": max_gap * ms_per_tsc, "max_gap_window": max_w,
+                   "other_gap_ms": max(w[3] for w in outside) * ms_per_tsc,
+                   "req_us": sum(w[2] for w in before) / sum(w[1] for w in before) * ms_per_tsc * 1000,
+                   "requests": reqs, "others_cores": r.others_cores()}
+            if v is swap:
+                out["swap_window"] = swap_window
+                out["jar_copied_s"] = swap_t
+                if max_w not in span:
+                    out["note"] = (f"longest gap in window {max_w}, outside the update's windows "
+                                   f"{span.start}-{span.stop - 1}")
+            return out
+        finally:
+            if s.proc.poll() is None:
+                s.close()
+            shutil.rmtree(home, ignore_errors=True)
+    return interleaved([swap, noswap], reps, one), append, swap, noswap
+
+
 LINUX_MARK = b"Run /init as init process"
 
 
@@ -521,7 +894,7 @@ def main():
     p.add_argument("--qemu", required=True)
     p.add_argument("--qemu-cpu", required=True)
     p.add_argument("--work", required=True)
-    p.add_argument("--only", required=True, help="comma-separated benchmarks: launch,pio,mem,blk,linux")
+    p.add_argument("--only", required=True, help="comma-separated benchmarks: launch,pio,mem,blk,hotplug,linux")
     p.add_argument("--guest-launch", required=True)
     p.add_argument("--guest-pio", required=True)
     p.add_argument("--guest-mem", required=True)
@@ -551,6 +924,20 @@ def main():
                    help="also run QEMU with the virtio-blk device on an iothread")
     p.add_argument("--blk-quiet-wait", type=float, required=True)
     p.add_argument("--blk-tries", type=int, required=True)
+    p.add_argument("--guest-hotplug", required=True)
+    p.add_argument("--guest-hpswap", required=True)
+    p.add_argument("--hp-count", type=int, required=True, help="devices added one after the other per run")
+    p.add_argument("--hp-settle", type=float, required=True, help="seconds between the guest's readiness and device_add")
+    p.add_argument("--hp-timeout", type=float, required=True)
+    p.add_argument("--hp-quiet-cores", type=float, required=True)
+    p.add_argument("--hp-quiet-wait", type=float, required=True)
+    p.add_argument("--hp-tries", type=int, required=True)
+    p.add_argument("--swap-windows", type=int, required=True)
+    p.add_argument("--swap-window-ms", type=int, required=True)
+    p.add_argument("--swap-after", type=int, required=True, help="windows before the bundle is updated")
+    p.add_argument("--swap-len", type=int, required=True, help="bytes per rng request")
+    p.add_argument("--swap-span-s", type=float, required=True,
+                   help="seconds from the jar's replacement that count as the update's windows")
     p.add_argument("--linux-reps", type=int, required=True)
     p.add_argument("--linux-bzimage", required=True)
     p.add_argument("--linux-initrd", required=True)
@@ -564,7 +951,7 @@ def main():
     # SIGTERM (someone ending the run) unwinds like an exception, so launch() stops the VMM it started.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     only = set(a.only.split(","))
-    unknown = only - {"launch", "pio", "mem", "blk", "linux"}
+    unknown = only - {"launch", "pio", "mem", "blk", "hotplug", "linux"}
     if unknown:
         p.error(f"unknown benchmarks in --only: {sorted(unknown)}")
 
@@ -635,6 +1022,36 @@ def main():
                      f"cache={a.blk_cache} on both, QEMU aio={a.blk_qemu_aio}; 'pc, iothread' = QEMU with "
                      "-object iothread and the device on it; MB = 10^6 bytes")
         load("after_blk")
+    if "hotplug" in only:
+        sys.stderr.write(f"device_add to usable ({a.reps} reps each; QEMU -M pc only: microvm has no PCI bus)\n")
+        load("before_hotplug")
+        data["runs"]["hotplug"], data["hotplug_append"] = bench_hotplug(a, [modvm, pc], a.reps)
+        data["runs"]["hotplug"][microvm.key] = []
+        for k in range(1, a.hp_count + 1):
+            tag, nth = ("", "1st") if k == 1 else (f"_{k}", {2: "2nd", 3: "3rd"}.get(k, f"{k}th"))
+            rows.append(("hotplug", f"device_add to usable ({nth} device)", "ms", f"usable_ms{tag}", True, [pc]))
+            rows.append(("hotplug", f"  device_add returned ({nth})", "ms", f"qmp_return_ms{tag}", True, [pc]))
+            rows.append(("hotplug", f"  (guest: seen to request done, {nth})", "ms", f"bringup_ms{tag}", False, [pc]))
+        rows.append(("hotplug", "  (guest: one poll of the empty slots)", "ms", "scan_ms", False, [pc]))
+        rows.append(("hotplug", "  (others' CPU on the host meanwhile)", "core", "others_cores", False, [pc]))
+        load("after_hotplug")
+        sys.stderr.write(f"virtio-rng bundle hot-swap ({a.reps} reps each of modvm with and without the update; "
+                         f"QEMU has no equivalent)\n")
+        data["runs"]["hotswap"], data["hotswap_append"], _, noswap = bench_hotswap(a, a.reps)
+        rows.append(("hotswap", "hot-swap: longest gap, update windows", "ms", "swap_gap_ms", False, [noswap]))
+        rows.append(("hotswap", "  longest gap, whole run", "ms", "max_gap_ms", False, [noswap]))
+        rows.append(("hotswap", "  (longest gap outside update windows)", "ms", "other_gap_ms", False, [noswap]))
+        rows.append(("hotswap", "  (time per rng request, before them)", "us", "req_us", False, [noswap]))
+        rows.append(("hotswap", "  (others' CPU on the host meanwhile)", "core", "others_cores", False, [noswap]))
+        notes.append(f"hotplug: cells count only the runs during which other processes used < {a.hp_quiet_cores} cores "
+                     "on average, if any ('(N busy)' as for blk). 'usable' = QMP device_add sent to the guest's marker "
+                     "line after its first rng request completed; the guest polls PCI config space (no ACPI), "
+                     "QEMU gets disable-legacy=on")
+        notes.append("hot-swap: left column = modvm while the virtio-rng bundle's jar is replaced in deploy/, right "
+                     "column = modvm, same guest, no update; QEMU has no equivalent of a device implementation "
+                     f"update under a running guest. 'update windows' = the {a.swap_span_s:g} s of guest windows from "
+                     "the jar's replacement (the same windows in a run without)")
+        load("after_hotswap")
     if "linux" in only:
         sys.stderr.write(f"Linux boot to 'Run /init' ({a.linux_reps} rep each, one guest at a time)\n")
         err = wait_for_kernel(a)
@@ -650,7 +1067,7 @@ def main():
     # Summaries and the table. Ratio = modvm / QEMU: for times and sizes, above 1 means modvm is slower or bigger.
     data["summary"] = {}
     lines = []
-    w = 31 if "blk" in data["runs"] else 22     # blk cells may say how many busy runs were left out
+    w = 31 if {"blk", "hotplug", "hotswap"} & set(data["runs"]) else 22     # blk cells may say how many busy runs were left out
     hdr = f"{'metric':<38} {'unit':<4} {'modvm':>{w}} {'QEMU':>{w}} {'modvm/QEMU':>10}  QEMU machine"
     lines.append(hdr)
     lines.append("-" * len(hdr))
@@ -659,7 +1076,9 @@ def main():
         qemus = opt[1] if len(opt) > 1 else (microvm, pc)
         runs = data["runs"][bench]
         # blk: the runs during which other processes took the second core measure the host, not the VMM.
-        quiet = a.blk_quiet_cores if bench == "blk" and field != "others_cores" else None
+        quiet = None
+        if field != "others_cores":
+            quiet = {"blk": a.blk_quiet_cores, "hotplug": a.hp_quiet_cores, "hotswap": a.hp_quiet_cores}.get(bench)
         sm = summary(runs["modvm"], field, quiet)
         for q in qemus:
             sq = summary(runs[q.key], field, quiet)
