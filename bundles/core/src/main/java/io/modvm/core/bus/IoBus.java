@@ -2,7 +2,6 @@ package io.modvm.core.bus;
 
 import io.modvm.api.device.BusHandler;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,14 +20,15 @@ import org.slf4j.LoggerFactory;
  * on. The device is the range's owner up to a {@code #} (a PCI BAR is claimed as {@code id#barN}). The fence stays
  * when a BAR moves, and is lifted when the device's ranges are released under its own id (the machine does that
  * when it unplugs or parks the device, so that a device plugged again, or a new instance after a hot-swap, starts
- * unfenced). The machine's own ranges ({@link #MACHINE_OWNERS}) are never fenced: a failure there, such as a
- * device's configuration-space callback throwing through the PCI configuration port, drops that one access.
+ * unfenced). Ranges claimed with {@link #claimShared} (the machine's own, serving every device) are never fenced: a
+ * failure there, such as a device's configuration-space callback throwing through the PCI configuration port,
+ * drops that one access.
  */
 public final class IoBus {
     private static final Logger LOG = LoggerFactory.getLogger(IoBus.class);
 
     /** A claimed range. */
-    public record Range(long base, long length, String owner, BusHandler handler) {
+    public record Range(long base, long length, String owner, BusHandler handler, boolean shared) {
         long end() {
             return base + length;
         }
@@ -44,12 +44,6 @@ public final class IoBus {
     private final Map<String, Boolean> fenced = new ConcurrentHashMap<>();
 
     /**
-     * The ranges the machine claims for itself (VmMachine's owner names: the PCI configuration ports, the GPE0
-     * block, the PCI hotplug registers), which serve every device and are therefore never fenced.
-     */
-    public static final Set<String> MACHINE_OWNERS = Set.of("pci", "gpe0", "pci-hotplug");
-
-    /**
      * @param kind {@code port} or {@code MMIO}, for messages
      * @param limit one past the highest address of the space
      */
@@ -58,8 +52,20 @@ public final class IoBus {
         this.limit = limit;
     }
 
-    /** Claims a range; fails with a message naming the current owner if any part is taken. */
-    public synchronized void claim(long base, long length, String owner, BusHandler handler) {
+    /** Claims a range for a device; fails with a message naming the current owner if any part is taken. */
+    public void claim(long base, long length, String owner, BusHandler handler) {
+        claim(base, length, owner, handler, false);
+    }
+
+    /**
+     * Claims a range that serves every device (the PCI configuration ports, the GPE0 block, the PCI hotplug
+     * registers): it is never fenced, since fencing it would cut off devices that did nothing wrong.
+     */
+    public void claimShared(long base, long length, String owner, BusHandler handler) {
+        claim(base, length, owner, handler, true);
+    }
+
+    private synchronized void claim(long base, long length, String owner, BusHandler handler, boolean shared) {
         if (base < 0 || length <= 0 || base > limit - length) {
             throw new IllegalArgumentException(String.format("%s range 0x%x+0x%x is outside the %s space", kind,
                     base, length, kind));
@@ -70,7 +76,7 @@ public final class IoBus {
                     kind, base, base + length - 1, owner, clash.base, clash.end() - 1, clash.owner));
         }
         TreeMap<Long, Range> next = new TreeMap<>(ranges);
-        next.put(base, new Range(base, length, owner, handler));
+        next.put(base, new Range(base, length, owner, handler, shared));
         ranges = next;
     }
 
@@ -154,7 +160,7 @@ public final class IoBus {
      */
     private void deviceFailed(Range r, long address, int size, String what, Throwable e) {
         String device = device(r.owner);
-        if (MACHINE_OWNERS.contains(r.owner)) {
+        if (r.shared) {
             if (failingOwners.putIfAbsent(r.owner, Boolean.TRUE) == null) {
                 LOG.error("{} failed on a guest {} {} of {} byte(s) at 0x{}; the access was dropped", r.owner, kind,
                         what, size, Long.toHexString(address), e);

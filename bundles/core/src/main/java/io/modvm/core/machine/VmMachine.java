@@ -120,10 +120,10 @@ public final class VmMachine implements Machine {
         this.layout = new MemoryLayout(spec.memoryBytes());
         this.backends = new CharBackends(() -> quit(0));
         this.pci = new PciRootBus(new MachinePciHost(this), PcPlatform.PCI_HOLE_START, PcPlatform.PCI_HOLE_END);
-        pio.claim(PciRootBus.CONFIG_ADDRESS_PORT, 1, "pci", pci.addressPort());
-        pio.claim(PciRootBus.CONFIG_DATA_PORT, 4, "pci", pci.dataPort());
-        pio.claim(PcPlatform.GPE0_BLOCK_PORT, PcPlatform.GPE0_BLOCK_LENGTH, "gpe0", gpe.registers());
-        pio.claim(PcPlatform.PCI_HOTPLUG_PORT, PcPlatform.PCI_HOTPLUG_LENGTH, "pci-hotplug",
+        pio.claimShared(PciRootBus.CONFIG_ADDRESS_PORT, 1, "pci", pci.addressPort());
+        pio.claimShared(PciRootBus.CONFIG_DATA_PORT, 4, "pci", pci.dataPort());
+        pio.claimShared(PcPlatform.GPE0_BLOCK_PORT, PcPlatform.GPE0_BLOCK_LENGTH, "gpe0", gpe.registers());
+        pio.claimShared(PcPlatform.PCI_HOTPLUG_PORT, PcPlatform.PCI_HOTPLUG_LENGTH, "pci-hotplug",
                 pci.hotplug().registers());
         pci.hotplug().connect(gpe);
         pci.hotplug().onEject((slot, owner) -> ejected(owner));

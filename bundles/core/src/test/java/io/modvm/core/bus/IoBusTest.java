@@ -158,8 +158,8 @@ class IoBusTest {
     }
 
     @Test
-    void theMachinesOwnRangesLoseTheAccessButAreNeverFenced() {
-        bus.claim(0xCFC, 4, "pci", failingOn("pci", offset -> offset == 0));
+    void sharedRangesLoseTheAccessButAreNeverFenced() {
+        bus.claimShared(0xCFC, 4, "pci", failingOn("pci", offset -> offset == 0));
         assertEquals(0xFFFF_FFFFL, bus.read(0xCFC, 4));
         assertFalse(bus.isFenced("pci"));
         log.clear();
