@@ -15,7 +15,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueueWorker {
     private static final Logger LOG = LoggerFactory.getLogger(QueueWorker.class);
-    private static final long POLL_MILLIS = 200;
+    /**
+     * {@link #stop()} and {@link #wake()} signal the notifier, so an idle worker needs no timed wake-ups; the bound
+     * only keeps a wait on a notifier that can no longer wake from lasting forever.
+     */
+    private static final long IDLE_WAIT_MILLIS = 60_000;
 
     private final EventNotifier kicks;
     private final Runnable handler;
@@ -39,7 +43,7 @@ public final class QueueWorker {
     private void loop() {
         runHandler();
         while (running) {
-            if (kicks.await(POLL_MILLIS) > 0 && running) {
+            if (kicks.await(IDLE_WAIT_MILLIS) > 0 && running) {
                 runHandler();
             }
         }
