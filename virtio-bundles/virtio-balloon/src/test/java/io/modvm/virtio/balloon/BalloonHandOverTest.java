@@ -110,6 +110,8 @@ class BalloonHandOverTest {
         long firstPfn = TestRam.PAGES >> 12;
         inflate(firstPfn, firstPfn + 1, firstPfn + 2, firstPfn + 3);
         Await.until("inflated", () -> rings.get(0).usedIdx() == 1);
+        // The used index is published before the interrupt is raised; wait for both so the snapshot below is final.
+        Await.until("the inflate interrupt", () -> pci.vectors().contains(1));
         driver.writeConfig(BalloonConfig.ACTUAL, 4, 4);
         int statsHead = sendStats(123_456);
         Await.until("statistics", () -> balloon(oldRegistry).stats().sequence() == 1);
