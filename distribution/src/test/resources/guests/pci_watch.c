@@ -38,7 +38,7 @@ static void rng_round(void)
 {
     static unsigned rounds;
     struct virtq_buf b = { live_buf, 16, 1 };
-    long n = virtq_submit(&live.vq[0], &b, 1, 5000);
+    long n = virtq_submit(&live.vq[0], &b, 1, 30000);
     if (n <= 0) {
         printf("rng: request failed (%ld)\n", n);
         live_slot = -1;
@@ -61,7 +61,7 @@ static void use_rng(int slot)
     }
     uint8_t *buf = phys_alloc(16, 16);
     struct virtq_buf b = { buf, 16, 1 };
-    long n = virtq_submit(&v.vq[0], &b, 1, 5000);
+    long n = virtq_submit(&v.vq[0], &b, 1, 30000);
     if (n > 0 && cmdline_has("rngloop")) {
         live = v;
         live_slot = slot;

@@ -13,7 +13,7 @@ static uint8_t *fetch(struct virtio_dev *v)
     for (int tries = 0; tries < 64 && total < 64; tries++) {
         b.addr = buf + total;
         b.len = 64 - total;
-        long n = virtq_submit(&v->vq[0], &b, 1, 5000);
+        long n = virtq_submit(&v->vq[0], &b, 1, 30000);
         if (n < 0) {
             printf("rng: request failed (%ld)\n", n);
             return 0;
@@ -35,8 +35,8 @@ int main(void)
     sti();
     if (!fetch(&v) || !fetch(&v))
         return 2;
-    /* The interrupt may trail the used-ring update a little. */
-    uint64_t end = rdtsc() + 2000 * tsc_per_ms();
+    /* The interrupt trails the used-ring update: the device raises it after publishing. */
+    uint64_t end = rdtsc() + 60000 * tsc_per_ms(); /* a bound for a loaded host; it ends at the second */
     while (vector_count(VECTOR) < 2 && rdtsc() < end)
         pause();
     cli();

@@ -88,15 +88,25 @@ final class ModvmProcess implements AutoCloseable {
 
     /** Waits until standard output contains {@code text}. */
     void awaitOutput(String text, Duration timeout) throws InterruptedException {
+        await(out, outPump, "on the console", text, timeout);
+    }
+
+    /** Waits until standard error (modvm's log) contains {@code text}. */
+    void awaitError(String text, Duration timeout) throws InterruptedException {
+        await(err, errPump, "in the log", text, timeout);
+    }
+
+    private void await(ByteArrayOutputStream sink, Thread pump, String where, String text, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (out) {
-            while (!out.toString(StandardCharsets.UTF_8).contains(text)) {
+        synchronized (sink) {
+            while (!sink.toString(StandardCharsets.UTF_8).contains(text)) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !process.isAlive() && !outPump.isAlive()) {
-                    fail("no '" + text + "' on the console within " + timeout + "; stdout:\n" + stdout()
+                if (left <= 0 || !process.isAlive() && !pump.isAlive()) {
+                    fail("no '" + text + "' " + where + " within " + timeout + "; stdout:\n" + stdout()
                             + "\nstderr:\n" + stderr());
                 }
-                out.wait(Math.max(1, Math.min(200, left / 1_000_000)));
+                sink.wait(Math.max(1, Math.min(200, left / 1_000_000)));
             }
         }
     }
@@ -116,8 +126,12 @@ final class ModvmProcess implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             fail("modvm still running after " + timeout + "; stdout:\n" + stdout() + "\nstderr:\n" + stderr());
         }
-        outPump.join(2000);
-        errPump.join(2000);
+        // Callers assert on the whole output: the pumps must have read to the end, however loaded the host is.
+        outPump.join(30_000);
+        errPump.join(30_000);
+        if (outPump.isAlive() || errPump.isAlive()) {
+            fail("modvm exited but its output did not end within 30 s; stdout:\n" + stdout() + "\nstderr:\n" + stderr());
+        }
         return process.exitValue();
     }
 

@@ -70,10 +70,8 @@ class PauseResumeIT {
 
             machine.resume();
             assertEquals(RunState.RUNNING, machine.state());
-            Thread.sleep(300);
-            long[] resumed = counters(machine);
-            assertTrue(resumed[0] > stillPaused[0], "BSP did not resume");
-            assertTrue(resumed[1] > stillPaused[1], "AP did not resume");
+            awaitPast(machine, 0, stillPaused[0], "BSP did not resume");
+            awaitPast(machine, 1, stillPaused[1], "AP did not resume");
 
             for (int i = 0; i < 5; i++) {
                 machine.pause();
@@ -91,6 +89,17 @@ class PauseResumeIT {
     private static long[] counters(VmMachine machine) {
         GuestMemory memory = machine.memory();
         return new long[] {memory.readLong(COUNTERS), memory.readLong(COUNTERS + 8)};
+    }
+
+    /** Resumed vCPU threads must be scheduled again before they count, which under load takes a while. */
+    private static void awaitPast(VmMachine machine, int cpu, long count, String failure) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (counters(machine)[cpu] <= count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(failure);
+            }
+            Thread.sleep(20);
+        }
     }
 
     private static void awaitCounting(VmMachine machine, int cpu) throws InterruptedException {

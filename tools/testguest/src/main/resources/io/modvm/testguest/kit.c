@@ -814,7 +814,7 @@ int start_aps(int count)
         /* The second SIPI is only for CPUs that missed the first; KVM ignores it once running. */
         if (!kit_wait_ack(cpu, ms)) {
             kit_lapic_icr((uint32_t)cpu, 0x4600 | (KIT_TRAMPOLINE_PA >> 12));
-            if (!kit_wait_ack(cpu, 5000 * ms))
+            if (!kit_wait_ack(cpu, 30000 * ms))     /* its vCPU thread may wait for the host */
                 printf("start_aps: cpu %d did not start\n", cpu);
         }
     }

@@ -67,7 +67,7 @@ class DeviceManagerTest {
      */
     static final class FakeHost implements DeviceHost {
         final Map<String, String> plugged = new LinkedHashMap<>();
-        final List<String> log = new ArrayList<>();
+        final List<String> log = new CopyOnWriteArrayList<>(); // the swap timer writes it too
         final Map<String, Runnable> ejectRequested = new LinkedHashMap<>();
         boolean guestEjects;
         /** Devices can be swapped: park gives this state. */
@@ -181,7 +181,7 @@ class DeviceManagerTest {
     private final Catalog catalog = new Catalog();
     private final FakeHost host = new FakeHost();
     private final FakeStore store = new FakeStore();
-    private final List<String> events = new ArrayList<>();
+    private final List<String> events = new CopyOnWriteArrayList<>(); // the swap timer emits too
     private DeviceManager manager;
     private final FakeFactory rng = new FakeFactory("virtio-rng-pci");
     private final FakeFactory serial = new FakeFactory("isa-serial");
@@ -395,7 +395,7 @@ class DeviceManagerTest {
         manager.add("virtio-rng-pci", "r1", Map.of());
         catalog.factories.remove(rng);
         manager.factoryRemoved(rng);
-        long deadline = System.nanoTime() + 5_000_000_000L;
+        long deadline = System.nanoTime() + 30_000_000_000L;
         while (events.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
