@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * when a BAR moves, and is lifted when the device's ranges are released under its own id (the machine does that
  * when it unplugs or parks the device, so that a device plugged again, or a new instance after a hot-swap, starts
  * unfenced). Ranges claimed with {@link #claimShared} (the machine's own, serving every device) are never fenced: a
- * failure there, such as a device's configuration-space callback throwing through the PCI configuration port,
- * drops that one access.
+ * failure there drops that one access. A PCI function catches its own device's configuration-space callback before
+ * it gets here, and fences the device's BARs with {@link #fence}.
  */
 public final class IoBus {
     private static final Logger LOG = LoggerFactory.getLogger(IoBus.class);
@@ -91,6 +91,14 @@ public final class IoBus {
         if (owner.indexOf('#') < 0 && fenced.remove(owner) != null) {
             LOG.info("device {} released its {} ranges; its fence is lifted", owner, kind);
         }
+    }
+
+    /**
+     * Fences off the device {@code owner} stands for, for a failure this bus did not see (the caller logs it); lifted
+     * as any fence is. Returns false if the device was fenced already.
+     */
+    public boolean fence(String owner) {
+        return fenced.putIfAbsent(device(owner), Boolean.TRUE) == null;
     }
 
     /** Whether the device that owns {@code owner}'s ranges is fenced off on this bus. */
@@ -167,7 +175,7 @@ public final class IoBus {
             }
             return;
         }
-        if (fenced.putIfAbsent(device, Boolean.TRUE) == null) {
+        if (fence(device)) {
             LOG.error("device {} failed on a guest {} {} of {} byte(s) at 0x{} ({}); the device is fenced off: its {} "
                     + "ranges read all ones and ignore writes until it is unplugged", device, kind, what, size,
                     Long.toHexString(address), e.toString(), kind, e);

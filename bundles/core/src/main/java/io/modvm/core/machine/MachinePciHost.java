@@ -32,6 +32,11 @@ final class MachinePciHost implements PciHost {
     }
 
     @Override
+    public void fenceMmio(String owner) {
+        machine.mmio.fence(owner);
+    }
+
+    @Override
     public EventNotifier createNotifier() throws AcceleratorException {
         return machine.accelerator().createNotifier();
     }

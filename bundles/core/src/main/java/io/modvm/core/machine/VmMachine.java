@@ -411,8 +411,7 @@ public final class VmMachine implements Machine {
             }
             pciBindings.get(id).forEach(PciBinding::park);
             devices.remove(id);
-            pio.releaseAll(id);
-            mmio.releaseAll(id);
+            releaseInstance(id);
             try {
                 d.close();
             } catch (RuntimeException | LinkageError e) {
@@ -462,9 +461,18 @@ public final class VmMachine implements Machine {
      * parked again (one it took back must not serve a half-built device); {@link #discardParked} removes them all.
      */
     private void repark(String id) {
+        pciBindings.getOrDefault(id, List.of()).forEach(PciBinding::park);
+        releaseInstance(id);
+    }
+
+    /**
+     * Takes what one instance of a device holds off the buses, keeping its PCI functions for the next instance:
+     * its ports and MMIO ranges, and with them any fence it earned there or in configuration space.
+     */
+    private void releaseInstance(String id) {
         pio.releaseAll(id);
         mmio.releaseAll(id);
-        pciBindings.getOrDefault(id, List.of()).forEach(PciBinding::park);
+        pci.liftFences(id);
     }
 
     /**

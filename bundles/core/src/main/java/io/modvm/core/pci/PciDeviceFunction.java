@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every value the guest writes is masked to what the register holds; a BAR the guest points at RAM or at another
  * device stays unmapped (logged once), so no guest write can make this function shadow memory it does not own.
+ *
+ * <p>A device whose configuration callback throws is fenced off ({@link ConfigFence}). What it defined then reads
+ * all ones, but what the core serves itself keeps working: the header (IDs, command, BARs, interrupt line) and the
+ * MSI-X capability, plus the ID and next pointer of every capability, so that the list still leads to MSI-X. That
+ * is the safest split because none of it runs device code, and it is what the guest needs to let go of a broken
+ * device: find it, turn off decoding, bus mastering and MSI-X, and eject the slot.
  */
 final class PciDeviceFunction implements PciEndpoint, PciFunction {
     private static final Logger LOG = LoggerFactory.getLogger(PciDeviceFunction.class);
@@ -47,6 +53,9 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
     private final int capabilityEnd;
     private final int msixCapability;
     private final MsixTable msix;
+    private final ConfigFence fence;
+    /** What the capability area reads while the function is fenced. */
+    private final byte[] fencedCapabilities = new byte[256];
     private final List<IoEventBinding> ioEvents = new CopyOnWriteArrayList<>();
     private volatile int command;
     private int interruptLine;
@@ -89,6 +98,12 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
             throw new IllegalArgumentException("capabilities do not fit in configuration space");
         }
         capabilityEnd = at;
+        fence = new ConfigFence(owner, slot, spec.configWriter(), host);
+        java.util.Arrays.fill(fencedCapabilities, FIRST_CAPABILITY, 256, (byte) 0xFF);
+        for (int p = at > FIRST_CAPABILITY ? FIRST_CAPABILITY : 0; p != 0; p = capabilities[p + 1] & 0xff) {
+            fencedCapabilities[p] = capabilities[p];
+            fencedCapabilities[p + 1] = capabilities[p + 1];
+        }
         System.arraycopy(assigned, 0, address, 0, 6);
         java.util.Arrays.fill(mapped, -1);
     }
@@ -162,8 +177,8 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
         } else if (msixCapability >= 0 && reg == msixCapability + 8) {
             dword = (int) (spec.msixOffset() + msix.pbaOffset()) | spec.msixBar();
         } else if (reg >= FIRST_CAPABILITY && reg < 256) {
-            dword = (capabilities[reg] & 0xff) | (capabilities[reg + 1] & 0xff) << 8
-                    | (capabilities[reg + 2] & 0xff) << 16 | (capabilities[reg + 3] & 0xff) << 24;
+            byte[] c = fence.fenced() ? fencedCapabilities : capabilities;
+            dword = (c[reg] & 0xff) | (c[reg + 1] & 0xff) << 8 | (c[reg + 2] & 0xff) << 16 | (c[reg + 3] & 0xff) << 24;
         } else {
             dword = 0;
         }
@@ -200,8 +215,8 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
                 int dword = ConfigBytes.merge(readConfig(reg, 4), offset, size, value);
                 int control = dword >>> 16;
                 msix.setControl((control & MSIX_ENABLE) != 0, (control & MSIX_FUNCTION_MASK) != 0);
-            } else if (reg >= FIRST_CAPABILITY && reg < capabilityEnd && spec.configWriter() != null) {
-                spec.configWriter().write(offset, size, value);
+            } else if (reg >= FIRST_CAPABILITY && reg < capabilityEnd) {
+                fence.write(offset, size, value);
             }
         }
         if (remap) {
@@ -329,6 +344,11 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
             }
         }
         remap();
+    }
+
+    /** The device instance is parked for a hot-swap: a fence it earned does not pass to its successor. */
+    void liftFence() {
+        fence.lift();
     }
 
     /** Unplugged. */

@@ -12,6 +12,12 @@ public interface PciHost {
 
     void unmapMmio(String owner);
 
+    /**
+     * Fences off the MMIO ranges of the device {@code owner} names (its BARs, claimed as {@code owner#barN}), as if
+     * one had thrown: a fence the machine lifts when it unplugs or parks the device.
+     */
+    void fenceMmio(String owner);
+
     /** A notifier that belongs to no VM. */
     EventNotifier createNotifier() throws AcceleratorException;
 

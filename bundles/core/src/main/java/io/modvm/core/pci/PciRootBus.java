@@ -130,6 +130,18 @@ public final class PciRootBus {
         }
     }
 
+    /**
+     * {@code owner}'s functions stay plugged while a new instance of the device is built (a hot-swap): a configuration
+     * fence the old instance earned is lifted, so that the new one starts clean.
+     */
+    public void liftFences(String owner) {
+        for (PciDeviceFunction f : functions()) {
+            if (f.owner().equals(owner)) {
+                f.liftFence();
+            }
+        }
+    }
+
     /** The ACPI hotplug controller of this bus; the machine maps its registers and connects it to the GPE block. */
     public PciHotplug hotplug() {
         return hotplug;

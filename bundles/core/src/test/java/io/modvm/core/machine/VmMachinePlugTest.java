@@ -12,10 +12,13 @@ import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.device.StatefulDevice;
 import io.modvm.api.pci.PciBar;
+import io.modvm.api.pci.PciCapability;
+import io.modvm.api.pci.PciConfigWriter;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
 import io.modvm.api.state.StateRecord;
 import io.modvm.core.pci.PciFunctionInfo;
+import io.modvm.core.pci.PciRootBus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -78,10 +81,14 @@ class VmMachinePlugTest {
         }
     }
 
-    /** A device whose state is its function's identity; {@code size} changes the BAR, for a refused take-over. */
+    /**
+     * A device whose state is its function's identity; {@code size} changes the BAR, for a refused take-over. Its
+     * one capability's writes go to {@link #writer} as it is when the instance is built.
+     */
     static final class SwapFactory implements DeviceFactory {
         final List<PciFunction> functions = new java.util.ArrayList<>();
         final List<String> calls = new java.util.ArrayList<>();
+        PciConfigWriter writer;
 
         @Override
         public String type() {
@@ -97,7 +104,7 @@ class VmMachinePlugTest {
         public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
             PciFunction f = context.plugPci(new PciFunctionSpec(0x1af4, 0x1044, 1, 0x00ff00, 0x1af4, 0x1100,
                     List.of(new PciBar(0, Long.decode(properties.getOrDefault("size", "0x1000")), false, SILENT)),
-                    List.of(), 0, 0, 0, null));
+                    List.of(new PciCapability(PciCapability.VENDOR_SPECIFIC, new byte[14])), 0, 0, 0, writer));
             functions.add(f);
             String id = context.deviceId();
             return new StatefulDevice() {
@@ -159,6 +166,35 @@ class VmMachinePlugTest {
         assertTrue(f.functions.get(1) == f.functions.get(0), "the same function, slot and BARs");
         assertEquals(List.of("s1"), m.deviceIds());
         assertEquals(List.of("", "s1"), pciIds(m));
+    }
+
+    @Test
+    void theSuccessorOfADeviceFencedInConfigurationSpaceStartsClean() throws Exception {
+        VmMachine m = machine();
+        SwapFactory f = new SwapFactory();
+        List<String> seen = new java.util.ArrayList<>();
+        f.writer = (offset, size, value) -> {
+            seen.add("old " + value);
+            throw new IllegalStateException("a bug");
+        };
+        m.plug("s1", f, Map.of());
+        int slot = f.functions.get(0).slot();
+        writeConfig(m, slot, 0x44, 1);
+        writeConfig(m, slot, 0x44, 2);
+        assertEquals(List.of("old 1"), seen, "fenced after the first failure, on the vCPU's own path");
+        assertTrue(m.mmio.isFenced("s1#bar0"), "and its BARs with it");
+
+        StateRecord state = m.park("s1");
+        f.writer = (offset, size, value) -> seen.add("new " + value);
+        m.restore("s1", f, Map.of(), state);
+        assertFalse(m.mmio.isFenced("s1#bar0"));
+        writeConfig(m, slot, 0x44, 3);
+        assertEquals(List.of("old 1", "new 3"), seen);
+    }
+
+    private static void writeConfig(VmMachine m, int slot, int reg, int value) {
+        m.pio.write(PciRootBus.CONFIG_ADDRESS_PORT, 4, 0x8000_0000L | slot << 11 | reg);
+        m.pio.write(PciRootBus.CONFIG_DATA_PORT, 4, value);
     }
 
     @Test

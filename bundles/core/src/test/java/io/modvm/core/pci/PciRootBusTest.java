@@ -11,6 +11,7 @@ import io.modvm.api.device.BusHandler;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.pci.PciBar;
 import io.modvm.api.pci.PciCapability;
+import io.modvm.api.pci.PciConfigWriter;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ class PciRootBusTest {
         final Map<String, long[]> mapped = new HashMap<>();
         final Map<String, BusHandler> handlers = new HashMap<>();
         final List<Runnable> signals = new ArrayList<>();
+        final List<String> fenced = new ArrayList<>();
         boolean refuse;
 
         @Override
@@ -41,6 +43,11 @@ class PciRootBusTest {
         @Override
         public void unmapMmio(String owner) {
             mapped.remove(owner);
+        }
+
+        @Override
+        public void fenceMmio(String owner) {
+            fenced.add(owner);
         }
 
         @Override
@@ -99,10 +106,93 @@ class PciRootBusTest {
     }
 
     private static PciFunctionSpec spec(int msixVectors) {
+        return spec(msixVectors, null);
+    }
+
+    private static PciFunctionSpec spec(int msixVectors, PciConfigWriter writer) {
         return new PciFunctionSpec(0x1af4, 0x1044, 1, 0x00ff00, 0x1af4, 0x1100,
                 List.of(new PciBar(0, 0x8000, false, SILENT)),
                 List.of(new PciCapability(PciCapability.VENDOR_SPECIFIC, new byte[] {16, 1, 0, 0, 0, 0, 0, 0, 0, 0,
-                    0x38, 0, 0, 0})), msixVectors, 0, 0x4000, null);
+                    0x38, 0, 0, 0})), msixVectors, 0, 0x4000, writer);
+    }
+
+    /** Records the writes it sees as {@code name offset/size=value}; throws on those to {@code failAt}. */
+    private static PciConfigWriter writer(List<String> seen, String name, int failAt) {
+        return (offset, size, value) -> {
+            seen.add(name + " " + Integer.toHexString(offset) + "/" + size + "=" + Integer.toHexString(value));
+            if (offset == failAt) {
+                throw new IllegalStateException("bug in " + name);
+            }
+        };
+    }
+
+    @Test
+    void aFunctionWhoseConfigWriterThrowsIsFencedButTheGuestCanStillFindAndDisableIt() throws DeviceException {
+        List<String> seen = new ArrayList<>();
+        PciFunction bad = bus.plug("bad", spec(2, writer(seen, "bad", 0x44)));
+        PciFunction good = bus.plug("good", spec(0, writer(seen, "good", -1)));
+        int slot = bad.slot();
+        assertEquals(0x0110, config(slot, 0x42, 2), "the capability body as the device defined it");
+        setConfig(slot, 0x48, 4, 0x11);
+
+        setConfig(slot, 0x44, 4, 0x22); // throws inside the device; nothing reaches the caller
+        assertEquals(List.of("bad 48/4=11", "bad 44/4=22"), seen);
+        assertEquals(List.of("bad"), host.fenced, "its BARs are fenced on the MMIO bus");
+        seen.clear();
+        setConfig(slot, 0x48, 4, 0x33);
+        setConfig(slot, 0x44, 1, 0x44);
+        assertEquals(List.of(), seen, "the fenced device is not called again");
+        assertEquals(0xFFFF, config(slot, 0x42, 2), "its own registers read all ones");
+        assertEquals(0xFFFF_FFFF, config(slot, 0x44, 4));
+        assertEquals(0xFF, config(slot, 0xF0, 1));
+
+        assertEquals(0x10441af4, config(slot, 0, 4), "the header still identifies it");
+        assertEquals(PciCapability.VENDOR_SPECIFIC, config(slot, 0x40, 1), "the capability list stays intact");
+        int msix = config(slot, 0x41, 1);
+        assertEquals(0x11, config(slot, msix, 1));
+        setConfig(slot, msix + 2, 2, 0x8000);
+        assertTrue(bad.msixEnabled(), "MSI-X is served by the core");
+        setConfig(slot, msix + 2, 2, 0);
+        assertFalse(bad.msixEnabled());
+        setConfig(slot, 0x04, 2, PciDeviceFunction.COMMAND_MEMORY);
+        assertTrue(host.mapped.containsKey("bad#bar0"), "decoding follows the command register");
+        setConfig(slot, 0x04, 2, 0);
+
+        setConfig(good.slot(), 0x44, 4, 0x55);
+        assertEquals(List.of("good 44/4=55"), seen, "the other functions go on");
+        assertEquals(0x0110, config(good.slot(), 0x42, 2));
+        assertEquals(List.of("bad"), host.fenced);
+
+        bus.unplug("bad");
+        seen.clear();
+        PciFunction next = bus.plug("next", spec(2, writer(seen, "next", -1)));
+        assertEquals(slot, next.slot(), "the freed slot is reused");
+        assertEquals(0x0110, config(slot, 0x42, 2), "a new device in the slot starts unfenced");
+        setConfig(slot, 0x44, 4, 0x66);
+        assertEquals(List.of("next 44/4=66"), seen);
+    }
+
+    @Test
+    void aFenceIsLiftedForTheSuccessorOfAParkedDevice() throws DeviceException {
+        List<String> seen = new ArrayList<>();
+        boolean[] broken = {true};
+        PciFunction f = bus.plug("swap", spec(0, (offset, size, value) -> {
+            seen.add(Integer.toHexString(offset));
+            if (broken[0]) {
+                throw new LinkageError("old classes");
+            }
+        }));
+        setConfig(f.slot(), 0x44, 4, 1);
+        setConfig(f.slot(), 0x48, 4, 1);
+        assertEquals(List.of("44"), seen);
+        bus.liftFences("other");
+        assertEquals(0xFF, config(f.slot(), 0x44, 1), "another device's hot-swap lifts nothing here");
+
+        broken[0] = false; // what a take-over does: the same function, a new device behind it
+        bus.liftFences("swap");
+        assertEquals(0, config(f.slot(), 0x44, 1));
+        setConfig(f.slot(), 0x48, 4, 1);
+        assertEquals(List.of("44", "48"), seen);
     }
 
     @Test
