@@ -53,8 +53,16 @@ public interface GuestMemory {
     void fill(long address, long length, byte value);
 
     /**
-     * A view of a range for bulk I/O, valid until the machine ends. Fails if the range is not in RAM or crosses
-     * a boundary between host mappings; callers then fall back to {@link #read}/{@link #write}.
+     * A little-endian view of a range that shares guest RAM, for bulk I/O without a copy (a file read or write
+     * straight into or out of the guest). Fails like every other method if the range is not in RAM, and also if it
+     * crosses a boundary between host mappings; callers then fall back to {@link #read}/{@link #write}.
+     *
+     * <p>What a caller gets: the view covers exactly the checked range, so nothing done through it reaches host
+     * memory outside guest RAM. {@link #discard} keeps it valid (those pages read as zero until written again). It
+     * does not outlive this memory: guest RAM is unmapped when the guest resets or shuts down (the next run gets new
+     * RAM and a new GuestMemory), and touching a view after that can crash the JVM. So a view is for the work it was
+     * taken for and must not be kept; devices take views on their own threads, which the machine stops (device
+     * reset or close) before it unmaps RAM.
      */
     ByteBuffer view(long address, int length);
 }

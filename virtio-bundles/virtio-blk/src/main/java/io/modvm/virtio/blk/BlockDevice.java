@@ -43,7 +43,7 @@ public final class BlockDevice implements VirtioDevice {
         this.onClose = onClose;
         this.config = new BlockConfigSpace(image.size() / VirtioBlk.SECTOR, image.discardGranularity());
         this.log = new GuestErrorLog("virtio-blk " + drive.deviceId());
-        // No SIZE_MAX: requests are copied through a bounded buffer, so no segment is too large to serve.
+        // No SIZE_MAX: data moves through views of guest RAM or a bounded buffer, so no segment is too large to serve.
         long f = VirtioFeatures.bit(VirtioBlk.F_SEG_MAX) | VirtioFeatures.bit(VirtioBlk.F_BLK_SIZE)
                 | VirtioFeatures.bit(VirtioBlk.F_FLUSH) | VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC)
                 | VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX);

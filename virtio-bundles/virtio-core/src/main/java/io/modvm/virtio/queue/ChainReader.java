@@ -79,6 +79,23 @@ public final class ChainReader {
         return done;
     }
 
+    /**
+     * Read-only views of exactly the next {@code length} readable bytes in chain order, one per contiguous guest
+     * range, and moves past them as if read: a device can hand guest memory to the host (a file write) without
+     * copying it. Returns null and moves nothing when guest memory cannot give a view of some range; {@link #read}
+     * copies those. The views are for the request being served only: see {@link GuestMemory#view} for how long they
+     * stay valid.
+     */
+    public ByteBuffer[] views(long length) throws VirtqueueException {
+        ByteBuffer[] views = cursor.views(memory, length, head);
+        if (views != null) {
+            for (int i = 0; i < views.length; i++) {
+                views[i] = views[i].asReadOnlyBuffer();
+            }
+        }
+        return views;
+    }
+
     /** Skips up to {@code length} readable bytes; returns how many. */
     public long skip(long length) {
         long n = Math.max(0, Math.min(length, cursor.remaining()));

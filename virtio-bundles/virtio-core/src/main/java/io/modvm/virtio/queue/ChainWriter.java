@@ -50,6 +50,16 @@ public final class ChainWriter {
         return done;
     }
 
+    /**
+     * Views of exactly the next {@code length} writable bytes in chain order, one per contiguous guest range, and
+     * counts them as written: a device can let the host fill guest memory (a file read) without copying. Returns
+     * null and moves nothing when guest memory cannot give a view of some range; {@link #write} copies those. The
+     * views are for the request being served only: see {@link GuestMemory#view} for how long they stay valid.
+     */
+    public ByteBuffer[] views(long length) throws VirtqueueException {
+        return cursor.views(memory, length, head);
+    }
+
     /** Stores up to {@code source.remaining()} bytes from it; returns how many. */
     public int write(ByteBuffer source) throws VirtqueueException {
         if (source.hasArray()) {

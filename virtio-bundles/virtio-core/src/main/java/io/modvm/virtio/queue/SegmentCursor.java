@@ -1,5 +1,9 @@
 package io.modvm.virtio.queue;
 
+import io.modvm.api.memory.GuestMemory;
+import io.modvm.api.memory.GuestMemoryException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -7,6 +11,9 @@ import java.util.List;
  * ChainWriter} so the bounds arithmetic exists once.
  */
 final class SegmentCursor {
+    /** A Java buffer holds at most 2 GiB; guest memory hands out views of at most 1 GiB anyway. */
+    private static final int MAX_VIEW = 1 << 30;
+
     private final List<Segment> segments;
     private final long total;
     private int segment;
@@ -41,6 +48,65 @@ final class SegmentCursor {
     void advance(long n) {
         consumed += n;
         offset += n;
+    }
+
+    /**
+     * Views of the next {@code length} bytes (at most {@link #remaining()}), one per contiguous guest range, and
+     * moves past them; or null, moving nothing, when {@code memory} can give no view of one of the ranges although
+     * it is RAM (it crosses host mappings), so that the caller copies instead.
+     *
+     * @param head the chain's head, for the exception
+     * @throws VirtqueueException (chain scope) if fewer bytes remain or a range is no longer RAM
+     */
+    ByteBuffer[] views(GuestMemory memory, long length, int head) throws VirtqueueException {
+        if (length < 0 || length > remaining()) {
+            throw new VirtqueueException(VirtqueueError.CHAIN_TOO_SHORT, head, "need " + length + " bytes, chain has "
+                    + remaining());
+        }
+        try {
+            return take(memory, length);
+        } catch (GuestMemoryException e) {
+            // Segments were checked at pop; this only happens if RAM changed under a live chain.
+            throw new VirtqueueException(VirtqueueError.CHAIN_FAULT, head, e.getMessage());
+        }
+    }
+
+    private ByteBuffer[] take(GuestMemory memory, long length) {
+        List<ByteBuffer> views = new ArrayList<>();
+        int s = segment;
+        long at = offset;
+        long left = length;
+        while (left > 0) {
+            Segment current = segments.get(s);
+            if (at == current.length()) {
+                s++;
+                at = 0;
+                continue;
+            }
+            int n = (int) Math.min(Math.min(left, current.length() - at), MAX_VIEW);
+            ByteBuffer view = view(memory, current.address() + at, n);
+            if (view == null) {
+                return null;
+            }
+            views.add(view);
+            at += n;
+            left -= n;
+        }
+        segment = s;
+        offset = at;
+        consumed += length;
+        return views.toArray(new ByteBuffer[0]);
+    }
+
+    private static ByteBuffer view(GuestMemory memory, long address, int length) {
+        try {
+            return memory.view(address, length);
+        } catch (GuestMemoryException e) {
+            if (!memory.isRam(address, length)) {
+                throw e;
+            }
+            return null;
+        }
     }
 
     /** Moves past exhausted segments, so that the current segment has bytes left. */

@@ -6,7 +6,7 @@
  * io.modvm.virtio.queue.VirtqueueException}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.modvm.virtio.queue;
 
 import org.osgi.annotation.bundle.Export;

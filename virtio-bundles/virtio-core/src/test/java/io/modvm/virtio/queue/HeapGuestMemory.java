@@ -9,7 +9,9 @@ import java.util.List;
 
 /**
  * Guest RAM on the Java heap, as one or more ranges with holes between them, checked like the core's RAM: any
- * access not entirely inside one range throws {@link GuestMemoryException}.
+ * access not entirely inside one range throws {@link GuestMemoryException}. A range may also sit in native memory,
+ * as the core's memfd mapping does, and a view may be refused at a chosen address, as the core refuses one that
+ * crosses two host mappings.
  */
 public final class HeapGuestMemory implements GuestMemory {
     private record Range(long start, ByteBuffer bytes) {
@@ -19,10 +21,23 @@ public final class HeapGuestMemory implements GuestMemory {
     }
 
     private final List<Range> ranges = new ArrayList<>();
+    private final List<Long> mappingEdges = new ArrayList<>();
 
     /** Adds a RAM range of {@code size} bytes at guest-physical {@code start}. */
     public HeapGuestMemory add(long start, int size) {
         ranges.add(new Range(start, ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN)));
+        return this;
+    }
+
+    /** Adds a RAM range in native memory, whose views are direct buffers as the core's are. */
+    public HeapGuestMemory addDirect(long start, int size) {
+        ranges.add(new Range(start, ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN)));
+        return this;
+    }
+
+    /** Refuses views that hold bytes on both sides of {@code address}, as the core's do at a host mapping's end. */
+    public HeapGuestMemory mappingEdge(long address) {
+        mappingEdges.add(address);
         return this;
     }
 
@@ -120,6 +135,12 @@ public final class HeapGuestMemory implements GuestMemory {
     @Override
     public ByteBuffer view(long address, int length) {
         Range r = range(address, length);
+        for (long edge : mappingEdges) {
+            if (address < edge && edge < address + length) {
+                throw new GuestMemoryException(String.format("0x%x, %d bytes crosses a host mapping", address,
+                        length));
+            }
+        }
         return r.bytes.slice(at(r, address), length).order(ByteOrder.LITTLE_ENDIAN);
     }
 }

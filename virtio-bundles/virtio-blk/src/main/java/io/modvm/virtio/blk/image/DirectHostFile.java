@@ -7,9 +7,9 @@ import java.nio.file.Path;
 
 /**
  * A host file opened with O_DIRECT (cache=none, directsync). O_DIRECT transfers must start, end and sit in memory at
- * multiples of the file system's block size, while guests and qcow2 metadata use 512- or 8-byte pieces, so every
- * transfer goes through an aligned bounce buffer, reading the edge blocks first when a write covers them only in
- * part (as QEMU does for requests below the host's block size).
+ * multiples of the file system's block size. Guest buffers that meet that go straight to the kernel; the rest (guests
+ * and qcow2 metadata also use 512- or 8-byte pieces) go through an aligned bounce buffer, reading the edge blocks
+ * first when a write covers them only in part (as QEMU does for requests below the host's block size).
  */
 final class DirectHostFile extends ChannelHostFile {
     private static final int BOUNCE_BYTES = 1 << 20;
@@ -25,6 +25,10 @@ final class DirectHostFile extends ChannelHostFile {
 
     @Override
     public synchronized void read(ByteBuffer destination, long position) throws IOException {
+        if (aligned(destination, position)) {
+            readDirect(destination, position);
+            return;
+        }
         long at = position;
         while (destination.hasRemaining()) {
             long start = alignDown(at);
@@ -39,6 +43,13 @@ final class DirectHostFile extends ChannelHostFile {
 
     @Override
     public synchronized void write(ByteBuffer source, long position) throws IOException {
+        if (aligned(source, position)) {
+            long at = position;
+            while (source.hasRemaining()) {
+                at += channel.write(source, at);
+            }
+            return;
+        }
         long end = position + source.remaining();
         long oldSize = channel.size();
         long at = position;
@@ -69,6 +80,28 @@ final class DirectHostFile extends ChannelHostFile {
         }
     }
 
+    /**
+     * Whether the kernel can move {@code buffer}'s bytes itself: native memory (a guest page, say) whose address,
+     * length and file position all sit on block boundaries. Guest page cache I/O usually does.
+     */
+    private boolean aligned(ByteBuffer buffer, long position) {
+        return buffer.isDirect() && (position & (align - 1)) == 0 && (buffer.remaining() & (align - 1)) == 0
+                && buffer.alignmentOffset(buffer.position(), align) == 0;
+    }
+
+    /** Reads straight into an {@link #aligned} buffer; zero past the end of file, as {@link #fill} gives. */
+    private void readDirect(ByteBuffer destination, long position) throws IOException {
+        long at = position;
+        while (destination.hasRemaining()) {
+            int n = channel.read(destination, at);
+            if (n <= 0 || (n & (align - 1)) != 0) {
+                BufferRuns.zeroRest(destination);
+                return;
+            }
+            at += n;
+        }
+    }
+
     /** Reads {@code span} bytes at the aligned {@code start} into the bounce buffer, zero past the end of file. */
     private void fill(long start, int span) throws IOException {
         bounce.clear().limit(span);
@@ -81,9 +114,7 @@ final class DirectHostFile extends ChannelHostFile {
             }
             at += n;
         }
-        while (bounce.hasRemaining()) {
-            bounce.put((byte) 0);
-        }
+        BufferRuns.zeroRest(bounce);
         bounce.clear();
     }
 

@@ -31,6 +31,19 @@ public interface DiskImage extends Closeable {
     void write(ByteBuffer source, long offset) throws IOException;
 
     /**
+     * Fills {@code destinations} in order as one run of bytes at {@code offset}: a request's guest buffers, which an
+     * image may fill with one host call.
+     */
+    default void read(ByteBuffer[] destinations, long offset) throws IOException {
+        BufferRuns.each(destinations, offset, this::read);
+    }
+
+    /** Stores {@code sources} in order as one run of bytes at {@code offset}. */
+    default void write(ByteBuffer[] sources, long offset) throws IOException {
+        BufferRuns.each(sources, offset, this::write);
+    }
+
+    /**
      * Makes {@code [offset, offset + length)} read as zeroes. With {@code unmap} the image may give the space back
      * instead of writing zeroes.
      */

@@ -18,6 +18,16 @@ interface HostFile extends Closeable {
     /** Writes all of {@code source} at {@code position}, growing the file if needed. */
     void write(ByteBuffer source, long position) throws IOException;
 
+    /** Fills {@code destinations} in order with the bytes from {@code position} on, as {@link #read} does. */
+    default void read(ByteBuffer[] destinations, long position) throws IOException {
+        BufferRuns.each(destinations, position, this::read);
+    }
+
+    /** Writes {@code sources} in order from {@code position} on, as {@link #write} does. */
+    default void write(ByteBuffer[] sources, long position) throws IOException {
+        BufferRuns.each(sources, position, this::write);
+    }
+
     long size() throws IOException;
 
     /** fsync: data and metadata durable. */

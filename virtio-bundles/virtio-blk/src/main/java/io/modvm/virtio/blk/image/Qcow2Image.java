@@ -133,7 +133,7 @@ final class Qcow2Image extends FileImage {
             ByteBuffer cluster = compressed.read(entry, clusterSize);
             part.put(cluster.slice(inCluster, part.remaining()));
         } else if ((entry & ZERO) != 0 && header.version() >= 3) {
-            zero(part);
+            BufferRuns.zeroRest(part);
         } else if ((entry & OFFSET_MASK) != 0) {
             file.read(part, dataOffset(entry) + inCluster);
         } else {
@@ -148,7 +148,7 @@ final class Qcow2Image extends FileImage {
             backing.read(head, at);
             part.position(part.position() + (int) fromBacking);
         }
-        zero(part);
+        BufferRuns.zeroRest(part);
     }
 
     @Override
@@ -314,12 +314,6 @@ final class Qcow2Image extends FileImage {
         if ((host & (clusterSize - 1)) != 0) {
             throw new ImageFormatException(path() + ": qcow2 " + what + " at " + host
                     + " is not cluster-aligned; repair the image with qemu-img check -r all");
-        }
-    }
-
-    private static void zero(ByteBuffer part) {
-        while (part.hasRemaining()) {
-            part.put((byte) 0);
         }
     }
 

@@ -41,6 +41,19 @@ final class RawImage extends FileImage {
     }
 
     @Override
+    public void read(ByteBuffer[] destinations, long offset) throws IOException {
+        ImageRanges.check(offset, BufferRuns.total(destinations), size);
+        file.read(destinations, offset);
+    }
+
+    @Override
+    public void write(ByteBuffer[] sources, long offset) throws IOException {
+        ImageRanges.checkWritable(readOnly, path());
+        ImageRanges.check(offset, BufferRuns.total(sources), size);
+        file.write(sources, offset);
+    }
+
+    @Override
     public void writeZeroes(long offset, long length, boolean unmap) throws IOException {
         ImageRanges.checkWritable(readOnly, path());
         ImageRanges.check(offset, length, size);

@@ -19,6 +19,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Every cache mode reads and writes the same bytes; the O_DIRECT ones (none, directsync) go through aligned bounce
  * buffers, so unaligned requests and a file size that is not a multiple of the block size are the cases to check.
+ * Every other write comes as a run of guest-like buffers ({@link GuestBuffers}), whose page-aligned native pages
+ * O_DIRECT takes without a bounce when the request sits on page boundaries.
  */
 class CacheModeTest {
     /** Not a multiple of 4096, so O_DIRECT's last block is partial. */
@@ -52,6 +54,15 @@ class CacheModeTest {
         throw new AssertionError(file + " is not open");
     }
 
+    /** Write number {@code i}: one heap buffer, or every other time a run of guest-like buffers. */
+    private static void write(DiskImage image, int i, byte[] data, long offset) throws IOException {
+        if (i % 2 == 0) {
+            image.write(ByteBuffer.wrap(data), offset);
+        } else {
+            image.write(GuestBuffers.of(data), offset);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(CacheMode.class)
     void rawUnalignedWritesKeepNeighboursAndSize(CacheMode mode) throws Exception {
@@ -64,11 +75,12 @@ class CacheModeTest {
             assertEquals(mode.direct(), (openFlags(file) & O_DIRECT) != 0, "O_DIRECT for cache=" + mode);
             assertEquals(!mode.writeback(), (openFlags(file) & O_DSYNC) != 0, "O_DSYNC for cache=" + mode);
             for (int i = 0; i < 200; i++) {
-                int length = 1 + rnd.nextInt(20_000);
-                int offset = rnd.nextInt(SIZE - length + 1);
+                boolean pages = i % 4 == 3;
+                int length = pages ? GuestBuffers.PAGE * (1 + rnd.nextInt(5)) : 1 + rnd.nextInt(20_000);
+                int offset = rnd.nextInt(SIZE - length + 1) & (pages ? -GuestBuffers.PAGE : -1);
                 byte[] data = new byte[length];
                 rnd.nextBytes(data);
-                image.write(ByteBuffer.wrap(data), offset);
+                write(image, i, data, offset);
                 System.arraycopy(data, 0, model, offset, length);
             }
             byte[] tail = new byte[700];
@@ -80,6 +92,9 @@ class CacheModeTest {
             ByteBuffer all = ByteBuffer.allocate(SIZE);
             image.read(all, 0);
             assertArrayEquals(model, all.array());
+            ByteBuffer[] run = GuestBuffers.shaped(SIZE - GuestBuffers.PAGE);
+            image.read(run, GuestBuffers.PAGE);
+            assertArrayEquals(Arrays.copyOfRange(model, GuestBuffers.PAGE, SIZE), GuestBuffers.contents(run));
             assertNull(image.backing());
         }
         assertEquals(SIZE, Files.size(file));
@@ -99,9 +114,12 @@ class CacheModeTest {
                 int offset = rnd.nextInt(model.length - length);
                 byte[] data = new byte[length];
                 rnd.nextBytes(data);
-                image.write(ByteBuffer.wrap(data), offset);
+                write(image, i, data, offset);
                 System.arraycopy(data, 0, model, offset, length);
             }
+            ByteBuffer[] run = GuestBuffers.shaped(100_000);
+            image.read(run, 12_345);
+            assertArrayEquals(Arrays.copyOfRange(model, 12_345, 112_345), GuestBuffers.contents(run));
             image.discard(40_960, 8192);
             Arrays.fill(model, 40_960, 40_960 + 8192, (byte) 0);
             image.flush();
