@@ -49,6 +49,25 @@ class LinuxShellIT {
         }
     }
 
+    /** QEMU's system_powerdown: the ACPI power button, which the default guest answers by powering off. */
+    @Test
+    @Timeout(600)
+    void systemPowerdownPowersTheDefaultGuestOffWithZero(@TempDir Path dir) throws Exception {
+        Path qmp = dir.resolve("qmp.sock");
+        try (ModvmProcess p = ModvmProcess.start("-m", "256", "-qmp", "unix:" + qmp + ",server,nowait")) {
+            p.awaitOutput("# ", SHELL);
+            try (QmpTestClient c = QmpTestClient.connect(qmp, p, Duration.ofSeconds(30))) {
+                c.negotiate();
+                assertEquals(Map.of(), c.returned("system_powerdown"));
+                assertEquals(0, p.waitFor(Duration.ofMinutes(2)), p.stdout() + p.stderr());
+                c.readToEnd();
+                assertTrue(c.events().stream().anyMatch(e -> "POWERDOWN".equals(e.get("event"))), "" + c.events());
+                assertTrue(c.events().stream().anyMatch(e -> "SHUTDOWN".equals(e.get("event"))
+                        && Map.of("guest", true, "reason", "guest-shutdown").equals(e.get("data"))), "" + c.events());
+            }
+        }
+    }
+
     /** lsblk (or /proc/partitions) shows vda at the image's size; mkfs, a file and sync land in the image. */
     @Test
     @Timeout(900)

@@ -51,7 +51,7 @@ class LinuxVirtioIT {
 
     @Test
     @Timeout(1200)
-    void blkConsoleRngAndBalloonDriversProbeAndWork(@TempDir Path dir) throws Exception {
+    void blkConsoleRngAndBalloonDriversProbeAndWorkAndThePowerButtonIsTaken(@TempDir Path dir) throws Exception {
         Path disk = mbrDisk(dir);
         Path hvc = dir.resolve("hvc0.log");
         Path qmpSocket = dir.resolve("qmp.sock");
@@ -97,6 +97,11 @@ class LinuxVirtioIT {
                         + "and query-balloon follows");
                 Object human = qmp.returned("human-monitor-command", Map.of("command-line", "info balloon"));
                 assertTrue(String.valueOf(human).contains("balloon: actual=224"), String.valueOf(human));
+
+                // system_powerdown: the kernel's power button driver takes the press (clears PWRBTN_STS). Its
+                // signal to init is all that follows, and this init ignores it; LinuxShellIT sees the power-off.
+                assertEquals(Map.of(), qmp.returned("system_powerdown"));
+                p.awaitError("the guest took the power button press", Duration.ofMinutes(2));
             }
             // The hw_random core reads from its current source on its own thread; give the emulated kernel time.
             long rngDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();

@@ -147,11 +147,19 @@ public final class AcpiPm implements Device, PowerButton {
     }
 
     public void pressPowerButton() {
+        boolean heard;
         synchronized (lock) {
             status |= PWRBTN_STS;
             updateSci();
+            heard = (enable & PWRBTN_EN) != 0;
         }
-        LOG.info("{}: power button pressed", id);
+        if (heard) {
+            LOG.info("{}: power button pressed", id);
+        } else {
+            // QEMU users expect system_powerdown to end the guest; say why it may not, instead of nothing.
+            LOG.info("{}: power button pressed, but the guest has not enabled its event (no ACPI power button "
+                    + "driver yet, or none at all); the press stays pending", id);
+        }
     }
 
     @Override
@@ -205,7 +213,7 @@ public final class AcpiPm implements Device, PowerButton {
 
     /** What a write asks of the machine, to be done after the lock is released. */
     private enum Request {
-        NONE, POWER_OFF, RESET
+        NONE, POWER_OFF, RESET, BUTTON_TAKEN
     }
 
     /**
@@ -271,6 +279,7 @@ public final class AcpiPm implements Device, PowerButton {
                     LOG.info("{}: guest reset the machine through the reset control register", id);
                     resetRequest.run();
                 }
+                case BUTTON_TAKEN -> LOG.info("{}: the guest took the power button press", id);
                 default -> {
                 }
             }
@@ -292,7 +301,13 @@ public final class AcpiPm implements Device, PowerButton {
         @Override
         Request writeByte(int offset, int value) {
             if (offset < 2) {
-                status &= ~((value << (8 * offset)) & STATUS_BITS);
+                int cleared = status & (value << (8 * offset)) & STATUS_BITS;
+                status &= ~cleared;
+                // An OS acknowledges the fixed-feature button by clearing its status: the one sign that a
+                // system_powerdown reached the guest's ACPI code, whatever the guest then does with it.
+                if ((cleared & PWRBTN_STS) != 0) {
+                    return Request.BUTTON_TAKEN;
+                }
             } else {
                 int shift = 8 * (offset - 2);
                 enable = ((enable & ~(0xff << shift)) | (value << shift)) & EVENT_BITS;
