@@ -45,6 +45,8 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
     private final int slot;
     private final PciFunctionSpec spec;
     private final PciHost host;
+    /** Its monitor guards {@link #address}: the window allocates from where the BARs are. */
+    private final PciBarWindow window;
     private final PciBar[] bars = new PciBar[6];
     private final long[] assigned = new long[6];
     private final long[] address = new long[6];
@@ -61,11 +63,13 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
     private int interruptLine;
     private boolean warnedBar;
 
-    PciDeviceFunction(String owner, int slot, PciFunctionSpec spec, PciHost host, long[] barAddresses) {
+    PciDeviceFunction(String owner, int slot, PciFunctionSpec spec, PciHost host, PciBarWindow window,
+            long[] barAddresses) {
         this.owner = owner;
         this.slot = slot;
         this.spec = spec;
         this.host = host;
+        this.window = window;
         for (PciBar b : spec.bars()) {
             bars[b.index()] = b;
             assigned[b.index()] = barAddresses[b.index()];
@@ -118,6 +122,23 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
 
     synchronized long barAddress(int index) {
         return address[index];
+    }
+
+    /**
+     * Where this function's BARs are, and where a reset would put them back. Called with the window's lock held:
+     * taking this function's own lock there could deadlock with a vCPU that moves a BAR.
+     */
+    List<PciBarWindow.Range> barRanges() {
+        List<PciBarWindow.Range> out = new ArrayList<>();
+        for (PciBar b : bars) {
+            if (b != null) {
+                out.add(new PciBarWindow.Range(assigned[b.index()], b.size()));
+                if (address[b.index()] != assigned[b.index()]) {
+                    out.add(new PciBarWindow.Range(address[b.index()], b.size()));
+                }
+            }
+        }
+        return out;
     }
 
     @Override
@@ -207,8 +228,10 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
                 remap = (merged & COMMAND_MEMORY) != (command & COMMAND_MEMORY);
                 command = merged;
             } else if (reg >= 0x10 && reg < 0x28) {
-                remap = writeBar((reg - 0x10) / 4, ConfigBytes.merge(readBar((reg - 0x10) / 4), offset, size,
-                        value));
+                synchronized (window) {
+                    remap = writeBar((reg - 0x10) / 4, ConfigBytes.merge(readBar((reg - 0x10) / 4), offset, size,
+                            value));
+                }
             } else if (reg == 0x3C) {
                 interruptLine = ConfigBytes.merge(interruptLine, offset, size, value) & 0xff;
             } else if (msixCapability >= 0 && reg == msixCapability) {
@@ -338,7 +361,9 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
         synchronized (this) {
             command = 0;
             interruptLine = 0;
-            System.arraycopy(assigned, 0, address, 0, 6);
+            synchronized (window) {
+                System.arraycopy(assigned, 0, address, 0, 6);
+            }
             if (msix != null) {
                 msix.reset();
             }

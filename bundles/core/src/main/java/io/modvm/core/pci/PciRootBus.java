@@ -87,7 +87,10 @@ public final class PciRootBus {
         return slots[(a >>> 11) & 0x1F];
     }
 
-    /** Plugs a function into the lowest free slot and gives its BARs addresses in the window. */
+    /**
+     * Plugs a function into the lowest free slot and gives each of its BARs the lowest range of the window that no
+     * BAR on the bus takes ({@link PciBarWindow}).
+     */
     public synchronized PciFunction plug(String owner, PciFunctionSpec spec) throws DeviceException {
         int slot = 1;
         while (slot < SLOTS && slots[slot] != null) {
@@ -97,30 +100,48 @@ public final class PciRootBus {
             throw new DeviceException(owner + ": PCI bus 0 is full (" + (SLOTS - 1) + " devices)");
         }
         long[] addresses = new long[6];
-        for (PciBar b : spec.bars()) {
-            long base = window.allocate(b.size());
-            if (base < 0) {
-                throw new DeviceException(owner + ": no room left for a " + (b.size() >> 10)
-                        + " KiB BAR in the PCI window");
+        synchronized (window) {
+            List<PciBarWindow.Range> taken = new ArrayList<>();
+            for (PciEndpoint e : slots) {
+                if (e instanceof PciDeviceFunction f) {
+                    taken.addAll(f.barRanges());
+                }
             }
-            addresses[b.index()] = base;
+            for (PciBar b : spec.bars()) {
+                long base = window.allocate(b.size(), taken);
+                if (base < 0) {
+                    throw new DeviceException(owner + ": no room left for a " + (b.size() >> 10)
+                            + " KiB BAR in the PCI window");
+                }
+                addresses[b.index()] = base;
+                taken.add(new PciBarWindow.Range(base, b.size()));
+            }
         }
-        PciDeviceFunction f = new PciDeviceFunction(owner, slot, spec, host, addresses);
+        PciDeviceFunction f = new PciDeviceFunction(owner, slot, spec, host, window, addresses);
         slots[slot] = f;
         return f;
     }
 
     /**
      * Removes every function {@code owner} plugged, at once: the guest is not asked (for that, {@link #requestUnplug}
-     * first and unplug when the guest has ejected the slot).
+     * first and unplug when the guest has ejected the slot). The BAR ranges of a function whose slot the guest ejected
+     * are free for the next plug; those of one it did not eject stay taken until {@link #reset}, since the guest may
+     * still use them.
      */
     public void unplug(String owner) {
+        // Asked before taking this bus's lock: the hotplug controller calls into the bus under its own.
+        List<Integer> ejected = slotsOf(owner).stream().filter(hotplug::ejected).toList();
         List<PciDeviceFunction> gone = new ArrayList<>();
         synchronized (this) {
             for (int i = 1; i < SLOTS; i++) {
                 if (slots[i] instanceof PciDeviceFunction f && f.owner().equals(owner)) {
                     slots[i] = null;
                     gone.add(f);
+                    if (!ejected.contains(i)) {
+                        synchronized (window) {
+                            window.retire(f.barRanges());
+                        }
+                    }
                 }
             }
         }
@@ -192,10 +213,12 @@ public final class PciRootBus {
 
     /**
      * Every function back to power-on state (machine reset), while the old VM still exists. Removals the guest was
-     * asked for and never ejected are completed first ({@link PciHotplug#reset}: the eject listener is told).
+     * asked for and never ejected are completed first ({@link PciHotplug#reset}: the eject listener is told). The
+     * ranges of functions removed without an eject are free again: the guest that knew them has ended.
      */
     public void reset() {
         hotplug.reset();
+        window.releaseRetired();
         functions().forEach(PciDeviceFunction::reset);
     }
 

@@ -192,6 +192,24 @@ class VmMachinePlugTest {
         assertEquals(List.of("old 1", "new 3"), seen);
     }
 
+    @Test
+    void theRangesOfAParkedFunctionAreNotHandedOut() throws Exception {
+        VmMachine m = machine();
+        SwapFactory f = new SwapFactory();
+        m.plug("s1", f, Map.of());
+        long assigned = barOf(m, "s1");
+        writeConfig(m, f.functions.get(0).slot(), 0x10, (int) (assigned + 0x1000)); // the guest moves it up
+        m.park("s1");
+
+        m.plug("t1", new TestFactory(), Map.of());
+        assertEquals(assigned + 0x2000, barOf(m, "t1"), "past where s1's BAR is and where a reset puts it back");
+    }
+
+    private static long barOf(VmMachine m, String id) {
+        return m.pciFunctions().stream().filter(i -> i.qdevId().equals(id)).findFirst().orElseThrow().regions()
+                .get(0).address();
+    }
+
     private static void writeConfig(VmMachine m, int slot, int reg, int value) {
         m.pio.write(PciRootBus.CONFIG_ADDRESS_PORT, 4, 0x8000_0000L | slot << 11 | reg);
         m.pio.write(PciRootBus.CONFIG_DATA_PORT, 4, value);

@@ -147,6 +147,11 @@ public final class PciHotplug {
         return slot > 0 && slot < SLOTS && (down & 1 << slot) != 0;
     }
 
+    /** Whether the guest ejected {@code slot} (or a reset completed its removal) and it is not unplugged yet. */
+    public synchronized boolean ejected(int slot) {
+        return slot > 0 && slot < SLOTS && (ejected & 1 << slot) != 0;
+    }
+
     /** Forgets everything about {@code slot}; {@code PciRootBus} calls it when the slot's function is unplugged. */
     public synchronized void slotFreed(int slot) {
         if (slot > 0 && slot < SLOTS) {
