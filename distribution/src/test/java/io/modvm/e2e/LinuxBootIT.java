@@ -77,7 +77,9 @@ class LinuxBootIT {
             if (!p.isAlive()) {
                 return;
             }
-            System.out.println("LinuxBootIT: SysRq " + key + " try " + attempt + " not acted on after 45 s");
+            String out = p.stdout();
+            System.out.println("LinuxBootIT: SysRq " + key + " try " + attempt + " not acted on after 45 s; the "
+                    + "console's end:\n" + out.substring(Math.max(0, out.length() - 400)));
         }
     }
 
