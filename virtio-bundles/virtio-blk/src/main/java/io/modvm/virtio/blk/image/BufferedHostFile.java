@@ -29,10 +29,7 @@ final class BufferedHostFile extends ChannelHostFile {
 
     @Override
     public void write(ByteBuffer source, long position) throws IOException {
-        long at = position;
-        while (source.hasRemaining()) {
-            at += channel.write(source, at);
-        }
+        writeFully(source, position);
     }
 
     /** One scatter read of the buffers that still have room, repeated until none has; the position as in vectored. */

@@ -1,6 +1,7 @@
 package io.modvm.virtio.blk.image;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
@@ -17,6 +18,14 @@ abstract class ChannelHostFile implements HostFile {
     @Override
     public Path path() {
         return path;
+    }
+
+    /** Writes all of {@code source} at {@code position}: a positional write may take only part of it. */
+    protected final void writeFully(ByteBuffer source, long position) throws IOException {
+        long at = position;
+        while (source.hasRemaining()) {
+            at += channel.write(source, at);
+        }
     }
 
     @Override

@@ -44,10 +44,7 @@ final class DirectHostFile extends ChannelHostFile {
     @Override
     public synchronized void write(ByteBuffer source, long position) throws IOException {
         if (aligned(source, position)) {
-            long at = position;
-            while (source.hasRemaining()) {
-                at += channel.write(source, at);
-            }
+            writeFully(source, position);
             return;
         }
         long end = position + source.remaining();
@@ -67,10 +64,7 @@ final class DirectHostFile extends ChannelHostFile {
             bounce.put(part);
             source.position(source.position() + n);
             bounce.clear().limit(span);
-            long to = start;
-            while (bounce.hasRemaining()) {
-                to += channel.write(bounce, to);
-            }
+            writeFully(bounce, start);
             at += n;
         }
         long wanted = Math.max(oldSize, end);
