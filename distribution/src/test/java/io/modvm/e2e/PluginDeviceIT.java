@@ -75,10 +75,18 @@ class PluginDeviceIT {
             // A clean machine whose reactor was only verified, never installed: publish the API the distribution
             // ships into the local repository, as a released API would be there, and build again. Not offline:
             // such a machine may not have the install plugin yet.
+            // The jar carries the reactor's pom, whose parent a verify-only machine has never installed; a
+            // standalone pom keeps the installed API resolvable on its own, as a published one is.
             Path api = ModvmProcess.home().resolve("bundle").resolve(API_JAR);
+            Path pomFile = dir.resolve("api-0.1.0-SNAPSHOT.pom");
+            Files.writeString(pomFile, """
+                    <project xmlns="http://maven.apache.org/POM/4.0.0">
+                      <modelVersion>4.0.0</modelVersion>
+                      <groupId>io.modvm</groupId><artifactId>api</artifactId><version>0.1.0-SNAPSHOT</version>
+                    </project>
+                    """);
             Result install = mvn("-B", "-q", "org.apache.maven.plugins:maven-install-plugin:3.1.2:install-file",
-                    "-Dfile=" + api, "-DgroupId=io.modvm", "-DartifactId=api", "-Dversion=0.1.0-SNAPSHOT",
-                    "-Dpackaging=jar");
+                    "-Dfile=" + api, "-DpomFile=" + pomFile, "-Dpackaging=jar");
             assertEquals(0, install.status, "installing " + api + " into the local repository:\n" + install.output);
             build = mvn("-B", "-o", "-q", "-f", pom, "package");
         }
