@@ -81,7 +81,8 @@ class BadInputIT {
     void unknownFlagAndDeviceType() throws Exception {
         assertOneLineError(run("-frobnicate"), "-frobnicate: invalid option");
         ModvmProcess p = run("-kernel", Guests.build("hello").toString(), "-device", "no-such-device");
-        assertOneLineError(p, "-device no-such-device: unknown device type; known types: ");
+        assertOneLineError(p,
+                "-device no-such-device: 'no-such-device' is not a valid device model name; known types: ");
         assertTrue(p.stderr().contains("isa-serial"), p.stderr());
     }
 

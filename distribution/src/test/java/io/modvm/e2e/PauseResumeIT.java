@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.accel.kvm.KvmAccelerator;
+import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.machine.RunState;
 import io.modvm.api.memory.GuestMemory;
-import io.modvm.core.machine.DeviceCatalog;
-import io.modvm.core.machine.DeviceSpec;
-import io.modvm.core.machine.MachineEvents;
+import io.modvm.core.devices.ConfigurationStore;
+import io.modvm.core.devices.DeviceCatalog;
+import io.modvm.core.devices.DeviceManager;
+import io.modvm.core.devices.DeviceSpec;
+import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
 import io.modvm.core.machine.VmMachine;
 import io.modvm.devices.emulated.i8042.I8042Factory;
@@ -22,8 +25,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Pause and resume of a real machine while its two vCPUs count at CPL3, natively and without exits: a pause
- * must pull both out of KVM_RUN and hold them, and a resume must let both go on. The machine is wired by hand
- * from the same classes the bundles hold (the OSGi wiring is covered by the Pax Exam tests).
+ * must pull both out of KVM_RUN and hold them, and a resume must let both go on; a second pause hold (a hot-swap's)
+ * keeps them paused past the monitor's resume. The machine is wired by hand from the same classes the bundles hold
+ * (the OSGi wiring is covered by the Pax Exam tests).
  */
 @Timeout(120)
 class PauseResumeIT {
@@ -43,10 +47,18 @@ class PauseResumeIT {
                 return factories.stream().map(DeviceFactory::type).toList();
             }
         };
-        MachineSpec spec = new MachineSpec("pause-test", 64L << 20, 2, Guests.build("spin"), null, "cpus=2", true,
-                List.of(new DeviceSpec("isa-serial", "serial0", Map.of("chardev", "null")),
-                        new DeviceSpec("i8042", null, Map.of())));
-        VmMachine machine = new VmMachine(spec, new KvmAccelerator(), catalog, line -> { }, MachineEvents.NONE);
+        MachineSpec spec = new MachineSpec("pause-test", 64L << 20, 2, Guests.build("spin"), null, "cpus=2", true);
+        List<DeviceSpec> devices = List.of(new DeviceSpec("isa-serial", "serial0", Map.of("chardev", "null")),
+                new DeviceSpec("i8042", null, Map.of()));
+        VmMachine machine = new VmMachine(spec, new KvmAccelerator(), line -> { }, (event, data) -> { }, 10_000);
+        DeviceManager manager = new DeviceManager(catalog, ConfigurationStore.NONE, (event, data) -> { });
+        machine.onStart(() -> {
+            try {
+                manager.attach(machine.devices(), devices);
+            } catch (DeviceException e) {
+                throw new MachineException(e.getMessage(), e);
+            }
+        });
         AtomicInteger status = new AtomicInteger(-1);
         Thread runner = new Thread(() -> {
             try {
@@ -77,6 +89,17 @@ class PauseResumeIT {
                 machine.pause();
                 machine.resume();
             }
+
+            machine.pause();
+            try (var swap = machine.hold("a hot-swap", 2000)) {
+                machine.resume();
+                assertEquals(RunState.PAUSED, machine.state(), "the other hold keeps the vCPUs paused");
+                long[] held = counters(machine);
+                Thread.sleep(300);
+                assertEquals(held[0], counters(machine)[0], "BSP counted while another hold remained");
+            }
+            assertEquals(RunState.RUNNING, machine.state());
+            awaitPast(machine, 0, counters(machine)[0], "BSP did not resume after the last hold");
             machine.quit(3);
             runner.join(30_000);
             assertEquals(3, status.get());

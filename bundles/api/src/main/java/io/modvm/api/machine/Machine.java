@@ -19,6 +19,17 @@ public interface Machine {
     /** Lets the vCPUs run again. */
     void resume();
 
+    /**
+     * Pauses every vCPU until the returned hold is released: the one primitive behind the monitor's {@code stop},
+     * a device hot-swap, a snapshot and a migration, which may overlap without one resuming what another paused.
+     * Returns once no vCPU is in guest mode, or after {@code maxWaitMillis} if one has still not stopped (it is then
+     * logged). Unlike {@link #pause()}, a hold announces nothing to the monitor.
+     *
+     * @param reason for the log: what the pause is for
+     * @since 1.2
+     */
+    PauseHold hold(String reason, long maxWaitMillis);
+
     /** Presses the power button, if the machine has one; returns false if it has none. */
     boolean powerDown();
 

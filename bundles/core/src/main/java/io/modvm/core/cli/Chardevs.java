@@ -1,5 +1,6 @@
 package io.modvm.core.cli;
 
+import io.modvm.core.options.OptionList;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -5,17 +5,16 @@ import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.machine.Machine;
 import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorEvents;
+import io.modvm.api.device.DeviceException;
+import io.modvm.core.commands.DeviceAddCommand;
+import io.modvm.core.commands.DeviceDelCommand;
+import io.modvm.core.commands.QueryPciCommand;
 import io.modvm.core.devices.ConfigAdminStore;
-import io.modvm.core.devices.DeviceAddCommand;
+import io.modvm.core.devices.DeviceCatalog;
 import io.modvm.core.devices.DeviceConfigurations;
-import io.modvm.core.devices.DeviceDelCommand;
 import io.modvm.core.devices.DeviceManager;
-import io.modvm.core.devices.MachineHost;
-import io.modvm.core.machine.DeviceCatalog;
-import io.modvm.core.machine.MachineEvents;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
-import io.modvm.core.machine.QueryPciCommand;
 import io.modvm.core.machine.VmMachine;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -49,9 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While a machine runs, its {@link DeviceManager} turns device configurations (Config Admin factory PID
  * {@code io.modvm.device}) and the factories of this component's catalog into plugged devices. The manager belongs to
- * the run, not to a component of its own: the command line's devices are plugged by the machine before its vCPUs
- * start, so that a bad {@code -device} stays a one-line fatal error and slots follow the command line's order; the
- * manager then adopts them, records their configurations, and takes over everything that arrives later.
+ * the run, not to a component of its own: it plugs the command line's devices before the machine's vCPUs start, so
+ * that a bad {@code -device} stays a one-line fatal error and slots follow the command line's order, then records
+ * their configurations and takes over everything that arrives later.
  */
 @Component(service = CommandLineComponent.class, immediate = true, configurationPid = "io.modvm.cli",
         property = {"modvm.role=cli", "machine.devices=i8042,mc146818rtc,acpi-pm", "serial.device=isa-serial"})
@@ -174,23 +173,27 @@ public final class CommandLineComponent implements DeviceCatalog {
                 return 1;
             }
         }
-        MachineEvents events = (event, data) -> {
+        MonitorEvents events = (event, data) -> {
             MonitorEvents sink = monitorEvents;
             if (sink != null) {
                 sink.emit(event, data);
             }
         };
-        VmMachine m = new VmMachine(spec, accel, this, line -> err.println("modvm: " + line), events);
-        machine = m;
-        DeviceManager devices = new DeviceManager(this, new ConfigAdminStore(() -> configurationAdmin), events,
+        VmMachine m = new VmMachine(spec, accel, line -> err.println("modvm: " + line), events,
                 swapTimeoutMillis(context));
+        machine = m;
+        DeviceManager devices = new DeviceManager(this, new ConfigAdminStore(() -> configurationAdmin), events);
         manager = devices;
         devices.offerDrives(run.drives());
-        m.onGuestEject(devices::ejectedByGuest);
+        m.devices().onGuestEject(devices::ejectedByGuest);
         MachineSpec announced = spec;
         List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
-        m.onceDevicesPlugged(() -> {
-            devices.attach(new MachineHost(m), m.coldPlugged());
+        m.onStart(() -> {
+            try {
+                devices.attach(m.devices(), run.devices());
+            } catch (DeviceException e) {
+                throw new MachineException(e.getMessage(), e);
+            }
             devices.loadExisting();
             registrations.add(context.registerService(ManagedServiceFactory.class, new DeviceConfigurations(devices),
                     new Hashtable<>(Map.of(Constants.SERVICE_PID, DeviceManager.FACTORY_PID))));
@@ -252,15 +255,16 @@ public final class CommandLineComponent implements DeviceCatalog {
         }
         return new MachineSpec(spec.name(), spec.memoryBytes(), spec.vcpus(), guest.kernel(),
                 spec.initrd() != null ? spec.initrd() : guest.initrd(),
-                guest.cmdline(userAppend, accel.emulatesGuestKernel()), spec.noReboot(), spec.devices());
+                guest.cmdline(userAppend, accel.emulatesGuestKernel()), spec.noReboot());
     }
 
     private int deviceHelp(String type, PrintStream out, PrintStream err) {
         if (type != null) {
-            DeviceFactory f = find(type);
-            if (f == null) {
-                err.println("modvm: -device " + type + ": unknown device type; known types: "
-                        + String.join(", ", types()));
+            DeviceFactory f;
+            try {
+                f = require(type);
+            } catch (DeviceException e) {
+                err.println("modvm: -device " + type + ": " + e.getMessage());
                 return 1;
             }
             out.println("name \"" + f.type() + "\", desc \"" + f.description() + "\"");

@@ -1,6 +1,7 @@
 package io.modvm.core.cli;
 
-import io.modvm.core.machine.DeviceSpec;
+import io.modvm.core.options.OptionList;
+import io.modvm.core.devices.DeviceSpec;
 import io.modvm.core.machine.MachineSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,7 +143,7 @@ final class CommandLineParser {
         }
         all.addAll(devices);
         return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append == null ? "" : append,
-                noReboot, all), append, qmp, monitors, drives.unused());
+                noReboot), all, append, qmp, monitors, drives.unused());
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {

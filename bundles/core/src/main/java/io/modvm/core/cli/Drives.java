@@ -1,6 +1,7 @@
 package io.modvm.core.cli;
 
-import io.modvm.core.machine.DeviceSpec;
+import io.modvm.core.options.OptionList;
+import io.modvm.core.devices.DeviceSpec;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

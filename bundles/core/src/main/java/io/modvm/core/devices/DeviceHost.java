@@ -2,10 +2,9 @@ package io.modvm.core.devices;
 
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
-import io.modvm.api.state.StateRecord;
 import java.util.Map;
 
-/** The running machine, as the device manager uses it: it plugs and unplugs devices by id. */
+/** The running machine's devices, as the device manager uses them: plugged, unplugged and swapped by id. */
 public interface DeviceHost {
     /**
      * Builds a device through {@code factory} and plugs it under {@code id}.
@@ -29,20 +28,14 @@ public interface DeviceHost {
 
     /**
      * Hot-swap, first half, while the leaving factory's classes still exist: quiesces device {@code id}, takes its
-     * state and parks its guest-visible slot. Returns null if the device cannot be swapped (then nothing changed).
+     * state and parks its guest-visible slot; {@code timedOut} runs if no {@link #restore} follows in time. Returns
+     * false if the device cannot be swapped (then nothing changed).
      */
-    default StateRecord park(String id) {
-        return null;
-    }
+    boolean park(String id, Runnable timedOut);
 
-    /** Hot-swap, second half: {@code factory} takes the parked device over from {@code state}. */
-    default void restore(String id, DeviceFactory factory, Map<String, String> properties, StateRecord state)
-            throws DeviceException {
-        throw new DeviceException(id + ": this machine cannot hot-swap devices");
-    }
+    /** Hot-swap, second half: {@code factory} takes the parked device over from its saved state. */
+    void restore(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException;
 
     /** The hot-swap is abandoned: the parked device is removed with the guest's cooperation; then {@code gone}. */
-    default boolean discardParked(String id, Runnable gone) {
-        return false;
-    }
+    boolean discardParked(String id, Runnable gone);
 }

@@ -2,10 +2,8 @@ package io.modvm.core.devices;
 
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
-import io.modvm.api.state.StateRecord;
-import io.modvm.core.machine.DeviceCatalog;
-import io.modvm.core.machine.MachineEvents;
-import io.modvm.core.machine.PluggedDevice;
+import io.modvm.api.monitor.MonitorEvents;
+import io.modvm.api.monitor.QmpEvents;
 import java.io.IOException;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
@@ -13,25 +11,22 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns device configurations plus device factories into plugged devices. A device is a configuration with
- * factory PID {@value #FACTORY_PID}: {@code type}, {@code id} and the device's own properties. The command line,
- * QMP/HMP {@code device_add} and a {@code .cfg} file all end as such a configuration; the device is plugged while
- * its configuration, its factory and the machine all exist, and unplugged when any of them goes. A configuration
- * whose type no bundle provides waits, and is plugged the moment a factory of that type arrives.
+ * Turns device configurations plus device factories into plugged devices: the one plug path. A device is a
+ * configuration with factory PID {@value #FACTORY_PID}: {@code type}, {@code id} and the device's own properties.
+ * The command line, QMP/HMP {@code device_add} and a {@code .cfg} file all end as such a configuration; the device is
+ * plugged while its configuration, its factory and the machine all exist, and unplugged when any of them goes. A
+ * configuration whose type no bundle provides waits, and is plugged the moment a factory of that type arrives; a
+ * factory that leaves hands its devices to the machine's hot-swap ({@link DeviceHost#park}).
  *
  * <p>{@link #add} and {@link #remove} act at once, so that the monitor can answer with the factory's error, and
  * then record or delete the configuration; when Config Admin hands that configuration back, it is recognised as
- * the device already plugged. The machine is attached once it has plugged the command line's devices, which the
- * manager adopts.
+ * the device already plugged. The machine is attached before its vCPUs first run, with the command line's devices,
+ * which the manager plugs first and records as configurations once Config Admin's are loaded
+ * ({@link #recordConfigurations}).
  *
  * <p>Thread-safe: configuration updates come on Config Admin's thread, factories on the thread that registers or
  * unregisters them, monitor commands on the monitor's. Calls into the store are made without the lock.
@@ -42,8 +37,6 @@ public final class DeviceManager {
     public static final String FACTORY_PID = "io.modvm.device";
     public static final String TYPE = "type";
     public static final String ID = "id";
-    /** QEMU's identifier rule for device ids. */
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
 
     /** A device the manager knows: a configuration, or a device plugged before its configuration exists. */
     private static final class Entry {
@@ -56,9 +49,8 @@ public final class DeviceManager {
         DeviceFactory factory;
         /** Whether a factory of its type was ever found: a type never seen may be a typo, worth a warning. */
         boolean typeSeen;
-        /** The state of a device parked for a hot-swap, waiting for a new factory of its type; else null. */
-        StateRecord parked;
-        ScheduledFuture<?> parkTimeout;
+        /** Parked for a hot-swap: the machine keeps its state until a new factory of its type takes it over. */
+        boolean parked;
 
         Entry(String id, String type, Map<String, String> properties) {
             this.id = id;
@@ -86,7 +78,7 @@ public final class DeviceManager {
 
     private final DeviceCatalog catalog;
     private final ConfigurationStore store;
-    private final MachineEvents events;
+    private final MonitorEvents events;
     private final Map<String, Entry> byId = new LinkedHashMap<>();
     private final Map<String, String> idByPid = new HashMap<>();
     /** Configurations whose id another device holds, by PID: each waits for its id to be free. */
@@ -102,41 +94,34 @@ public final class DeviceManager {
     /** The device that took each drive of {@link #drives} (while it exists, the drive is in use). */
     private final Map<String, Entry> driveUsers = new HashMap<>();
     private DeviceHost host;
-    /** How long a parked device waits for a new factory of its type before it is unplugged from the guest. */
-    private final long swapTimeoutMillis;
-    private ScheduledExecutorService timer;
 
-    public DeviceManager(DeviceCatalog catalog, ConfigurationStore store, MachineEvents events) {
-        this(catalog, store, events, TimeUnit.SECONDS.toMillis(10));
-    }
-
-    public DeviceManager(DeviceCatalog catalog, ConfigurationStore store, MachineEvents events,
-            long swapTimeoutMillis) {
+    public DeviceManager(DeviceCatalog catalog, ConfigurationStore store, MonitorEvents events) {
         this.catalog = catalog;
         this.store = store;
         this.events = events;
-        this.swapTimeoutMillis = swapTimeoutMillis;
     }
 
     /**
-     * The machine is ready: {@code plugged} are the devices it plugged from its spec (the command line), which the
-     * manager adopts as they are; then every configuration that waits for a machine is plugged, in arrival order.
+     * The machine is ready, before its vCPUs first run: the command line's devices are plugged in order, through
+     * the same path as {@link #add}, so that slots follow the command line; then every configuration that waits
+     * for a machine is plugged, in arrival order.
+     *
+     * @throws DeviceException the first command-line device that could not be plugged, as {@code -device TYPE:
+     *     reason}; the machine must not start
      */
-    public synchronized void attach(DeviceHost machine, List<PluggedDevice> plugged) {
+    public synchronized void attach(DeviceHost machine, List<DeviceSpec> commandLine) throws DeviceException {
         host = machine;
-        for (PluggedDevice d : plugged) {
-            Entry e = new Entry(d.id(), d.type(), d.properties());
-            e.factory = d.factory();
-            e.typeSeen = true;
-            String drive = d.properties().get("drive");
-            if (drive != null) {
-                driveUsers.put(drive, e); // a -drive the command line's device took
-            }
-            Entry earlier = byId.put(d.id(), e);
+        for (DeviceSpec d : commandLine) {
+            Entry earlier = d.id() == null ? null : byId.remove(d.id());
             if (earlier != null && earlier.pid != null) {
                 // A configuration arrived first with an id the command line gives too: the command line wins.
                 idByPid.remove(earlier.pid);
                 blocked.put(earlier.pid, new Configured(earlier.pid, earlier.type, earlier.id, earlier.properties));
+            }
+            try {
+                plugNew(d.type(), d.id(), d.properties());
+            } catch (DeviceException e) {
+                throw new DeviceException("-device " + d.type() + ": " + e.getMessage(), e);
             }
         }
         for (Entry e : List.copyOf(byId.values())) {
@@ -156,13 +141,9 @@ public final class DeviceManager {
         host = null;
         for (Entry e : byId.values()) {
             e.factory = null;
-            unpark(e);
+            e.parked = false;
         }
         unplugging.clear();
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
     }
 
     /** Reads the configurations the store holds now, as if each had just arrived. */
@@ -199,48 +180,54 @@ public final class DeviceManager {
     public String add(String type, String id, Map<String, String> properties) throws DeviceException {
         Entry e;
         synchronized (this) {
-            if (host == null) {
-                throw new DeviceException("No machine is running");
-            }
-            DeviceFactory factory = catalog.find(type);
-            if (factory == null) {
-                throw new DeviceException("'" + type + "' is not a valid device model name; known types: "
-                        + String.join(", ", catalog.types()));
-            }
-            if (id == null) {
-                id = freeId(type);
-            } else if (!IDENTIFIER.matcher(id).matches()) {
-                throw new DeviceException("Parameter 'id' expects an identifier");
-            }
-            if (byId.containsKey(id)) {
-                throw new DeviceException("Duplicate device ID '" + id + "'");
-            }
-            String drive = properties.containsKey("file") ? null : properties.get("drive");
-            if (drive != null) {
-                Map<String, String> image = drives.get(drive);
-                if (image == null) {
-                    Entry user = driveUsers.get(drive);
-                    if (user != null && byId.get(user.id) == user) {
-                        throw new DeviceException("Drive '" + drive + "' is already in use by another device");
-                    }
-                    throw new DeviceException("Property '" + type + ".drive' can't find value '" + drive + "'");
-                }
-                Map<String, String> withImage = new LinkedHashMap<>(properties);
-                image.forEach(withImage::putIfAbsent);
-                properties = withImage;
-            }
-            host.plug(id, factory, properties);
-            e = new Entry(id, type, properties);
-            e.factory = factory;
-            e.typeSeen = true;
-            byId.put(id, e);
-            if (drive != null) {
-                drives.remove(drive);
-                driveUsers.put(drive, e);
-            }
+            e = plugNew(type, id, properties);
         }
         record(e);
-        return id;
+        return e.id;
+    }
+
+    /**
+     * The one way a new device is plugged, for the command line and {@code device_add}: checks the type and the id
+     * (or chooses one), takes a {@code -drive if=none} drive it names, plugs it and records its entry.
+     */
+    private Entry plugNew(String type, String id, Map<String, String> properties) throws DeviceException {
+        if (host == null) {
+            throw DeviceIds.noMachine();
+        }
+        DeviceFactory factory = catalog.require(type);
+        if (id == null) {
+            id = DeviceIds.free(type, byId::containsKey);
+        } else {
+            DeviceIds.checkIdentifier(id);
+        }
+        if (byId.containsKey(id)) {
+            throw DeviceIds.duplicate(id);
+        }
+        String drive = properties.get("drive");
+        boolean fromPool = drive != null && !properties.containsKey("file");
+        if (fromPool) {
+            Map<String, String> image = drives.get(drive);
+            if (image == null) {
+                Entry user = driveUsers.get(drive);
+                if (user != null && byId.get(user.id) == user) {
+                    throw new DeviceException("Drive '" + drive + "' is already in use by another device");
+                }
+                throw new DeviceException("Property '" + type + ".drive' can't find value '" + drive + "'");
+            }
+            Map<String, String> withImage = new LinkedHashMap<>(properties);
+            image.forEach(withImage::putIfAbsent);
+            properties = withImage;
+        }
+        host.plug(id, factory, properties);
+        Entry e = new Entry(id, type, properties);
+        e.factory = factory;
+        e.typeSeen = true;
+        byId.put(id, e);
+        if (drive != null) {
+            drives.remove(drive);
+            driveUsers.put(drive, e);
+        }
+        return e;
     }
 
     /**
@@ -344,12 +331,8 @@ public final class DeviceManager {
                 continue;
             }
             e.factory = null;
-            StateRecord state = host == null ? null : host.park(e.id);
-            if (state != null) {
-                LOG.info("device {} ({}): its factory left; parked for up to {} ms for a new one", e.id, e.type,
-                        swapTimeoutMillis);
-                e.parked = state;
-                e.parkTimeout = timer().schedule(() -> swapTimedOut(e), swapTimeoutMillis, TimeUnit.MILLISECONDS);
+            if (host != null && host.park(e.id, () -> swapTimedOut(e))) {
+                e.parked = true;
                 tryPlug(e); // another factory of the type may be there already
                 continue;
             }
@@ -398,7 +381,7 @@ public final class DeviceManager {
         if (e.pid != null) {
             idByPid.remove(e.pid);
         }
-        if (e.parked != null) {
+        if (e.parked) {
             discard(e);
         } else if (e.factory != null) {
             DeviceFactory factory = e.factory;
@@ -459,67 +442,46 @@ public final class DeviceManager {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("device", id);
         data.put("path", "/machine/peripheral/" + id);
-        events.emit("DEVICE_DELETED", data);
+        events.emit(QmpEvents.DEVICE_DELETED, data);
     }
 
     /** Hot-swap abandoned: the parked device leaves the guest (DEVICE_DELETED once it has); the entry waits on. */
     private void discard(Entry e) {
-        unpark(e);
+        e.parked = false;
         unplugging.put(e.id, null);
         if (host == null || !host.discardParked(e.id, () -> gone(e.id))) {
             gone(e.id);
         }
     }
 
-    private void unpark(Entry e) {
-        e.parked = null;
-        if (e.parkTimeout != null) {
-            e.parkTimeout.cancel(false);
-            e.parkTimeout = null;
-        }
-    }
-
+    /** The machine's swap timer: no new factory came in time. */
     private synchronized void swapTimedOut(Entry e) {
-        if (e.parked != null && byId.get(e.id) == e) {
-            LOG.warn("device {} ({}): no new factory of its type within {} ms; it is unplugged from the guest", e.id,
-                    e.type, swapTimeoutMillis);
+        if (e.parked && byId.get(e.id) == e) {
+            LOG.warn("device {} ({}): no new factory of its type in time; it is unplugged from the guest", e.id,
+                    e.type);
             discard(e);
         }
-    }
-
-    private ScheduledExecutorService timer() {
-        if (timer == null) {
-            timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "modvm-device-swap");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return timer;
     }
 
     private void tryPlug(Entry e) {
         if (host == null) {
             return;
         }
-        if (e.parked != null) {
+        if (e.parked) {
             DeviceFactory successor = catalog.find(e.type);
             if (successor == null) {
                 return;
             }
-            StateRecord state = e.parked;
-            unpark(e);
             try {
-                host.restore(e.id, successor, e.properties, state);
+                host.restore(e.id, successor, e.properties);
+                e.parked = false;
                 e.factory = successor;
-                return;
             } catch (DeviceException ex) {
                 LOG.warn("device {} ({}): the new factory did not take its state over ({}); it is unplugged from "
                         + "the guest", e.id, e.type, ex.getMessage());
-                e.parked = state;
                 discard(e);
-                return;
             }
+            return;
         }
         DeviceFactory factory = catalog.find(e.type);
         if (factory == null) {
@@ -537,15 +499,6 @@ public final class DeviceManager {
             e.factory = factory;
         } catch (DeviceException ex) {
             LOG.warn("device {} ({}) not plugged: {}", e.id, e.type, ex.getMessage());
-        }
-    }
-
-    private String freeId(String type) {
-        for (int n = 0;; n++) {
-            String id = type + "." + n;
-            if (!byId.containsKey(id)) {
-                return id;
-            }
         }
     }
 

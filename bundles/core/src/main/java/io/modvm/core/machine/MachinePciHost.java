@@ -1,25 +1,33 @@
 package io.modvm.core.machine;
 
+import io.modvm.api.accel.Accelerator;
 import io.modvm.api.accel.AcceleratorException;
 import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.device.BusHandler;
+import io.modvm.core.bus.IoBus;
 import io.modvm.core.pci.PciHost;
 
 /** The PCI bus's view of the machine: BARs go on the MMIO bus, bindings into whichever VM runs now. */
 final class MachinePciHost implements PciHost {
-    private final VmMachine machine;
+    private final GuestRam ram;
+    private final IoBus mmio;
+    private final Accelerator accelerator;
+    private final CurrentVm vm;
 
-    MachinePciHost(VmMachine machine) {
-        this.machine = machine;
+    MachinePciHost(GuestRam ram, IoBus mmio, Accelerator accelerator, CurrentVm vm) {
+        this.ram = ram;
+        this.mmio = mmio;
+        this.accelerator = accelerator;
+        this.vm = vm;
     }
 
     @Override
     public boolean mapMmio(long base, long length, String owner, BusHandler handler) {
-        if (machine.mmioConflict(base, length) != null) {
+        if (ram.mmioConflict(base, length) != null) {
             return false;
         }
         try {
-            machine.mmio.claim(base, length, owner, handler);
+            mmio.claim(base, length, owner, handler);
             return true;
         } catch (IllegalArgumentException e) {
             return false;
@@ -28,21 +36,21 @@ final class MachinePciHost implements PciHost {
 
     @Override
     public void unmapMmio(String owner) {
-        machine.mmio.releaseAll(owner);
+        mmio.releaseAll(owner);
     }
 
     @Override
     public void fenceMmio(String owner) {
-        machine.mmio.fence(owner);
+        mmio.fence(owner);
     }
 
     @Override
     public EventNotifier createNotifier() throws AcceleratorException {
-        return machine.accelerator().createNotifier();
+        return accelerator.createNotifier();
     }
 
     @Override
     public <T> T withVm(VmAction<T> action) throws AcceleratorException {
-        return machine.withVm(action);
+        return vm.with(action);
     }
 }

@@ -1,12 +1,12 @@
 package io.modvm.core.cli;
 
+import io.modvm.core.options.OptionList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modvm.core.machine.DeviceSpec;
-import io.modvm.core.machine.MachineSpec;
+import io.modvm.core.devices.DeviceSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +16,8 @@ class CommandLineParserTest {
     private final CommandLineParser parser = new CommandLineParser(8L << 30, List.of("i8042", "mc146818rtc"),
             "isa-serial");
 
-    private MachineSpec run(String... args) throws UsageException {
-        return ((Invocation.Run) parser.parse(List.of(args))).spec();
+    private Invocation.Run run(String... args) throws UsageException {
+        return (Invocation.Run) parser.parse(List.of(args));
     }
 
     private String error(String... args) {
@@ -26,16 +26,16 @@ class CommandLineParserTest {
 
     @Test
     void qemuStyleCommandLine() throws UsageException {
-        MachineSpec spec = run("-m", "1G", "-smp", "2", "-kernel", "/k", "-initrd", "/i", "-append", "a b",
+        Invocation.Run spec = run("-m", "1G", "-smp", "2", "-kernel", "/k", "-initrd", "/i", "-append", "a b",
                 "-name", "guest=vm1,debug-threads=on", "-nographic", "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0x501,iosize=2", "--device", "pc-testdev,id=t0");
-        assertEquals(1L << 30, spec.memoryBytes());
-        assertEquals(2, spec.vcpus());
-        assertEquals(Path.of("/k"), spec.kernel());
-        assertEquals(Path.of("/i"), spec.initrd());
-        assertEquals("a b", spec.cmdline());
-        assertEquals("vm1", spec.name());
-        assertTrue(spec.noReboot());
+        assertEquals(1L << 30, spec.spec().memoryBytes());
+        assertEquals(2, spec.spec().vcpus());
+        assertEquals(Path.of("/k"), spec.spec().kernel());
+        assertEquals(Path.of("/i"), spec.spec().initrd());
+        assertEquals("a b", spec.spec().cmdline());
+        assertEquals("vm1", spec.spec().name());
+        assertTrue(spec.spec().noReboot());
         assertEquals(List.of(
                 new DeviceSpec("isa-serial", "serial0", Map.of("chardev", "stdio", "index", "0")),
                 new DeviceSpec("i8042", null, Map.of()),
@@ -46,11 +46,11 @@ class CommandLineParserTest {
 
     @Test
     void defaultsAndSerialChoices() throws UsageException {
-        MachineSpec spec = run("-kernel", "/k");
-        assertEquals(128L << 20, spec.memoryBytes());
-        assertEquals(1, spec.vcpus());
+        Invocation.Run spec = run("-kernel", "/k");
+        assertEquals(128L << 20, spec.spec().memoryBytes());
+        assertEquals(1, spec.spec().vcpus());
         assertEquals(3, spec.devices().size());
-        MachineSpec file = run("-kernel", "/k", "-serial", "file:/tmp/x", "-serial", "null");
+        Invocation.Run file = run("-kernel", "/k", "-serial", "file:/tmp/x", "-serial", "null");
         assertEquals("file:/tmp/x", file.devices().get(0).properties().get("chardev"));
         assertEquals("1", file.devices().get(1).properties().get("index"));
         assertEquals(List.of("i8042", "mc146818rtc"),
@@ -61,10 +61,10 @@ class CommandLineParserTest {
 
     @Test
     void memorySizesFollowQemu() throws UsageException {
-        assertEquals(512L << 20, run("-kernel", "/k", "-m", "512").memoryBytes());
-        assertEquals(512L << 20, run("-kernel", "/k", "-m", "size=512M").memoryBytes());
-        assertEquals(1536L << 20, run("-kernel", "/k", "-m", "1.5G").memoryBytes());
-        assertEquals(4L << 20, run("-kernel", "/k", "-m", "4096k").memoryBytes());
+        assertEquals(512L << 20, run("-kernel", "/k", "-m", "512").spec().memoryBytes());
+        assertEquals(512L << 20, run("-kernel", "/k", "-m", "size=512M").spec().memoryBytes());
+        assertEquals(1536L << 20, run("-kernel", "/k", "-m", "1.5G").spec().memoryBytes());
+        assertEquals(4L << 20, run("-kernel", "/k", "-m", "4096k").spec().memoryBytes());
     }
 
     @Test
@@ -110,13 +110,13 @@ class CommandLineParserTest {
         assertEquals("x", o.values().get("serial"));
     }
 
-    private DeviceSpec device(MachineSpec spec, String type) {
+    private DeviceSpec device(Invocation.Run spec, String type) {
         return spec.devices().stream().filter(d -> d.type().equals(type)).findFirst().orElseThrow();
     }
 
     @Test
     void drivesBecomeVirtioBlockDevices() throws UsageException {
-        MachineSpec spec = run("-kernel", "k", "-drive", "file=a.img,if=virtio,format=qcow2,readonly=on",
+        Invocation.Run spec = run("-kernel", "k", "-drive", "file=a.img,if=virtio,format=qcow2,readonly=on",
                 "-drive", "file=b.img", "-drive", "if=none,id=d9,file=c.img,cache=none",
                 "-device", "virtio-blk-pci,drive=d9,id=disk");
         List<DeviceSpec> blk = spec.devices().stream().filter(d -> d.type().equals("virtio-blk-pci")).toList();
@@ -139,7 +139,7 @@ class CommandLineParserTest {
                 "-chardev", "socket,id=c0,path=/tmp/s,server=on,wait=off", "-chardev", "file,id=f,path=/tmp/out",
                 "-device", "virtconsole,chardev=c0", "-serial", "chardev:f", "-balloon", "virtio",
                 "-qmp", "unix:/tmp/q,server,nowait", "-monitor", "unix:/tmp/m,server=on,wait=off"));
-        MachineSpec spec = run.spec();
+        Invocation.Run spec = run;
         assertEquals("unix:/tmp/s,server,nowait", device(spec, "virtconsole").properties().get("chardev"));
         assertEquals("file:/tmp/out", device(spec, "isa-serial").properties().get("chardev"));
         device(spec, "virtio-balloon-pci");
@@ -151,7 +151,7 @@ class CommandLineParserTest {
         assertTrue(error("-chardev", "pty,id=p").contains("unsupported backend"));
         assertTrue(error("-chardev", "stdio").contains("no id"));
         assertTrue(error("-monitor", "stdio", "-serial", "stdio").contains("stdio is already the serial console"));
-        MachineSpec hmpOnStdio = run("-kernel", "k", "-monitor", "stdio");
+        Invocation.Run hmpOnStdio = run("-kernel", "k", "-monitor", "stdio");
         assertTrue(hmpOnStdio.devices().stream().noneMatch(d -> d.type().equals("isa-serial")),
                 "with -monitor stdio the serial console defaults to none, as in QEMU without a display");
     }

@@ -9,8 +9,6 @@ import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.state.StateRecord;
-import io.modvm.core.machine.DeviceCatalog;
-import io.modvm.core.machine.PluggedDevice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,28 +68,32 @@ class DeviceManagerTest {
         final List<String> log = new CopyOnWriteArrayList<>(); // the swap timer writes it too
         final Map<String, Runnable> ejectRequested = new LinkedHashMap<>();
         boolean guestEjects;
-        /** Devices can be swapped: park gives this state. */
+        /** Devices can be swapped: park keeps this state. */
         StateRecord state;
         boolean refuseState;
         final Map<String, StateRecord> parked = new LinkedHashMap<>();
+        /** What the machine's swap timer would run, by parked device. */
+        final Map<String, Runnable> timeouts = new LinkedHashMap<>();
 
         @Override
-        public StateRecord park(String id) {
+        public boolean park(String id, Runnable timedOut) {
             if (state == null || plugged.remove(id) == null) {
-                return null;
+                return false;
             }
             log.add("park " + id);
             parked.put(id, state);
-            return state;
+            timeouts.put(id, timedOut);
+            return true;
         }
 
         @Override
-        public void restore(String id, DeviceFactory factory, Map<String, String> properties, StateRecord s)
+        public void restore(String id, DeviceFactory factory, Map<String, String> properties)
                 throws DeviceException {
             if (refuseState) {
                 throw new DeviceException(id + ": saved state not taken over: version 9");
             }
-            assertEquals(parked.remove(id), s);
+            assertEquals(state, parked.remove(id));
+            timeouts.remove(id);
             plugged.put(id, factory.type());
             log.add("restore " + id);
         }
@@ -101,6 +103,7 @@ class DeviceManagerTest {
             if (parked.remove(id) == null) {
                 return false;
             }
+            timeouts.remove(id);
             log.add("discard " + id);
             gone.run();
             return true;
@@ -187,7 +190,7 @@ class DeviceManagerTest {
     private final FakeFactory serial = new FakeFactory("isa-serial");
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         catalog.factories.add(rng);
         catalog.factories.add(serial);
         manager = new DeviceManager(catalog, store, (name, data) -> events.add(name + " " + data));
@@ -212,19 +215,40 @@ class DeviceManagerTest {
     }
 
     @Test
-    void aConfigurationWaitsForTheMachineThenPlugsAfterTheCommandLinesDevices() {
+    void aConfigurationWaitsForTheMachineThenPlugsAfterTheCommandLinesDevices() throws Exception {
         manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
         assertEquals(Map.of(), host.plugged);
-        manager.attach(host, List.of(new PluggedDevice("serial0", "isa-serial", Map.of("chardev", "stdio"), serial)));
-        assertEquals(List.of("+r1"), host.log, "the command line's device is adopted, not plugged again");
+        manager.attach(host, List.of(new DeviceSpec("isa-serial", "serial0", Map.of("chardev", "stdio"))));
+        assertEquals(List.of("+serial0", "+r1"), host.log, "the command line's device plugs first");
         assertEquals(Map.of("serial0", true, "r1", true), manager.devices());
     }
 
     @Test
-    void theCommandLinesDevicesGetConfigurationsThatComeBackAsNoOps() {
+    void theCommandLinesDevicesTakeTheSamePathAsDeviceAdd() throws Exception {
+        DeviceException unknown = assertThrows(DeviceException.class, () -> manager.attach(host,
+                List.of(new DeviceSpec("nope", null, Map.of()))));
+        assertEquals("-device nope: 'nope' is not a valid device model name; known types: isa-serial, "
+                + "virtio-rng-pci", unknown.getMessage());
+        DeviceException bad = assertThrows(DeviceException.class, () -> manager.attach(host,
+                List.of(new DeviceSpec("virtio-rng-pci", null, Map.of("bad", "yes")))));
+        assertEquals("-device virtio-rng-pci: bad: not a valid value", bad.getMessage());
+        DeviceException dup = assertThrows(DeviceException.class, () -> manager.attach(host,
+                List.of(new DeviceSpec("isa-serial", "s", Map.of()), new DeviceSpec("virtio-rng-pci", "s", Map.of()))));
+        assertEquals("-device virtio-rng-pci: Duplicate device ID 's'", dup.getMessage());
+    }
+
+    @Test
+    void theCommandLineAndDeviceAddChooseIdsAlike() throws Exception {
+        manager.attach(host, List.of(new DeviceSpec("virtio-rng-pci", null, Map.of()),
+                new DeviceSpec("virtio-rng-pci", null, Map.of())));
+        assertEquals("virtio-rng-pci.2", manager.add("virtio-rng-pci", null, Map.of()));
+        assertEquals(List.of("+virtio-rng-pci.0", "+virtio-rng-pci.1", "+virtio-rng-pci.2"), host.log);
+    }
+
+    @Test
+    void theCommandLinesDevicesGetConfigurationsThatComeBackAsNoOps() throws Exception {
         store.echo = manager::configurationUpdated;
-        host.plugged.put("serial0", "isa-serial"); // the machine plugged it from the command line
-        manager.attach(host, List.of(new PluggedDevice("serial0", "isa-serial", Map.of("chardev", "stdio"), serial)));
+        manager.attach(host, List.of(new DeviceSpec("isa-serial", "serial0", Map.of("chardev", "stdio"))));
         manager.recordConfigurations();
         assertEquals(1, store.configurations.size());
         Map<String, Object> c = store.configurations.values().iterator().next();
@@ -232,15 +256,15 @@ class DeviceManagerTest {
         assertEquals("serial0", c.get("id"));
         assertEquals("stdio", c.get("chardev"));
         manager.loadExisting(); // the managed service factory's first delivery
-        assertEquals(List.of(), host.log);
+        assertEquals(List.of("+serial0"), host.log, "the configuration's echo plugs nothing again");
         // and deleting that configuration unplugs the device
         manager.configurationDeleted(store.configurations.keySet().iterator().next());
-        assertEquals(List.of("-serial0"), host.log);
+        assertEquals(List.of("+serial0", "-serial0"), host.log);
         assertEquals(List.of(deleted("serial0")), events);
     }
 
     @Test
-    void anUnknownTypeWaitsForItsFactoryAndFollowsItsComingsAndGoings() {
+    void anUnknownTypeWaitsForItsFactoryAndFollowsItsComingsAndGoings() throws Exception {
         catalog.factories.remove(rng);
         manager.attach(host, List.of());
         manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
@@ -264,7 +288,7 @@ class DeviceManagerTest {
     }
 
     @Test
-    void aReplacementFactoryOfTheSameTypeTakesOverAtOnce() {
+    void aReplacementFactoryOfTheSameTypeTakesOverAtOnce() throws Exception {
         manager.attach(host, List.of());
         manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
         FakeFactory second = new FakeFactory("virtio-rng-pci");
@@ -389,16 +413,12 @@ class DeviceManagerTest {
 
     @Test
     void aParkedDeviceWithoutASuccessorInTimeLeavesTheGuestAndWaits() throws Exception {
-        manager = new DeviceManager(catalog, store, (name, data) -> events.add(name + " " + data), 100);
         host.state = StateRecord.builder("test", 1).build();
         manager.attach(host, List.of());
         manager.add("virtio-rng-pci", "r1", Map.of());
         catalog.factories.remove(rng);
         manager.factoryRemoved(rng);
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (events.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        host.timeouts.get("r1").run(); // the machine's swap timer
         assertEquals(List.of(deleted("r1")), events);
         assertEquals(List.of("+r1", "park r1", "discard r1"), host.log);
         catalog.factories.add(rng);
@@ -421,7 +441,7 @@ class DeviceManagerTest {
     }
 
     @Test
-    void aDeletedConfigurationUnplugsItsDevice() {
+    void aDeletedConfigurationUnplugsItsDevice() throws Exception {
         manager.attach(host, List.of());
         manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
         manager.configurationDeleted("p1");
@@ -430,7 +450,7 @@ class DeviceManagerTest {
     }
 
     @Test
-    void aChangedConfigurationReplugsTheDevice() {
+    void aChangedConfigurationReplugsTheDevice() throws Exception {
         manager.attach(host, List.of());
         manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
         manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
@@ -440,7 +460,7 @@ class DeviceManagerTest {
     }
 
     @Test
-    void aConfigurationWithATakenIdWaitsForTheId() {
+    void aConfigurationWithATakenIdWaitsForTheId() throws Exception {
         manager.attach(host, List.of());
         manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
         manager.configurationUpdated("p2", cfg("isa-serial", "r1"));
@@ -450,7 +470,7 @@ class DeviceManagerTest {
     }
 
     @Test
-    void aRefusedConfigurationLeavesTheOthersAndIsRetriedWithTheNextFactory() {
+    void aRefusedConfigurationLeavesTheOthersAndIsRetriedWithTheNextFactory() throws Exception {
         manager.attach(host, List.of());
         manager.configurationUpdated("p1", cfg("virtio-rng-pci", "r1"));
         manager.configurationUpdated("p2", cfg("virtio-rng-pci", "r2", "bad", "yes"));
@@ -459,7 +479,7 @@ class DeviceManagerTest {
     }
 
     @Test
-    void aConfigurationWithoutTypeIsIgnoredAndOneWithoutIdIsNamedByItsFile() {
+    void aConfigurationWithoutTypeIsIgnoredAndOneWithoutIdIsNamedByItsFile() throws Exception {
         manager.attach(host, List.of());
         Map<String, Object> noType = cfg("x", "r0");
         noType.remove("type");
@@ -473,7 +493,7 @@ class DeviceManagerTest {
     }
 
     @Test
-    void parseKeepsOnlyTheDevicesOwnProperties() {
+    void parseKeepsOnlyTheDevicesOwnProperties() throws Exception {
         DeviceManager.Configured c = DeviceManager.parse("io.modvm.device~disk",
                 cfg("virtio-blk-pci", "d1", "file", "/img", "readonly", "on"));
         assertEquals("virtio-blk-pci", c.type());

@@ -1,6 +1,7 @@
 package io.modvm.monitor.testing;
 
 import io.modvm.api.machine.Machine;
+import io.modvm.api.machine.PauseHold;
 import io.modvm.api.machine.RunState;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,12 @@ public final class FakeMachine implements Machine {
     public synchronized void resume() {
         calls.add("resume");
         state = RunState.RUNNING;
+    }
+
+    @Override
+    public synchronized PauseHold hold(String reason, long maxWaitMillis) {
+        calls.add("hold " + reason);
+        return () -> calls.add("release " + reason);
     }
 
     @Override

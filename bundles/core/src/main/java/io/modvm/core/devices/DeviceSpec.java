@@ -1,4 +1,4 @@
-package io.modvm.core.machine;
+package io.modvm.core.devices;
 
 import java.util.Map;
 

@@ -1,9 +1,10 @@
-package io.modvm.core.devices;
+package io.modvm.core.commands;
 
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorException;
-import io.modvm.core.cli.OptionList;
+import io.modvm.core.devices.DeviceManager;
+import io.modvm.core.options.OptionList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

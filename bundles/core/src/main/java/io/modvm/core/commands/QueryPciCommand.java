@@ -1,4 +1,4 @@
-package io.modvm.core.machine;
+package io.modvm.core.commands;
 
 import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.core.pci.PciFunctionInfo;

@@ -1,4 +1,4 @@
-package io.modvm.core.machine;
+package io.modvm.core.devices;
 
 import io.modvm.api.device.BusHandler;
 import io.modvm.api.device.CharBackend;
@@ -11,15 +11,15 @@ import io.modvm.api.pci.PciFunctionSpec;
 
 /** One device's view of the machine; everything it claims is recorded under its id. */
 final class MachineDeviceContext implements DeviceContext {
-    private static final int GSI_COUNT = 24;
-
-    private final VmMachine machine;
+    private final DeviceWiring wiring;
+    private final DeviceTable table;
     private final String id;
     /** How many PCI functions the device plugged through this context: a restored device gets them back in order. */
     private int pciFunctions;
 
-    MachineDeviceContext(VmMachine machine, String id) {
-        this.machine = machine;
+    MachineDeviceContext(DeviceWiring wiring, DeviceTable table, String id) {
+        this.wiring = wiring;
+        this.table = table;
         this.id = id;
     }
 
@@ -31,7 +31,7 @@ final class MachineDeviceContext implements DeviceContext {
     @Override
     public void mapPio(int base, int length, BusHandler handler) throws DeviceException {
         try {
-            machine.pio.claim(base, length, id, handler);
+            wiring.pio().claim(base, length, id, handler);
         } catch (IllegalArgumentException e) {
             throw new DeviceException(e.getMessage());
         }
@@ -39,13 +39,13 @@ final class MachineDeviceContext implements DeviceContext {
 
     @Override
     public void mapMmio(long base, long length, BusHandler handler) throws DeviceException {
-        String conflict = machine.mmioConflict(base, length);
+        String conflict = wiring.mmioConflict(base, length);
         if (conflict != null) {
             throw new DeviceException(String.format("MMIO range 0x%x+0x%x of %s overlaps %s", base, length, id,
                     conflict));
         }
         try {
-            machine.mmio.claim(base, length, id, handler);
+            wiring.mmio().claim(base, length, id, handler);
         } catch (IllegalArgumentException e) {
             throw new DeviceException(e.getMessage());
         }
@@ -53,57 +53,41 @@ final class MachineDeviceContext implements DeviceContext {
 
     @Override
     public PciFunction plugPci(PciFunctionSpec spec) throws DeviceException {
-        return machine.plugPci(id, spec, pciFunctions++);
+        return table.plugPci(id, spec, pciFunctions++);
     }
 
     @Override
     public IrqLine irqLine(int gsi) throws DeviceException {
-        if (gsi < 0 || gsi >= GSI_COUNT) {
-            throw new DeviceException("IRQ " + gsi + " does not exist; lines 0-" + (GSI_COUNT - 1) + " do");
-        }
-        // The SCI is shared with the GPE block: each device drives its own source of the wired OR.
-        io.modvm.core.acpi.LevelLine line = gsi == io.modvm.core.acpi.PcPlatform.SCI_IRQ ? machine.sciSource()
-                : level -> machine.setIrq(gsi, level);
-        return new IrqLine() {
-            @Override
-            public int gsi() {
-                return gsi;
-            }
-
-            @Override
-            public void set(boolean level) {
-                line.set(level);
-            }
-        };
+        return wiring.irqLine(gsi);
     }
 
     @Override
     public GuestMemory memory() {
-        return machine.memory();
+        return wiring.memory();
     }
 
     @Override
     public CharBackend charBackend(String spec) throws DeviceException {
-        return machine.backend(spec);
+        return wiring.charBackend(spec);
     }
 
     @Override
     public void requestReset() {
-        machine.reset();
+        wiring.requestReset();
     }
 
     @Override
     public void requestPowerOff() {
-        machine.powerOff();
+        wiring.requestPowerOff();
     }
 
     @Override
     public void requestExit(int status) {
-        machine.quit(status);
+        wiring.requestExit(status);
     }
 
     @Override
     public long ramSize() {
-        return machine.layout().ramSize();
+        return wiring.ramSize();
     }
 }

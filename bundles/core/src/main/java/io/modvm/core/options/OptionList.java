@@ -1,4 +1,4 @@
-package io.modvm.core.cli;
+package io.modvm.core.options;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,8 +1,9 @@
-package io.modvm.core.devices;
+package io.modvm.core.commands;
 
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorException;
+import io.modvm.core.devices.DeviceManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,0 +1,27 @@
+package io.modvm.api.monitor;
+
+/**
+ * The names of the QMP events modvm emits, as QEMU spells them: what {@link MonitorEvents#emit} takes, so that an
+ * emitter never misspells one and a client (or a QMP schema) can list them.
+ *
+ * @since 1.1
+ */
+public final class QmpEvents {
+    /** The vCPUs stopped (QMP {@code stop}, or a pause the monitor announces). */
+    public static final String STOP = "STOP";
+    /** The vCPUs run again. */
+    public static final String RESUME = "RESUME";
+    /** The machine was reset ({@code guest}, {@code reason}). */
+    public static final String RESET = "RESET";
+    /** The machine ends ({@code guest}, {@code reason}). */
+    public static final String SHUTDOWN = "SHUTDOWN";
+    /** The power button was pressed ({@code system_powerdown}). */
+    public static final String POWERDOWN = "POWERDOWN";
+    /** A device is gone ({@code device}, {@code path}). */
+    public static final String DEVICE_DELETED = "DEVICE_DELETED";
+    /** The balloon changed size ({@code actual}, in bytes). */
+    public static final String BALLOON_CHANGE = "BALLOON_CHANGE";
+
+    private QmpEvents() {
+    }
+}

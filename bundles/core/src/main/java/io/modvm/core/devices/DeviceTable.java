@@ -1,0 +1,276 @@
+package io.modvm.core.devices;
+
+import io.modvm.api.device.Device;
+import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.PowerButton;
+import io.modvm.api.device.StatefulDevice;
+import io.modvm.api.pci.PciFunction;
+import io.modvm.api.pci.PciFunctionSpec;
+import io.modvm.api.state.StateRecord;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The devices plugged into one machine, by id in plug order, and what each holds on the buses: its ports and MMIO
+ * ranges (claimed under its id) and its PCI functions, whose handlers can change hands for a hot-swap
+ * ({@link PciBinding}). vCPUs may run meanwhile: the buses are copy-on-write, and a PCI slot becomes visible to the
+ * guest once it is filled.
+ */
+final class DeviceTable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceTable.class);
+
+    private final DeviceWiring wiring;
+    /** The live instances; guarded by itself (create, unplug, park, restore, reset and close take it). */
+    private final Map<String, Device> devices = new LinkedHashMap<>();
+    /** Set under the devices lock once the machine ends: nothing may be plugged after that. */
+    private boolean ended;
+    /** Each device's PCI functions, in the order it plugged them; a parked device keeps its entry here. */
+    private final Map<String, List<PciBinding>> pciBindings = new ConcurrentHashMap<>();
+
+    DeviceTable(DeviceWiring wiring) {
+        this.wiring = wiring;
+    }
+
+    /**
+     * Builds a device through {@code factory} and records it; on failure whatever it claimed is released.
+     *
+     * @throws DeviceException the factory's message, a duplicate id, a machine that has ended, or a factory that
+     *     threw (logged with its stack)
+     */
+    void create(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException {
+        synchronized (devices) {
+            if (ended) {
+                throw DeviceIds.machineEnded(id);
+            }
+            if (devices.containsKey(id) || pciBindings.containsKey(id)) {
+                throw DeviceIds.duplicate(id);
+            }
+            try {
+                devices.put(id, factory.create(new MachineDeviceContext(wiring, this, id), properties));
+            } catch (DeviceException e) {
+                release(id);
+                throw e;
+            } catch (RuntimeException | LinkageError e) {
+                release(id);
+                LOG.warn("device {} ({}) failed to start", id, factory.type(), e);
+                throw DeviceIds.failedToStart(e);
+            }
+        }
+    }
+
+    /**
+     * Unplugs a device at once, without asking the guest: takes its PCI functions, ports and MMIO ranges off the
+     * buses (so that no guest access reaches it any more), then closes it. A parked device (no instance) goes the
+     * same way. Returns false if no device has that id.
+     */
+    boolean unplug(String id) {
+        synchronized (devices) {
+            Device d = devices.remove(id);
+            if (d == null && !pciBindings.containsKey(id)) {
+                return false;
+            }
+            release(id);
+            if (d != null) {
+                close(id, d);
+            }
+        }
+        LOG.info("device {} unplugged", id);
+        return true;
+    }
+
+    /** True if {@code id} is plugged, or parked for a hot-swap. */
+    boolean contains(String id) {
+        synchronized (devices) {
+            return devices.containsKey(id) || pciBindings.containsKey(id);
+        }
+    }
+
+    /** True if {@code id} is parked: its PCI functions wait for a new instance. */
+    boolean parked(String id) {
+        synchronized (devices) {
+            return !devices.containsKey(id) && pciBindings.containsKey(id);
+        }
+    }
+
+    /** True if {@code id} has a function on the PCI bus. */
+    boolean onPci(String id) {
+        return !wiring.pci().slotsOf(id).isEmpty();
+    }
+
+    /**
+     * A device plugs its {@code index}-th PCI function. During a hot-swap the new instance gets the function its
+     * predecessor parked, if it describes the same function; otherwise the function is plugged in a free slot.
+     */
+    PciFunction plugPci(String id, PciFunctionSpec spec, int index) throws DeviceException {
+        List<PciBinding> mine = pciBindings.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
+        if (index < mine.size() && mine.get(index).parked()) {
+            return mine.get(index).takeOver(id, spec);
+        }
+        PciBinding b = new PciBinding(spec);
+        PciFunction f = wiring.pci().plug(id, b.busSpec());
+        b.plugged(f);
+        mine.add(b);
+        return f;
+    }
+
+    /** True if {@code id} can be carried across a hot-swap: a {@link StatefulDevice} with a PCI function. */
+    boolean swappable(String id) {
+        synchronized (devices) {
+            return devices.get(id) instanceof StatefulDevice && pciBindings.containsKey(id);
+        }
+    }
+
+    /**
+     * Hot-swap, first half, with the vCPUs paused: quiesces the device and takes its state while its classes still
+     * exist, parks its PCI functions (slot, BARs, MSI-X stay as the guest knows them; accesses read 0 meanwhile) and
+     * closes the old instance. Returns null, having changed nothing, if it is not {@link #swappable} or failed to
+     * save its state (then it serves the guest again).
+     */
+    StateRecord park(String id) {
+        synchronized (devices) {
+            if (!swappable(id)) {
+                return null;
+            }
+            StatefulDevice d = (StatefulDevice) devices.get(id);
+            StateRecord state;
+            try {
+                d.quiesce();
+                state = d.saveState();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("device {}: its state could not be saved; it is unplugged instead of swapped", id, e);
+                try {
+                    d.resume();
+                } catch (RuntimeException | LinkageError ex) {
+                    LOG.debug("device {} did not resume", id, ex);
+                }
+                return null;
+            }
+            pciBindings.get(id).forEach(PciBinding::park);
+            devices.remove(id);
+            releaseInstance(id);
+            try {
+                d.close();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("device {} failed to close after saving its state", id, e);
+            }
+            LOG.info("device {} parked for a hot-swap", id);
+            return state;
+        }
+    }
+
+    /**
+     * Hot-swap, second half: {@code factory} builds the device that takes over {@code state} and gets the parked
+     * PCI functions back. On failure the functions stay parked.
+     *
+     * @throws DeviceException the factory's reason, or a new device that does not take its PCI function back
+     */
+    void restore(String id, DeviceFactory factory, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
+        synchronized (devices) {
+            if (ended) {
+                throw DeviceIds.machineEnded(id);
+            }
+            Device d;
+            try {
+                d = factory.restore(new MachineDeviceContext(wiring, this, id), properties, state);
+            } catch (DeviceException | RuntimeException | LinkageError e) {
+                repark(id);
+                throw e instanceof DeviceException de ? de
+                        : new DeviceException(id + ": the new device failed to take over: " + e, e);
+            }
+            if (pciBindings.getOrDefault(id, List.of()).stream().anyMatch(PciBinding::parked)) {
+                try {
+                    d.close();
+                } finally {
+                    repark(id);
+                }
+                throw new DeviceException(id + ": the new device did not take its PCI function back");
+            }
+            devices.put(id, d);
+        }
+    }
+
+    /**
+     * A take-over failed: what the new instance claimed directly is released, and every function of the device is
+     * parked again (one it took back must not serve a half-built device).
+     */
+    private void repark(String id) {
+        pciBindings.getOrDefault(id, List.of()).forEach(PciBinding::park);
+        releaseInstance(id);
+    }
+
+    /**
+     * Takes what one instance of a device holds off the buses, keeping its PCI functions for the next instance:
+     * its ports and MMIO ranges, and with them any fence it earned there or in configuration space.
+     */
+    private void releaseInstance(String id) {
+        wiring.pio().releaseAll(id);
+        wiring.mmio().releaseAll(id);
+        wiring.pci().liftFences(id);
+    }
+
+    private void release(String id) {
+        wiring.pci().unplug(id);
+        pciBindings.remove(id);
+        wiring.pio().releaseAll(id);
+        wiring.mmio().releaseAll(id);
+    }
+
+    /** The ids of the plugged devices, in plug order. */
+    List<String> ids() {
+        synchronized (devices) {
+            return List.copyOf(devices.keySet());
+        }
+    }
+
+    /** The first device with a power button, or null. */
+    PowerButton powerButton() {
+        synchronized (devices) {
+            for (Device d : devices.values()) {
+                if (d instanceof PowerButton button) {
+                    return button;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Every device back to power-on state (a machine reset), while the VM and its RAM still exist. */
+    void resetAll() {
+        synchronized (devices) {
+            for (Map.Entry<String, Device> d : devices.entrySet()) {
+                try {
+                    d.getValue().reset();
+                } catch (RuntimeException ex) {
+                    LOG.warn("device {} failed to reset", d.getKey(), ex);
+                }
+            }
+        }
+    }
+
+    /** The machine has ended: every device is closed and taken off the PCI bus; nothing may be plugged after. */
+    void closeAll() {
+        synchronized (devices) {
+            ended = true;
+            for (Map.Entry<String, Device> d : devices.entrySet()) {
+                close(d.getKey(), d.getValue());
+                wiring.pci().unplug(d.getKey());
+            }
+            devices.clear();
+        }
+    }
+
+    private static void close(String id, Device d) {
+        try {
+            d.close();
+        } catch (RuntimeException e) {
+            LOG.warn("device {} failed to close", id, e);
+        }
+    }
+}

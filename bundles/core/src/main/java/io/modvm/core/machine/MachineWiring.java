@@ -1,0 +1,114 @@
+package io.modvm.core.machine;
+
+import io.modvm.api.device.CharBackend;
+import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.IrqLine;
+import io.modvm.api.memory.GuestMemory;
+import io.modvm.core.acpi.LevelLine;
+import io.modvm.core.acpi.PcPlatform;
+import io.modvm.core.bus.IoBus;
+import io.modvm.core.devices.DeviceWiring;
+import io.modvm.core.pci.PciRootBus;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/** The machine as its devices see it: the parts of {@link VmMachine} a device context hands out. */
+final class MachineWiring implements DeviceWiring {
+    private static final int GSI_COUNT = PcPlatform.IOAPIC_PINS;
+
+    private final IoBus pio;
+    private final IoBus mmio;
+    private final GuestRam ram;
+    private final PcPlatformWiring platform;
+    private final CurrentVm vm;
+    private final CharBackends backends;
+    private final Consumer<RunEnd> post;
+    private final BooleanSupplier guestStarted;
+
+    MachineWiring(IoBus pio, IoBus mmio, GuestRam ram, PcPlatformWiring platform, CurrentVm vm,
+            CharBackends backends, Consumer<RunEnd> post, BooleanSupplier guestStarted) {
+        this.pio = pio;
+        this.mmio = mmio;
+        this.ram = ram;
+        this.platform = platform;
+        this.vm = vm;
+        this.backends = backends;
+        this.post = post;
+        this.guestStarted = guestStarted;
+    }
+
+    @Override
+    public IoBus pio() {
+        return pio;
+    }
+
+    @Override
+    public IoBus mmio() {
+        return mmio;
+    }
+
+    @Override
+    public String mmioConflict(long base, long length) {
+        return ram.mmioConflict(base, length);
+    }
+
+    @Override
+    public PciRootBus pci() {
+        return platform.pci();
+    }
+
+    @Override
+    public IrqLine irqLine(int gsi) throws DeviceException {
+        if (gsi < 0 || gsi >= GSI_COUNT) {
+            throw new DeviceException("IRQ " + gsi + " does not exist; lines 0-" + (GSI_COUNT - 1) + " do");
+        }
+        // The SCI is shared with the GPE block: each device drives its own source of the wired OR.
+        LevelLine line = gsi == PcPlatform.SCI_IRQ ? platform.sciSource() : level -> vm.setIrq(gsi, level);
+        return new IrqLine() {
+            @Override
+            public int gsi() {
+                return gsi;
+            }
+
+            @Override
+            public void set(boolean level) {
+                line.set(level);
+            }
+        };
+    }
+
+    @Override
+    public GuestMemory memory() {
+        return ram.memory();
+    }
+
+    @Override
+    public long ramSize() {
+        return ram.layout().ramSize();
+    }
+
+    @Override
+    public CharBackend charBackend(String spec) throws DeviceException {
+        return backends.open(spec);
+    }
+
+    @Override
+    public void requestReset() {
+        post.accept(RunEnd.hostReset());
+    }
+
+    @Override
+    public void requestPowerOff() {
+        post.accept(RunEnd.powerOff());
+    }
+
+    @Override
+    public void requestExit(int status) {
+        post.accept(RunEnd.exit(status));
+    }
+
+    @Override
+    public boolean guestStarted() {
+        return guestStarted.getAsBoolean();
+    }
+}

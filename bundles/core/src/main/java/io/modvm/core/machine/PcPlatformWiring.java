@@ -1,0 +1,57 @@
+package io.modvm.core.machine;
+
+import io.modvm.core.acpi.AcpiGpe;
+import io.modvm.core.acpi.LevelLine;
+import io.modvm.core.acpi.PcPlatform;
+import io.modvm.core.acpi.SharedLevelLine;
+import io.modvm.core.bus.IoBus;
+import io.modvm.core.pci.PciHost;
+import io.modvm.core.pci.PciRootBus;
+
+/**
+ * The parts of the PC platform the core itself serves, wired to the port bus: the PCI root bus behind 0xCF8/0xCFC,
+ * the GPE0 block, the ACPI PCI hotplug registers, and the SCI (IRQ 9) that acpi-pm and the GPE block share as a
+ * wired OR. The firmware tables describe exactly these.
+ */
+final class PcPlatformWiring {
+    private final SharedLevelLine sci;
+    private final AcpiGpe gpe;
+    private final PciRootBus pci;
+
+    /** @param irq drives an interrupt line of the current VM */
+    PcPlatformWiring(IoBus pio, PciHost pciHost, IrqSetter irq) {
+        this.sci = new SharedLevelLine(level -> irq.set(PcPlatform.SCI_IRQ, level));
+        this.gpe = new AcpiGpe(sci.newSource());
+        this.pci = new PciRootBus(pciHost, PcPlatform.PCI_HOLE_START, PcPlatform.PCI_HOLE_END);
+        pio.claimShared(PciRootBus.CONFIG_ADDRESS_PORT, 1, "pci", pci.addressPort());
+        pio.claimShared(PciRootBus.CONFIG_DATA_PORT, 4, "pci", pci.dataPort());
+        pio.claimShared(PcPlatform.GPE0_BLOCK_PORT, PcPlatform.GPE0_BLOCK_LENGTH, "gpe0", gpe.registers());
+        pio.claimShared(PcPlatform.PCI_HOTPLUG_PORT, PcPlatform.PCI_HOTPLUG_LENGTH, "pci-hotplug",
+                pci.hotplug().registers());
+        pci.hotplug().connect(gpe);
+    }
+
+    /** Drives an interrupt line by GSI. */
+    @FunctionalInterface
+    interface IrqSetter {
+        void set(int gsi, boolean level);
+    }
+
+    PciRootBus pci() {
+        return pci;
+    }
+
+    /** A new source of the SCI, which acpi-pm and the GPE block share. */
+    LevelLine sciSource() {
+        return sci.newSource();
+    }
+
+    /**
+     * Back to power-on state while the old VM still exists: a removal the guest never ejected completes here (its
+     * eject listener runs), then the GPE block clears.
+     */
+    void reset() {
+        pci.reset();
+        gpe.reset();
+    }
+}
