@@ -3,6 +3,7 @@ package io.modvm.api.device;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
+import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -35,8 +36,41 @@ public interface DeviceContext {
     /**
      * The character backend named by {@code spec}, as the command line gives it: {@code stdio},
      * {@code file:PATH}, {@code null}. Returns null if {@code spec} is null.
+     *
+     * @deprecated since 1.2: use {@link #backend backend(BackendKinds.CHARDEV, spec, CharBackend.class)}, which
+     *     takes the id of a {@code -chardev} as well as these forms; this method stays for a release
      */
+    @Deprecated(since = "1.2")
     CharBackend charBackend(String spec) throws DeviceException;
+
+    /**
+     * The backend of {@code kind} ({@link io.modvm.api.backend.BackendKinds}) that {@code reference} names, as a
+     * device property names one in QEMU ({@code chardev=c0}, {@code drive=d0}, {@code netdev=n0}): the id of a
+     * configured backend, which this device then holds until it is unplugged, so that a second device naming it is
+     * refused. For a character backend QEMU's legacy forms ({@code stdio}, {@code null}, {@code file:PATH},
+     * {@code unix:PATH,server,nowait}) work too and open one for this device alone. A device that takes over from
+     * another in a hot-swap takes the same backends again. Returns null if {@code reference} is null.
+     *
+     * @throws DeviceException in QEMU's words: no backend of that name ("Property 'virtconsole.chardev' can't find
+     *     value 'c9'"), one another device holds, or one that is not a {@code type}
+     * @since 1.2
+     */
+    default <B> B backend(String kind, String reference, Class<B> type) throws DeviceException {
+        throw new DeviceException("this machine offers no " + kind + " backends");
+    }
+
+    /**
+     * A backend of this device's own, opened from {@code type} and {@code properties} as a configuration of that
+     * type would be, and closed when the device is unplugged: for QEMU's forms that name the host resource on the
+     * device itself ({@code virtio-blk-pci,file=IMAGE}).
+     *
+     * @throws DeviceException no factory of that kind and type, or the factory's message
+     * @since 1.2
+     */
+    default <B> B openBackend(String kind, String type, Map<String, String> properties, Class<B> as)
+            throws DeviceException {
+        throw new DeviceException("this machine offers no " + kind + " backends");
+    }
 
     /** The guest asked for a system reset (the machine restarts, or ends under {@code -no-reboot}). */
     void requestReset();

@@ -1,5 +1,6 @@
 package io.modvm.core.chardev;
 
+import io.modvm.api.backend.Backend;
 import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.CharReceiver;
 import io.modvm.api.device.DeviceException;
@@ -10,17 +11,29 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Guest output to a file, truncated at start as QEMU's {@code file:} chardev does; no input. */
-public final class FileBackend implements CharBackend, AutoCloseable {
+/** Guest output to a file, truncated at start as QEMU's {@code file:} chardev does (unless appending); no input. */
+public final class FileBackend implements CharBackend, Backend {
     private static final Logger LOG = LoggerFactory.getLogger(FileBackend.class);
+    private final Path path;
     private final OutputStream out;
 
     public FileBackend(Path path) throws DeviceException {
+        this(path, false);
+    }
+
+    /** @param append keep what the file holds and write after it (QEMU's {@code append=on}) */
+    public FileBackend(Path path, boolean append) throws DeviceException {
+        this.path = path;
         try {
-            out = new FileOutputStream(path.toFile());
+            out = new FileOutputStream(path.toFile(), append);
         } catch (IOException e) {
             throw new DeviceException("cannot open '" + path + "' for guest output: " + e.getMessage());
         }
+    }
+
+    @Override
+    public String describe() {
+        return "file:" + path;
     }
 
     @Override

@@ -1,10 +1,11 @@
 package io.modvm.core.chardev;
 
+import io.modvm.api.backend.Backend;
 import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.CharReceiver;
 
 /** Discards output and never has input. */
-public final class NullBackend implements CharBackend {
+public final class NullBackend implements CharBackend, Backend {
     @Override
     public void write(byte[] data, int offset, int length) {
     }
@@ -15,5 +16,14 @@ public final class NullBackend implements CharBackend {
 
     @Override
     public void receiverReady() {
+    }
+
+    @Override
+    public String describe() {
+        return "null";
+    }
+
+    @Override
+    public void close() {
     }
 }

@@ -1,5 +1,6 @@
 package io.modvm.core.chardev;
 
+import io.modvm.api.backend.Backend;
 import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.CharReceiver;
 import java.io.FileDescriptor;
@@ -16,22 +17,25 @@ import org.slf4j.LoggerFactory;
  * Ctrl-A b sends a break (magic SysRq on a Linux serial console), Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A h prints
  * the keys.
  */
-public final class StdioBackend implements CharBackend, AutoCloseable {
+public final class StdioBackend implements CharBackend, Backend {
     private static final Logger LOG = LoggerFactory.getLogger(StdioBackend.class);
     private static final int CTRL_A = 1;
 
     private final OutputStream out = new FileOutputStream(FileDescriptor.out);
     private final InputPump pump = new InputPump("stdio-input");
     private final Runnable onQuit;
+    private final Runnable onClose;
     private final Terminal terminal;
     private boolean escape;
 
     /**
      * @param in the console input (System.in)
      * @param onQuit what Ctrl-A x does
+     * @param onClose run once the terminal is given back
      */
-    public StdioBackend(InputStream in, Runnable onQuit) {
+    public StdioBackend(InputStream in, Runnable onQuit, Runnable onClose) {
         this.onQuit = onQuit;
+        this.onClose = onClose;
         this.terminal = Terminal.enterRawModeIfInteractive();
         Thread reader = new Thread(() -> readLoop(in), "stdio-reader");
         reader.setDaemon(true);
@@ -103,8 +107,14 @@ public final class StdioBackend implements CharBackend, AutoCloseable {
     }
 
     @Override
+    public String describe() {
+        return "stdio";
+    }
+
+    @Override
     public void close() {
         pump.close();
         terminal.restore();
+        onClose.run();
     }
 }

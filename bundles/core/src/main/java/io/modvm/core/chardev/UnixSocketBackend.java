@@ -1,5 +1,6 @@
 package io.modvm.core.chardev;
 
+import io.modvm.api.backend.Backend;
 import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.CharReceiver;
 import io.modvm.api.device.DeviceException;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * bound. Another writes output, so that {@link #write} (called on vCPU threads by a UART) never waits for a client;
  * what a client does not read in time is dropped beyond {@value #OUTPUT_LIMIT} bytes.
  */
-public final class UnixSocketBackend implements CharBackend, AutoCloseable {
+public final class UnixSocketBackend implements CharBackend, Backend {
     private static final Logger LOG = LoggerFactory.getLogger(UnixSocketBackend.class);
     private static final int OUTPUT_LIMIT = 64 * 1024;
     private static final int READ_CHUNK = 4096;
@@ -38,7 +39,6 @@ public final class UnixSocketBackend implements CharBackend, AutoCloseable {
     /** S_IFMT and S_IFSOCK from stat(2), to tell a stale socket from a file the user would not want deleted. */
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
-    private static final String USAGE = "use unix:PATH,server,nowait";
 
     private final Path path;
     private final ServerSocketChannel server;
@@ -57,35 +57,20 @@ public final class UnixSocketBackend implements CharBackend, AutoCloseable {
     }
 
     /**
-     * Opens the backend from what follows {@code unix:} in a chardev spec: {@code PATH,server[,nowait]}, with QEMU's
-     * {@code server=on} and {@code wait=off} spellings accepted too.
+     * Listens on {@code path}; with {@code wait}, returns only once the first client has connected (QEMU's
+     * {@code server=on} without {@code wait=off}).
      *
-     * @throws DeviceException with one line naming what was wrong: a bad option, a missing folder, a path in use
+     * @throws DeviceException with one line naming what was wrong: a missing folder, a path in use
      */
-    public static UnixSocketBackend open(String spec) throws DeviceException {
-        String[] parts = spec.split(",", -1);
-        if (parts[0].isEmpty()) {
-            throw new DeviceException("unix socket chardev needs a path; " + USAGE);
-        }
-        boolean listen = false;
-        boolean wait = true;
-        for (int i = 1; i < parts.length; i++) {
-            switch (parts[i]) {
-                case "server", "server=on" -> listen = true;
-                case "server=off" -> listen = false;
-                case "nowait", "wait=off" -> wait = false;
-                case "wait", "wait=on" -> wait = true;
-                default -> throw new DeviceException(
-                        "unix socket chardev option '" + parts[i] + "' is not known; " + USAGE);
-            }
-        }
-        if (!listen) {
-            throw new DeviceException("unix socket chardev '" + parts[0] + "': modvm only listens (no client mode); "
-                    + USAGE);
-        }
-        UnixSocketBackend backend = new UnixSocketBackend(Path.of(parts[0]), listenOn(Path.of(parts[0])));
+    public static UnixSocketBackend open(Path path, boolean wait) throws DeviceException {
+        UnixSocketBackend backend = new UnixSocketBackend(path, listenOn(path));
         backend.start(wait);
         return backend;
+    }
+
+    @Override
+    public String describe() {
+        return "unix:" + path + ",server=on";
     }
 
     private static ServerSocketChannel listenOn(Path path) throws DeviceException {

@@ -1,58 +1,65 @@
 package io.modvm.core.cli;
 
+import io.modvm.api.backend.BackendKinds;
+import io.modvm.api.device.DeviceException;
+import io.modvm.core.backends.BackendSpec;
+import io.modvm.core.chardev.LegacyChardev;
 import io.modvm.core.options.OptionList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code -chardev BACKEND,id=ID,...} as QEMU spells it, turned into the backend specs the devices take
- * ({@code stdio}, {@code file:PATH}, {@code unix:PATH,server,nowait}, {@code null}); a device's
- * {@code chardev=ID} then names one.
+ * The command line's character backends: {@code -chardev TYPE,id=ID,...} as QEMU spells it, and the backend that
+ * {@code -serial DEV} makes for its port (id {@code serialN}, as in QEMU); a device's {@code chardev=ID} names one.
+ * The types and their options are checked when the backends open, by the bundles that provide them.
  */
 final class Chardevs {
-    private final Map<String, String> specs = new HashMap<>();
+    private final List<BackendSpec> specs;
+
+    /** @param specs where the backends go, in command-line order */
+    Chardevs(List<BackendSpec> specs) {
+        this.specs = specs;
+    }
 
     void add(String text) throws UsageException {
         OptionList options = OptionList.parse(text);
-        String backend = options.implied();
-        Map<String, String> values = options.values();
-        String id = values.get("id");
+        String type = options.implied();
+        Map<String, String> values = new LinkedHashMap<>(options.values());
+        String id = values.remove("id");
+        if (type == null || type.isEmpty()) {
+            throw new UsageException("-chardev " + text + ": no backend type given; use e.g. -chardev stdio,id=c0");
+        }
         if (id == null || id.isEmpty()) {
             throw new UsageException("-chardev " + text + ": no id given; use e.g. -chardev stdio,id=c0");
         }
-        String spec = switch (backend == null ? "" : backend) {
-            case "stdio" -> "stdio";
-            case "null" -> "null";
-            case "file" -> "file:" + required(text, values, "path");
-            case "socket" -> socket(text, values);
-            default -> throw new UsageException("-chardev " + text + ": unsupported backend '" + backend
-                    + "'; use stdio, file,path=P, socket,path=P,server=on,wait=off or null");
-        };
-        if (specs.putIfAbsent(id, spec) != null) {
-            throw new UsageException("-chardev " + text + ": duplicate id '" + id + "'");
-        }
+        specs.add(new BackendSpec(BackendKinds.CHARDEV, type, id, values, "-chardev " + text, false));
     }
 
-    private static String socket(String text, Map<String, String> values) throws UsageException {
-        String path = required(text, values, "path");
-        boolean server = values.containsKey("server") && !"off".equals(values.get("server"));
-        if (!server) {
-            throw new UsageException("-chardev " + text + ": modvm serves sockets only; add server=on,wait=off");
+    /**
+     * The backend of {@code -serial DEV} for port {@code index}: returns the chardev id the port's device takes,
+     * or null for {@code none}.
+     */
+    String serial(String text, int index) throws UsageException {
+        if (text.equals("none")) {
+            return null;
         }
-        boolean wait = !values.containsKey("nowait") && !"off".equals(values.getOrDefault("wait", "on"));
-        return "unix:" + path + ",server" + (wait ? "" : ",nowait");
-    }
-
-    private static String required(String text, Map<String, String> values, String key) throws UsageException {
-        String v = values.get(key);
-        if (v == null || v.isEmpty()) {
-            throw new UsageException("-chardev " + text + ": no " + key + "= given");
+        if (text.startsWith("chardev:") && text.length() > 8) {
+            return text.substring(8);
         }
-        return v;
-    }
-
-    /** The spec for {@code chardev=value}: a -chardev id resolves to its backend, anything else stays as given. */
-    String resolve(String value) {
-        return specs.getOrDefault(value, value);
+        if (!LegacyChardev.isLegacy(text)) {
+            throw new UsageException("-serial " + text + ": unknown backend; use stdio, file:PATH, "
+                    + "unix:PATH,server,nowait, null or none");
+        }
+        LegacyChardev legacy;
+        try {
+            legacy = LegacyChardev.parse(text);
+        } catch (DeviceException e) {
+            throw new UsageException("-serial " + text + ": " + e.getMessage());
+        }
+        String id = "serial" + index;
+        specs.add(new BackendSpec(BackendKinds.CHARDEV, legacy.type(), id, legacy.options(), "-serial " + text,
+                false));
+        return id;
     }
 }

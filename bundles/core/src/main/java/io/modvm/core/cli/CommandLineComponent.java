@@ -1,36 +1,21 @@
 package io.modvm.core.cli;
 
 import io.modvm.api.accel.Accelerator;
-import io.modvm.api.device.DeviceFactory;
-import io.modvm.api.machine.Machine;
-import io.modvm.api.monitor.MonitorCommand;
-import io.modvm.api.monitor.MonitorEvents;
+import io.modvm.api.backend.BackendFactory;
 import io.modvm.api.device.DeviceException;
-import io.modvm.core.commands.DeviceAddCommand;
-import io.modvm.core.commands.DeviceDelCommand;
-import io.modvm.core.commands.QueryPciCommand;
-import io.modvm.core.devices.ConfigAdminStore;
-import io.modvm.core.devices.DeviceCatalog;
-import io.modvm.core.devices.DeviceConfigurations;
-import io.modvm.core.devices.DeviceManager;
+import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
-import io.modvm.core.machine.VmMachine;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -46,15 +31,12 @@ import org.slf4j.LoggerFactory;
  * separated by NUL), and reports the process exit status to the launcher's {@code IntConsumer} service. The
  * PC chipset's device types are configuration of this component, not code: the core names no device type.
  *
- * <p>While a machine runs, its {@link DeviceManager} turns device configurations (Config Admin factory PID
- * {@code io.modvm.device}) and the factories of this component's catalog into plugged devices. The manager belongs to
- * the run, not to a component of its own: it plugs the command line's devices before the machine's vCPUs start, so
- * that a bad {@code -device} stays a one-line fatal error and slots follow the command line's order, then records
- * their configurations and takes over everything that arrives later.
+ * <p>The device and backend factories of the registry are this component's catalog; a {@link MachineRun} turns
+ * configurations and these factories into open backends and plugged devices while a machine runs.
  */
 @Component(service = CommandLineComponent.class, immediate = true, configurationPid = "io.modvm.cli",
         property = {"modvm.role=cli", "machine.devices=i8042,mc146818rtc,acpi-pm", "serial.device=isa-serial"})
-public final class CommandLineComponent implements DeviceCatalog {
+public final class CommandLineComponent {
     private static final Logger LOG = LoggerFactory.getLogger(CommandLineComponent.class);
     static final String ARGS_PROPERTY = "modvm.args";
     private static final long SHUTDOWN_WAIT_MILLIS = 5000;
@@ -65,7 +47,7 @@ public final class CommandLineComponent implements DeviceCatalog {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Accelerator accelerator;
 
-    private final List<DeviceFactory> factories = new CopyOnWriteArrayList<>();
+    private final FactoryCatalog catalog = new FactoryCatalog();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -78,27 +60,46 @@ public final class CommandLineComponent implements DeviceCatalog {
     @Reference(target = "(modvm.role=exit)")
     private IntConsumer exit;
 
-    private volatile VmMachine machine;
-    private volatile DeviceManager manager;
+    private volatile MachineRun current;
     private Thread main;
 
     @Reference(name = "factories", service = DeviceFactory.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             unbind = "removeFactory")
     void addFactory(DeviceFactory factory) {
-        factories.add(factory);
-        DeviceManager m = manager;
-        if (m != null) {
-            m.factoryAdded(factory);
+        catalog.add(factory);
+        MachineRun r = current;
+        if (r != null) {
+            r.factoryAdded(factory);
         }
     }
 
     /** A factory leaves the catalog before the manager unplugs its devices, so that none is built again from it. */
     void removeFactory(DeviceFactory factory) {
-        factories.remove(factory);
-        DeviceManager m = manager;
-        if (m != null) {
-            m.factoryRemoved(factory);
+        catalog.remove(factory);
+        MachineRun r = current;
+        if (r != null) {
+            r.factoryRemoved(factory);
+        }
+    }
+
+    @Reference(name = "backendFactories", service = BackendFactory.class,
+            cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeBackendFactory")
+    void addBackendFactory(BackendFactory factory) {
+        catalog.add(factory);
+        MachineRun r = current;
+        if (r != null) {
+            r.factoryAdded(factory);
+        }
+    }
+
+    /** A backend factory leaves the catalog before its backends close, so that none is opened again from it. */
+    void removeBackendFactory(BackendFactory factory) {
+        catalog.remove(factory);
+        MachineRun r = current;
+        if (r != null) {
+            r.factoryRemoved(factory);
         }
     }
 
@@ -123,9 +124,9 @@ public final class CommandLineComponent implements DeviceCatalog {
      */
     @Deactivate
     void deactivate() {
-        VmMachine m = machine;
-        if (m != null) {
-            m.quit(1);
+        MachineRun r = current;
+        if (r != null) {
+            r.quit(1);
         }
         Thread t = main;
         if (t != null) {
@@ -179,54 +180,16 @@ public final class CommandLineComponent implements DeviceCatalog {
                 sink.emit(event, data);
             }
         };
-        VmMachine m = new VmMachine(spec, accel, line -> err.println("modvm: " + line), events,
+        MachineRun r = new MachineRun(context, run, spec, accel, catalog, () -> configurationAdmin, events, err,
                 swapTimeoutMillis(context));
-        machine = m;
-        DeviceManager devices = new DeviceManager(this, new ConfigAdminStore(() -> configurationAdmin), events);
-        manager = devices;
-        devices.offerDrives(run.drives());
-        m.devices().onGuestEject(devices::ejectedByGuest);
-        MachineSpec announced = spec;
-        List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
-        m.onStart(() -> {
-            try {
-                devices.attach(m.devices(), run.devices());
-            } catch (DeviceException e) {
-                throw new MachineException(e.getMessage(), e);
-            }
-            devices.loadExisting();
-            registrations.add(context.registerService(ManagedServiceFactory.class, new DeviceConfigurations(devices),
-                    new Hashtable<>(Map.of(Constants.SERVICE_PID, DeviceManager.FACTORY_PID))));
-            devices.recordConfigurations();
-        });
-        m.onceRunning(() -> {
-            registrations.add(context.registerService(MonitorCommand.class, new QueryPciCommand(m::pciFunctions),
-                    new Hashtable<>(Map.of(MonitorCommand.PROP_NAME, "query-pci"))));
-            registrations.add(context.registerService(MonitorCommand.class, new DeviceAddCommand(devices),
-                    new Hashtable<>(Map.of(MonitorCommand.PROP_NAME, "device_add"))));
-            registrations.add(context.registerService(MonitorCommand.class, new DeviceDelCommand(devices),
-                    new Hashtable<>(Map.of(MonitorCommand.PROP_NAME, "device_del"))));
-            registrations.add(context.registerService(Machine.class, m,
-                    new Hashtable<>(Map.of("modvm.machine.name", announced.name(),
-                            "modvm.qmp", run.qmp().toArray(new String[0]),
-                            "modvm.monitor", run.monitors().toArray(new String[0])))));
-        });
+        current = r;
         try {
-            return m.run();
+            return r.run();
         } catch (MachineException e) {
             err.println("modvm: " + e.getMessage());
             return 1;
         } finally {
-            machine = null;
-            manager = null;
-            devices.detach();
-            try {
-                for (ServiceRegistration<?> r : registrations) {
-                    r.unregister();
-                }
-            } catch (IllegalStateException e) {
-                // the bundle is stopping and took the registration with it
-            }
+            current = null;
         }
     }
 
@@ -262,7 +225,7 @@ public final class CommandLineComponent implements DeviceCatalog {
         if (type != null) {
             DeviceFactory f;
             try {
-                f = require(type);
+                f = catalog.require(type);
             } catch (DeviceException e) {
                 err.println("modvm: -device " + type + ": " + e.getMessage());
                 return 1;
@@ -271,18 +234,8 @@ public final class CommandLineComponent implements DeviceCatalog {
             return 0;
         }
         out.println("Device types the registry holds now:");
-        factories.stream().sorted(Comparator.comparing(DeviceFactory::type))
+        catalog.deviceFactories()
                 .forEach(f -> out.println("name \"" + f.type() + "\", desc \"" + f.description() + "\""));
         return 0;
-    }
-
-    @Override
-    public DeviceFactory find(String type) {
-        return factories.stream().filter(f -> f.type().equals(type)).findFirst().orElse(null);
-    }
-
-    @Override
-    public List<String> types() {
-        return factories.stream().map(DeviceFactory::type).sorted().distinct().toList();
     }
 }

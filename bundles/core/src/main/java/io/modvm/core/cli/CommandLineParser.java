@@ -1,8 +1,9 @@
 package io.modvm.core.cli;
 
-import io.modvm.core.options.OptionList;
+import io.modvm.core.backends.BackendSpec;
 import io.modvm.core.devices.DeviceSpec;
 import io.modvm.core.machine.MachineSpec;
+import io.modvm.core.options.OptionList;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +48,8 @@ final class CommandLineParser {
         List<String> qmp = new ArrayList<>();
         List<String> monitors = new ArrayList<>();
         Drives drives = new Drives();
-        Chardevs chardevs = new Chardevs();
+        List<BackendSpec> backends = new ArrayList<>();
+        Chardevs chardevs = new Chardevs(backends);
 
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -73,7 +75,7 @@ final class CommandLineParser {
                 case "-initrd" -> initrd = Path.of(value(args, ++i, arg));
                 case "-append" -> append = value(args, ++i, arg);
                 case "-name" -> name = name(value(args, ++i, arg));
-                case "-serial" -> serials.add(serial(value(args, ++i, arg)));
+                case "-serial" -> serials.add(value(args, ++i, arg));
                 case "-accel" -> accel(value(args, ++i, arg));
                 case "-M", "-machine" -> machine(arg, value(args, ++i, arg));
                 case "-display" -> display(value(args, ++i, arg));
@@ -109,12 +111,6 @@ final class CommandLineParser {
         List<DeviceSpec> all = new ArrayList<>();
         for (int d = 0; d < devices.size(); d++) {
             DeviceSpec device = devices.get(d);
-            if (device.properties().containsKey("chardev")) {
-                Map<String, String> props = new LinkedHashMap<>(device.properties());
-                props.put("chardev", chardevs.resolve(props.get("chardev")));
-                device = new DeviceSpec(device.type(), device.id(), props);
-                devices.set(d, device);
-            }
             if (device.properties().containsKey("drive") && !device.properties().containsKey("file")) {
                 Map<String, String> props = new LinkedHashMap<>(device.properties());
                 drives.attach(device.type(), props);
@@ -131,10 +127,10 @@ final class CommandLineParser {
         }
         int index = 0;
         for (String serial : serials) {
-            if (!serial.equals("none")) {
-                String spec = serial.startsWith("chardev:") ? chardevs.resolve(serial.substring(8)) : serial;
+            String chardev = chardevs.serial(serial, index);
+            if (chardev != null) {
                 all.add(new DeviceSpec(serialDevice, "serial" + index,
-                        Map.of("chardev", spec, "index", Integer.toString(index))));
+                        Map.of("chardev", chardev, "index", Integer.toString(index))));
             }
             index++;
         }
@@ -143,7 +139,7 @@ final class CommandLineParser {
         }
         all.addAll(devices);
         return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append == null ? "" : append,
-                noReboot), all, append, qmp, monitors, drives.unused());
+                noReboot), backends, all, append, qmp, monitors, drives.unused());
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {
@@ -199,15 +195,6 @@ final class CommandLineParser {
         OptionList options = OptionList.parse(text);
         String guest = options.values().get("guest");
         return guest != null ? guest : options.implied() != null ? options.implied() : text;
-    }
-
-    private static String serial(String text) throws UsageException {
-        if (text.equals("stdio") || text.equals("mon:stdio") || text.equals("null") || text.equals("none")
-                || text.startsWith("file:") && text.length() > 5 || text.startsWith("unix:") && text.length() > 5 || text.startsWith("chardev:") && text.length() > 8) {
-            return text;
-        }
-        throw new UsageException("-serial " + text + ": unknown backend; use stdio, file:PATH, "
-                + "unix:PATH,server,nowait, null or none");
     }
 
     /** {@code -qmp} / {@code -monitor}: a unix socket server, or (HMP only) stdio. */

@@ -6,7 +6,6 @@ import io.modvm.api.monitor.MonitorException;
 import io.modvm.core.devices.DeviceManager;
 import io.modvm.core.options.OptionList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,11 +42,8 @@ public final class DeviceAddCommand implements MonitorCommand {
 
     @Override
     public Object execute(Map<String, Object> arguments) throws MonitorException {
-        String driver = string(arguments, "driver");
-        if (driver == null) {
-            throw generic("Parameter 'driver' is missing");
-        }
-        String id = string(arguments, "id");
+        String driver = CommandArguments.requireString(arguments, "driver");
+        String id = CommandArguments.optionalString(arguments, "id");
         Map<String, String> properties = new LinkedHashMap<>();
         for (Map.Entry<String, Object> a : arguments.entrySet()) {
             String key = a.getKey();
@@ -58,12 +54,12 @@ public final class DeviceAddCommand implements MonitorCommand {
             if (key.equals("bus") && "pci.0".equals(value)) {
                 continue; // the only bus there is
             }
-            properties.put(key, scalar(key, value));
+            properties.put(key, CommandArguments.scalar(key, value));
         }
         try {
             manager.add(driver, id, properties);
         } catch (DeviceException e) {
-            throw generic(e.getMessage());
+            throw CommandArguments.generic(e.getMessage());
         }
         return new LinkedHashMap<String, Object>();
     }
@@ -80,31 +76,5 @@ public final class DeviceAddCommand implements MonitorCommand {
         }
         arguments.putAll(options.values());
         return arguments;
-    }
-
-    private static String string(Map<String, Object> arguments, String name) throws MonitorException {
-        Object value = arguments.get(name);
-        if (value != null && !(value instanceof String)) {
-            throw generic("Invalid parameter type for '" + name + "', expected: string");
-        }
-        return (String) value;
-    }
-
-    /** A property value as {@code -device} would spell it: QEMU takes JSON numbers and booleans too. */
-    private static String scalar(String key, Object value) throws MonitorException {
-        if (value instanceof Boolean b) {
-            return b ? "on" : "off";
-        }
-        if (value instanceof String || value instanceof Number) {
-            return value.toString();
-        }
-        if (value == null || value instanceof Map || value instanceof List) {
-            throw generic("Parameter '" + key + "' expects a string, number or boolean");
-        }
-        return value.toString();
-    }
-
-    private static MonitorException generic(String description) {
-        return new MonitorException(MonitorException.GENERIC_ERROR, description);
     }
 }

@@ -41,21 +41,10 @@ public final class DeviceDelCommand implements MonitorCommand {
 
     @Override
     public Object execute(Map<String, Object> arguments) throws MonitorException {
-        for (String key : arguments.keySet()) {
-            if (!key.equals("id")) {
-                throw new MonitorException(MonitorException.GENERIC_ERROR, "Parameter '" + key + "' is unexpected");
-            }
-        }
-        Object id = arguments.get("id");
-        if (id == null) {
-            throw new MonitorException(MonitorException.GENERIC_ERROR, "Parameter 'id' is missing");
-        }
-        if (!(id instanceof String)) {
-            throw new MonitorException(MonitorException.GENERIC_ERROR,
-                    "Invalid parameter type for 'id', expected: string");
-        }
+        CommandArguments.allowOnly(arguments, "id");
+        String id = CommandArguments.requireString(arguments, "id");
         try {
-            manager.remove((String) id);
+            manager.remove(id);
         } catch (DeviceManager.NotFoundException e) {
             throw new MonitorException(MonitorException.DEVICE_NOT_FOUND, e.getMessage());
         } catch (DeviceException e) {

@@ -4,13 +4,14 @@ import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.api.monitor.QmpEvents;
+import io.modvm.core.config.ConfigValues;
+import io.modvm.core.config.ConfigurationStore;
 import java.io.IOException;
-import java.lang.reflect.Array;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -261,7 +262,7 @@ public final class DeviceManager {
         try {
             c = parse(pid, raw);
         } catch (IllegalArgumentException ex) {
-            LOG.warn("device configuration {} ignored: {}", pid, ex.getMessage());
+            LOG.warn("device configuration {} ignored: {} (it holds {})", pid, ex.getMessage(), raw.keySet());
             configurationDeleted(pid);
             return;
         }
@@ -311,6 +312,18 @@ public final class DeviceManager {
         }
         for (Entry e : List.copyOf(byId.values())) {
             if (e.factory == null && e.type.equals(factory.type())) {
+                tryPlug(e);
+            }
+        }
+    }
+
+    /** A backend opened that a waiting device may name: the devices that wait and have a factory try again. */
+    public synchronized void retryWaiting() {
+        if (host == null) {
+            return;
+        }
+        for (Entry e : List.copyOf(byId.values())) {
+            if (e.factory == null && !e.parked && !unplugging.containsKey(e.id) && catalog.find(e.type) != null) {
                 tryPlug(e);
             }
         }
@@ -545,39 +558,14 @@ public final class DeviceManager {
      * Admin and FileInstall add.
      */
     static Configured parse(String pid, Map<String, ?> raw) {
-        Object type = raw.get(TYPE) != null ? raw.get(TYPE) : raw.get("driver");
-        if (type == null || text(type).isBlank()) {
+        String type = ConfigValues.first(raw, TYPE, "driver");
+        if (type == null || type.isEmpty()) {
             throw new IllegalArgumentException("no device type (type=...)");
         }
-        Object id = raw.get(ID);
-        String name = id != null ? text(id) : pid.substring(pid.indexOf('~') + 1);
-        if (name.isBlank()) {
+        String id = raw.get(ID) != null ? ConfigValues.first(raw, ID) : ConfigValues.fileName(pid).strip();
+        if (id.isEmpty()) {
             throw new IllegalArgumentException("no device id (id=...)");
         }
-        Map<String, String> properties = new LinkedHashMap<>();
-        for (Map.Entry<String, ?> p : raw.entrySet()) {
-            String key = p.getKey();
-            if (key.equals(TYPE) || key.equals("driver") || key.equals(ID) || key.startsWith("service.")
-                    || key.startsWith("felix.fileinstall.") || p.getValue() == null) {
-                continue;
-            }
-            properties.put(key, text(p.getValue()));
-        }
-        return new Configured(pid, text(type).strip(), name.strip(), properties);
-    }
-
-    /** A configuration value as the factory reads it: arrays and collections joined with commas. */
-    private static String text(Object value) {
-        if (value.getClass().isArray()) {
-            List<String> items = new ArrayList<>();
-            for (int i = 0; i < Array.getLength(value); i++) {
-                items.add(String.valueOf(Array.get(value, i)));
-            }
-            return String.join(",", items);
-        }
-        if (value instanceof java.util.Collection<?> c) {
-            return String.join(",", c.stream().map(String::valueOf).toList());
-        }
-        return value.toString();
+        return new Configured(pid, type, id, ConfigValues.own(raw, Set.of(TYPE, "driver", ID)));
     }
 }

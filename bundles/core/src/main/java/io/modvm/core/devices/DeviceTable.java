@@ -52,12 +52,14 @@ final class DeviceTable {
                 throw DeviceIds.duplicate(id);
             }
             try {
-                devices.put(id, factory.create(new MachineDeviceContext(wiring, this, id), properties));
+                devices.put(id, factory.create(new MachineDeviceContext(wiring, this, id, factory.type()), properties));
             } catch (DeviceException e) {
                 release(id);
+                wiring.backends().release(id, true);
                 throw e;
             } catch (RuntimeException | LinkageError e) {
                 release(id);
+                wiring.backends().release(id, true);
                 LOG.warn("device {} ({}) failed to start", id, factory.type(), e);
                 throw DeviceIds.failedToStart(e);
             }
@@ -79,6 +81,7 @@ final class DeviceTable {
             if (d != null) {
                 close(id, d);
             }
+            wiring.backends().release(id, true);
         }
         LOG.info("device {} unplugged", id);
         return true;
@@ -153,12 +156,13 @@ final class DeviceTable {
             }
             pciBindings.get(id).forEach(PciBinding::park);
             devices.remove(id);
-            releaseInstance(id);
+            releaseBuses(id);
             try {
                 d.close();
             } catch (RuntimeException | LinkageError e) {
                 LOG.warn("device {} failed to close after saving its state", id, e);
             }
+            wiring.backends().release(id, false);
             LOG.info("device {} parked for a hot-swap", id);
             return state;
         }
@@ -178,7 +182,7 @@ final class DeviceTable {
             }
             Device d;
             try {
-                d = factory.restore(new MachineDeviceContext(wiring, this, id), properties, state);
+                d = factory.restore(new MachineDeviceContext(wiring, this, id, factory.type()), properties, state);
             } catch (DeviceException | RuntimeException | LinkageError e) {
                 repark(id);
                 throw e instanceof DeviceException de ? de
@@ -202,19 +206,22 @@ final class DeviceTable {
      */
     private void repark(String id) {
         pciBindings.getOrDefault(id, List.of()).forEach(PciBinding::park);
-        releaseInstance(id);
+        releaseBuses(id);
+        wiring.backends().release(id, false);
     }
 
     /**
      * Takes what one instance of a device holds off the buses, keeping its PCI functions for the next instance:
-     * its ports and MMIO ranges, and with them any fence it earned there or in configuration space.
+     * its ports and MMIO ranges, and with them any fence it earned there or in configuration space. The backends
+     * it took are let go of separately, once it is closed, and wait for the next instance.
      */
-    private void releaseInstance(String id) {
+    private void releaseBuses(String id) {
         wiring.pio().releaseAll(id);
         wiring.mmio().releaseAll(id);
         wiring.pci().liftFences(id);
     }
 
+    /** Takes a device off the buses for good; its backends are let go of once it is closed. */
     private void release(String id) {
         wiring.pci().unplug(id);
         pciBindings.remove(id);
@@ -261,6 +268,7 @@ final class DeviceTable {
             for (Map.Entry<String, Device> d : devices.entrySet()) {
                 close(d.getKey(), d.getValue());
                 wiring.pci().unplug(d.getKey());
+                wiring.backends().release(d.getKey(), true);
             }
             devices.clear();
         }

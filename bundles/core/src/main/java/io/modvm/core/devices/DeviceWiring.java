@@ -1,6 +1,5 @@
 package io.modvm.core.devices;
 
-import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.IrqLine;
 import io.modvm.api.memory.GuestMemory;
@@ -26,8 +25,8 @@ public interface DeviceWiring {
 
     long ramSize();
 
-    /** The character backend {@code spec} names; null for null. */
-    CharBackend charBackend(String spec) throws DeviceException;
+    /** The backends devices take and open. */
+    DeviceBackends backends();
 
     void requestReset();
 

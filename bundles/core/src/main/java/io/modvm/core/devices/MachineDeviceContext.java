@@ -1,5 +1,6 @@
 package io.modvm.core.devices;
 
+import io.modvm.api.backend.BackendKinds;
 import io.modvm.api.device.BusHandler;
 import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.DeviceContext;
@@ -8,19 +9,23 @@ import io.modvm.api.device.IrqLine;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
+import java.util.Map;
 
 /** One device's view of the machine; everything it claims is recorded under its id. */
 final class MachineDeviceContext implements DeviceContext {
     private final DeviceWiring wiring;
     private final DeviceTable table;
     private final String id;
+    private final String type;
     /** How many PCI functions the device plugged through this context: a restored device gets them back in order. */
     private int pciFunctions;
 
-    MachineDeviceContext(DeviceWiring wiring, DeviceTable table, String id) {
+    /** @param type the device's type, which errors about its properties name */
+    MachineDeviceContext(DeviceWiring wiring, DeviceTable table, String id, String type) {
         this.wiring = wiring;
         this.table = table;
         this.id = id;
+        this.type = type;
     }
 
     @Override
@@ -67,8 +72,20 @@ final class MachineDeviceContext implements DeviceContext {
     }
 
     @Override
+    @Deprecated
     public CharBackend charBackend(String spec) throws DeviceException {
-        return wiring.charBackend(spec);
+        return backend(BackendKinds.CHARDEV, spec, CharBackend.class);
+    }
+
+    @Override
+    public <B> B backend(String kind, String reference, Class<B> as) throws DeviceException {
+        return wiring.backends().take(kind, reference, as, id, type);
+    }
+
+    @Override
+    public <B> B openBackend(String kind, String backendType, Map<String, String> properties, Class<B> as)
+            throws DeviceException {
+        return wiring.backends().open(kind, backendType, properties, as, id);
     }
 
     @Override

@@ -1,12 +1,12 @@
 package io.modvm.core.machine;
 
-import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.IrqLine;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.core.acpi.LevelLine;
 import io.modvm.core.acpi.PcPlatform;
 import io.modvm.core.bus.IoBus;
+import io.modvm.core.devices.DeviceBackends;
 import io.modvm.core.devices.DeviceWiring;
 import io.modvm.core.pci.PciRootBus;
 import java.util.function.BooleanSupplier;
@@ -21,12 +21,12 @@ final class MachineWiring implements DeviceWiring {
     private final GuestRam ram;
     private final PcPlatformWiring platform;
     private final CurrentVm vm;
-    private final CharBackends backends;
+    private final DeviceBackends backends;
     private final Consumer<RunEnd> post;
     private final BooleanSupplier guestStarted;
 
     MachineWiring(IoBus pio, IoBus mmio, GuestRam ram, PcPlatformWiring platform, CurrentVm vm,
-            CharBackends backends, Consumer<RunEnd> post, BooleanSupplier guestStarted) {
+            DeviceBackends backends, Consumer<RunEnd> post, BooleanSupplier guestStarted) {
         this.pio = pio;
         this.mmio = mmio;
         this.ram = ram;
@@ -88,8 +88,8 @@ final class MachineWiring implements DeviceWiring {
     }
 
     @Override
-    public CharBackend charBackend(String spec) throws DeviceException {
-        return backends.open(spec);
+    public DeviceBackends backends() {
+        return backends;
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.modvm.core.boot.BootException;
 import io.modvm.core.boot.KernelImages;
 import io.modvm.core.boot.KernelLoader;
 import io.modvm.core.bus.IoBus;
+import io.modvm.core.devices.DeviceBackends;
 import io.modvm.core.devices.MachineDevices;
 import io.modvm.core.pci.PciFunctionInfo;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class VmMachine implements Machine {
     private final GuestRam ram;
     private final CurrentVm vm = new CurrentVm();
     private final PcPlatformWiring platform;
-    private final CharBackends backends;
+    private final DeviceBackends backends;
     private final RunEndArbiter ends = new RunEndArbiter();
     private final VcpuSet vcpus;
     private final MachineDevices devices;
@@ -71,16 +72,17 @@ public final class VmMachine implements Machine {
     /**
      * @param errors where lines for the user go (host notes, an error report)
      * @param events where QMP events go
+     * @param backends the backends devices take; closed when the machine ends
      * @param swapTimeoutMillis how long a device whose factory left waits for a new one (see {@link MachineDevices})
      */
     public VmMachine(MachineSpec spec, Accelerator accelerator, Consumer<String> errors, MonitorEvents events,
-            long swapTimeoutMillis) {
+            DeviceBackends backends, long swapTimeoutMillis) {
         this.spec = spec;
         this.accelerator = accelerator;
         this.errors = errors;
         this.events = events;
         this.ram = new GuestRam(spec.memoryBytes());
-        this.backends = new CharBackends(() -> quit(0));
+        this.backends = backends;
         this.platform = new PcPlatformWiring(pio, new MachinePciHost(ram, mmio, accelerator, vm), vm::setIrq);
         this.vcpus = new VcpuSet(pio, mmio, ends::post);
         this.devices = new MachineDevices(new MachineWiring(pio, mmio, ram, platform, vm, backends, ends::post,
@@ -142,7 +144,7 @@ public final class VmMachine implements Machine {
             state = RunState.SHUTDOWN;
             devices.closeAll();
             // The console leaves raw mode first, so that the report reads as lines on the terminal.
-            backends.close();
+            backends.closeAll();
             report.lines().forEach(errors);
             LOG.debug("unmapped accesses: {} port, {} MMIO", pio.unclaimedAccesses(), mmio.unclaimedAccesses());
         }

@@ -94,7 +94,7 @@ class UnixSocketBackendTest {
     @Test
     void outputGoesToTheClientAndItsInputToTheDeviceAsFastAsTheDeviceTakesIt() throws Exception {
         Path path = dir.resolve("console.sock");
-        try (UnixSocketBackend backend = UnixSocketBackend.open(path + ",server,nowait")) {
+        try (UnixSocketBackend backend = UnixSocketBackend.open(path, false)) {
             SmallFifo fifo = new SmallFifo(4);
             backend.attach(fifo);
             try (SocketChannel client = connect(path)) {
@@ -137,7 +137,7 @@ class UnixSocketBackendTest {
     @Test
     void aSecondClientIsServedAfterTheFirstLeaves() throws Exception {
         Path path = dir.resolve("s");
-        try (UnixSocketBackend backend = UnixSocketBackend.open(path + ",server=on,wait=off")) {
+        try (UnixSocketBackend backend = UnixSocketBackend.open(path, false)) {
             SmallFifo fifo = new SmallFifo(64);
             backend.attach(fifo);
             try (SocketChannel first = connect(path)) {
@@ -157,7 +157,7 @@ class UnixSocketBackendTest {
         Path path = dir.resolve("w.sock");
         CompletableFuture<UnixSocketBackend> opening = CompletableFuture.supplyAsync(() -> {
             try {
-                return UnixSocketBackend.open(path + ",server");
+                return UnixSocketBackend.open(path, true);
             } catch (DeviceException e) {
                 throw new IllegalStateException(e);
             }
@@ -186,7 +186,7 @@ class UnixSocketBackendTest {
         dead.bind(UnixDomainSocketAddress.of(path));
         dead.close(); // closing a unix listener leaves its file behind, as a crashed VMM does
         assertTrue(Files.exists(path));
-        try (UnixSocketBackend backend = UnixSocketBackend.open(path + ",server,nowait");
+        try (UnixSocketBackend backend = UnixSocketBackend.open(path, false);
                 SocketChannel client = connect(path)) {
             assertTrue(client.isConnected());
         }
@@ -198,29 +198,24 @@ class UnixSocketBackendTest {
         try (ServerSocketChannel other = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             other.bind(UnixDomainSocketAddress.of(path));
             assertError("unix socket '" + path + "' is in use by another process; stop it or give another path",
-                    path + ",server,nowait");
+                    path);
             assertTrue(Files.exists(path), "the other process's socket was removed");
         }
     }
 
     @Test
-    void badSpecsAreOneLineErrors() throws Exception {
+    void badPathsAreOneLineErrors() throws Exception {
         Path missing = dir.resolve("no/such/folder/s.sock");
         assertError("cannot listen on unix socket '" + missing + "': folder '" + missing.getParent()
-                + "' does not exist; create it or give another path", missing + ",server,nowait");
+                + "' does not exist; create it or give another path", missing);
         Path file = Files.writeString(dir.resolve("notes.txt"), "keep me");
         assertError("cannot listen on unix socket '" + file
-                + "': a file that is not a socket is there; remove it or give another path", file + ",server,nowait");
+                + "': a file that is not a socket is there; remove it or give another path", file);
         assertEquals("keep me", Files.readString(file));
-        assertError("unix socket chardev needs a path; use unix:PATH,server,nowait", ",server");
-        assertError("unix socket chardev option 'telnet' is not known; use unix:PATH,server,nowait",
-                dir.resolve("t.sock") + ",server,telnet");
-        assertError("unix socket chardev '" + dir.resolve("c.sock") + "': modvm only listens (no client mode); "
-                + "use unix:PATH,server,nowait", dir.resolve("c.sock").toString());
     }
 
-    private static void assertError(String message, String spec) {
-        DeviceException e = assertThrows(DeviceException.class, () -> UnixSocketBackend.open(spec));
+    private static void assertError(String message, Path path) {
+        DeviceException e = assertThrows(DeviceException.class, () -> UnixSocketBackend.open(path, false));
         assertEquals(message, e.getMessage());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modvm.core.backends.BackendSpec;
 import io.modvm.core.devices.DeviceSpec;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,11 +38,13 @@ class CommandLineParserTest {
         assertEquals("vm1", spec.spec().name());
         assertTrue(spec.spec().noReboot());
         assertEquals(List.of(
-                new DeviceSpec("isa-serial", "serial0", Map.of("chardev", "stdio", "index", "0")),
+                new DeviceSpec("isa-serial", "serial0", Map.of("chardev", "serial0", "index", "0")),
                 new DeviceSpec("i8042", null, Map.of()),
                 new DeviceSpec("mc146818rtc", null, Map.of()),
                 new DeviceSpec("isa-debug-exit", null, Map.of("iobase", "0x501", "iosize", "2")),
                 new DeviceSpec("pc-testdev", "t0", Map.of())), spec.devices());
+        assertEquals(List.of(new BackendSpec("chardev", "stdio", "serial0", Map.of(), "-serial stdio", false)),
+                spec.backends(), "the default serial port's backend, named as QEMU names it");
     }
 
     @Test
@@ -51,8 +54,11 @@ class CommandLineParserTest {
         assertEquals(1, spec.spec().vcpus());
         assertEquals(3, spec.devices().size());
         Invocation.Run file = run("-kernel", "/k", "-serial", "file:/tmp/x", "-serial", "null");
-        assertEquals("file:/tmp/x", file.devices().get(0).properties().get("chardev"));
+        assertEquals("serial0", file.devices().get(0).properties().get("chardev"));
         assertEquals("1", file.devices().get(1).properties().get("index"));
+        assertEquals(List.of(new BackendSpec("chardev", "file", "serial0", Map.of("path", "/tmp/x"),
+                "-serial file:/tmp/x", false), new BackendSpec("chardev", "null", "serial1", Map.of(),
+                "-serial null", false)), file.backends());
         assertEquals(List.of("i8042", "mc146818rtc"),
                 run("-kernel", "/k", "-nodefaults").devices().stream().map(DeviceSpec::type).toList(),
                 "-nodefaults drops the serial port only, as in QEMU");
@@ -140,16 +146,22 @@ class CommandLineParserTest {
                 "-device", "virtconsole,chardev=c0", "-serial", "chardev:f", "-balloon", "virtio",
                 "-qmp", "unix:/tmp/q,server,nowait", "-monitor", "unix:/tmp/m,server=on,wait=off"));
         Invocation.Run spec = run;
-        assertEquals("unix:/tmp/s,server,nowait", device(spec, "virtconsole").properties().get("chardev"));
-        assertEquals("file:/tmp/out", device(spec, "isa-serial").properties().get("chardev"));
+        assertEquals("c0", device(spec, "virtconsole").properties().get("chardev"));
+        assertEquals("f", device(spec, "isa-serial").properties().get("chardev"));
+        assertEquals(List.of(
+                new BackendSpec("chardev", "socket", "c0", Map.of("path", "/tmp/s", "server", "on", "wait", "off"),
+                        "-chardev socket,id=c0,path=/tmp/s,server=on,wait=off", false),
+                new BackendSpec("chardev", "file", "f", Map.of("path", "/tmp/out"), "-chardev file,id=f,path=/tmp/out",
+                        false)), run.backends(), "types and options are the backend bundles' to check");
         device(spec, "virtio-balloon-pci");
         assertEquals(List.of("unix:/tmp/q,server,nowait"), run.qmp());
         assertEquals(List.of("unix:/tmp/m,server=on,wait=off"), run.monitors());
         assertTrue(error("-qmp", "tcp:localhost:4444").contains("-qmp unix:PATH,server,nowait"));
         assertTrue(error("-qmp", "stdio").contains("unsupported"), "QMP on stdio is not offered");
         assertTrue(error("-balloon", "xen").contains("-balloon virtio"));
-        assertTrue(error("-chardev", "pty,id=p").contains("unsupported backend"));
         assertTrue(error("-chardev", "stdio").contains("no id"));
+        assertTrue(error("-chardev", "id=c").contains("no backend type"));
+        assertTrue(error("-serial", "unix:").contains("unix socket chardev needs a path"));
         assertTrue(error("-monitor", "stdio", "-serial", "stdio").contains("stdio is already the serial console"));
         Invocation.Run hmpOnStdio = run("-kernel", "k", "-monitor", "stdio");
         assertTrue(hmpOnStdio.devices().stream().noneMatch(d -> d.type().equals("isa-serial")),

@@ -9,7 +9,7 @@ import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.state.StateRecord;
-import java.util.ArrayList;
+import io.modvm.core.config.ConfigurationStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.modvm.api.accel.AcceleratorException;
 import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.device.BusHandler;
-import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
@@ -165,6 +164,29 @@ class MachineDevicesTest {
     /** The machine's buses and PCI root bus, with no VM behind them. */
     static final class TestWiring implements DeviceWiring {
         final IoBus pio = new IoBus("port", 0x10000);
+        final List<String> released = new CopyOnWriteArrayList<>();
+        final DeviceBackends backends = new DeviceBackends() {
+            @Override
+            public <B> B take(String kind, String reference, Class<B> type, String deviceId, String deviceType)
+                    throws DeviceException {
+                throw new DeviceException("no backends in this test");
+            }
+
+            @Override
+            public <B> B open(String kind, String type, Map<String, String> properties, Class<B> as,
+                    String deviceId) throws DeviceException {
+                throw new DeviceException("no backends in this test");
+            }
+
+            @Override
+            public void release(String deviceId, boolean unplugged) {
+                released.add(deviceId + (unplugged ? " unplugged" : " parked"));
+            }
+
+            @Override
+            public void closeAll() {
+            }
+        };
         final IoBus mmio = new IoBus("MMIO", 1L << 52);
         final PciRootBus pci = new PciRootBus(new PciHost() {
             @Override
@@ -239,8 +261,8 @@ class MachineDevicesTest {
         }
 
         @Override
-        public CharBackend charBackend(String spec) {
-            return null;
+        public DeviceBackends backends() {
+            return backends;
         }
 
         @Override
@@ -313,6 +335,7 @@ class MachineDevicesTest {
         m.plug("s1", f, Map.of());
         assertTrue(m.park("s1", () -> { }));
         assertEquals(List.of("quiesce", "save", "close"), f.calls);
+        assertEquals(List.of("s1 parked"), wiring.released, "its backends wait for the successor");
         assertEquals(List.of("", "s1"), pciIds(), "the slot stays while the device is parked");
         assertEquals(List.of(), m.ids());
         assertEquals(List.of("hot-swap of s1"), vcpus.holds, "the vCPUs stay paused while it is parked");
@@ -433,6 +456,7 @@ class MachineDevicesTest {
         assertTrue(m.unplug("r1", () -> gone.add("r1")), "a guest that never started need not be asked");
         assertEquals(List.of("r1"), gone);
         assertEquals(1, f.closed);
+        assertEquals(List.of("r1 unplugged"), wiring.released);
         assertEquals(List.of(""), pciIds());
         assertEquals(null, wiring.pio.find(0x600));
         assertFalse(m.unplugNow("r1", () -> gone.add("again")));

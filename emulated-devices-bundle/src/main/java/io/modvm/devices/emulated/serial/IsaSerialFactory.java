@@ -1,5 +1,6 @@
 package io.modvm.devices.emulated.serial;
 
+import io.modvm.api.backend.BackendKinds;
 import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
@@ -30,7 +31,7 @@ public final class IsaSerialFactory implements DeviceFactory {
     @Override
     public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
         SerialConfig config = SerialConfig.parse(properties);
-        CharBackend backend = context.charBackend(config.chardev());
+        CharBackend backend = context.backend(BackendKinds.CHARDEV, config.chardev(), CharBackend.class);
         IrqLine irq = context.irqLine(config.irq());
         Uart16550 uart = new Uart16550(context.deviceId(), irq, backend);
         context.mapPio(config.iobase(), Uart16550.PORT_COUNT, uart);

@@ -1,6 +1,7 @@
 package io.modvm.devices.emulated.testing;
 
 import io.modvm.api.device.BusHandler;
+import io.modvm.api.backend.BackendKinds;
 import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
@@ -85,14 +86,23 @@ public final class FakeDeviceContext implements DeviceContext {
     }
 
     @Override
+    @Deprecated
     public CharBackend charBackend(String spec) throws DeviceException {
+        return backend(BackendKinds.CHARDEV, spec, CharBackend.class);
+    }
+
+    @Override
+    public <B> B backend(String kind, String spec, Class<B> type) throws DeviceException {
         if (spec == null) {
             return null;
+        }
+        if (!kind.equals(BackendKinds.CHARDEV) || !type.isAssignableFrom(FakeCharBackend.class)) {
+            throw new DeviceException("only character backends in unit tests");
         }
         if (spec.startsWith("bad")) {
             throw new DeviceException("chardev '" + spec + "' is not a backend; use stdio, file:PATH or null");
         }
-        return backends.computeIfAbsent(spec, s -> new FakeCharBackend());
+        return type.cast(backends.computeIfAbsent(spec, s -> new FakeCharBackend()));
     }
 
     public FakeCharBackend backend(String spec) {

@@ -1,4 +1,4 @@
-package io.modvm.core.devices;
+package io.modvm.core.config;
 
 import java.io.IOException;
 import java.util.Collections;
@@ -12,15 +12,17 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
- * Device configurations in Config Admin. They are created with the location {@code "?"}, as FileInstall creates
- * those of {@code .cfg} files, so that they reach the manager whichever bundle asked for them. Config Admin may be
- * absent (then nothing is recorded) or come and go.
+ * The configurations of one factory PID in Config Admin. They are created with the location {@code "?"}, as
+ * FileInstall creates those of {@code .cfg} files, so that they reach the manager whichever bundle asked for them.
+ * Config Admin may be absent (then nothing is recorded) or come and go.
  */
 public final class ConfigAdminStore implements ConfigurationStore {
     private final Supplier<ConfigurationAdmin> admin;
+    private final String factoryPid;
 
-    public ConfigAdminStore(Supplier<ConfigurationAdmin> admin) {
+    public ConfigAdminStore(Supplier<ConfigurationAdmin> admin, String factoryPid) {
         this.admin = admin;
+        this.factoryPid = factoryPid;
     }
 
     @Override
@@ -29,7 +31,7 @@ public final class ConfigAdminStore implements ConfigurationStore {
         if (a == null) {
             return null;
         }
-        Configuration c = a.createFactoryConfiguration(DeviceManager.FACTORY_PID, "?");
+        Configuration c = a.createFactoryConfiguration(factoryPid, "?");
         c.update(new Hashtable<>(properties));
         return c.getPid();
     }
@@ -52,7 +54,7 @@ public final class ConfigAdminStore implements ConfigurationStore {
         if (a == null) {
             return out;
         }
-        for (Configuration c : list(a, "(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + DeviceManager.FACTORY_PID
+        for (Configuration c : list(a, "(" + ConfigurationAdmin.SERVICE_FACTORYPID + "=" + escape(factoryPid)
                 + ")")) {
             Dictionary<String, Object> p = c.getProperties();
             if (p != null) {
@@ -62,7 +64,8 @@ public final class ConfigAdminStore implements ConfigurationStore {
         return out;
     }
 
-    static Map<String, Object> toMap(Dictionary<String, ?> dictionary) {
+    /** A Config Admin dictionary as a map, keys in the dictionary's order. */
+    public static Map<String, Object> toMap(Dictionary<String, ?> dictionary) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (String key : Collections.list(dictionary.keys())) {
             out.put(key, dictionary.get(key));

@@ -1,9 +1,9 @@
-package io.modvm.core.devices;
+package io.modvm.core.config;
 
 import java.io.IOException;
 import java.util.Map;
 
-/** Where device configurations live (Config Admin, factory PID {@link DeviceManager#FACTORY_PID}). */
+/** Where the configurations of one factory PID live (Config Admin): devices, or backends. */
 public interface ConfigurationStore {
     /** A store that keeps nothing: the machine runs without Config Admin. */
     ConfigurationStore NONE = new ConfigurationStore() {
@@ -22,12 +22,12 @@ public interface ConfigurationStore {
         }
     };
 
-    /** Creates a device configuration; returns its PID, or null if there is no store. */
+    /** Creates a configuration; returns its PID, or null if there is no store. */
     String create(Map<String, String> properties) throws IOException;
 
     /** Deletes the configuration {@code pid} if it exists. */
     void delete(String pid) throws IOException;
 
-    /** The device configurations that exist now, by PID. */
+    /** The configurations that exist now, by PID. */
     Map<String, Map<String, Object>> existing() throws IOException;
 }

@@ -1,0 +1,145 @@
+package io.modvm.core.cli;
+
+import io.modvm.api.accel.Accelerator;
+import io.modvm.api.backend.BackendFactory;
+import io.modvm.api.backend.BackendKinds;
+import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.machine.Machine;
+import io.modvm.api.monitor.MonitorCommand;
+import io.modvm.api.monitor.MonitorEvents;
+import io.modvm.core.backends.BackendManager;
+import io.modvm.core.commands.BackendRemoveCommand;
+import io.modvm.core.commands.ChardevAddCommand;
+import io.modvm.core.commands.DeviceAddCommand;
+import io.modvm.core.commands.DeviceDelCommand;
+import io.modvm.core.commands.QueryChardevCommand;
+import io.modvm.core.commands.QueryPciCommand;
+import io.modvm.core.config.ConfigAdminStore;
+import io.modvm.core.config.ManagedConfigurations;
+import io.modvm.core.devices.DeviceManager;
+import io.modvm.core.machine.MachineException;
+import io.modvm.core.machine.MachineSpec;
+import io.modvm.core.machine.VmMachine;
+import java.io.PrintStream;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ManagedServiceFactory;
+
+/**
+ * One run of the command line: the machine, the managers that turn backend and device configurations into open
+ * backends and plugged devices, and the services it registers while it runs. The managers belong to the run: the
+ * command line's backends open and its devices plug before the vCPUs start, so that a bad {@code -chardev} or
+ * {@code -device} stays a one-line fatal error and slots follow the command line's order; then their
+ * configurations are recorded and everything that arrives later is taken over.
+ */
+final class MachineRun {
+    private final BundleContext context;
+    private final Invocation.Run run;
+    private final VmMachine machine;
+    private final BackendManager backends;
+    private final DeviceManager devices;
+    private final List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
+
+    MachineRun(BundleContext context, Invocation.Run run, MachineSpec spec, Accelerator accelerator,
+            FactoryCatalog catalog, Supplier<ConfigurationAdmin> admin, MonitorEvents events, PrintStream err,
+            long swapTimeoutMillis) {
+        this.context = context;
+        this.run = run;
+        this.backends = new BackendManager(catalog, new ConfigAdminStore(admin, BackendManager.FACTORY_PID),
+                () -> quit(0));
+        this.machine = new VmMachine(spec, accelerator, line -> err.println("modvm: " + line), events, backends,
+                swapTimeoutMillis);
+        this.devices = new DeviceManager(catalog, new ConfigAdminStore(admin, DeviceManager.FACTORY_PID), events);
+        devices.offerDrives(run.drives());
+        machine.devices().onGuestEject(devices::ejectedByGuest);
+        backends.onOpened(devices::retryWaiting);
+        machine.onStart(this::start);
+        machine.onceRunning(this::announce);
+    }
+
+    /** On the machine's thread, before the vCPUs first run. */
+    private void start() throws MachineException {
+        try {
+            backends.openAtStart(run.backends());
+            devices.attach(machine.devices(), run.devices());
+        } catch (DeviceException e) {
+            throw new MachineException(e.getMessage(), e);
+        }
+        backends.loadExisting();
+        devices.loadExisting();
+        register(ManagedServiceFactory.class, new ManagedConfigurations("modvm backends",
+                backends::configurationUpdated, backends::configurationDeleted),
+                Map.of(Constants.SERVICE_PID, BackendManager.FACTORY_PID));
+        register(ManagedServiceFactory.class, new ManagedConfigurations("modvm devices",
+                devices::configurationUpdated, devices::configurationDeleted),
+                Map.of(Constants.SERVICE_PID, DeviceManager.FACTORY_PID));
+        backends.recordConfigurations();
+        devices.recordConfigurations();
+    }
+
+    /** Once the vCPUs run: the machine and the core's monitor commands become services. */
+    private void announce() {
+        command("query-pci", new QueryPciCommand(machine::pciFunctions));
+        command("device_add", new DeviceAddCommand(devices));
+        command("device_del", new DeviceDelCommand(devices));
+        command("chardev-add", new ChardevAddCommand(backends));
+        command("chardev-remove", new BackendRemoveCommand(backends, "chardev-remove", "chardev-remove",
+                BackendKinds.CHARDEV, "id", false));
+        command("query-chardev", new QueryChardevCommand(backends));
+        register(Machine.class, machine, Map.of("modvm.machine.name", machine.name(),
+                "modvm.qmp", run.qmp().toArray(new String[0]),
+                "modvm.monitor", run.monitors().toArray(new String[0])));
+    }
+
+    private void command(String name, MonitorCommand command) {
+        register(MonitorCommand.class, command, Map.of(MonitorCommand.PROP_NAME, name));
+    }
+
+    private <S> void register(Class<S> type, S service, Map<String, Object> properties) {
+        registrations.add(context.registerService(type, service, new Hashtable<>(properties)));
+    }
+
+    /** Runs the machine until it ends; returns the process exit status. */
+    int run() throws MachineException {
+        try {
+            return machine.run();
+        } finally {
+            devices.detach();
+            try {
+                for (ServiceRegistration<?> r : registrations) {
+                    r.unregister();
+                }
+            } catch (IllegalStateException e) {
+                // the bundle is stopping and took the registration with it
+            }
+        }
+    }
+
+    void quit(int status) {
+        machine.quit(status);
+    }
+
+    void factoryAdded(DeviceFactory factory) {
+        devices.factoryAdded(factory);
+    }
+
+    void factoryRemoved(DeviceFactory factory) {
+        devices.factoryRemoved(factory);
+    }
+
+    void factoryAdded(BackendFactory factory) {
+        backends.factoryAdded(factory);
+    }
+
+    void factoryRemoved(BackendFactory factory) {
+        backends.factoryRemoved(factory);
+    }
+}
