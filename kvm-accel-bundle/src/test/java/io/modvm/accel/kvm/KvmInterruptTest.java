@@ -3,6 +3,7 @@ package io.modvm.accel.kvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.modvm.api.accel.BootState;
+import io.modvm.api.accel.CpuMode;
 import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.accel.RamRegion;
 import io.modvm.api.accel.Vcpu;
@@ -10,10 +11,8 @@ import io.modvm.api.accel.VcpuExitHandler;
 import io.modvm.api.accel.VcpuStop;
 import io.modvm.api.accel.VirtualMachine;
 import io.modvm.api.accel.VmOptions;
-import io.modvm.core.boot.KernelImages;
-import io.modvm.core.memory.MemoryLayout;
-import io.modvm.core.memory.RamGuestMemory;
 import io.modvm.testguest.TestGuestBuilder;
+import io.modvm.testguest.TestGuestImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,8 +67,9 @@ class KvmInterruptTest {
         try (EventNotifier irq5 = vm.bindIrq(5)) {
             RamRegion ram = vm.allocateRam("ram", RAM);
             vm.mapRam(0, 0, ram, 0, RAM, false);
-            RamGuestMemory memory = new RamGuestMemory.Builder().add(0, ram, 0, RAM).build();
-            BootState boot = KernelImages.loaderFor(elf, "", null).load(memory, new MemoryLayout(RAM), 0);
+            TestGuestImage image = TestGuestImage.read(elf);
+            image.loadInto(ram.view(0, (int) RAM));
+            BootState boot = new BootState(CpuMode.PROTECTED, image.entry(), 0, 0, 0, 0, 0, 0);
             Thread t = new Thread(() -> {
                 try (Vcpu vcpu = vm.createVcpu(0)) {
                     vcpu.setBootState(boot);
