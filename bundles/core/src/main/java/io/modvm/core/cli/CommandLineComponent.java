@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * configurations and these factories into open backends and plugged devices while a machine runs.
  */
 @Component(service = CommandLineComponent.class, immediate = true, configurationPid = "io.modvm.cli",
-        property = {"modvm.role=cli", "machine.devices=i8042,mc146818rtc,acpi-pm", "serial.device=isa-serial"})
+        property = {"modvm.role=cli", ShorthandTypes.CHIPSET + "=i8042,mc146818rtc,acpi-pm",
+            ShorthandTypes.SERIAL + "=isa-serial", ShorthandTypes.VIRTIO_DRIVE + "=virtio-blk-pci",
+            ShorthandTypes.VIRTIO_BALLOON + "=virtio-balloon-pci"})
 public final class CommandLineComponent {
     private static final Logger LOG = LoggerFactory.getLogger(CommandLineComponent.class);
     static final String ARGS_PROPERTY = "modvm.args";
@@ -111,9 +113,7 @@ public final class CommandLineComponent {
             return;
         }
         List<String> list = args.isEmpty() ? List.of() : Arrays.asList(args.split("\u0000", -1));
-        CommandLineParser parser = new CommandLineParser(HostMemory.total(),
-                Arrays.asList(String.valueOf(config.getOrDefault("machine.devices", "")).split(",")),
-                String.valueOf(config.get("serial.device")));
+        CommandLineParser parser = new CommandLineParser(HostMemory.total(), ShorthandTypes.from(config));
         main = new Thread(() -> exit.accept(execute(context, parser, list, System.out, System.err)), "modvm-main");
         main.start();
     }

@@ -19,19 +19,16 @@ final class CommandLineParser {
     private static final long MIN_MEMORY = 2L << 20;
 
     private final long hostMemory;
-    private final List<String> chipset;
-    private final String serialDevice;
+    private final ShorthandTypes types;
 
     /**
      * @param hostMemory bytes of host RAM, the upper bound for {@code -m}
-     * @param chipset the device types every PC has, {@code -nodefaults} or not (as in QEMU, which only drops the
-     *     default serial port, NIC and display)
-     * @param serialDevice the device type {@code -serial} creates
+     * @param types the device types the shorthand options ({@code -serial}, {@code -drive if=virtio},
+     *     {@code -balloon}) and the chipset stand for
      */
-    CommandLineParser(long hostMemory, List<String> chipset, String serialDevice) {
+    CommandLineParser(long hostMemory, ShorthandTypes types) {
         this.hostMemory = hostMemory;
-        this.chipset = chipset;
-        this.serialDevice = serialDevice;
+        this.types = types;
     }
 
     Invocation parse(List<String> args) throws UsageException {
@@ -47,7 +44,7 @@ final class CommandLineParser {
         List<DeviceSpec> devices = new ArrayList<>();
         List<String> qmp = new ArrayList<>();
         List<String> monitors = new ArrayList<>();
-        Drives drives = new Drives();
+        Drives drives = new Drives(types.virtioDrive());
         List<BackendSpec> backends = new ArrayList<>();
         Chardevs chardevs = new Chardevs(backends);
 
@@ -81,7 +78,7 @@ final class CommandLineParser {
                 case "-display" -> display(value(args, ++i, arg));
                 case "-drive" -> drives.add(value(args, ++i, arg), devices);
                 case "-chardev" -> chardevs.add(value(args, ++i, arg));
-                case "-balloon" -> balloon(value(args, ++i, arg), devices);
+                case "-balloon" -> balloon(value(args, ++i, arg), devices, types.virtioBalloon());
                 case "-qmp" -> qmp.add(monitor("-qmp", value(args, ++i, arg), false));
                 case "-monitor" -> monitors.add(monitor("-monitor", value(args, ++i, arg), true));
                 case "-device" -> {
@@ -129,12 +126,12 @@ final class CommandLineParser {
         for (String serial : serials) {
             String chardev = chardevs.serial(serial, index);
             if (chardev != null) {
-                all.add(new DeviceSpec(serialDevice, "serial" + index,
+                all.add(new DeviceSpec(types.serial(), "serial" + index,
                         Map.of("chardev", chardev, "index", Integer.toString(index))));
             }
             index++;
         }
-        for (String type : chipset) {
+        for (String type : types.chipset()) {
             all.add(new DeviceSpec(type, null, Map.of()));
         }
         all.addAll(devices);
@@ -213,13 +210,13 @@ final class CommandLineParser {
     }
 
     /** {@code -balloon virtio} adds a balloon device, as in QEMU before 5.0. */
-    private static void balloon(String text, List<DeviceSpec> devices) throws UsageException {
+    private static void balloon(String text, List<DeviceSpec> devices, String type) throws UsageException {
         String kind = OptionList.parse(text).implied();
         if ("virtio".equals(kind)) {
-            devices.add(new DeviceSpec("virtio-balloon-pci", null, Map.of()));
+            devices.add(new DeviceSpec(type, null, Map.of()));
         } else if (!"none".equals(kind)) {
             throw new UsageException("-balloon " + text + ": unknown balloon; use -balloon virtio or "
-                    + "-device virtio-balloon-pci");
+                    + "-device " + type);
         }
     }
 
@@ -265,12 +262,12 @@ final class CommandLineParser {
                   -device TYPE[,id=ID][,PROP=VALUE...]
                                       add a device; -device help lists the types installed now
                   -drive file=FILE[,if=virtio|none][,format=raw|qcow2][,readonly=on][,cache=writeback|none][,id=ID]
-                                      a disk: if=virtio plugs a virtio-blk-pci device; if=none only
-                                      names it for -device virtio-blk-pci,drive=ID (or for a
-                                      later device_add virtio-blk-pci,drive=ID)
+                                      a disk: if=virtio plugs a virtio disk; if=none only names
+                                      it for -device ...,drive=ID (or for a later
+                                      device_add ...,drive=ID)
                   -chardev stdio|file,path=P|socket,path=P,server=on,wait=off|null,id=ID
                                       a character backend that -device ...,chardev=ID uses
-                  -balloon virtio     add a virtio-balloon-pci device
+                  -balloon virtio     add a virtio balloon
                   -qmp unix:PATH,server,nowait
                                       QMP (JSON) monitor on a unix socket
                   -monitor stdio|unix:PATH,server,nowait

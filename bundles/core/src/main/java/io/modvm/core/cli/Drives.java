@@ -1,7 +1,7 @@
 package io.modvm.core.cli;
 
-import io.modvm.core.options.OptionList;
 import io.modvm.core.devices.DeviceSpec;
+import io.modvm.core.options.OptionList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * {@code -drive}, as QEMU reads it: {@code if=virtio} (the default here, since modvm has no IDE) makes a
- * virtio-blk-pci device at once; {@code if=none} only names a drive that {@code -device ...,drive=ID} takes, or,
- * once the machine runs, {@code device_add virtio-blk-pci,drive=ID} ({@link #unused()}).
+ * virtio disk at once; {@code if=none} only names a drive that {@code -device ...,drive=ID} takes, or, once the
+ * machine runs, {@code device_add ...,drive=ID} ({@link #unused()}).
  */
 final class Drives {
     /** The drive options that describe the image and pass on to the block device. */
@@ -20,7 +20,13 @@ final class Drives {
             "media", "index", "discard", "aio");
 
     private final Map<String, Map<String, String>> named = new HashMap<>();
+    private final String virtioDevice;
     private int anonymous;
+
+    /** @param virtioDevice the device type {@code if=virtio} plugs */
+    Drives(String virtioDevice) {
+        this.virtioDevice = virtioDevice;
+    }
 
     void add(String text, List<DeviceSpec> devices) throws UsageException {
         OptionList options = OptionList.parse(text);
@@ -54,7 +60,7 @@ final class Drives {
             case "virtio" -> {
                 String drive = id != null ? id : "virtio" + anonymous++;
                 image.put("drive", drive);
-                devices.add(new DeviceSpec("virtio-blk-pci", null, image));
+                devices.add(new DeviceSpec(virtioDevice, null, image));
             }
             case "none" -> {
                 if (id == null || id.isEmpty()) {
@@ -65,7 +71,7 @@ final class Drives {
                 }
             }
             default -> throw new UsageException("-drive " + text + ": if=" + where + " is not supported; use "
-                    + "if=virtio, or if=none with -device virtio-blk-pci,drive=ID");
+                    + "if=virtio, or if=none with -device " + virtioDevice + ",drive=ID");
         }
     }
 

@@ -14,8 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CommandLineParserTest {
-    private final CommandLineParser parser = new CommandLineParser(8L << 30, List.of("i8042", "mc146818rtc"),
-            "isa-serial");
+    private final CommandLineParser parser = new CommandLineParser(8L << 30, new ShorthandTypes(
+            List.of("i8042", "mc146818rtc"), "isa-serial", "virtio-blk-pci", "virtio-balloon-pci"));
 
     private Invocation.Run run(String... args) throws UsageException {
         return (Invocation.Run) parser.parse(List.of(args));

@@ -1,0 +1,34 @@
+package io.modvm.core.cli;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The device types that the command line's shorthand options create, as the command-line component's
+ * configuration names them: the core itself names no device type.
+ *
+ * @param chipset the devices every PC has, {@code -nodefaults} or not (as in QEMU, which only drops the default
+ *     serial port, NIC and display)
+ * @param serial what {@code -serial} plugs
+ * @param virtioDrive what {@code -drive if=virtio} plugs
+ * @param virtioBalloon what {@code -balloon virtio} plugs
+ */
+record ShorthandTypes(List<String> chipset, String serial, String virtioDrive, String virtioBalloon) {
+    static final String CHIPSET = "machine.devices";
+    static final String SERIAL = "serial.device";
+    static final String VIRTIO_DRIVE = "drive.virtio.device";
+    static final String VIRTIO_BALLOON = "balloon.virtio.device";
+
+    ShorthandTypes {
+        chipset = List.copyOf(chipset);
+    }
+
+    /** Reads the component's configuration ({@link #CHIPSET} is a comma-separated list). */
+    static ShorthandTypes from(Map<String, Object> config) {
+        String chipset = String.valueOf(config.getOrDefault(CHIPSET, "")).strip();
+        return new ShorthandTypes(chipset.isEmpty() ? List.of() : Arrays.asList(chipset.split(",")),
+                String.valueOf(config.get(SERIAL)), String.valueOf(config.get(VIRTIO_DRIVE)),
+                String.valueOf(config.get(VIRTIO_BALLOON)));
+    }
+}
