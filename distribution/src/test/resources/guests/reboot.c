@@ -1,4 +1,7 @@
-/* Counts boots in CMOS RAM (which survives a reset), and resets through the i8042 until the count is reached. */
+/*
+ * Counts boots in CMOS RAM (which survives a reset), and resets through the i8042 until the count is reached.
+ * With "wait" on the command line, each boot waits for a key on the serial console before it resets.
+ */
 #include "testguest.h"
 
 #define CMOS_BOOTS 0x40
@@ -13,6 +16,8 @@ int main(void)
     printf("boot %d\n", boots);
     if (boots >= cmdline_int("boots", 3))
         return 0x40 + boots;
+    if (cmdline_has("wait"))
+        getc();
     outb(0x64, 0xFE);               /* pulse the reset line */
     for (;;)
         pause();

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Tiny guests booted by bin/modvm under the real KVM, driving the emulated devices. */
 @Timeout(120)
@@ -87,6 +89,24 @@ class TinyGuestIT {
         assertTrue(p.stdout().contains("boot 2"), p.stdout());
         assertTrue(p.stdout().contains("boot 3"), p.stdout());
         assertEquals(Guests.status(0x43), p.exitValue(), p.stderr());
+    }
+
+    /** The guest reset itself: QMP hears of it as QEMU announces a guest's reset. */
+    @Test
+    void aResetTheGuestAsksForIsAnnouncedAsTheGuests(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("qmp.sock");
+        try (ModvmProcess p = ModvmProcess.start("-kernel", Guests.build("reboot").toString(), "-append",
+                "boots=2 wait", "-device", DEBUG_EXIT, "-qmp", "unix:" + socket + ",server,nowait");
+                QmpTestClient c = QmpTestClient.connect(socket, p, Duration.ofSeconds(60))) {
+            c.negotiate();
+            p.awaitOutput("boot 1", Duration.ofSeconds(60));
+            p.type("r");
+            assertEquals(Guests.status(0x42), p.waitFor(Duration.ofSeconds(60)), p.stderr());
+            c.readToEnd();
+            Map<String, Object> reset = c.events().stream().filter(e -> "RESET".equals(e.get("event")))
+                    .findFirst().orElseThrow(() -> new AssertionError("no RESET in " + c.events()));
+            assertEquals(Map.of("guest", true, "reason", "guest-reset"), reset.get("data"));
+        }
     }
 
     @Test

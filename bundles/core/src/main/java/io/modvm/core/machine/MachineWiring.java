@@ -94,7 +94,7 @@ final class MachineWiring implements DeviceWiring {
 
     @Override
     public void requestReset() {
-        post.accept(RunEnd.hostReset());
+        post.accept(RunEnd.reset());
     }
 
     @Override
