@@ -15,6 +15,8 @@ have mvn || need+=(maven)
 have gcc || need+=(gcc libc6-dev)
 have as || need+=(binutils)
 have setpriv || need+=(util-linux)
+# script(1) gives a test modvm a terminal of its own (ConsoleTerminalIT).
+have script || need+=(bsdutils)
 # qemu-img makes and checks the qcow2 images of the virtio-blk tests; QEMU itself is the reference that the
 # QMP transcript test and bench/ compare modvm against.
 have qemu-img || need+=(qemu-utils)
