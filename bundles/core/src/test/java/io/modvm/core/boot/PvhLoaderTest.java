@@ -1,6 +1,7 @@
 package io.modvm.core.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,16 @@ class PvhLoaderTest {
             assertEquals(e820.get(i).size(), memory.readLong(map + 24L * i + 8));
             assertEquals(e820.get(i).type(), memory.readInt(map + 24L * i + 16));
         }
+    }
+
+    @Test
+    void aKernelIsLinuxWhenItCarriesANoteOwnedByLinux() throws BootException {
+        assertTrue(loader(TestElf.buildLinux(0x100000, code, 8, 0x100000L), "", null).bootsLinux(),
+                "a vmlinux has notes owned by Linux");
+        assertEquals(0x100000, loader(TestElf.buildLinux(0x100000, code, 8, 0x100000L), "", null)
+                .load(memory, layout, 0).entry(), "the PVH note is still found beside a Linux note");
+        assertFalse(loader(TestElf.build(0x100000, code, 8, 0x100000L), "", null).bootsLinux(),
+                "a PVH kernel with no Linux note, such as a tiny test guest, is not Linux");
     }
 
     @Test
