@@ -19,7 +19,8 @@ public final class FileBackend implements CharBackend, AutoCloseable {
         try {
             out = new FileOutputStream(path.toFile());
         } catch (IOException e) {
-            throw new DeviceException("cannot open '" + path + "' for guest output: " + e.getMessage());
+            throw new DeviceException("cannot open '" + path + "' for guest output: " + e.getMessage()
+                    + "; check that its folder exists and this user may write there, or give another path");
         }
     }
 

@@ -223,7 +223,8 @@ public final class VmMachine implements Machine {
             }
             synchronized (devices) {
                 if (devices.containsKey(id)) {
-                    throw new MachineException("-device " + d.type() + ": duplicate id '" + id + "'");
+                    throw new MachineException("-device " + d.type() + ": duplicate id '" + id
+                            + "'; give each device its own id=");
                 }
             }
             try {

@@ -135,7 +135,8 @@ class PvhLoaderTest {
 
         BootException missing = assertThrows(BootException.class,
                 () -> KernelImages.loaderFor(dir.resolve("nope"), "", null));
-        assertEquals("kernel '" + dir.resolve("nope") + "' does not exist", missing.getMessage());
+        assertEquals("kernel '" + dir.resolve("nope") + "' does not exist; check the path, or leave -kernel out to "
+                + "boot the default guest", missing.getMessage());
 
         BootException directory = assertThrows(BootException.class, () -> KernelImages.loaderFor(dir, "", null));
         assertTrue(directory.getMessage().contains("is a directory"), directory.getMessage());
