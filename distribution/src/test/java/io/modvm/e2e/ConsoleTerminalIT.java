@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +36,7 @@ class ConsoleTerminalIT {
         Process script = new ProcessBuilder(List.of("script", "--quiet", "--flush", "--return", "--command",
                 pipeline, "/dev/null")).redirectErrorStream(true).start();
         ByteArrayOutputStream terminal = new ByteArrayOutputStream();
-        Thread pump = pump(script.getInputStream(), terminal);
+        Thread pump = ModvmProcess.pump(script.getInputStream(), terminal);
         try {
             awaitText(terminal, "ready", script);
             OutputStream keys = script.getOutputStream();
@@ -67,25 +65,6 @@ class ConsoleTerminalIT {
             script.descendants().forEach(ProcessHandle::destroyForcibly);
             script.destroyForcibly();
         }
-    }
-
-    private static Thread pump(InputStream in, ByteArrayOutputStream sink) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[4096];
-            try {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    synchronized (sink) {
-                        sink.write(buffer, 0, n);
-                    }
-                }
-            } catch (IOException e) {
-                // script ended
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     private static String text(ByteArrayOutputStream sink) {
