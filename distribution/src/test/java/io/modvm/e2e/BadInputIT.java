@@ -167,14 +167,6 @@ class BadInputIT {
     }
 
     @Test
-    void duplicateDeviceId() throws Exception {
-        ModvmProcess p = run("-kernel", Guests.build("hello").toString(), "-device", "virtio-rng-pci,id=r",
-                "-device", "virtio-rng-pci,id=r");
-        assertOneLineError(p, "duplicate id 'r'");
-        assertSaysWhatToDo(p, "give each device its own id=");
-    }
-
-    @Test
     void serialFileInAFolderThatDoesNotExist() throws Exception {
         ModvmProcess p = run("-kernel", Guests.build("hello").toString(), "-serial",
                 "file:" + dir.resolve("no/such/folder/console.log"));

@@ -28,8 +28,7 @@ final class Chardevs {
                     + "'; use stdio, file,path=P, socket,path=P,server=on,wait=off or null");
         };
         if (specs.putIfAbsent(id, spec) != null) {
-            throw new UsageException("-chardev " + text + ": duplicate id '" + id
-                    + "'; give each -chardev its own id=");
+            throw new UsageException("-chardev " + text + ": duplicate id '" + id + "'");
         }
     }
 

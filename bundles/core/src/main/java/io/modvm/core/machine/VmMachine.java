@@ -223,8 +223,7 @@ public final class VmMachine implements Machine {
             }
             synchronized (devices) {
                 if (devices.containsKey(id)) {
-                    throw new MachineException("-device " + d.type() + ": duplicate id '" + id
-                            + "'; give each device its own id=");
+                    throw new MachineException("-device " + d.type() + ": duplicate id '" + id + "'");
                 }
             }
             try {
