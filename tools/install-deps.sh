@@ -15,6 +15,10 @@ have mvn || need+=(maven)
 have gcc || need+=(gcc libc6-dev)
 have as || need+=(binutils)
 have setpriv || need+=(util-linux)
+# script(1) gives a test modvm a terminal of its own (ConsoleTerminalIT).
+have script || need+=(bsdutils)
+# chattr makes a file read-only for root too (the virtio-blk read-only test runs as root on CI).
+have chattr || need+=(e2fsprogs)
 # qemu-img makes and checks the qcow2 images of the virtio-blk tests; QEMU itself is the reference that the
 # QMP transcript test and bench/ compare modvm against.
 have qemu-img || need+=(qemu-utils)

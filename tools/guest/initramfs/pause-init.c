@@ -1,7 +1,7 @@
 /*
  * /init of initramfs-pause.cpio: the "kernel stays alive without user space" guest.
  *
- * On a software KVM such as PVM (shared/NOTES-kvm.md) the first SYSCALL from guest user space
+ * On a software KVM such as PVM (docs/kvm-hosts.md) the first SYSCALL from guest user space
  * never reaches the guest kernel, so any normal init dies and the kernel panics ("Attempted to
  * kill init"). This init never makes a system call: _start spins on PAUSE forever at CPL3, which
  * runs natively there. The kernel then keeps running its own work (drivers probing hot-plugged

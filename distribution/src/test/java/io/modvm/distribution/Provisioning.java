@@ -62,14 +62,14 @@ final class Provisioning {
     /**
      * Pax Exam starts its own bundles, which log through SLF4J, at level 2: what SLF4J needs (ASM, SPI Fly, the
      * API and its provider) starts before them, at level 1, in the launcher's order (within a level, by install
-     * order). Otherwise SLF4J falls back to NOP for the framework's life (NOTES-osgi gotchas 2 and 3).
+     * order). Otherwise SLF4J falls back to NOP for the framework's life (docs/osgi.md, OSGi pitfalls 2 and 3).
      */
     static int containerLevel(int launcherLevel) {
         return launcherLevel <= BundlePlan.LOGGING_LEVEL ? 1 : launcherLevel;
     }
 
     /**
-     * NOTES-osgi gotcha 4: Pax Exam's own bundles come from the local repository only, never from a network.
+     * docs/osgi.md, OSGi pitfall 4: Pax Exam's own bundles come from the local repository only, never from a network.
      * Failsafe sets the other pax-url properties; an empty value is set here, where it cannot get lost.
      */
     private static void strictlyLocalMavenResolution() {

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every kind of bad input ends modvm with one clear line on stderr, a non-zero status, and no process left
- * behind (the launcher execs the JVM, so the process we started is all there is).
+ * Every kind of bad input ends modvm with one clear line on stderr, saying what was wrong and what to do, a
+ * non-zero status, and no process left behind (the launcher execs the JVM, so the process we started is all there
+ * is).
  */
 @Timeout(60)
 class BadInputIT {
@@ -32,24 +33,42 @@ class BadInputIT {
         assertTrue(err.contains(expected), err);
     }
 
+    /** The line also tells the user what to do. */
+    private static void assertSaysWhatToDo(ModvmProcess p, String advice) {
+        assertTrue(p.stderr().contains(advice), "the line should say what to do (" + advice + "):\n" + p.stderr());
+    }
+
     private static ModvmProcess run(String... args) throws Exception {
         return ModvmProcess.runToEnd(RUN, args);
     }
 
     @Test
     void missingKernel() throws Exception {
-        assertOneLineError(run("-kernel", "/no/such/vmlinux"), "kernel '/no/such/vmlinux' does not exist");
+        ModvmProcess p = run("-kernel", "/no/such/vmlinux");
+        assertOneLineError(p, "kernel '/no/such/vmlinux' does not exist");
+        assertSaysWhatToDo(p, "check the path, or leave -kernel out to boot the default guest");
+    }
+
+    @Test
+    void missingInitrd() throws Exception {
+        ModvmProcess p = run("-kernel", Guests.build("hello").toString(), "-initrd", "/no/such/initrd");
+        assertOneLineError(p, "initrd '/no/such/initrd' does not exist");
+        assertSaysWhatToDo(p, "check the path, or leave -initrd out");
     }
 
     @Test
     void kernelThatIsNotAKernel() throws Exception {
         Path text = Files.writeString(dir.resolve("README"), "not a kernel");
-        assertOneLineError(run("-kernel", text.toString()), "is not a kernel");
+        ModvmProcess p = run("-kernel", text.toString());
+        assertOneLineError(p, "is not a kernel");
+        assertSaysWhatToDo(p, "give a Linux bzImage or vmlinux, or leave -kernel out to boot the default guest");
     }
 
     @Test
     void kernelThatIsADirectory() throws Exception {
-        assertOneLineError(run("-kernel", dir.toString()), "is a directory");
+        ModvmProcess p = run("-kernel", dir.toString());
+        assertOneLineError(p, "is a directory");
+        assertSaysWhatToDo(p, "give the file itself, or leave -kernel out");
     }
 
     @Test
@@ -67,13 +86,17 @@ class BadInputIT {
         String kernel = Guests.build("hello").toString();
         assertOneLineError(run("-kernel", kernel, "-m", "lots"), "-m lots: not a number");
         assertOneLineError(run("-kernel", kernel, "-m", "0"), "-m 0: a guest needs at least 2 MiB");
-        assertOneLineError(run("-kernel", kernel, "-m", "1T"), "more than this host's");
+        assertSaysWhatToDo(run("-kernel", kernel, "-m", "0"), "use e.g. -m 512M");
+        ModvmProcess tooMuch = run("-kernel", kernel, "-m", "1T");
+        assertOneLineError(tooMuch, "more than this host's");
+        assertSaysWhatToDo(tooMuch, "M or less");
     }
 
     @Test
     void zeroAndTooManyCpus() throws Exception {
         String kernel = Guests.build("hello").toString();
         assertOneLineError(run("-kernel", kernel, "-smp", "0"), "-smp 0: a guest needs at least one CPU");
+        assertSaysWhatToDo(run("-kernel", kernel, "-smp", "0"), "use e.g. -smp 2");
         assertOneLineError(run("-kernel", kernel, "-smp", "4096"), "allows at most");
     }
 
@@ -138,7 +161,17 @@ class BadInputIT {
 
     @Test
     void portInUseByTwoDevices() throws Exception {
-        assertOneLineError(run("-kernel", Guests.build("hello").toString(), "-device", "isa-debug-exit",
-                "-device", "isa-debug-exit"), "overlaps");
+        ModvmProcess p = run("-kernel", Guests.build("hello").toString(), "-device", "isa-debug-exit",
+                "-device", "isa-debug-exit");
+        assertOneLineError(p, "overlaps");
+        assertSaysWhatToDo(p, "give one of them another address");
+    }
+
+    @Test
+    void serialFileInAFolderThatDoesNotExist() throws Exception {
+        ModvmProcess p = run("-kernel", Guests.build("hello").toString(), "-serial",
+                "file:" + dir.resolve("no/such/folder/console.log"));
+        assertOneLineError(p, "cannot open");
+        assertSaysWhatToDo(p, "check that its folder exists");
     }
 }

@@ -38,5 +38,5 @@ final class LinuxGuest {
     }
 
     static final String PVM_SKIP_REASON = "Linux user space cannot run on this host: its KVM is PVM, a software "
-            + "KVM whose first guest SYSCALL fails (see shared/NOTES-kvm.md); this test needs VT-x or AMD-V";
+            + "KVM whose first guest SYSCALL fails (see docs/kvm-hosts.md); this test needs VT-x or AMD-V";
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ACPI PCI hotplug of a virtio-blk under the real Linux kernel, judged from what the kernel prints and from QMP,
- * with no guest command (../shared/NOTES-kvm.md: no user space on a PVM host). The default guest kernel with the
+ * with no guest command (docs/kvm-hosts.md: no user space on a PVM host). The default guest kernel with the
  * pause-loop /init; one boot for everything, since a boot costs minutes here.
  */
 class LinuxHotplugIT {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Linux's own virtio drivers against modvm's devices, judged from what the kernel prints and from the host side
- * (../shared/NOTES-kvm.md: no user space on a PVM host). One boot carries every device, since a boot costs minutes
+ * (docs/kvm-hosts.md: no user space on a PVM host). One boot carries every device, since a boot costs minutes
  * here.
  */
 class LinuxVirtioIT {

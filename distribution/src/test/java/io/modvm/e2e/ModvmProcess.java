@@ -54,7 +54,8 @@ final class ModvmProcess implements AutoCloseable {
         return start(Map.of(), List.of(), args);
     }
 
-    private static Thread pump(InputStream in, ByteArrayOutputStream sink) {
+    /** Copies {@code in} into {@code sink} on a daemon thread, waking those who wait on the sink. */
+    static Thread pump(InputStream in, ByteArrayOutputStream sink) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[4096];
             try {

@@ -125,8 +125,8 @@ public final class KvmAccelerator implements Accelerator {
     public List<String> hostLimitations() {
         if (emulatesGuestKernel()) {
             return List.of("this host's KVM is PVM, a software KVM: guest kernel code is emulated (about 1 us an "
-                    + "instruction), so Linux takes minutes to boot and its user space cannot run at all (the "
-                    + "first SYSCALL fails); use a host with VT-x or AMD-V for a shell");
+                    + "instruction), so Linux boots slowly (half a minute or more) and its user space cannot run at "
+                    + "all (the first SYSCALL fails); use a host with VT-x or AMD-V for a shell");
         }
         return List.of();
     }

@@ -33,6 +33,12 @@ public final class BzImageLoader implements KernelLoader {
         this.initrd = initrd;
     }
 
+    /** The 64-bit boot protocol is Linux's own. */
+    @Override
+    public boolean bootsLinux() {
+        return true;
+    }
+
     @Override
     public BootState load(GuestMemory memory, MemoryLayout layout, long rsdp) throws BootException {
         long load = header.prefAddress() >= MemoryLayout.ONE_MIB ? header.prefAddress() : DEFAULT_LOAD;

@@ -8,8 +8,9 @@ import java.util.OptionalLong;
 
 /**
  * A parsed 64-bit little-endian x86-64 ELF executable: its loadable segments and its PVH entry point, read from
- * the Xen ELF note of type 18 (XEN_ELFNOTE_PHYS32_ENTRY). Every offset and size in the file is checked against
- * the file's length before it is used.
+ * the Xen ELF note of type 18 (XEN_ELFNOTE_PHYS32_ENTRY), and whether it is Linux (a Linux vmlinux carries notes
+ * whose owner is "Linux", such as its build salt). Every offset and size in the file is checked against the
+ * file's length before it is used.
  */
 public final class ElfImage {
     private static final int PT_LOAD = 1;
@@ -24,10 +25,12 @@ public final class ElfImage {
 
     private final List<Segment> segments;
     private final OptionalLong pvhEntry;
+    private final boolean linux;
 
-    private ElfImage(List<Segment> segments, OptionalLong pvhEntry) {
+    private ElfImage(List<Segment> segments, OptionalLong pvhEntry, boolean linux) {
         this.segments = segments;
         this.pvhEntry = pvhEntry;
+        this.linux = linux;
     }
 
     public static boolean isElf(ByteBuffer image) {
@@ -54,6 +57,7 @@ public final class ElfImage {
         }
         List<Segment> segments = new ArrayList<>();
         OptionalLong entry = OptionalLong.empty();
+        boolean linux = false;
         for (int i = 0; i < phnum; i++) {
             int at = (int) (phoff + (long) i * phentsize);
             int type = b.getInt(at);
@@ -68,31 +72,54 @@ public final class ElfImage {
                 if (memsz > 0) {
                     segments.add(new Segment(paddr, offset, filesz, memsz));
                 }
-            } else if (type == PT_NOTE && entry.isEmpty() && fits(b, offset, filesz)) {
-                entry = pvhNote(b, offset, filesz);
+            } else if (type == PT_NOTE && fits(b, offset, filesz)) {
+                if (entry.isEmpty()) {
+                    entry = pvhNote(b, offset, filesz);
+                }
+                linux |= hasLinuxNote(b, offset, filesz);
             }
         }
-        if (entry.isEmpty() && shentsize >= 64 && fits(b, shoff, (long) shentsize * shnum)) {
-            for (int i = 0; i < shnum && entry.isEmpty(); i++) {
+        if ((entry.isEmpty() || !linux) && shentsize >= 64 && fits(b, shoff, (long) shentsize * shnum)) {
+            for (int i = 0; i < shnum; i++) {
                 int at = (int) (shoff + (long) i * shentsize);
                 long offset = b.getLong(at + 24);
                 long size = b.getLong(at + 32);
                 if (b.getInt(at + 4) == SHT_NOTE && fits(b, offset, size)) {
-                    entry = pvhNote(b, offset, size);
+                    if (entry.isEmpty()) {
+                        entry = pvhNote(b, offset, size);
+                    }
+                    linux |= hasLinuxNote(b, offset, size);
                 }
             }
         }
         if (segments.isEmpty()) {
             throw new BootException(name + " has no loadable segments");
         }
-        return new ElfImage(List.copyOf(segments), entry);
+        return new ElfImage(List.copyOf(segments), entry, linux);
     }
 
     private static boolean fits(ByteBuffer b, long offset, long length) {
         return offset >= 0 && length >= 0 && offset <= b.limit() - length;
     }
 
-    private static OptionalLong pvhNote(ByteBuffer b, long offset, long size) {
+    /** One note of a note area: where its owner name and its descriptor are in the file. */
+    private record Note(long name, long nameSize, int type, long desc, long descSize) {
+        boolean ownedBy(ByteBuffer b, String owner) {
+            if (nameSize != owner.length() + 1) {
+                return false;
+            }
+            for (int i = 0; i < owner.length(); i++) {
+                if (b.get((int) name + i) != owner.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The notes of the area at {@code offset}, up to the first one that does not fit in it. */
+    private static List<Note> notes(ByteBuffer b, long offset, long size) {
+        List<Note> notes = new ArrayList<>();
         long at = offset;
         long end = offset + size;
         while (at + 12 <= end) {
@@ -104,18 +131,28 @@ public final class ElfImage {
             if (desc + descsz > end) {
                 break;
             }
-            if (type == XEN_ELFNOTE_PHYS32_ENTRY && namesz == 4 && b.get((int) name) == 'X'
-                    && b.get((int) name + 1) == 'e' && b.get((int) name + 2) == 'n') {
-                if (descsz == 4) {
-                    return OptionalLong.of(b.getInt((int) desc) & 0xFFFFFFFFL);
-                }
-                if (descsz == 8) {
-                    return OptionalLong.of(b.getLong((int) desc));
-                }
-            }
+            notes.add(new Note(name, namesz, type, desc, descsz));
             at = desc + align4(descsz);
         }
+        return notes;
+    }
+
+    private static OptionalLong pvhNote(ByteBuffer b, long offset, long size) {
+        for (Note n : notes(b, offset, size)) {
+            if (n.type() == XEN_ELFNOTE_PHYS32_ENTRY && n.ownedBy(b, "Xen")) {
+                if (n.descSize() == 4) {
+                    return OptionalLong.of(b.getInt((int) n.desc()) & 0xFFFFFFFFL);
+                }
+                if (n.descSize() == 8) {
+                    return OptionalLong.of(b.getLong((int) n.desc()));
+                }
+            }
+        }
         return OptionalLong.empty();
+    }
+
+    private static boolean hasLinuxNote(ByteBuffer b, long offset, long size) {
+        return notes(b, offset, size).stream().anyMatch(n -> n.ownedBy(b, "Linux"));
     }
 
     private static long align4(long v) {
@@ -129,5 +166,10 @@ public final class ElfImage {
     /** The 32-bit protected-mode entry point from the PVH note, if the image has one. */
     public OptionalLong pvhEntry() {
         return pvhEntry;
+    }
+
+    /** True if the image carries a note owned by "Linux", as every Linux vmlinux does. */
+    public boolean isLinux() {
+        return linux;
     }
 }

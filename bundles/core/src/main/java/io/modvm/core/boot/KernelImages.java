@@ -14,17 +14,25 @@ public final class KernelImages {
 
     public static ByteBuffer read(Path path, String what) throws BootException {
         if (Files.isDirectory(path)) {
-            throw new BootException(what + " '" + path + "' is a directory, not a file");
+            throw new BootException(what + " '" + path + "' is a directory, not a file; give the file itself"
+                    + orLeaveOut(what));
         }
         try {
             return ByteBuffer.wrap(Files.readAllBytes(path));
         } catch (NoSuchFileException e) {
-            throw new BootException(what + " '" + path + "' does not exist");
+            throw new BootException(what + " '" + path + "' does not exist; check the path" + orLeaveOut(what));
         } catch (AccessDeniedException e) {
-            throw new BootException(what + " '" + path + "' cannot be read: permission denied");
+            throw new BootException(what + " '" + path + "' cannot be read: permission denied; make it readable "
+                    + "for this user (chmod a+r)");
         } catch (IOException e) {
             throw new BootException(what + " '" + path + "' cannot be read: " + e.getMessage());
         }
+    }
+
+    /** What a user who named no file gets instead: the default guest for a kernel, nothing for an initrd. */
+    private static String orLeaveOut(String what) {
+        return what.equals("kernel") ? ", or leave -kernel out to boot the default guest"
+                : ", or leave -" + what + " out";
     }
 
     /** Chooses the boot protocol from the image's own headers. */
@@ -39,6 +47,6 @@ public final class KernelImages {
             return new BzImageLoader(image, name, cmdline, initrdImage);
         }
         throw new BootException(name + " is not a kernel: expected a bzImage or an ELF file with a PVH entry "
-                + "note");
+                + "note; give a Linux bzImage or vmlinux" + orLeaveOut("kernel"));
     }
 }

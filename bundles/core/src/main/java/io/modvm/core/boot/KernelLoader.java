@@ -10,4 +10,10 @@ public interface KernelLoader {
      * @param rsdp guest-physical address of the ACPI RSDP the firmware tables start at, handed to the kernel
      */
     BootState load(GuestMemory memory, MemoryLayout layout, long rsdp) throws BootException;
+
+    /**
+     * True if the kernel is Linux: what modvm tells about a host's limits speaks of Linux (its boot time, its user
+     * space), which means nothing to the user of another kernel, such as a tiny test guest.
+     */
+    boolean bootsLinux();
 }

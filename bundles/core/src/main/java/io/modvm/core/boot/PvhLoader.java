@@ -31,6 +31,11 @@ public final class PvhLoader implements KernelLoader {
     }
 
     @Override
+    public boolean bootsLinux() {
+        return elf.isLinux();
+    }
+
+    @Override
     public BootState load(GuestMemory memory, MemoryLayout layout, long rsdp) throws BootException {
         long entry = elf.pvhEntry().orElseThrow(() -> new BootException(name
                 + " is an ELF file without a PVH entry note (Xen ELF note 18); build Linux with CONFIG_PVH=y"));

@@ -72,8 +72,9 @@ public final class IoBus {
         }
         Range clash = overlapping(base, length);
         if (clash != null) {
-            throw new IllegalArgumentException(String.format("%s range 0x%x-0x%x of %s overlaps 0x%x-0x%x of %s",
-                    kind, base, base + length - 1, owner, clash.base, clash.end() - 1, clash.owner));
+            throw new IllegalArgumentException(String.format("%s range 0x%x-0x%x of %s overlaps 0x%x-0x%x of %s; "
+                    + "give one of them another address", kind, base, base + length - 1, owner, clash.base,
+                    clash.end() - 1, clash.owner));
         }
         TreeMap<Long, Range> next = new TreeMap<>(ranges);
         next.put(base, new Range(base, length, owner, handler, shared));

@@ -27,7 +27,8 @@ public final class FileBackend implements CharBackend, Backend {
         try {
             out = new FileOutputStream(path.toFile(), append);
         } catch (IOException e) {
-            throw new DeviceException("cannot open '" + path + "' for guest output: " + e.getMessage());
+            throw new DeviceException("cannot open '" + path + "' for guest output: " + e.getMessage()
+                    + "; check that its folder exists and this user may write there, or give another path");
         }
     }
 

@@ -1,10 +1,15 @@
 package io.modvm.core.chardev;
 
-import java.io.File;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
-/** Raw mode for an interactive terminal, with the previous settings restored on exit. */
+/**
+ * Raw mode for the terminal modvm reads its console input from, with the previous settings restored on exit.
+ * Whether that is a terminal is a question about standard input alone: {@code modvm | tee log} still types on
+ * a terminal and needs raw mode (Ctrl-A x without Enter, no echo of the line), while {@code modvm < file} must
+ * leave the terminal that stdout or stderr may be on alone. stty runs on modvm's own standard input, so it
+ * fails, and nothing changes, exactly when that is not a terminal.
+ */
 final class Terminal {
     private final String saved;
 
@@ -13,9 +18,6 @@ final class Terminal {
     }
 
     static Terminal enterRawModeIfInteractive() {
-        if (System.console() == null) {
-            return new Terminal(null);
-        }
         String settings = stty("-g");
         if (settings == null) {
             return new Terminal(null);
@@ -37,7 +39,7 @@ final class Terminal {
         command[0] = "stty";
         System.arraycopy(args, 0, command, 1, args.length);
         try {
-            Process p = new ProcessBuilder(command).redirectInput(new File("/dev/tty"))
+            Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String output = new String(p.getInputStream().readAllBytes());
             return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 ? output : null;

@@ -138,6 +138,13 @@ public final class UnixSocketBackend implements CharBackend, Backend {
             }
         }
         SocketChannel initial = first;
+        if (initial != null) {
+            // The machine starts once open() returns: its first output must reach this client, not be dropped
+            // because the reader thread has not taken the client yet.
+            synchronized (lock) {
+                client = initial;
+            }
+        }
         Thread reader = new Thread(() -> serve(initial), "unix-socket " + path);
         reader.setDaemon(true);
         reader.start();

@@ -159,11 +159,11 @@ final class CommandLineParser {
             throw new UsageException("-m " + text + ": " + e.getMessage() + "; use e.g. -m 512M or -m 2G");
         }
         if (bytes < MIN_MEMORY) {
-            throw new UsageException("-m " + text + ": a guest needs at least 2 MiB of RAM");
+            throw new UsageException("-m " + text + ": a guest needs at least 2 MiB of RAM; use e.g. -m 512M");
         }
         if (bytes > hostMemory) {
-            throw new UsageException(String.format("-m %s: more than this host's %d MiB of memory", text,
-                    hostMemory >> 20));
+            throw new UsageException(String.format("-m %s: more than this host's %d MiB of memory; use -m %dM "
+                    + "or less", text, hostMemory >> 20, hostMemory >> 20));
         }
         return bytes & ~0xFFFL;
     }
@@ -183,7 +183,7 @@ final class CommandLineParser {
             throw new UsageException("-smp " + text + ": not a number of CPUs; use e.g. -smp 2");
         }
         if (n < 1) {
-            throw new UsageException("-smp " + text + ": a guest needs at least one CPU");
+            throw new UsageException("-smp " + text + ": a guest needs at least one CPU; use e.g. -smp 2");
         }
         return n;
     }

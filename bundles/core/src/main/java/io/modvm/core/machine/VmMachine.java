@@ -159,7 +159,7 @@ public final class VmMachine implements Machine {
             throw new MachineException(e.getMessage(), e);
         }
         vm.set(created);
-        if (!noted) {
+        if (!noted && loader.bootsLinux()) {
             noted = true;
             accelerator.hostLimitations().forEach(line -> errors.accept("note: " + line));
         }

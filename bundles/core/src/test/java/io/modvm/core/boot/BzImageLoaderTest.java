@@ -49,6 +49,11 @@ class BzImageLoaderTest {
     }
 
     @Test
+    void aBzImageIsLinux() throws BootException {
+        assertTrue(new BzImageLoader(standard(), "k", "", null).bootsLinux(), "the boot protocol is Linux's own");
+    }
+
+    @Test
     void fillsTheZeroPageAndEntersLongModeAt0x200() throws BootException {
         ByteBuffer initrd = ByteBuffer.wrap(new byte[5000]);
         BootState s = new BzImageLoader(standard(), "k", "console=ttyS0 root=/dev/vda", initrd).load(memory, layout,

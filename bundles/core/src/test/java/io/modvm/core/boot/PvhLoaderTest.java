@@ -1,6 +1,7 @@
 package io.modvm.core.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,6 +72,16 @@ class PvhLoaderTest {
     }
 
     @Test
+    void aKernelIsLinuxWhenItCarriesANoteOwnedByLinux() throws BootException {
+        assertTrue(loader(TestElf.buildLinux(0x100000, code, 8, 0x100000L), "", null).bootsLinux(),
+                "a vmlinux has notes owned by Linux");
+        assertEquals(0x100000, loader(TestElf.buildLinux(0x100000, code, 8, 0x100000L), "", null)
+                .load(memory, layout, 0).entry(), "the PVH note is still found beside a Linux note");
+        assertFalse(loader(TestElf.build(0x100000, code, 8, 0x100000L), "", null).bootsLinux(),
+                "a PVH kernel with no Linux note, such as a tiny test guest, is not Linux");
+    }
+
+    @Test
     void initrdGoesPageAlignedToTheTopOfLowRamAsModuleZero() throws BootException {
         ByteBuffer initrd = ByteBuffer.wrap(new byte[10000]);
         initrd.put(0, (byte) 0x42);
@@ -124,7 +135,8 @@ class PvhLoaderTest {
 
         BootException missing = assertThrows(BootException.class,
                 () -> KernelImages.loaderFor(dir.resolve("nope"), "", null));
-        assertEquals("kernel '" + dir.resolve("nope") + "' does not exist", missing.getMessage());
+        assertEquals("kernel '" + dir.resolve("nope") + "' does not exist; check the path, or leave -kernel out to "
+                + "boot the default guest", missing.getMessage());
 
         BootException directory = assertThrows(BootException.class, () -> KernelImages.loaderFor(dir, "", null));
         assertTrue(directory.getMessage().contains("is a directory"), directory.getMessage());

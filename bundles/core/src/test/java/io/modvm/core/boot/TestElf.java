@@ -3,16 +3,29 @@ package io.modvm.core.boot;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Builds small ELF64 files for loader tests: one PT_LOAD and, optionally, a PT_NOTE with the PVH entry. */
+/**
+ * Builds small ELF64 files for loader tests: one PT_LOAD and, optionally, a PT_NOTE with the PVH entry (and, for
+ * a kernel that stands for Linux, a note owned by "Linux" after it, as a vmlinux has).
+ */
 final class TestElf {
     private TestElf() {
     }
 
     static ByteBuffer build(long loadAddress, byte[] code, long memSize, Long pvhEntry) {
+        return build(loadAddress, code, memSize, pvhEntry, false);
+    }
+
+    static ByteBuffer buildLinux(long loadAddress, byte[] code, long memSize, long pvhEntry) {
+        return build(loadAddress, code, memSize, pvhEntry, true);
+    }
+
+    private static ByteBuffer build(long loadAddress, byte[] code, long memSize, Long pvhEntry, boolean linux) {
         int phnum = pvhEntry == null ? 1 : 2;
         int phoff = 64;
         int noteOff = phoff + 56 * phnum;
-        int noteSize = 12 + 4 + 4;
+        int xenNoteSize = 12 + 4 + 4;
+        int linuxNoteSize = 12 + 8 + 4;
+        int noteSize = xenNoteSize + (linux ? linuxNoteSize : 0);
         int codeOff = 0x200;
         ByteBuffer b = ByteBuffer.allocate(codeOff + code.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0, 0x464C457F);
@@ -47,6 +60,13 @@ final class TestElf {
             b.putInt(noteOff + 8, 18);
             b.put(noteOff + 12, (byte) 'X').put(noteOff + 13, (byte) 'e').put(noteOff + 14, (byte) 'n');
             b.putInt(noteOff + 16, pvhEntry.intValue());
+            if (linux) {
+                int linuxNote = noteOff + xenNoteSize;
+                b.putInt(linuxNote, 6);
+                b.putInt(linuxNote + 4, 4);
+                b.putInt(linuxNote + 8, 0x100); // LINUX_ELFNOTE_BUILD_SALT
+                b.put(linuxNote + 12, "Linux".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
         }
         b.put(codeOff, code);
         return b;

@@ -76,10 +76,11 @@ class CommandLineParserTest {
     @Test
     void badInputNamesTheOptionAndTheFix() {
         assertEquals("-m foo: not a number; use e.g. -m 512M or -m 2G", error("-kernel", "/k", "-m", "foo"));
-        assertEquals("-m 0: a guest needs at least 2 MiB of RAM", error("-kernel", "/k", "-m", "0"));
+        assertEquals("-m 0: a guest needs at least 2 MiB of RAM; use e.g. -m 512M", error("-kernel", "/k", "-m", "0"));
         assertTrue(error("-kernel", "/k", "-m", "64G").contains("more than this host's 8192 MiB"));
+        assertTrue(error("-kernel", "/k", "-m", "64G").endsWith("; use -m 8192M or less"));
         assertEquals("-m 5Q: unknown size suffix 'Q'; use e.g. -m 512M or -m 2G", error("-kernel", "/k", "-m", "5Q"));
-        assertEquals("-smp 0: a guest needs at least one CPU", error("-kernel", "/k", "-smp", "0"));
+        assertEquals("-smp 0: a guest needs at least one CPU; use e.g. -smp 2", error("-kernel", "/k", "-smp", "0"));
         assertEquals("-smp x: not a number of CPUs; use e.g. -smp 2", error("-kernel", "/k", "-smp", "x"));
         assertEquals("-bogus: invalid option (see modvm -h)", error("-bogus"));
         assertEquals("-m requires an argument (see modvm -h)", error("-kernel", "/k", "-m"));

@@ -56,7 +56,8 @@ public final class UnixSocketServer implements Closeable {
             channel.bind(UnixDomainSocketAddress.of(path));
         } catch (IOException e) {
             channel.close();
-            throw new IOException("cannot listen: " + e.getMessage(), e);
+            throw new IOException("cannot listen: " + e.getMessage() + "; check that the socket's folder exists "
+                    + "and this user may write there, or give another path", e);
         }
         UnixSocketServer s = new UnixSocketServer(path, channel, handler);
         Thread acceptor = new Thread(s::acceptLoop, "monitor-accept " + path);

@@ -1,10 +1,12 @@
 package io.modvm.virtio.blk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.api.device.DeviceException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -50,14 +52,30 @@ class BlockDeviceFactoryTest {
         Path file = dir.resolve("ro.img");
         Files.write(file, new byte[4096]);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
-        if (Files.isWritable(file)) {
-            System.err.println("skipped the read-only part: running as root, every file is writable");
-        } else {
+        // Mode bits do not bind root (CI runs as root); the immutable attribute does, so the check is real there too.
+        boolean immutable = Files.isWritable(file);
+        if (immutable) {
+            chattr("+i", file);
+            assertFalse(Files.isWritable(file), "chattr +i should make " + file + " read-only for root too");
+        }
+        try {
             DeviceException e = assertThrows(DeviceException.class,
                     () -> factory.createDevice("vd0", Map.of("file", file.toString())));
             assertTrue(e.getMessage().contains("is read-only; use readonly=on"), e.getMessage());
+            factory.createDevice("vd1", Map.of("file", file.toString(), "readonly", "on")).close();
+        } finally {
+            if (immutable) {
+                chattr("-i", file);
+            }
         }
-        factory.createDevice("vd1", Map.of("file", file.toString(), "readonly", "on")).close();
+    }
+
+    /** Runs chattr(1) on {@code file}; it must succeed, or the read-only check above would prove nothing. */
+    private static void chattr(String change, Path file) throws Exception {
+        Process p = new ProcessBuilder("chattr", change, file.toString()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "chattr " + change + " " + file + " (needs a file system with file "
+                + "attributes, such as ext4, and CAP_LINUX_IMMUTABLE): " + output);
     }
 
     @Test
