@@ -1,12 +1,12 @@
 package io.modvm.virtio.blk;
 
-import static io.modvm.virtio.blk.BlockRig.DATA;
+import static io.modvm.virtio.blk.BlkRig.DATA;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modvm.virtio.blk.BlockRig.Result;
+import io.modvm.virtio.blk.BlkRig.Result;
 import io.modvm.virtio.device.VirtioFeatures;
 import io.modvm.virtio.queue.HeapGuestMemory;
 import io.modvm.virtio.queue.TestDriver.Buf;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Requests end to end: a driver's chains in guest RAM, through the queue handler, to a raw image file and back. */
-class BlockRequestTest {
+class BlkRequestTest {
     private static final int DISK = 1 << 20;
     private static final long SECTORS = DISK / 512;
 
@@ -32,7 +32,7 @@ class BlockRequestTest {
     Path dir;
     private Path file;
     private byte[] disk;
-    private BlockRig rig;
+    private BlkRig rig;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -40,7 +40,7 @@ class BlockRequestTest {
         new Random(1).nextBytes(disk);
         file = dir.resolve("disk.raw");
         Files.write(file, disk);
-        rig = new BlockRig(new HeapGuestMemory().add(BlockRig.RAM, BlockRig.RAM_SIZE), file, false, "SERIAL-0123", true);
+        rig = new BlkRig(new HeapGuestMemory().add(BlkRig.RAM, BlkRig.RAM_SIZE), file, false, "SERIAL-0123", true);
     }
 
     @AfterEach
@@ -48,9 +48,9 @@ class BlockRequestTest {
         rig.device.close();
     }
 
-    private BlockRig readOnlyRig() throws Exception {
+    private BlkRig readOnlyRig() throws Exception {
         rig.device.close();
-        rig = new BlockRig(new HeapGuestMemory().add(BlockRig.RAM, BlockRig.RAM_SIZE), file, true, "", false);
+        rig = new BlkRig(new HeapGuestMemory().add(BlkRig.RAM, BlkRig.RAM_SIZE), file, true, "", false);
         return rig;
     }
 
@@ -171,7 +171,7 @@ class BlockRequestTest {
 
     @Test
     void readOnlyDriveRefusesWritesAndSaysSo() throws Exception {
-        BlockRig ro = readOnlyRig();
+        BlkRig ro = readOnlyRig();
         long features = ro.device.deviceFeatures();
         assertTrue((features & VirtioFeatures.bit(VirtioBlk.F_RO)) != 0);
         assertFalse((features & VirtioFeatures.bit(VirtioBlk.F_DISCARD)) != 0);
@@ -190,13 +190,13 @@ class BlockRequestTest {
     @Test
     void malformedRequestsFailAloneAndTheQueueGoesOn() {
         // Header shorter than 16 bytes: status IOERR.
-        rig.driver.add(List.of(new Buf(BlockRig.HEADER, 8)), List.of(new Buf(BlockRig.STATUS, 1)));
-        rig.memory.writeByte(BlockRig.STATUS, (byte) 0x7f);
+        rig.driver.add(List.of(new Buf(BlkRig.HEADER, 8)), List.of(new Buf(BlkRig.STATUS, 1)));
+        rig.memory.writeByte(BlkRig.STATUS, (byte) 0x7f);
         rig.serve();
         assertEquals(VirtioBlk.S_IOERR, rig.take().status());
         // No writable byte at all: nothing to report a status in, so the chain comes back with nothing written.
         rig.header(VirtioBlk.T_IN, 0);
-        rig.driver.add(List.of(new Buf(BlockRig.HEADER, 16), new Buf(DATA, 512)), List.of());
+        rig.driver.add(List.of(new Buf(BlkRig.HEADER, 16), new Buf(DATA, 512)), List.of());
         rig.serve();
         assertEquals(0, rig.take().usedLength());
         // Data in the wrong direction.
@@ -206,7 +206,7 @@ class BlockRequestTest {
                 rig.request(VirtioBlk.T_OUT, 0, List.of(), List.of(new Buf(DATA, 512))).status());
         // A descriptor whose next pointer leaves the table: the chain fails with nothing written.
         int head = rig.add(VirtioBlk.T_IN, 0, List.of(), List.of(new Buf(DATA, 512)), false);
-        rig.driver.writeDescriptor(head, BlockRig.HEADER, 16, 1, 999);
+        rig.driver.writeDescriptor(head, BlkRig.HEADER, 16, 1, 999);
         rig.serve();
         assertEquals(0, rig.take().usedLength());
         assertEquals(VirtioBlk.S_OK,
@@ -217,7 +217,7 @@ class BlockRequestTest {
 
     @Test
     void brokenRingAsksForResetAndStopsServing() {
-        rig.driver.setAvailIdx(BlockRig.QUEUE_SIZE + 5);
+        rig.driver.setAvailIdx(BlkRig.QUEUE_SIZE + 5);
         rig.serve();
         assertEquals(1, rig.activation.resetRequests().size());
         assertTrue(rig.handler.broken());
@@ -227,7 +227,7 @@ class BlockRequestTest {
 
     @Test
     void configSpaceDescribesTheDisk() {
-        BlockDevice d = rig.device;
+        BlkDevice d = rig.device;
         assertEquals(SECTORS, d.readConfig(0, 8));
         assertEquals(SECTORS & 0xFFFF_FFFFL, d.readConfig(0, 4));
         assertEquals(VirtioBlk.SEG_MAX, d.readConfig(12, 4));
@@ -243,7 +243,7 @@ class BlockRequestTest {
         assertEquals(0, d.readConfig(-1, 1));
         d.writeConfig(0, 8, 12345);
         assertEquals(SECTORS, d.readConfig(0, 8));
-        assertEquals(BlockConfigSpace.SIZE, d.configSize());
+        assertEquals(BlkConfigSpace.SIZE, d.configSize());
         assertEquals(2, d.deviceType());
     }
 }

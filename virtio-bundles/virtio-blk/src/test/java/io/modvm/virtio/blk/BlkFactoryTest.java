@@ -14,18 +14,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The factory's part short of plugging into PCI: opening the image, host-side errors, and the drive registry. */
-class BlockDeviceFactoryTest {
+class BlkFactoryTest {
     @TempDir
     Path dir;
 
-    private final BlockDeviceRegistry registry = new BlockDeviceRegistry();
-    private final BlockDeviceFactory factory = new BlockDeviceFactory(registry);
+    private final BlkRegistry registry = new BlkRegistry();
+    private final BlkFactory factory = new BlkFactory(registry);
 
     @Test
     void registersTheDriveUntilTheDeviceCloses() throws Exception {
         Path file = dir.resolve("d.img");
         Files.write(file, new byte[4096]);
-        BlockDevice device = factory.createDevice("vd0", Map.of("file", file.toString(), "drive", "d0"));
+        BlkDevice device = factory.createDevice("vd0", Map.of("file", file.toString(), "drive", "d0"));
         assertEquals(List.of(device.drive()), registry.drives());
         assertEquals("raw", device.drive().image().format());
         assertEquals("/machine/peripheral/vd0/virtio-backend", device.drive().qdevPath());

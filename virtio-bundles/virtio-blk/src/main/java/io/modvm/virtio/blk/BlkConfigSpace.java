@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
  * The device-specific configuration space (struct virtio_blk_config, virtio 1.2 5.2.4), laid out once: nothing in it
  * changes while the device lives, and the driver may not write any of it (no CONFIG_WCE).
  */
-final class BlockConfigSpace {
+final class BlkConfigSpace {
     static final int SIZE = 60;
 
     private static final int CAPACITY = 0;
@@ -27,7 +27,7 @@ final class BlockConfigSpace {
      * @param capacitySectors the disk size in 512-byte sectors
      * @param discardAlignment the image's discard granularity in bytes
      */
-    BlockConfigSpace(long capacitySectors, long discardAlignment) {
+    BlkConfigSpace(long capacitySectors, long discardAlignment) {
         bytes.putLong(CAPACITY, capacitySectors);
         bytes.putInt(SEG_MAX, VirtioBlk.SEG_MAX);
         bytes.putInt(BLK_SIZE, VirtioBlk.SECTOR);

@@ -9,10 +9,11 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * The drives of the live virtio-blk devices, shared by the device factory (which adds and removes them) and the
- * {@code query-block} command (which lists them). Thread-safe.
+ * {@code query-block} command (which lists them). Thread-safe. The component keeps the name it had as {@code
+ * BlockDeviceRegistry}.
  */
-@Component(service = BlockDeviceRegistry.class)
-public final class BlockDeviceRegistry {
+@Component(name = "io.modvm.virtio.blk.BlockDeviceRegistry", service = BlkRegistry.class)
+public final class BlkRegistry {
     private final List<Drive> drives = new ArrayList<>();
     private int nodeCounter;
 
@@ -25,7 +26,7 @@ public final class BlockDeviceRegistry {
             throws DeviceException {
         for (Drive d : drives) {
             if (d.id().equals(id)) {
-                throw new DeviceException(BlockConfig.TYPE + ": drive id '" + id + "' is in use by device "
+                throw new DeviceException(BlkConfig.TYPE + ": drive id '" + id + "' is in use by device "
                         + d.deviceId() + "; give each drive its own id");
             }
         }

@@ -18,17 +18,17 @@ import java.util.List;
  * @param readableData the device-readable bytes after the header
  * @param writableData the device-writable bytes before the status byte
  */
-record BlockRequest(int type, long sector, long readableData, long writableData) {
+record BlkRequest(int type, long sector, long readableData, long writableData) {
     /**
      * Reads the header through {@code reader}, leaving it at the first data byte.
      *
      * @throws VirtqueueException (chain scope) if the chain has fewer than 16 readable bytes
      */
-    static BlockRequest parse(DescriptorChain chain, ChainReader reader) throws VirtqueueException {
+    static BlkRequest parse(DescriptorChain chain, ChainReader reader) throws VirtqueueException {
         byte[] header = new byte[VirtioBlk.HEADER_BYTES];
         reader.readFully(header);
         ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-        return new BlockRequest(h.getInt(0), h.getLong(8), chain.readableLength() - VirtioBlk.HEADER_BYTES,
+        return new BlkRequest(h.getInt(0), h.getLong(8), chain.readableLength() - VirtioBlk.HEADER_BYTES,
                 chain.writableLength() - 1);
     }
 

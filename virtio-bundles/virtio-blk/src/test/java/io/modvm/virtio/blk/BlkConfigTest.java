@@ -12,10 +12,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class BlockConfigTest {
+class BlkConfigTest {
     @Test
     void defaultsFollowQemu() throws Exception {
-        BlockConfig c = BlockConfig.parse("vd0", Map.of("file", "disk.img"));
+        BlkConfig c = BlkConfig.parse("vd0", Map.of("file", "disk.img"));
         assertEquals(Path.of("disk.img"), c.file());
         assertNull(c.format());
         assertFalse(c.readOnly());
@@ -26,15 +26,15 @@ class BlockConfigTest {
 
     @Test
     void everyPropertyIsParsed() throws Exception {
-        BlockConfig c = BlockConfig.parse("vd0", Map.of("id", "vd0", "file", "a.qcow2", "format", "qcow2",
+        BlkConfig c = BlkConfig.parse("vd0", Map.of("id", "vd0", "file", "a.qcow2", "format", "qcow2",
                 "readonly", "on", "cache", "none", "drive", "d0", "serial", "12345678901234567890"));
         assertEquals("qcow2", c.format());
         assertTrue(c.readOnly());
         assertEquals(CacheMode.NONE, c.cache());
         assertEquals("d0", c.drive());
         assertEquals("12345678901234567890", c.serial());
-        assertTrue(BlockConfig.parse("x", Map.of("file", "f", "readonly", "true")).readOnly());
-        assertFalse(BlockConfig.parse("x", Map.of("file", "f", "readonly", "off")).readOnly());
+        assertTrue(BlkConfig.parse("x", Map.of("file", "f", "readonly", "true")).readOnly());
+        assertFalse(BlkConfig.parse("x", Map.of("file", "f", "readonly", "off")).readOnly());
     }
 
     @Test
@@ -50,7 +50,7 @@ class BlockConfigTest {
     }
 
     private static void assertMessage(Map<String, String> properties, String part) {
-        DeviceException e = assertThrows(DeviceException.class, () -> BlockConfig.parse("vd0", properties));
+        DeviceException e = assertThrows(DeviceException.class, () -> BlkConfig.parse("vd0", properties));
         assertTrue(e.getMessage().startsWith("virtio-blk-pci: "), e.getMessage());
         assertTrue(e.getMessage().contains(part), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());

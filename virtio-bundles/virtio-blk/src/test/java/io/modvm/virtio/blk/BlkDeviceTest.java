@@ -1,6 +1,6 @@
 package io.modvm.virtio.blk;
 
-import static io.modvm.virtio.blk.BlockRig.DATA;
+import static io.modvm.virtio.blk.BlkRig.DATA;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The device's life: activation starts its queue thread, kicks are served there, reset and close stop it. */
-class BlockDeviceTest {
+class BlkDeviceTest {
     @TempDir
     Path dir;
 
@@ -32,9 +32,9 @@ class BlockDeviceTest {
     void servesKicksOnItsOwnThreadUntilReset() throws Exception {
         Path file = dir.resolve("d.raw");
         Files.write(file, new byte[64 * 1024]);
-        BlockRig rig = new BlockRig(new HeapGuestMemory().add(BlockRig.RAM, BlockRig.RAM_SIZE), file, false, "", true);
+        BlkRig rig = new BlkRig(new HeapGuestMemory().add(BlkRig.RAM, BlkRig.RAM_SIZE), file, false, "", true);
         AtomicInteger closes = new AtomicInteger();
-        BlockDevice device = new BlockDevice(rig.device.drive(), closes::incrementAndGet);
+        BlkDevice device = new BlkDevice(rig.device.drive(), closes::incrementAndGet);
         device.activate(rig.activation);
         for (int i = 0; i < 3; i++) {
             rig.add(VirtioBlk.T_IN, i, List.of(), List.of(new Buf(DATA, 512)), false);

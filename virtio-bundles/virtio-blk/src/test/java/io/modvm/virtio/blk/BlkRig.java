@@ -4,6 +4,7 @@ import io.modvm.api.memory.GuestMemory;
 import io.modvm.virtio.blk.image.CacheMode;
 import io.modvm.virtio.blk.image.DiskImage;
 import io.modvm.virtio.blk.image.ImageOpener;
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.device.VirtioFeatures;
 import io.modvm.virtio.queue.SplitVirtqueue;
 import io.modvm.virtio.queue.TestDriver;
@@ -24,7 +25,7 @@ import java.util.Optional;
  * data buffers and a status byte, as Linux's virtio_blk lays them out; {@link #serve()} runs the queue handler once,
  * as the queue thread would after a kick.
  */
-final class BlockRig {
+final class BlkRig {
     static final long RAM = 0x10_0000;
     static final int RAM_SIZE = 4 << 20;
     static final long RINGS = RAM;
@@ -36,19 +37,19 @@ final class BlockRig {
 
     final GuestMemory memory;
     final DiskImage image;
-    final BlockDevice device;
+    final BlkDevice device;
     final TestDriver driver;
     final FakeActivation activation;
-    final BlockQueueHandler handler;
+    final BlkQueue handler;
 
     /** Completion of one request: the used length and the status byte. */
     record Result(long usedLength, int status) {
     }
 
-    BlockRig(GuestMemory memory, Path file, boolean readOnly, String serial, boolean eventIdx) throws IOException {
+    BlkRig(GuestMemory memory, Path file, boolean readOnly, String serial, boolean eventIdx) throws IOException {
         this.memory = memory;
         this.image = ImageOpener.open(file, null, readOnly, CacheMode.WRITEBACK);
-        this.device = new BlockDevice(new Drive("d0", "vd0", "#block001", image, CacheMode.WRITEBACK, serial),
+        this.device = new BlkDevice(new Drive("d0", "vd0", "#block001", image, CacheMode.WRITEBACK, serial),
                 () -> { });
         this.driver = new TestDriver(memory, RINGS, QUEUE_SIZE, eventIdx, true, INDIRECT);
         long features = device.deviceFeatures() | VirtioFeatures.bit(VirtioFeatures.VERSION_1);
@@ -64,8 +65,7 @@ final class BlockRig {
         this.activation = new FakeActivation(memory, features, queue);
         GuestErrorLog log = new GuestErrorLog("test");
         byte[] id = serial.getBytes(StandardCharsets.UTF_8);
-        this.handler = new BlockQueueHandler(activation, queue, new BlockRequestExecutor(image, readOnly, id, log),
-                log);
+        this.handler = new BlkQueue(activation, new BlkRequestExecutor(image, readOnly, id, log), log);
     }
 
     /** Writes a request header into guest RAM at {@link #HEADER}. */

@@ -14,7 +14,7 @@ import io.modvm.api.state.StateRecord;
  * @param readOnly whether the image is read-only (VIRTIO_BLK_F_RO)
  * @param serial the GET_ID string
  */
-public record BlockState(long features, long capacitySectors, boolean readOnly, String serial) {
+public record BlkState(long features, long capacitySectors, boolean readOnly, String serial) {
     static final String TYPE = "virtio-blk";
     static final int VERSION = 1;
 
@@ -23,14 +23,14 @@ public record BlockState(long features, long capacitySectors, boolean readOnly, 
                 .put("readOnly", readOnly).put("serial", serial).build();
     }
 
-    static BlockState from(StateRecord r) throws StateException {
+    static BlkState from(StateRecord r) throws StateException {
         r.require(TYPE, 1, VERSION);
-        return new BlockState(r.getLong("features"), r.getLong("capacity"), r.getBoolean("readOnly"),
+        return new BlkState(r.getLong("features"), r.getLong("capacity"), r.getBoolean("readOnly"),
                 r.getString("serial"));
     }
 
     /** Throws unless a device in state {@code now} shows the driver the same disk as this saved state. */
-    void requireSameDisk(BlockState now) throws StateException {
+    void requireSameDisk(BlkState now) throws StateException {
         if (capacitySectors != now.capacitySectors) {
             throw new StateException(TYPE + ": the image now has " + now.capacitySectors + " sectors; the guest knows "
                     + capacitySectors);

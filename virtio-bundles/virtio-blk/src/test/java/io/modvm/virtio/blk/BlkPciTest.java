@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * drive it: find the capabilities, negotiate, read the capacity, set up the queue, kick, take the interrupt. Only the
  * PCI function (the core's side) is faked.
  */
-class BlockPciTest {
+class BlkPciTest {
     private static final long RAM = 0x10_0000;
     private static final int RAM_SIZE = 4 << 20;
     private static final int CAP_COMMON = 1;
@@ -63,8 +63,8 @@ class BlockPciTest {
         new Random(9).nextBytes(disk);
         Path file = dir.resolve("disk.raw");
         Files.write(file, disk);
-        BlockDeviceRegistry registry = new BlockDeviceRegistry();
-        Device device = new BlockDeviceFactory(registry).create(context,
+        BlkRegistry registry = new BlkRegistry();
+        Device device = new BlkFactory(registry).create(context,
                 Map.of("file", file.toString(), "serial", "pci-test"));
         spec = context.pciSpec();
         assertEquals(0x1af4, spec.vendorId());

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * swap reads back.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class BlockHandOverTest {
+class BlkHandOverTest {
     private static final long RAM = 0x10_0000;
     private static final int RAM_SIZE = 4 << 20;
     private static final long HEADER = RAM + 0x10_0000;
@@ -59,7 +59,7 @@ class BlockHandOverTest {
         Files.write(file, new byte[1 << 20]);
         properties = Map.of("file", file.toString(), "serial", "swap-me");
         StubDeviceContext context = new StubDeviceContext("vd0").withRam(memory, RAM_SIZE).withPci(pci);
-        Device device = new BlockDeviceFactory(new BlockDeviceRegistry()).create(context, properties);
+        Device device = new BlkFactory(new BlkRegistry()).create(context, properties);
         driver = new PciDriver(context.pciSpec(), pci);
         long features = driver.offered() & ~VirtioFeatures.bit(VirtioBlk.F_DISCARD);
         assertEquals(PciDriver.STATUS_FEATURES_OK, driver.negotiate(features) & PciDriver.STATUS_FEATURES_OK);
@@ -133,7 +133,7 @@ class BlockHandOverTest {
         assertEquals("virtio-blk", state.getRecord("device").type());
 
         StubDeviceContext context = new StubDeviceContext("vd0").withRam(memory, RAM_SIZE).withPci(pci);
-        Device taken = new BlockDeviceFactory(new BlockDeviceRegistry()).restore(context, properties, state);
+        Device taken = new BlkFactory(new BlkRegistry()).restore(context, properties, state);
         driver.rebind(context.pciSpec());
         assertEquals(status, driver.status(), "no reset");
         assertEquals(generation, driver.generation());
@@ -158,17 +158,17 @@ class BlockHandOverTest {
     void aStateItCannotReadUnplugsCleanly() throws Exception {
         Device old = plug();
         StateRecord state = HandOver.takeState((StatefulDevice) old);
-        BlockDeviceRegistry registry = new BlockDeviceRegistry();
+        BlkRegistry registry = new BlkRegistry();
         StubDeviceContext context = new StubDeviceContext("vd0").withRam(memory, RAM_SIZE).withPci(pci);
         DeviceException e = assertThrows(DeviceException.class,
-                () -> new BlockDeviceFactory(registry).restore(context, properties, HandOver.withVersion(state, 2)));
+                () -> new BlkFactory(registry).restore(context, properties, HandOver.withVersion(state, 2)));
         assertEquals("vd0: saved state not taken over: virtio-pci state version 2 is not readable here (versions 1 to"
                 + " 1)", e.getMessage());
         assertEquals(List.of(), registry.drives(), "the reopened image was closed again");
 
         Path other = dir.resolve("other.raw");
         Files.write(other, new byte[2 << 20]);
-        DeviceException size = assertThrows(DeviceException.class, () -> new BlockDeviceFactory(registry)
+        DeviceException size = assertThrows(DeviceException.class, () -> new BlkFactory(registry)
                 .restore(context, Map.of("file", other.toString(), "serial", "swap-me"), state));
         assertEquals("vd0: saved state not taken over: virtio-blk: the image now has 4096 sectors; the guest knows"
                 + " 2048", size.getMessage());

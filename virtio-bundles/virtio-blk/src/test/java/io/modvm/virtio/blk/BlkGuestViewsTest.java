@@ -1,12 +1,13 @@
 package io.modvm.virtio.blk;
 
-import static io.modvm.virtio.blk.BlockRig.DATA;
+import static io.modvm.virtio.blk.BlkRig.DATA;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modvm.virtio.blk.BlockRig.Result;
+import io.modvm.virtio.blk.BlkRig.Result;
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.queue.ChainReader;
 import io.modvm.virtio.queue.ChainWriter;
 import io.modvm.virtio.queue.DescriptorChain;
@@ -29,27 +30,27 @@ import org.junit.jupiter.api.io.TempDir;
  * several guest buffers in one host call, a fallback copy where RAM can give no view, and every guest range still
  * checked against RAM.
  */
-class BlockGuestViewsTest {
+class BlkGuestViewsTest {
     private static final int DISK = 1 << 20;
-    private static final long RAM_END = BlockRig.RAM + BlockRig.RAM_SIZE;
+    private static final long RAM_END = BlkRig.RAM + BlkRig.RAM_SIZE;
 
     @TempDir
     Path dir;
     private Path file;
     private byte[] disk;
-    private BlockRig rig;
+    private BlkRig rig;
 
-    private BlockRig rig(HeapGuestMemory memory) throws Exception {
+    private BlkRig rig(HeapGuestMemory memory) throws Exception {
         disk = new byte[DISK];
         new Random(2).nextBytes(disk);
         file = dir.resolve("disk.raw");
         Files.write(file, disk);
-        rig = new BlockRig(memory, file, false, "", true);
+        rig = new BlkRig(memory, file, false, "", true);
         return rig;
     }
 
     private static HeapGuestMemory nativeRam() {
-        return new HeapGuestMemory().addDirect(BlockRig.RAM, BlockRig.RAM_SIZE);
+        return new HeapGuestMemory().addDirect(BlkRig.RAM, BlkRig.RAM_SIZE);
     }
 
     @AfterEach
@@ -141,19 +142,19 @@ class BlockGuestViewsTest {
         rig(nativeRam());
         // Popping checks every range; this chain skips that, as if RAM had changed since, and must still not reach
         // a view: the request fails in chain scope (IOERR for the driver), the disk is untouched.
-        BlockRequestExecutor executor = new BlockRequestExecutor(rig.image, false, new byte[0],
+        BlkRequestExecutor executor = new BlkRequestExecutor(rig.image, false, new byte[0],
                 new GuestErrorLog("test"));
         List<Segment> data = List.of(new Segment(DATA, 512), new Segment(RAM_END - 512, 1024));
-        DescriptorChain out = new DescriptorChain(0, data, List.of(new Segment(BlockRig.STATUS, 1)), 1536, 1);
+        DescriptorChain out = new DescriptorChain(0, data, List.of(new Segment(BlkRig.STATUS, 1)), 1536, 1);
         VirtqueueException e = assertThrows(VirtqueueException.class, () -> executor.execute(
-                new BlockRequest(VirtioBlk.T_OUT, 0, 1536, 0), new ChainReader(rig.memory, out),
+                new BlkRequest(VirtioBlk.T_OUT, 0, 1536, 0), new ChainReader(rig.memory, out),
                 new ChainWriter(rig.memory, out)));
         assertEquals(VirtqueueError.CHAIN_FAULT, e.error());
         assertTrue(e.queueUsable());
         DescriptorChain in = new DescriptorChain(0, List.of(), List.of(new Segment(DATA, 512),
                 new Segment(RAM_END - 512, 1025)), 0, 1537);
         e = assertThrows(VirtqueueException.class, () -> executor.execute(
-                new BlockRequest(VirtioBlk.T_IN, 0, 0, 1536), new ChainReader(rig.memory, in),
+                new BlkRequest(VirtioBlk.T_IN, 0, 0, 1536), new ChainReader(rig.memory, in),
                 new ChainWriter(rig.memory, in)));
         assertEquals(VirtqueueError.CHAIN_FAULT, e.error());
         assertArrayEquals(disk, Files.readAllBytes(file));

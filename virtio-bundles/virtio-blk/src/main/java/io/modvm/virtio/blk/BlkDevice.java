@@ -4,6 +4,7 @@ import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.blk.image.DiskImage;
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.device.QueueWorker;
 import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.device.VirtioDevice;
@@ -18,18 +19,17 @@ import org.slf4j.LoggerFactory;
  * A virtio-blk device (virtio 1.2, 5.2) over one {@link DiskImage}: one request queue served by a {@link QueueWorker}
  * thread, so disk I/O never runs on a vCPU thread.
  */
-public final class BlockDevice implements VirtioDevice {
-    private static final Logger LOG = LoggerFactory.getLogger(BlockDevice.class);
+public final class BlkDevice implements VirtioDevice {
+    private static final Logger LOG = LoggerFactory.getLogger(BlkDevice.class);
 
     private final Drive drive;
     private final DiskImage image;
     private final Runnable onClose;
-    private final BlockConfigSpace config;
+    private final BlkConfigSpace config;
     private final GuestErrorLog log;
     private final long features;
-    /** Guarded by this: the live activation, its handler and its worker, all null while the device is reset. */
+    /** Guarded by this: the live activation and its queue's worker, both null while the device is reset. */
     private VirtioActivation activation;
-    private BlockQueueHandler handler;
     private QueueWorker worker;
     private boolean closed;
 
@@ -37,11 +37,11 @@ public final class BlockDevice implements VirtioDevice {
      * @param drive the drive this device serves; its image is closed with the device
      * @param onClose run once when the device is closed (the factory forgets the drive there)
      */
-    public BlockDevice(Drive drive, Runnable onClose) {
+    public BlkDevice(Drive drive, Runnable onClose) {
         this.drive = drive;
         this.image = drive.image();
         this.onClose = onClose;
-        this.config = new BlockConfigSpace(image.size() / VirtioBlk.SECTOR, image.discardGranularity());
+        this.config = new BlkConfigSpace(image.size() / VirtioBlk.SECTOR, image.discardGranularity());
         this.log = new GuestErrorLog("virtio-blk " + drive.deviceId());
         // No SIZE_MAX: data moves through views of guest RAM or a bounded buffer, so no segment is too large to serve.
         long f = VirtioFeatures.bit(VirtioBlk.F_SEG_MAX) | VirtioFeatures.bit(VirtioBlk.F_BLK_SIZE)
@@ -86,7 +86,7 @@ public final class BlockDevice implements VirtioDevice {
 
     @Override
     public int configSize() {
-        return BlockConfigSpace.SIZE;
+        return BlkConfigSpace.SIZE;
     }
 
     @Override
@@ -102,17 +102,17 @@ public final class BlockDevice implements VirtioDevice {
     @Override
     public synchronized void activate(VirtioActivation newActivation) {
         stopWorker();
-        SplitVirtqueue queue = newActivation.queue(BlockQueueHandler.QUEUE);
-        EventNotifier kicks = newActivation.kicks(BlockQueueHandler.QUEUE);
+        SplitVirtqueue queue = newActivation.queue(BlkQueue.INDEX);
+        EventNotifier kicks = newActivation.kicks(BlkQueue.INDEX);
         activation = newActivation;
         if (queue == null || kicks == null) {
             log.report("driver started the device without its request queue", "queue 0 not enabled");
             return;
         }
         byte[] id = drive.serial().getBytes(StandardCharsets.UTF_8);
-        BlockRequestExecutor executor = new BlockRequestExecutor(image, image.readOnly(), id, log);
-        handler = new BlockQueueHandler(newActivation, queue, executor, log);
-        worker = QueueWorker.start("virtio-blk " + drive.deviceId() + " q0", kicks, handler);
+        BlkRequestExecutor executor = new BlkRequestExecutor(image, image.readOnly(), id, log);
+        worker = QueueWorker.start("virtio-blk " + drive.deviceId() + " q0", kicks,
+                new BlkQueue(newActivation, executor, log));
     }
 
     @Override
@@ -125,7 +125,6 @@ public final class BlockDevice implements VirtioDevice {
         if (worker != null) {
             worker.stop();
             worker = null;
-            handler = null;
         }
     }
 
@@ -147,12 +146,12 @@ public final class BlockDevice implements VirtioDevice {
     /** Takes over from a saved device if this one shows the driver the same disk. */
     @Override
     public void restoreState(StateRecord saved) throws StateException {
-        BlockState.from(saved).requireSameDisk(state());
+        BlkState.from(saved).requireSameDisk(state());
     }
 
     /** The device's part of its state. */
-    BlockState state() {
-        return new BlockState(features, config.read(0, 8), image.readOnly(), drive.serial());
+    BlkState state() {
+        return new BlkState(features, config.read(0, 8), image.readOnly(), drive.serial());
     }
 
     @Override

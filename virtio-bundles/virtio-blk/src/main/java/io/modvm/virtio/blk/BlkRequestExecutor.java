@@ -1,6 +1,7 @@
 package io.modvm.virtio.blk;
 
 import io.modvm.virtio.blk.image.DiskImage;
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.queue.ChainReader;
 import io.modvm.virtio.queue.ChainWriter;
 import io.modvm.virtio.queue.VirtqueueException;
@@ -15,7 +16,7 @@ import java.nio.ByteOrder;
  * guest memory can give no view, it is copied through one bounded buffer instead, never in one piece, so a 4 GiB
  * request costs no 4 GiB allocation. Runs on the queue thread only; the views live for one request.
  */
-final class BlockRequestExecutor {
+final class BlkRequestExecutor {
     private static final int CHUNK = 256 * 1024;
 
     private final DiskImage image;
@@ -25,7 +26,7 @@ final class BlockRequestExecutor {
     private final GuestErrorLog log;
     private final byte[] buffer = new byte[CHUNK];
 
-    BlockRequestExecutor(DiskImage image, boolean readOnly, byte[] id, GuestErrorLog log) {
+    BlkRequestExecutor(DiskImage image, boolean readOnly, byte[] id, GuestErrorLog log) {
         this.image = image;
         this.readOnly = readOnly;
         this.capacitySectors = image.size() / VirtioBlk.SECTOR;
@@ -33,7 +34,7 @@ final class BlockRequestExecutor {
         this.log = log;
     }
 
-    Completion execute(BlockRequest request, ChainReader reader, ChainWriter writer) throws VirtqueueException {
+    Completion execute(BlkRequest request, ChainReader reader, ChainWriter writer) throws VirtqueueException {
         try {
             return switch (request.type()) {
                 case VirtioBlk.T_IN -> read(request, writer);
@@ -44,12 +45,12 @@ final class BlockRequestExecutor {
                 default -> unsupported(request);
             };
         } catch (IOException e) {
-            log.report("host I/O error", e.getMessage());
+            log.reportHost("host I/O error", e.getMessage());
             return Completion.IOERR;
         }
     }
 
-    private Completion read(BlockRequest request, ChainWriter writer) throws IOException, VirtqueueException {
+    private Completion read(BlkRequest request, ChainWriter writer) throws IOException, VirtqueueException {
         long length = request.writableData();
         if (request.readableData() != 0) {
             return malformed("IN request with device-readable data", request);
@@ -73,7 +74,7 @@ final class BlockRequestExecutor {
         return new Completion(VirtioBlk.S_OK, length);
     }
 
-    private Completion write(BlockRequest request, ChainReader reader) throws IOException, VirtqueueException {
+    private Completion write(BlkRequest request, ChainReader reader) throws IOException, VirtqueueException {
         long length = request.readableData();
         if (request.writableData() != 0) {
             return malformed("OUT request with device-writable data", request);
@@ -109,7 +110,7 @@ final class BlockRequestExecutor {
     }
 
     /** GET_ID: the serial, NUL-padded to 20 bytes, cut to what the driver's buffer holds (as QEMU does). */
-    private Completion getId(BlockRequest request, ChainWriter writer) throws VirtqueueException {
+    private Completion getId(BlkRequest request, ChainWriter writer) throws VirtqueueException {
         int n = (int) Math.min(VirtioBlk.ID_BYTES, request.writableData());
         byte[] out = new byte[n];
         System.arraycopy(id, 0, out, 0, Math.min(id.length, n));
@@ -117,7 +118,7 @@ final class BlockRequestExecutor {
     }
 
     /** DISCARD and WRITE_ZEROES: a list of {sector, count, flags} ranges after the header. */
-    private Completion ranges(BlockRequest request, ChainReader reader) throws IOException, VirtqueueException {
+    private Completion ranges(BlkRequest request, ChainReader reader) throws IOException, VirtqueueException {
         boolean zeroes = request.type() == VirtioBlk.T_WRITE_ZEROES;
         long length = request.readableData();
         if (length == 0 || length % VirtioBlk.RANGE_BYTES != 0
@@ -161,18 +162,18 @@ final class BlockRequestExecutor {
         return Completion.OK;
     }
 
-    private Completion unsupported(BlockRequest request) {
+    private Completion unsupported(BlkRequest request) {
         log.report("unsupported request type", Integer.toUnsignedString(request.type()));
         return Completion.UNSUPP;
     }
 
-    private Completion malformed(String what, BlockRequest request) {
+    private Completion malformed(String what, BlkRequest request) {
         log.report("malformed request", what + " (type " + request.type() + ")");
         return Completion.IOERR;
     }
 
     /** The data length is whole sectors and the sectors lie on the disk. */
-    private boolean checkRange(BlockRequest request, long length) {
+    private boolean checkRange(BlkRequest request, long length) {
         if (length % VirtioBlk.SECTOR != 0) {
             log.report("request length not a multiple of 512", length + " bytes");
             return false;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.modvm.virtio.blk.image.CacheMode;
 import io.modvm.virtio.blk.image.DiskImage;
 import io.modvm.virtio.blk.image.ImageOpener;
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.device.VirtioFeatures;
 import io.modvm.virtio.queue.HeapGuestMemory;
 import io.modvm.virtio.queue.SplitVirtqueue;
@@ -45,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * asked to be) still reads the disk correctly. The seed is fixed; a failure names its iteration's seed for
  * {@code -Dmodvm.fuzz.seed=S}, and {@code -Dmodvm.fuzz.iterations=N} runs longer.
  */
-class BlockFuzzTest {
-    private static final Logger LOG = LoggerFactory.getLogger(BlockFuzzTest.class);
+class BlkFuzzTest {
+    private static final Logger LOG = LoggerFactory.getLogger(BlkFuzzTest.class);
     private static final long SEED = 0x626C_6B66_757AL;
     private static final long RAM_A = 0x10_0000;
     private static final int RAM_A_SIZE = 2 << 20;
@@ -108,8 +109,7 @@ class BlockFuzzTest {
         long features = VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC)
                 | (eventIdx ? VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX) : 0);
         FakeActivation activation = new FakeActivation(memory, features, queue);
-        BlockQueueHandler handler = new BlockQueueHandler(activation, queue,
-                new BlockRequestExecutor(image, false, "fuzz".getBytes(), log), log);
+        BlkQueue handler = new BlkQueue(activation, new BlkRequestExecutor(image, false, "fuzz".getBytes(), log), log);
 
         List<Long> statusBytes = new ArrayList<>();
         int batch = 1 + rnd.nextInt(size);
@@ -133,8 +133,7 @@ class BlockFuzzTest {
             driver = new TestDriver(memory, RINGS, size, eventIdx, true, INDIRECT);
             queue = SplitVirtqueue.create(memory, driver.config());
             activation = new FakeActivation(memory, features, queue);
-            handler = new BlockQueueHandler(activation, queue,
-                    new BlockRequestExecutor(image, false, "fuzz".getBytes(), log), log);
+            handler = new BlkQueue(activation, new BlkRequestExecutor(image, false, "fuzz".getBytes(), log), log);
         } else {
             assertTrue(activation.resetRequests().isEmpty());
             while (driver.getBuf().isPresent()) {
@@ -146,7 +145,7 @@ class BlockFuzzTest {
     }
 
     /** A well-formed read must still come back OK with the disk's bytes. */
-    private static void probe(Random rnd, StrictGuestMemory memory, TestDriver driver, BlockQueueHandler handler,
+    private static void probe(Random rnd, StrictGuestMemory memory, TestDriver driver, BlkQueue handler,
             DiskImage image) throws Exception {
         long sector = rnd.nextInt((int) SECTORS);
         ByteBuffer header = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(0, VirtioBlk.T_IN)

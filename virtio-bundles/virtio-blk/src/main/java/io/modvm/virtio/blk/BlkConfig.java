@@ -20,13 +20,13 @@ import java.util.TreeSet;
  * @param drive the drive id that {@code query-block} reports
  * @param serial the GET_ID string (at most 20 bytes), or empty
  */
-record BlockConfig(Path file, String format, boolean readOnly, CacheMode cache, String drive, String serial) {
+record BlkConfig(Path file, String format, boolean readOnly, CacheMode cache, String drive, String serial) {
     static final String TYPE = "virtio-blk-pci";
     private static final String[] ACCEPTED = {"cache", "drive", "file", "format", "readonly", "serial"};
     /** The core names every device, so {@code id} is never unknown. */
     private static final String ID = "id";
 
-    static BlockConfig parse(String deviceId, Map<String, String> properties) throws DeviceException {
+    static BlkConfig parse(String deviceId, Map<String, String> properties) throws DeviceException {
         Map<String, String> p = properties == null ? Map.of() : properties;
         Set<String> known = Set.of(ACCEPTED);
         for (String name : new TreeSet<>(p.keySet())) {
@@ -60,7 +60,7 @@ record BlockConfig(Path file, String format, boolean readOnly, CacheMode cache, 
             throw new DeviceException(TYPE + ": serial '" + serial + "' is longer than " + VirtioBlk.ID_BYTES
                     + " bytes; shorten it");
         }
-        return new BlockConfig(Path.of(file), format, readOnly, cache, drive, serial);
+        return new BlkConfig(Path.of(file), format, readOnly, cache, drive, serial);
     }
 
     private static boolean parseSwitch(String value) throws DeviceException {
