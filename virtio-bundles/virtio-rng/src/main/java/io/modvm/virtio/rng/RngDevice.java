@@ -3,6 +3,7 @@ package io.modvm.virtio.rng;
 import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.device.QueueWorker;
 import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.device.VirtioDevice;
@@ -21,26 +22,27 @@ import org.slf4j.LoggerFactory;
  * queue is served by its own {@link QueueWorker}, so entropy is read on that thread and never on a vCPU. With a rate
  * limit, a timer thread (made only then) wakes the worker when the quota is full again.
  */
-public final class VirtioRng implements VirtioDevice {
+public final class RngDevice implements VirtioDevice {
     static final int DEVICE_TYPE = 4;
     /** PCI_CLASS_OTHERS, as QEMU's virtio-rng-pci reports. */
     static final int PCI_CLASS = 0x00ff00;
     static final int QUEUE_SIZE = 64;
-    static final String STATE_TYPE = "virtio-rng";
-    private static final Logger LOG = LoggerFactory.getLogger(VirtioRng.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RngDevice.class);
 
     private final String id;
     private final EntropySource source;
     private final RngConfig config;
     private final ScheduledExecutorService timer;
+    private final GuestErrorLog log;
     private final Object lifecycle = new Object();
     private QueueWorker worker;
 
-    VirtioRng(String id, EntropySource source, RngConfig config) {
+    RngDevice(String id, EntropySource source, RngConfig config) {
         this.id = id;
         this.source = source;
         this.config = config;
         this.timer = config.limited() ? newTimer(id) : null;
+        this.log = new GuestErrorLog("virtio-rng " + id);
     }
 
     private static ScheduledExecutorService newTimer(String id) {
@@ -97,17 +99,15 @@ public final class VirtioRng implements VirtioDevice {
     public void activate(VirtioActivation activation) {
         synchronized (lifecycle) {
             stopWorker();
-            SplitVirtqueue queue = activation.queue(EntropyRequests.INDEX);
+            SplitVirtqueue queue = activation.queue(RngQueue.INDEX);
             if (queue == null) {
                 LOG.debug("{}: driver enabled no requestq", id);
                 return;
             }
             RateLimit limit = new RateLimit(config.maxBytes(), TimeUnit.MILLISECONDS.toNanos(config.periodMillis()),
                     System::nanoTime);
-            EventNotifier kicks = activation.kicks(EntropyRequests.INDEX);
-            EntropyRequests requests = new EntropyRequests("virtio-rng " + id, activation.memory(), queue, source,
-                    limit, () -> activation.interruptQueue(EntropyRequests.INDEX), activation::needsReset,
-                    nanos -> wakeLater(kicks, nanos));
+            EventNotifier kicks = activation.kicks(RngQueue.INDEX);
+            RngQueue requests = new RngQueue(activation, source, limit, nanos -> wakeLater(kicks, nanos), log);
             // The first answered request is the guest's hw_random core taking this device as its source (Linux
             // reads a little at once when it makes an rng current): worth one line at info.
             AtomicBoolean announced = new AtomicBoolean();
@@ -154,12 +154,12 @@ public final class VirtioRng implements VirtioDevice {
     /** Nothing but the queue (which the transport saves): the entropy source and the rate limit start afresh. */
     @Override
     public StateRecord saveState() {
-        return StateRecord.builder(STATE_TYPE, 1).build();
+        return new RngState().toRecord();
     }
 
     @Override
     public void restoreState(StateRecord state) throws StateException {
-        state.require(STATE_TYPE, 1, 1);
+        RngState.from(state);
     }
 
     private void stopWorker() {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The device with its worker thread and its rate-limit timer, and its properties. */
 @Timeout(30)
-class VirtioRngTest {
+class RngDeviceTest {
     private static final long RAM = 0x10_0000;
     private static final long DATA = RAM + 0x4_0000;
 
@@ -31,7 +31,7 @@ class VirtioRngTest {
 
     @Test
     void aKickedRequestIsFilledOnTheWorkerThread() throws Exception {
-        VirtioRng rng = new VirtioRng("rng0", UrandomSource.open(UrandomSource.URANDOM), new RngConfig(
+        RngDevice rng = new RngDevice("rng0", UrandomSource.open(UrandomSource.URANDOM), new RngConfig(
                 Long.MAX_VALUE, RngConfig.DEFAULT_PERIOD_MILLIS));
         FakeActivation activation = new FakeActivation(memory, 0, SplitVirtqueue.create(memory, driver.config()));
         rng.activate(activation);
@@ -46,7 +46,7 @@ class VirtioRngTest {
 
     @Test
     void aLimitedDeviceServesTheRestOnceThePeriodIsOverWithoutAnotherKick() throws Exception {
-        VirtioRng rng = new VirtioRng("rng0", UrandomSource.open(UrandomSource.URANDOM), new RngConfig(16, 20));
+        RngDevice rng = new RngDevice("rng0", UrandomSource.open(UrandomSource.URANDOM), new RngConfig(16, 20));
         int a = driver.add(List.of(), List.of(new Buf(DATA, 16)));
         int b = driver.add(List.of(), List.of(new Buf(DATA + 0x100, 16)));
         FakeActivation activation = new FakeActivation(memory, 0, SplitVirtqueue.create(memory, driver.config()));
@@ -60,7 +60,7 @@ class VirtioRngTest {
 
     @Test
     void deviceIdentity() throws DeviceException {
-        VirtioRng rng = new VirtioRng("rng0", UrandomSource.open(UrandomSource.URANDOM), RngConfig.parse(Map.of()));
+        RngDevice rng = new RngDevice("rng0", UrandomSource.open(UrandomSource.URANDOM), RngConfig.parse(Map.of()));
         assertEquals(4, rng.deviceType());
         assertEquals(0x00ff00, rng.pciClass());
         assertEquals(1, rng.queueCount());

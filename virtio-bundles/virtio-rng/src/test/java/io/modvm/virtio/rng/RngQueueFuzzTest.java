@@ -3,8 +3,10 @@ package io.modvm.virtio.rng;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.queue.SplitVirtqueue;
 import io.modvm.virtio.queue.TestDriver;
+import io.modvm.virtio.testing.FakeActivation;
 import io.modvm.virtio.testing.HostileRing;
 import io.modvm.virtio.testing.SeededFuzz;
 import io.modvm.virtio.testing.StrictGuestMemory;
@@ -29,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * DEVICE_NEEDS_RESET the queue is not touched; nothing hangs. {@code -Dmodvm.fuzz.iterations=N} runs longer; a
  * failure names its seed for {@code -Dmodvm.fuzz.seed=S}.
  */
-class EntropyRequestsFuzzTest {
-    private static final Logger LOG = LoggerFactory.getLogger(EntropyRequestsFuzzTest.class);
+class RngQueueFuzzTest {
+    private static final Logger LOG = LoggerFactory.getLogger(RngQueueFuzzTest.class);
     private static final long SEED = 0x726E_6766_757AL;
     private static final long PERIOD = 1_000_000_000L;
 
@@ -52,6 +54,8 @@ class EntropyRequestsFuzzTest {
         }
     };
 
+    /** One log for the run, so each kind of guest error is logged once rather than once per iteration. */
+    private final GuestErrorLog log = new GuestErrorLog("virtio-rng test");
     private long given;
     private long resets;
     private long limitedWaits;
@@ -81,17 +85,16 @@ class EntropyRequestsFuzzTest {
         GUEST.addRequests(rnd, driver, true);
         GUEST.scribble(rnd, memory, driver);
         long maxBytes = rnd.nextBoolean() ? Long.MAX_VALUE : 1 + rnd.nextInt(4096);
-        List<String> resetReasons = new ArrayList<>();
         List<Long> waits = new ArrayList<>();
-        SplitVirtqueue queue = SplitVirtqueue.create(memory, driver.config());
-        EntropyRequests requests = new EntropyRequests("virtio-rng test", memory, queue, PATTERN,
-                new RateLimit(maxBytes, PERIOD, () -> now), () -> { }, resetReasons::add, waits::add);
+        FakeActivation activation = new FakeActivation(memory, 0, SplitVirtqueue.create(memory, driver.config()));
+        RngQueue requests = new RngQueue(activation, PATTERN, new RateLimit(maxBytes, PERIOD, () -> now), waits::add,
+                log);
 
         int usedSeen = driver.usedIdx();
         long givenThisPeriod = 0;
         int rounds = 1 + rnd.nextInt(4);
         for (int round = 0; round < rounds; round++) {
-            boolean stoppedBefore = !resetReasons.isEmpty();
+            boolean stoppedBefore = !activation.resetRequests().isEmpty();
             long accessesBefore = memory.accesses();
             requests.serve();
             if (stoppedBefore) {
@@ -99,7 +102,7 @@ class EntropyRequestsFuzzTest {
             }
             for (; usedSeen != driver.usedIdx(); usedSeen = (usedSeen + 1) & 0xFFFF) {
                 long length = driver.usedLength(usedSeen);
-                assertTrue(length <= EntropyRequests.MAX_PER_REQUEST, "request given " + length);
+                assertTrue(length <= RngQueue.MAX_PER_REQUEST, "request given " + length);
                 givenThisPeriod += length;
                 given += length;
             }
@@ -115,8 +118,8 @@ class EntropyRequestsFuzzTest {
             }
         }
         limitedWaits += waits.size();
-        resets += resetReasons.size();
-        assertTrue(resetReasons.size() <= 1, "more than one reset asked for");
+        resets += activation.resetRequests().size();
+        assertTrue(activation.resetRequests().size() <= 1, "more than one reset asked for");
         assertTrue(waits.stream().allMatch(w -> w >= 0 && w <= PERIOD), "odd wake-up delay " + waits);
     }
 }

@@ -3,12 +3,14 @@ package io.modvm.virtio.rng;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.queue.HeapGuestMemory;
 import io.modvm.virtio.queue.SplitVirtqueue;
 import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
 import io.modvm.virtio.queue.TestDriver.Used;
 import io.modvm.virtio.queue.VirtqueueException;
+import io.modvm.virtio.testing.FakeActivation;
 import io.modvm.virtio.testing.StrictGuestMemory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,7 +22,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The requestq served synchronously, with a clock the test moves. */
-class EntropyRequestsTest {
+class RngQueueTest {
     private static final long RAM = 0x10_0000;
     private static final int RAM_SIZE = 1 << 20;
     private static final long DATA = RAM + 0x4_0000;
@@ -28,9 +30,8 @@ class EntropyRequestsTest {
 
     private final StrictGuestMemory memory = new StrictGuestMemory(new HeapGuestMemory().add(RAM, RAM_SIZE));
     private final TestDriver driver = new TestDriver(memory, RAM, 16, true, true, RAM + 0x1_0000);
-    private final List<String> resets = new ArrayList<>();
     private final List<Long> wakes = new ArrayList<>();
-    private int interrupts;
+    private FakeActivation activation;
     private long now = 5_000_000_000L;
 
     /** Counts up from 1, so every byte's origin is known. */
@@ -49,11 +50,16 @@ class EntropyRequestsTest {
         }
     }
 
-    private EntropyRequests requests(EntropySource source, long maxBytes, long periodNanos)
+    private RngQueue requests(EntropySource source, long maxBytes, long periodNanos)
             throws VirtqueueException {
-        SplitVirtqueue queue = SplitVirtqueue.create(memory, driver.config());
-        return new EntropyRequests("virtio-rng test", memory, queue, source,
-                new RateLimit(maxBytes, periodNanos, () -> now), () -> interrupts++, resets::add, wakes::add);
+        activation = new FakeActivation(memory, 0, SplitVirtqueue.create(memory, driver.config()));
+        return new RngQueue(activation, source, new RateLimit(maxBytes, periodNanos, () -> now), wakes::add,
+                new GuestErrorLog("virtio-rng test"));
+    }
+
+    /** The reasons of the device's reset requests. */
+    private List<String> resets() {
+        return activation.resetRequests();
     }
 
     private byte[] guest(long address, int length) {
@@ -65,7 +71,7 @@ class EntropyRequestsTest {
     @Test
     void hostEntropyFillsEveryWritableBuffer() throws Exception {
         try (UrandomSource urandom = UrandomSource.open(UrandomSource.URANDOM)) {
-            EntropyRequests rq = requests(urandom, Long.MAX_VALUE, 1);
+            RngQueue rq = requests(urandom, Long.MAX_VALUE, 1);
             int head = driver.add(List.of(), List.of(new Buf(DATA, 64), new Buf(DATA + 0x1000, 64)));
             rq.serve();
             assertEquals(Optional.of(new Used(head, 128)), driver.getBuf());
@@ -78,13 +84,13 @@ class EntropyRequestsTest {
             }
             // 128 random bytes with fewer than 16 distinct values happens with probability below 1e-80.
             assertTrue(distinct.size() >= 16, "entropy looks constant: " + distinct);
-            assertEquals(1, interrupts);
+            assertEquals(1, activation.interrupts(RngQueue.INDEX));
         }
     }
 
     @Test
     void bytesGoIntoTheSegmentsInOrderAndReadableBuffersAreNotTouched() throws Exception {
-        EntropyRequests rq = requests(new CountingSource(), Long.MAX_VALUE, 1);
+        RngQueue rq = requests(new CountingSource(), Long.MAX_VALUE, 1);
         memory.fill(DATA, 4, (byte) 0x77);
         int head = driver.addIndirect(List.of(new Buf(DATA, 4)), List.of(new Buf(DATA + 0x100, 3),
                 new Buf(DATA + 0x200, 2)));
@@ -97,7 +103,7 @@ class EntropyRequestsTest {
 
     @Test
     void afterEachDrainTheDriverIsAskedToKickForItsNextRequest() throws Exception {
-        EntropyRequests rq = requests(new CountingSource(), Long.MAX_VALUE, 1);
+        RngQueue rq = requests(new CountingSource(), Long.MAX_VALUE, 1);
         for (int i = 0; i < 3; i++) {
             int head = driver.add(List.of(), List.of(new Buf(DATA + 0x100 * i, 4)));
             assertTrue(driver.kickPrepare(), "under EVENT_IDX the driver would not kick for request " + i);
@@ -108,15 +114,15 @@ class EntropyRequestsTest {
 
     @Test
     void aHugeBufferGetsAtMostTheRequestCap() throws Exception {
-        EntropyRequests rq = requests(new CountingSource(), Long.MAX_VALUE, 1);
-        int head = driver.add(List.of(), List.of(new Buf(DATA, 3 * EntropyRequests.MAX_PER_REQUEST)));
+        RngQueue rq = requests(new CountingSource(), Long.MAX_VALUE, 1);
+        int head = driver.add(List.of(), List.of(new Buf(DATA, 3 * RngQueue.MAX_PER_REQUEST)));
         rq.serve();
-        assertEquals(Optional.of(new Used(head, EntropyRequests.MAX_PER_REQUEST)), driver.getBuf());
+        assertEquals(Optional.of(new Used(head, RngQueue.MAX_PER_REQUEST)), driver.getBuf());
     }
 
     @Test
     void theRateLimitHoldsRequestsUntilThePeriodEnds() throws Exception {
-        EntropyRequests rq = requests(new CountingSource(), 100, 1_000_000_000L);
+        RngQueue rq = requests(new CountingSource(), 100, 1_000_000_000L);
         int a = driver.add(List.of(), List.of(new Buf(DATA, 64)));
         int b = driver.add(List.of(), List.of(new Buf(DATA + 0x100, 64)));
         int c = driver.add(List.of(), List.of(new Buf(DATA + 0x200, 64)));
@@ -136,7 +142,7 @@ class EntropyRequestsTest {
 
     @Test
     void malformedChainsFailAloneAndLaterRequestsAreServed() throws Exception {
-        EntropyRequests rq = requests(new CountingSource(), Long.MAX_VALUE, 1);
+        RngQueue rq = requests(new CountingSource(), Long.MAX_VALUE, 1);
         int outside = driver.add(List.of(), List.of(new Buf(OUTSIDE_RAM - 8, 16)));
         int readOnly = driver.add(List.of(new Buf(DATA, 8)), List.of());
         int good = driver.add(List.of(), List.of(new Buf(DATA + 0x100, 8)));
@@ -144,21 +150,21 @@ class EntropyRequestsTest {
         assertEquals(Optional.of(new Used(outside, 0)), driver.getBuf());
         assertEquals(Optional.of(new Used(readOnly, 0)), driver.getBuf());
         assertEquals(Optional.of(new Used(good, 8)), driver.getBuf());
-        assertEquals(List.of(), resets);
+        assertEquals(List.of(), resets());
     }
 
     @Test
     void aBrokenRingAsksForOneResetAndIsLeftAlone() throws Exception {
-        EntropyRequests rq = requests(new CountingSource(), Long.MAX_VALUE, 1);
+        RngQueue rq = requests(new CountingSource(), Long.MAX_VALUE, 1);
         driver.publishRaw(300);
         rq.serve();
-        assertEquals(1, resets.size());
-        assertTrue(resets.get(0).contains("HEAD_OUT_OF_RANGE"), resets::toString);
+        assertEquals(1, resets().size());
+        assertTrue(resets().get(0).contains("HEAD_OUT_OF_RANGE"), resets()::toString);
         driver.add(List.of(), List.of(new Buf(DATA, 8)));
         long accesses = memory.accesses();
         rq.serve();
         assertEquals(accesses, memory.accesses(), "a device that needs a reset touched its queue");
-        assertEquals(1, resets.size());
+        assertEquals(1, resets().size());
     }
 
     @Test
@@ -173,11 +179,11 @@ class EntropyRequestsTest {
             public void close() {
             }
         };
-        EntropyRequests rq = requests(failing, Long.MAX_VALUE, 1);
+        RngQueue rq = requests(failing, Long.MAX_VALUE, 1);
         int head = driver.add(List.of(), List.of(new Buf(DATA, 8)));
         rq.serve();
         assertEquals(Optional.of(new Used(head, 0)), driver.getBuf());
-        assertEquals(List.of(), resets);
+        assertEquals(List.of(), resets());
     }
 
     private static List<Byte> toList(byte[] bytes) {
