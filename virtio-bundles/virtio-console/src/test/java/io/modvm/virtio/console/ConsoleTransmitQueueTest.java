@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.CharReceiver;
+import io.modvm.virtio.device.GuestErrorLog;
+import io.modvm.virtio.device.ResetLatch;
 import io.modvm.virtio.queue.HeapGuestMemory;
 import io.modvm.virtio.queue.SplitVirtqueue;
 import io.modvm.virtio.queue.TestDriver;
@@ -19,7 +21,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The transmitq served synchronously, as its worker does after a kick. */
-class TransmitQueueTest {
+class ConsoleTransmitQueueTest {
     private static final long RAM = 0x10_0000;
     private static final int RAM_SIZE = 1 << 20;
     private static final long DATA = RAM + 0x8_0000;
@@ -30,13 +32,13 @@ class TransmitQueueTest {
     private final RecordingBackend backend = new RecordingBackend();
     private final SplitVirtqueue queue;
     private final FakeActivation activation;
-    private final TransmitQueue tx;
+    private final ConsoleTransmitQueue tx;
     private long next = DATA;
 
-    TransmitQueueTest() throws VirtqueueException {
+    ConsoleTransmitQueueTest() throws VirtqueueException {
         queue = SplitVirtqueue.create(memory, driver.config());
         activation = new FakeActivation(memory, 0, null, queue);
-        tx = new TransmitQueue(memory, queue, backend, new GuestErrors("con0", activation, 2));
+        tx = new ConsoleTransmitQueue(activation, backend, new ResetLatch(activation), new GuestErrorLog("con0"));
     }
 
     private Buf text(String s) {
@@ -57,7 +59,7 @@ class TransmitQueueTest {
         assertEquals(Optional.of(new Used(a, 0)), driver.getBuf());
         assertEquals(Optional.of(new Used(b, 0)), driver.getBuf());
         assertEquals(Optional.of(new Used(c, 0)), driver.getBuf());
-        assertEquals(1, activation.interrupts(TransmitQueue.INDEX));
+        assertEquals(1, activation.interrupts(ConsoleTransmitQueue.INDEX));
         assertEquals(List.of(), activation.resetRequests());
     }
 
@@ -128,7 +130,8 @@ class TransmitQueueTest {
             public void receiverReady() {
             }
         };
-        TransmitQueue broken = new TransmitQueue(memory, queue, failing, new GuestErrors("con0", activation, 2));
+        ConsoleTransmitQueue broken = new ConsoleTransmitQueue(activation, failing, new ResetLatch(activation),
+                new GuestErrorLog("con0"));
         int head = driver.add(List.of(text("lost")), List.of());
         broken.serve();
         assertEquals(Optional.of(new Used(head, 0)), driver.getBuf());

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modvm.virtio.device.GuestErrorLog;
+import io.modvm.virtio.device.ResetLatch;
 import io.modvm.virtio.queue.HeapGuestMemory;
 import io.modvm.virtio.queue.SplitVirtqueue;
 import io.modvm.virtio.queue.TestDriver;
@@ -18,7 +20,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The receiveq served synchronously, as its worker does after a kick or a wake. */
-class ReceiveQueueTest {
+class ConsoleReceiveQueueTest {
     private static final long RAM = 0x10_0000;
     private static final int RAM_SIZE = 1 << 20;
     private static final long DATA = RAM + 0x8_0000;
@@ -28,13 +30,14 @@ class ReceiveQueueTest {
     private final TestDriver driver = new TestDriver(memory, RAM, 16, false, true, RAM + 0x1_0000);
     private final ByteRing input = new ByteRing(64);
     private final FakeActivation activation;
-    private final ReceiveQueue rx;
+    private final ConsoleReceiveQueue rx;
     private int taken;
 
-    ReceiveQueueTest() throws VirtqueueException {
+    ConsoleReceiveQueueTest() throws VirtqueueException {
         SplitVirtqueue queue = SplitVirtqueue.create(memory, driver.config());
         activation = new FakeActivation(memory, 0, queue, null);
-        rx = new ReceiveQueue(memory, queue, input, () -> taken++, new GuestErrors("con0", activation, 2));
+        rx = new ConsoleReceiveQueue(activation, input, () -> taken++, new ResetLatch(activation),
+                new GuestErrorLog("con0"));
     }
 
     private void type(String s) {
@@ -61,7 +64,7 @@ class ReceiveQueueTest {
         assertEquals("gh", guestText(DATA + 0x200, 2));
         assertEquals(0, input.size());
         assertEquals(1, taken, "the backend was not told that room came free");
-        assertEquals(1, activation.interrupts(ReceiveQueue.INDEX));
+        assertEquals(1, activation.interrupts(ConsoleReceiveQueue.INDEX));
     }
 
     @Test
@@ -92,8 +95,9 @@ class ReceiveQueueTest {
     @Test
     void inputWaitingForABufferMakesTheDriverKickForItsNextOne() throws VirtqueueException {
         TestDriver eventIdx = new TestDriver(memory, RAM + 0x2_0000, 8, true, false, 0);
-        ReceiveQueue queue = new ReceiveQueue(memory, SplitVirtqueue.create(memory, eventIdx.config()), input,
-                () -> taken++, new GuestErrors("con1", activation, 2));
+        FakeActivation second = new FakeActivation(memory, 0, SplitVirtqueue.create(memory, eventIdx.config()), null);
+        ConsoleReceiveQueue queue = new ConsoleReceiveQueue(second, input, () -> taken++, new ResetLatch(second),
+                new GuestErrorLog("con1"));
         for (int i = 0; i < 3; i++) {
             type("k" + i);
             queue.serve(); // the wake for new input finds no buffer

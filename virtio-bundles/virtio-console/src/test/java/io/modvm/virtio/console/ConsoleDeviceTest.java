@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The whole device with its worker threads, as the transport drives it. */
 @Timeout(30)
-class VirtioConsoleTest {
+class ConsoleDeviceTest {
     private static final long RAM = 0x10_0000;
     private static final int RAM_SIZE = 1 << 20;
     private static final long RX_RINGS = RAM;
@@ -31,7 +31,7 @@ class VirtioConsoleTest {
 
     private final StrictGuestMemory memory = new StrictGuestMemory(new HeapGuestMemory().add(RAM, RAM_SIZE));
     private final RecordingBackend backend = new RecordingBackend();
-    private final VirtioConsole console = new VirtioConsole("con0", backend, new ConsoleConfig("stdio", 0, 0));
+    private final ConsoleDevice console = new ConsoleDevice("con0", backend, new ConsoleConfig("stdio", 0, 0));
 
     @AfterEach
     void close() {
@@ -59,14 +59,14 @@ class VirtioConsoleTest {
         byte[] line = "[    0.000000] Linux version 6.1\n".getBytes(StandardCharsets.ISO_8859_1);
         memory.write(DATA, line, 0, line.length);
         int out = tx.add(List.of(new Buf(DATA, line.length)), List.of());
-        activation.kick(TransmitQueue.INDEX);
+        activation.kick(ConsoleTransmitQueue.INDEX);
         Await.until("guest output at the backend", () -> backend.output().length() == line.length);
         assertEquals("[    0.000000] Linux version 6.1\n", backend.output());
         Await.until("transmit buffer returned", () -> tx.usedIdx() == 1);
         assertEquals(Optional.of(new Used(out, 0)), tx.getBuf());
 
         int in = rx.add(List.of(), List.of(new Buf(DATA + 0x1000, 64)));
-        activation.kick(ReceiveQueue.INDEX);
+        activation.kick(ConsoleReceiveQueue.INDEX);
         type("ls\r");
         Await.until("input delivered", () -> rx.usedIdx() == 1);
         assertEquals(Optional.of(new Used(in, 3)), rx.getBuf());
@@ -79,19 +79,19 @@ class VirtioConsoleTest {
     @Test
     void inputTypedBeforeTheDriverRunsWaitsForIt() throws Exception {
         type("early");
-        assertEquals(VirtioConsole.INPUT_CAPACITY - 5, console.room());
+        assertEquals(ConsoleDevice.INPUT_CAPACITY - 5, console.room());
         TestDriver rx = new TestDriver(memory, RX_RINGS, 16, false, false, 0);
         TestDriver tx = new TestDriver(memory, TX_RINGS, 16, false, false, 0);
         int in = rx.add(List.of(), List.of(new Buf(DATA, 64)));
         activate(rx, tx);
         Await.until("early input delivered at activation", () -> rx.usedIdx() == 1);
         assertEquals(Optional.of(new Used(in, 5)), rx.getBuf());
-        assertEquals(VirtioConsole.INPUT_CAPACITY, console.room());
+        assertEquals(ConsoleDevice.INPUT_CAPACITY, console.room());
     }
 
     @Test
     void inputBeyondTheBufferIsDroppedNotQueuedWithoutBound() {
-        byte[] flood = new byte[VirtioConsole.INPUT_CAPACITY + 100];
+        byte[] flood = new byte[ConsoleDevice.INPUT_CAPACITY + 100];
         console.receive(flood, 0, flood.length);
         assertEquals(0, console.room());
         console.receive(flood, 0, 10);
@@ -123,15 +123,15 @@ class VirtioConsoleTest {
 
     @Test
     void configSpaceReportsTheSizeAndOnePort() {
-        VirtioConsole sized = new VirtioConsole("con1", backend, new ConsoleConfig("stdio", 132, 43));
+        ConsoleDevice sized = new ConsoleDevice("con1", backend, new ConsoleConfig("stdio", 132, 43));
         assertEquals(132 | (43L << 16), sized.readConfig(0, 4));
         assertEquals(43, sized.readConfig(2, 2));
         assertEquals(1, sized.readConfig(4, 4));
         assertEquals(0, sized.readConfig(8, 4));
         assertEquals(0, sized.readConfig(12, 4), "beyond the configuration space reads as zero");
-        assertTrue((sized.deviceFeatures() & VirtioFeatures.bit(VirtioConsole.F_SIZE)) != 0);
-        assertEquals(0, console.deviceFeatures() & VirtioFeatures.bit(VirtioConsole.F_SIZE));
-        assertTrue((console.deviceFeatures() & VirtioFeatures.bit(VirtioConsole.F_EMERG_WRITE)) != 0);
+        assertTrue((sized.deviceFeatures() & VirtioFeatures.bit(ConsoleDevice.F_SIZE)) != 0);
+        assertEquals(0, console.deviceFeatures() & VirtioFeatures.bit(ConsoleDevice.F_SIZE));
+        assertTrue((console.deviceFeatures() & VirtioFeatures.bit(ConsoleDevice.F_EMERG_WRITE)) != 0);
         assertEquals(3, console.deviceType());
         assertEquals(2, console.queueCount());
         sized.close();
@@ -140,7 +140,7 @@ class VirtioConsoleTest {
     @Test
     void emergencyWritesReachTheBackendWithoutAnyQueue() throws InterruptedException {
         for (char c : "panic!".toCharArray()) {
-            console.writeConfig(VirtioConsole.CONFIG_EMERG_WR, 4, 0xFFFF_FF00L | c);
+            console.writeConfig(ConsoleDevice.CONFIG_EMERG_WR, 4, 0xFFFF_FF00L | c);
         }
         console.writeConfig(0, 2, 'x');
         Await.until("emergency output", () -> backend.output().equals("panic!"));

@@ -2,13 +2,16 @@ package io.modvm.virtio.console;
 
 import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.CharReceiver;
+import io.modvm.api.device.DeviceContext;
+import io.modvm.api.device.DeviceException;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.device.QueueWorker;
+import io.modvm.virtio.device.ResetLatch;
 import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.device.VirtioDevice;
 import io.modvm.virtio.device.VirtioFeatures;
-import io.modvm.virtio.queue.SplitVirtqueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * own {@link QueueWorker}. Host input arrives on the backend's thread through {@link CharReceiver}, waits in a
  * bounded buffer, and the receiveq's worker moves it into the guest, so a vCPU never does host I/O.
  */
-public final class VirtioConsole implements VirtioDevice, CharReceiver {
+public final class ConsoleDevice implements VirtioDevice, CharReceiver {
     static final int DEVICE_TYPE = 3;
     /** PCI_CLASS_COMMUNICATION_OTHER, as QEMU's virtio-serial-pci reports. */
     static final int PCI_CLASS = 0x078000;
@@ -33,15 +36,15 @@ public final class VirtioConsole implements VirtioDevice, CharReceiver {
     static final int CONFIG_EMERG_WR = 8;
     /** Host input the device holds while the guest has no buffers posted. */
     static final int INPUT_CAPACITY = 16 * 1024;
-    static final String STATE_TYPE = "virtio-console";
 
-    private static final Logger LOG = LoggerFactory.getLogger(VirtioConsole.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleDevice.class);
 
     private final String id;
     private final CharBackend backend;
     private final ConsoleConfig config;
     private final ByteRing input = new ByteRing(INPUT_CAPACITY);
     private final EmergencyOutput emergency;
+    private final GuestErrorLog log;
     private final AtomicBoolean dropping = new AtomicBoolean();
     private final Object lifecycle = new Object();
     private QueueWorker receiver;
@@ -53,11 +56,23 @@ public final class VirtioConsole implements VirtioDevice, CharReceiver {
     /** Stopped for a hand-over: input waits with the backend, and what is buffered goes to the next instance. */
     private volatile boolean quiesced;
 
-    public VirtioConsole(String id, CharBackend backend, ConsoleConfig config) {
+    public ConsoleDevice(String id, CharBackend backend, ConsoleConfig config) {
         this.id = id;
         this.backend = backend;
         this.config = config;
         this.emergency = new EmergencyOutput(id, backend);
+        this.log = new GuestErrorLog("virtio-console " + id);
+    }
+
+    /** A console on the backend {@code config} names; {@link #attachBackend()} connects them once it is plugged. */
+    static ConsoleDevice open(DeviceContext context, ConsoleConfig config) throws DeviceException {
+        return new ConsoleDevice(context.deviceId(), context.charBackend(config.chardev()), config);
+    }
+
+    /** Starts taking host input from the backend; once, after the device is plugged. */
+    void attachBackend() {
+        backend.attach(this);
+        LOG.debug("{}: virtio console on chardev {}", id, config.chardev());
     }
 
     @Override
@@ -123,17 +138,15 @@ public final class VirtioConsole implements VirtioDevice, CharReceiver {
     public void activate(VirtioActivation activation) {
         synchronized (lifecycle) {
             stopWorkers();
-            GuestErrors errors = new GuestErrors(id, activation, queueCount());
-            SplitVirtqueue tx = activation.queue(TransmitQueue.INDEX);
-            if (tx != null) {
-                TransmitQueue queue = new TransmitQueue(activation.memory(), tx, backend, errors);
-                transmitter = QueueWorker.start(id + " transmitq", activation.kicks(TransmitQueue.INDEX),
-                        queue::serve);
+            // A ring that breaks stops both queues: the spec asks a device that needs a reset to leave them all.
+            ResetLatch latch = new ResetLatch(activation);
+            if (activation.queue(ConsoleTransmitQueue.INDEX) != null) {
+                transmitter = QueueWorker.start(id + " transmitq", activation.kicks(ConsoleTransmitQueue.INDEX),
+                        new ConsoleTransmitQueue(activation, backend, latch, log));
             }
-            SplitVirtqueue rx = activation.queue(ReceiveQueue.INDEX);
-            if (rx != null) {
-                ReceiveQueue queue = new ReceiveQueue(activation.memory(), rx, input, this::inputTaken, errors);
-                receiver = QueueWorker.start(id + " receiveq", activation.kicks(ReceiveQueue.INDEX), queue::serve);
+            if (activation.queue(ConsoleReceiveQueue.INDEX) != null) {
+                receiver = QueueWorker.start(id + " receiveq", activation.kicks(ConsoleReceiveQueue.INDEX),
+                        new ConsoleReceiveQueue(activation, input, this::inputTaken, latch, log));
                 inputWorker = receiver;
                 // Input that arrived after the worker's first pass but before inputWorker was set woke nobody.
                 receiver.wake();
@@ -183,23 +196,18 @@ public final class VirtioConsole implements VirtioDevice, CharReceiver {
         backend.receiverReady();
     }
 
-    /** The host input buffered for the guest (virtio-console v1: {@code input}, oldest byte first). */
+    /** The host input buffered for the guest. */
     @Override
     public StateRecord saveState() {
         byte[] buffered = new byte[input.size()];
         input.peek(buffered, 0, buffered.length);
-        return StateRecord.builder(STATE_TYPE, 1).put("input", buffered).build();
+        return new ConsoleState(buffered).toRecord();
     }
 
     /** Buffers the saved input ahead of anything new, for the receiveq to deliver once the device resumes. */
     @Override
     public void restoreState(StateRecord state) throws StateException {
-        state.require(STATE_TYPE, 1, 1);
-        byte[] buffered = state.getBytes("input");
-        if (buffered.length > INPUT_CAPACITY) {
-            throw new StateException(STATE_TYPE + ": " + buffered.length + " bytes of buffered input; this device"
-                    + " holds " + INPUT_CAPACITY);
-        }
+        byte[] buffered = ConsoleState.from(state, INPUT_CAPACITY).input();
         input.clear();
         input.offer(buffered, 0, buffered.length);
     }
