@@ -2,6 +2,8 @@ package io.modvm.virtio.balloon;
 
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.memory.GuestMemoryException;
+import io.modvm.virtio.device.ChainHandler;
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.queue.DescriptorChain;
 import io.modvm.virtio.queue.Segment;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,24 +14,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * memory again (it faults back in, zeroed). Only whole pages are discarded; a range that is not page-aligned is
  * skipped and reported, since discarding would zero the guest's data around it.
  */
-final class ReportingQueue implements QueueServer.ChainHandler {
+final class BalloonReportingQueue implements ChainHandler {
     private static final long PAGE_MASK = PageRuns.PAGE_SIZE - 1;
 
     private final GuestMemory memory;
-    private final GuestErrors errors;
+    private final GuestErrorLog errors;
     private final AtomicLong bytes = new AtomicLong();
 
-    ReportingQueue(GuestMemory memory, GuestErrors errors) {
+    BalloonReportingQueue(GuestMemory memory, GuestErrorLog errors) {
         this.memory = memory;
         this.errors = errors;
     }
 
+    /** Returns the chain with 0 bytes written: the driver only needs it back. */
     @Override
-    public boolean serve(DescriptorChain chain) {
+    public long serve(DescriptorChain chain) {
         for (Segment segment : chain.writable()) {
             discard(segment);
         }
-        return true;
+        return 0;
     }
 
     private void discard(Segment segment) {

@@ -2,6 +2,8 @@ package io.modvm.virtio.balloon;
 
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.memory.GuestMemoryException;
+import io.modvm.virtio.device.ChainHandler;
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.queue.DescriptorChain;
 import io.modvm.virtio.queue.VirtqueueException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,33 +15,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * do, since a discarded page faults in again (zeroed) on the guest's next touch, but the request is still read so
  * that bad frame numbers are reported.
  */
-final class PfnQueue implements QueueServer.ChainHandler {
+final class BalloonPfnQueue implements ChainHandler {
     private final GuestMemory memory;
-    private final GuestErrors errors;
+    private final GuestErrorLog errors;
     private final String name;
     private final boolean discard;
     private final AtomicLong pages = new AtomicLong();
 
-    private PfnQueue(GuestMemory memory, GuestErrors errors, String name, boolean discard) {
+    private BalloonPfnQueue(GuestMemory memory, GuestErrorLog errors, String name, boolean discard) {
         this.memory = memory;
         this.errors = errors;
         this.name = name;
         this.discard = discard;
     }
 
-    static PfnQueue inflate(GuestMemory memory, GuestErrors errors) {
-        return new PfnQueue(memory, errors, "inflateq", true);
+    static BalloonPfnQueue inflate(GuestMemory memory, GuestErrorLog errors) {
+        return new BalloonPfnQueue(memory, errors, "inflateq", true);
     }
 
-    static PfnQueue deflate(GuestMemory memory, GuestErrors errors) {
-        return new PfnQueue(memory, errors, "deflateq", false);
+    static BalloonPfnQueue deflate(GuestMemory memory, GuestErrorLog errors) {
+        return new BalloonPfnQueue(memory, errors, "deflateq", false);
     }
 
     @Override
-    public boolean serve(DescriptorChain chain) throws VirtqueueException {
+    public long serve(DescriptorChain chain) throws VirtqueueException {
         PageRuns runs = new PageRuns(memory, this::run);
         PfnRequest.read(memory, chain, runs, errors, name);
-        return true;
+        return 0;
     }
 
     private void run(long firstPfn, long count) {

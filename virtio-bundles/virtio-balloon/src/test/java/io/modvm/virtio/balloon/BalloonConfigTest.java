@@ -9,32 +9,32 @@ import io.modvm.virtio.balloon.auto.AutoLimits;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class BalloonOptionsTest {
+class BalloonConfigTest {
     private static final long MIB = 1L << 20;
     private static final long RAM = 1024 * MIB;
 
     @Test
     void defaultsAreQemus() throws Exception {
-        assertEquals(BalloonOptions.DEFAULTS, BalloonOptions.parse(Map.of("id", "balloon0"), RAM));
-        assertNull(BalloonOptions.DEFAULTS.auto());
+        assertEquals(BalloonConfig.DEFAULTS, BalloonConfig.parse(Map.of("id", "balloon0"), RAM));
+        assertNull(BalloonConfig.DEFAULTS.auto());
     }
 
     @Test
     void qemuPropertiesAreRead() throws Exception {
-        BalloonOptions o = BalloonOptions.parse(Map.of("deflate-on-oom", "on", "free-page-reporting", "yes",
+        BalloonConfig o = BalloonConfig.parse(Map.of("deflate-on-oom", "on", "free-page-reporting", "yes",
                 "guest-stats-polling-interval", "2"), RAM);
-        assertEquals(new BalloonOptions(true, true, 2, null), o);
+        assertEquals(new BalloonConfig(true, true, 2, null), o);
     }
 
     @Test
     void autoTakesDefaultsFromRam() throws Exception {
-        BalloonOptions o = BalloonOptions.parse(Map.of("auto", "on"), RAM);
+        BalloonConfig o = BalloonConfig.parse(Map.of("auto", "on"), RAM);
         assertEquals(new AutoLimits(256 * MIB, RAM, 512 * MIB, 5), o.auto());
     }
 
     @Test
     void autoBoundsAcceptSizes() throws Exception {
-        BalloonOptions o = BalloonOptions.parse(Map.of("auto", "on", "auto-min", "256M", "auto-max", "1G",
+        BalloonConfig o = BalloonConfig.parse(Map.of("auto", "on", "auto-min", "256M", "auto-max", "1G",
                 "auto-interval", "10", "auto-host-reserve", "2048m"), RAM);
         assertEquals(new AutoLimits(256 * MIB, 1024 * MIB, 2048 * MIB, 10), o.auto());
     }
@@ -73,7 +73,7 @@ class BalloonOptionsTest {
     }
 
     private static void assertError(String message, Map<String, String> properties) {
-        DeviceException e = assertThrows(DeviceException.class, () -> BalloonOptions.parse(properties, RAM));
+        DeviceException e = assertThrows(DeviceException.class, () -> BalloonConfig.parse(properties, RAM));
         assertEquals(message, e.getMessage());
     }
 }

@@ -5,6 +5,7 @@ import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.balloon.auto.AutoBalloon;
 import io.modvm.virtio.balloon.auto.AutoPolicy;
 import io.modvm.virtio.balloon.auto.HostMemory;
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.device.VirtioDevice;
 import io.modvm.virtio.device.VirtioFeatures;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: configuration accesses come from vCPU threads; the monitor and the automatic policy set the target
  * from theirs; each queue and the timer have their own (see {@link BalloonQueues}).
  */
-public final class VirtioBalloon implements VirtioDevice, Balloon {
-    private static final Logger LOG = LoggerFactory.getLogger(VirtioBalloon.class);
+public final class BalloonDevice implements VirtioDevice, Balloon {
+    private static final Logger LOG = LoggerFactory.getLogger(BalloonDevice.class);
     static final int DEVICE_TYPE = 5;
     /** QEMU's class for the balloon: base class 0x00, subclass 0xff ("unclassified device"). */
     static final int PCI_CLASS = 0x00ff00;
@@ -32,12 +33,12 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
 
     private final String id;
     private final long ramSize;
-    private final BalloonOptions options;
+    private final BalloonConfig config;
     private final BalloonListener listener;
     private final HostMemory host;
     private final Consumer<Balloon> onClose;
-    private final BalloonConfig config = new BalloonConfig();
-    private final GuestErrors errors;
+    private final BalloonConfigSpace space = new BalloonConfigSpace();
+    private final GuestErrorLog errors;
     private final AtomicLong statsReports = new AtomicLong();
     private volatile GuestStats stats = GuestStats.NONE;
 
@@ -53,15 +54,15 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
      * @param host the host's memory, read by the automatic policy; unused when it is off
      * @param onClose runs once the device is unplugged (the factory takes it out of the registry)
      */
-    public VirtioBalloon(String id, long ramSize, BalloonOptions options, BalloonListener listener, HostMemory host,
+    public BalloonDevice(String id, long ramSize, BalloonConfig config, BalloonListener listener, HostMemory host,
             Consumer<Balloon> onClose) {
         this.id = id;
         this.ramSize = ramSize;
-        this.options = options;
+        this.config = config;
         this.listener = listener;
         this.host = host;
         this.onClose = onClose;
-        this.errors = new GuestErrors(LOG, id);
+        this.errors = new GuestErrorLog("virtio-balloon " + id);
     }
 
     // ---- VirtioDevice ----
@@ -90,10 +91,10 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
     public long deviceFeatures() {
         long features = VirtioFeatures.bit(BalloonFeatures.STATS_VQ) | VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX)
                 | VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC);
-        if (options.deflateOnOom()) {
+        if (config.deflateOnOom()) {
             features |= VirtioFeatures.bit(BalloonFeatures.DEFLATE_ON_OOM);
         }
-        if (options.freePageReporting()) {
+        if (config.freePageReporting()) {
             features |= VirtioFeatures.bit(BalloonFeatures.PAGE_REPORTING);
         }
         return features;
@@ -101,17 +102,17 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
 
     @Override
     public int configSize() {
-        return BalloonConfig.SIZE;
+        return BalloonConfigSpace.SIZE;
     }
 
     @Override
     public long readConfig(int offset, int size) {
-        return config.read(offset, size);
+        return space.read(offset, size);
     }
 
     @Override
     public void writeConfig(int offset, int size, long value) {
-        if (config.write(offset, size, value)) {
+        if (space.write(offset, size, value)) {
             actualChanged();
         }
     }
@@ -126,9 +127,9 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
         heldStatsHead = -1;
         // The transport resets before it activates again; should it not, the old queues stop before new ones start.
         stopQueues();
-        AutoBalloon auto = options.auto() == null ? null
-                : new AutoBalloon(this, host, options.auto(), new AutoPolicy());
-        long autoSeconds = options.auto() == null ? 0 : options.auto().intervalSeconds();
+        AutoBalloon auto = config.auto() == null ? null
+                : new AutoBalloon(this, host, config.auto(), new AutoPolicy());
+        long autoSeconds = config.auto() == null ? 0 : config.auto().intervalSeconds();
         synchronized (lifecycle) {
             // Started under the lock, so that a reset racing with this sees either nothing or all of it.
             activation = newActivation;
@@ -136,7 +137,7 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
             if (statsHead >= 0) {
                 queues.holdStats(statsHead);
             }
-            queues.start(options.statsPollingSeconds(), auto == null ? null : auto::tick, autoSeconds);
+            queues.start(config.statsPollingSeconds(), auto == null ? null : auto::tick, autoSeconds);
         }
         LOG.debug("{}: active with features 0x{}", id, Long.toHexString(newActivation.features()));
     }
@@ -202,8 +203,8 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
         stopQueues();
         // A reset driver holds no pages, so the balloon is empty until the next driver inflates it again; the
         // host's target stays, so that it does.
-        int before = config.actual();
-        config.restore(config.numPages(), 0, 0);
+        int before = space.actual();
+        space.restore(space.numPages(), 0, 0);
         if (before != 0) {
             actualChanged();
         }
@@ -224,6 +225,11 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
         onClose.accept(this);
     }
 
+    /** What the device was configured with. */
+    BalloonConfig config() {
+        return config;
+    }
+
     // ---- Balloon ----
 
     @Override
@@ -238,14 +244,14 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
 
     @Override
     public long targetMemory() {
-        return ramSize - ((long) config.numPages() << PageRuns.PAGE_SHIFT);
+        return ramSize - ((long) space.numPages() << PageRuns.PAGE_SHIFT);
     }
 
     @Override
     public void setTargetMemory(long bytes) {
         long target = Math.max(0, Math.min(bytes, ramSize));
         long pages = Math.min((ramSize - target) >> PageRuns.PAGE_SHIFT, 0xFFFF_FFFFL);
-        config.setNumPages((int) pages);
+        space.setNumPages((int) pages);
         synchronized (lifecycle) {
             if (activation != null) {
                 activation.interruptConfig();
@@ -256,7 +262,7 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
 
     @Override
     public long actualMemory() {
-        return Math.max(0, ramSize - (Integer.toUnsignedLong(config.actual()) << PageRuns.PAGE_SHIFT));
+        return Math.max(0, ramSize - (Integer.toUnsignedLong(space.actual()) << PageRuns.PAGE_SHIFT));
     }
 
     @Override
@@ -303,12 +309,12 @@ public final class VirtioBalloon implements VirtioDevice, Balloon {
 
     /** The device's state, for a snapshot or a bundle update; the held statistics buffer is known once quiesced. */
     public BalloonState state() {
-        return new BalloonState(config.numPages(), config.actual(), config.poisonVal(), stats, heldStatsHead);
+        return new BalloonState(space.numPages(), space.actual(), space.poisonVal(), stats, heldStatsHead);
     }
 
     /** Takes over a saved state; call before the driver activates the device, or before {@link #resume}. */
     public void restoreState(BalloonState state) {
-        config.restore(state.numPages(), state.actual(), state.poisonVal());
+        space.restore(state.numPages(), state.actual(), state.poisonVal());
         stats = state.lastStats();
         statsReports.set(state.lastStats().sequence());
         heldStatsHead = state.statsHead();

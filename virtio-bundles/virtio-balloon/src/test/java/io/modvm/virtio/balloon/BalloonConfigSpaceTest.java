@@ -9,12 +9,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The configuration space, the target, and BALLOON_CHANGE notifications, as driver and host see them. */
-class VirtioBalloonConfigTest {
+class BalloonConfigSpaceTest {
     private static final long MIB = 1L << 20;
 
     @Test
     void identifiesAsQemusBalloon() throws Exception {
-        VirtioBalloon balloon = new BalloonRig().balloon;
+        BalloonDevice balloon = new BalloonRig().balloon;
         assertEquals(5, balloon.deviceType());
         assertEquals(0x00ff00, balloon.pciClass());
         assertEquals(4, balloon.queueCount());
@@ -26,7 +26,7 @@ class VirtioBalloonConfigTest {
         long plain = new BalloonRig().balloon.deviceFeatures();
         assertEquals(VirtioFeatures.bit(BalloonFeatures.STATS_VQ) | VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX)
                 | VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC), plain);
-        long all = new BalloonRig(new BalloonOptions(true, true, 0, null), BalloonRig.LINUX_FEATURES).balloon
+        long all = new BalloonRig(new BalloonConfig(true, true, 0, null), BalloonRig.LINUX_FEATURES).balloon
                 .deviceFeatures();
         assertEquals(plain | VirtioFeatures.bit(BalloonFeatures.DEFLATE_ON_OOM)
                 | VirtioFeatures.bit(BalloonFeatures.PAGE_REPORTING), all);
@@ -38,12 +38,12 @@ class VirtioBalloonConfigTest {
     void theTargetAppearsInNumPagesAndInterruptsAnActiveDriver() throws Exception {
         try (BalloonRig rig = new BalloonRig()) {
             rig.balloon.setTargetMemory(48 * MIB);
-            assertEquals(16 * MIB / 4096, rig.balloon.readConfig(BalloonConfig.NUM_PAGES, 4));
+            assertEquals(16 * MIB / 4096, rig.balloon.readConfig(BalloonConfigSpace.NUM_PAGES, 4));
             assertEquals(0, rig.activation.configInterrupts(), "no driver to tell yet");
 
             rig.activate();
             rig.balloon.setTargetMemory(32 * MIB);
-            assertEquals(32 * MIB / 4096, rig.balloon.readConfig(BalloonConfig.NUM_PAGES, 4));
+            assertEquals(32 * MIB / 4096, rig.balloon.readConfig(BalloonConfigSpace.NUM_PAGES, 4));
             assertEquals(1, rig.activation.configInterrupts());
             assertEquals(32 * MIB, rig.balloon.targetMemory());
         }
@@ -54,22 +54,22 @@ class VirtioBalloonConfigTest {
         BalloonRig rig = new BalloonRig();
         rig.balloon.setTargetMemory(32 * MIB);
         rig.balloon.setTargetMemory(1L << 40);
-        assertEquals(0, rig.balloon.readConfig(BalloonConfig.NUM_PAGES, 4));
+        assertEquals(0, rig.balloon.readConfig(BalloonConfigSpace.NUM_PAGES, 4));
         assertEquals(BalloonRig.RAM_SIZE, rig.balloon.targetMemory());
     }
 
     @Test
     void driverWritesOfActualAreAnnouncedOnlyWhenItChanges() throws Exception {
         BalloonRig rig = new BalloonRig();
-        rig.balloon.writeConfig(BalloonConfig.ACTUAL, 4, 1024);
-        rig.balloon.writeConfig(BalloonConfig.ACTUAL, 4, 1024);
+        rig.balloon.writeConfig(BalloonConfigSpace.ACTUAL, 4, 1024);
+        rig.balloon.writeConfig(BalloonConfigSpace.ACTUAL, 4, 1024);
         // Linux writes actual whole; a driver writing half of it at a time still ends where it should.
-        rig.balloon.writeConfig(BalloonConfig.ACTUAL + 2, 2, 1);
+        rig.balloon.writeConfig(BalloonConfigSpace.ACTUAL + 2, 2, 1);
 
         long first = BalloonRig.RAM_SIZE - 1024 * 4096L;
         long second = BalloonRig.RAM_SIZE - (0x1_0400L * 4096);
         assertEquals(List.of(first, Math.max(0, second)), rig.changes());
-        assertEquals(0x1_0400, rig.balloon.readConfig(BalloonConfig.ACTUAL, 4));
+        assertEquals(0x1_0400, rig.balloon.readConfig(BalloonConfigSpace.ACTUAL, 4));
         assertEquals(0, rig.balloon.actualMemory(), "a balloon larger than RAM leaves nothing, never less");
     }
 
@@ -77,14 +77,14 @@ class VirtioBalloonConfigTest {
     void theDriverCannotWriteTheHostsFields() throws Exception {
         BalloonRig rig = new BalloonRig();
         rig.balloon.setTargetMemory(60 * MIB);
-        rig.balloon.writeConfig(BalloonConfig.NUM_PAGES, 4, 0);
-        rig.balloon.writeConfig(BalloonConfig.FREE_PAGE_HINT_CMD_ID, 4, 77);
-        rig.balloon.writeConfig(BalloonConfig.POISON_VAL, 4, 0xaa55aa55L);
+        rig.balloon.writeConfig(BalloonConfigSpace.NUM_PAGES, 4, 0);
+        rig.balloon.writeConfig(BalloonConfigSpace.FREE_PAGE_HINT_CMD_ID, 4, 77);
+        rig.balloon.writeConfig(BalloonConfigSpace.POISON_VAL, 4, 0xaa55aa55L);
         rig.balloon.writeConfig(14, 8, -1L);
 
-        assertEquals(4 * MIB / 4096, rig.balloon.readConfig(BalloonConfig.NUM_PAGES, 4));
-        assertEquals(0, rig.balloon.readConfig(BalloonConfig.FREE_PAGE_HINT_CMD_ID, 4));
-        assertEquals(0xffffaa55L, rig.balloon.readConfig(BalloonConfig.POISON_VAL, 4));
+        assertEquals(4 * MIB / 4096, rig.balloon.readConfig(BalloonConfigSpace.NUM_PAGES, 4));
+        assertEquals(0, rig.balloon.readConfig(BalloonConfigSpace.FREE_PAGE_HINT_CMD_ID, 4));
+        assertEquals(0xffffaa55L, rig.balloon.readConfig(BalloonConfigSpace.POISON_VAL, 4));
         assertTrue(rig.changes().isEmpty());
     }
 
@@ -92,7 +92,7 @@ class VirtioBalloonConfigTest {
     void configReadsAreLittleEndianAtAnyWidth() throws Exception {
         BalloonRig rig = new BalloonRig();
         rig.balloon.setTargetMemory(BalloonRig.RAM_SIZE - 0x234_5000L);
-        rig.balloon.writeConfig(BalloonConfig.ACTUAL, 4, 0x0102_0304);
+        rig.balloon.writeConfig(BalloonConfigSpace.ACTUAL, 4, 0x0102_0304);
 
         assertEquals(0x2345, rig.balloon.readConfig(0, 4));
         assertEquals(0x45, rig.balloon.readConfig(0, 1));
@@ -103,10 +103,10 @@ class VirtioBalloonConfigTest {
 
     @Test
     void stateCarriesTheConfigurationAndStats() throws Exception {
-        BalloonRig rig = new BalloonRig(new BalloonOptions(false, false, 0, new AutoLimits(MIB, 64 * MIB, 0, 5)),
+        BalloonRig rig = new BalloonRig(new BalloonConfig(false, false, 0, new AutoLimits(MIB, 64 * MIB, 0, 5)),
                 BalloonRig.LINUX_FEATURES);
         rig.balloon.setTargetMemory(40 * MIB);
-        rig.balloon.writeConfig(BalloonConfig.ACTUAL, 4, 100);
+        rig.balloon.writeConfig(BalloonConfigSpace.ACTUAL, 4, 100);
         BalloonState state = rig.balloon.state();
 
         BalloonRig other = new BalloonRig();

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The queues end to end: a driver on guest RAM, the device's worker threads, and what reaches the host. */
-class VirtioBalloonQueuesTest {
+class BalloonQueuesTest {
     private static final long PAGE = 4096;
     private static final long P = TestRam.PAGES / PAGE;
 
@@ -168,7 +168,7 @@ class VirtioBalloonQueuesTest {
     @Test
     void reportedFreeRangesGoBackToTheHost() throws Exception {
         long features = BalloonRig.LINUX_FEATURES | VirtioFeatures.bit(BalloonFeatures.PAGE_REPORTING);
-        try (BalloonRig rig = new BalloonRig(new BalloonOptions(false, true, 0, null), features)) {
+        try (BalloonRig rig = new BalloonRig(new BalloonConfig(false, true, 0, null), features)) {
             int reporting = rig.layout.reporting();
             assertEquals(3, reporting);
             rig.activate();
@@ -190,7 +190,7 @@ class VirtioBalloonQueuesTest {
     void withoutStatsTheReportingQueueTakesIndexTwo() throws Exception {
         long features = VirtioFeatures.bit(BalloonFeatures.PAGE_REPORTING)
                 | VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX);
-        try (BalloonRig rig = new BalloonRig(new BalloonOptions(false, true, 0, null), features)) {
+        try (BalloonRig rig = new BalloonRig(new BalloonConfig(false, true, 0, null), features)) {
             assertEquals(-1, rig.layout.stats());
             assertEquals(2, rig.layout.reporting());
             rig.activate();
@@ -238,7 +238,7 @@ class VirtioBalloonQueuesTest {
     void aCorruptRingAsksForAResetAndStopsTheQueue() throws Exception {
         try (BalloonRig rig = new BalloonRig()) {
             rig.activate();
-            rig.driver(0).setAvailIdx(VirtioBalloon.QUEUE_SIZE + 1);
+            rig.driver(0).setAvailIdx(BalloonDevice.QUEUE_SIZE + 1);
             rig.activation.kick(0);
             Await.until("reset request", () -> !rig.activation.resetRequests().isEmpty());
 
@@ -252,7 +252,7 @@ class VirtioBalloonQueuesTest {
     void resetStopsTheWorkersAndEmptiesTheBalloon() throws Exception {
         BalloonRig rig = new BalloonRig();
         rig.activate();
-        rig.balloon.writeConfig(BalloonConfig.ACTUAL, 4, 256);
+        rig.balloon.writeConfig(BalloonConfigSpace.ACTUAL, 4, 256);
         rig.balloon.reset();
 
         assertEquals(BalloonRig.RAM_SIZE, rig.balloon.actualMemory());

@@ -1,6 +1,8 @@
 package io.modvm.virtio.balloon;
 
 import io.modvm.api.memory.GuestMemory;
+import io.modvm.virtio.device.ChainHandler;
+import io.modvm.virtio.device.QueueServer;
 import io.modvm.virtio.queue.ChainReader;
 import io.modvm.virtio.queue.DescriptorChain;
 import io.modvm.virtio.queue.VirtqueueException;
@@ -13,7 +15,7 @@ import java.util.function.Consumer;
  * with a refilled one. So at most one buffer is held here, and only the queue's worker thread touches it:
  * {@link #requestRefresh()} from any thread just raises a flag and wakes the worker.
  */
-final class StatsQueue implements QueueServer.ChainHandler {
+final class BalloonStatsQueue implements ChainHandler {
     /** Far more than the 16 tags defined; the rest of a longer buffer is ignored. */
     private static final int MAX_BYTES = 64 * GuestStats.ENTRY_BYTES;
 
@@ -28,7 +30,7 @@ final class StatsQueue implements QueueServer.ChainHandler {
     /**
      * @param sink receives the raw stat entries of each report (a whole number of entries at most {@link #MAX_BYTES})
      */
-    StatsQueue(GuestMemory memory, Consumer<byte[]> sink) {
+    BalloonStatsQueue(GuestMemory memory, Consumer<byte[]> sink) {
         this.memory = memory;
         this.sink = sink;
     }
@@ -39,14 +41,17 @@ final class StatsQueue implements QueueServer.ChainHandler {
         this.wake = wake;
     }
 
-    /** Runs on the worker: returns the held buffer if a refresh was asked for, then takes what the driver sent. */
+    /**
+     * Runs on the worker: returns the held buffer if a refresh was asked for, then takes what the driver sent.
+     * Returns true if chains may still wait (see {@link QueueServer#serve()}).
+     */
     boolean run() {
         if (refresh.getAndSet(false) && held != null) {
             DescriptorChain chain = held;
             held = null;
-            server.complete(chain);
+            server.complete(chain, 0);
         }
-        return server.drain();
+        return server.serve();
     }
 
     /** Asks the driver for new statistics; a no-op while the driver has not yet answered the previous request. */
@@ -71,8 +76,9 @@ final class StatsQueue implements QueueServer.ChainHandler {
         return held != null;
     }
 
+    /** Reads the report and keeps the buffer, to return it as the next request for statistics. */
     @Override
-    public boolean serve(DescriptorChain chain) throws VirtqueueException {
+    public long serve(DescriptorChain chain) throws VirtqueueException {
         ChainReader reader = new ChainReader(memory, chain);
         int length = (int) Math.min(MAX_BYTES, reader.remaining());
         length -= length % GuestStats.ENTRY_BYTES;
@@ -81,9 +87,9 @@ final class StatsQueue implements QueueServer.ChainHandler {
         sink.accept(bytes);
         // A driver sends its next buffer only when asked; one that sends another anyway gets the older one back.
         if (held != null) {
-            server.release(held);
+            server.complete(held, 0);
         }
         held = chain;
-        return false;
+        return KEPT;
     }
 }
