@@ -141,12 +141,14 @@ public final class ConsoleDevice implements VirtioDevice, CharReceiver {
             // A ring that breaks stops both queues: the spec asks a device that needs a reset to leave them all.
             ResetLatch latch = new ResetLatch(activation);
             if (activation.queue(ConsoleTransmitQueue.INDEX) != null) {
+                ConsoleTransmitQueue queue = new ConsoleTransmitQueue(activation, backend, latch, log);
                 transmitter = QueueWorker.start(id + " transmitq", activation.kicks(ConsoleTransmitQueue.INDEX),
-                        new ConsoleTransmitQueue(activation, backend, latch, log));
+                        queue::serve);
             }
             if (activation.queue(ConsoleReceiveQueue.INDEX) != null) {
+                ConsoleReceiveQueue queue = new ConsoleReceiveQueue(activation, input, this::inputTaken, latch, log);
                 receiver = QueueWorker.start(id + " receiveq", activation.kicks(ConsoleReceiveQueue.INDEX),
-                        new ConsoleReceiveQueue(activation, input, this::inputTaken, latch, log));
+                        queue::serve);
                 inputWorker = receiver;
                 // Input that arrived after the worker's first pass but before inputWorker was set woke nobody.
                 receiver.wake();

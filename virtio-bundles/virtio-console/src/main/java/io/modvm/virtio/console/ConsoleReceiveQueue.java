@@ -16,7 +16,7 @@ import io.modvm.virtio.queue.VirtqueueException;
  * the {@link ByteRing} until both are there. Runs on the queue's worker thread only; guest errors are {@link
  * QueueServer}'s to answer.
  */
-final class ConsoleReceiveQueue implements ChainHandler, Runnable {
+final class ConsoleReceiveQueue implements ChainHandler {
     static final int INDEX = 0;
     private static final int CHUNK = 4096;
 
@@ -52,11 +52,6 @@ final class ConsoleReceiveQueue implements ChainHandler, Runnable {
             taken = false;
             inputTaken.run();
         }
-    }
-
-    @Override
-    public void run() {
-        serve();
     }
 
     @Override

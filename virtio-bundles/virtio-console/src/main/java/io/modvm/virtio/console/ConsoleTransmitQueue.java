@@ -17,7 +17,7 @@ import io.modvm.virtio.queue.VirtqueueException;
  * buffer comes back, so a request is always completed, even when the backend fails; guest errors are {@link
  * QueueServer}'s to answer.
  */
-final class ConsoleTransmitQueue implements ChainHandler, Runnable {
+final class ConsoleTransmitQueue implements ChainHandler {
     static final int INDEX = 1;
     private static final int CHUNK = 4096;
 
@@ -44,11 +44,6 @@ final class ConsoleTransmitQueue implements ChainHandler, Runnable {
      */
     void serve() {
         server.serve();
-    }
-
-    @Override
-    public void run() {
-        serve();
     }
 
     @Override

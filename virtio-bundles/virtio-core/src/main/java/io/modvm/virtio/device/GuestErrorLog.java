@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GuestErrorLog {
     private static final Logger LOG = LoggerFactory.getLogger(GuestErrorLog.class);
+    private static final String FIRST = "{}: {} ({}): {}; further ones of this kind are logged at debug level";
 
     private final String device;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -29,12 +30,7 @@ public final class GuestErrorLog {
 
     /** A guest mistake of kind {@code kind}, with {@code detail} for this occurrence. */
     public void report(String kind, String detail) {
-        if (seen.add(kind)) {
-            LOG.warn("{}: guest error ({}): {}; further ones of this kind are logged at debug level", device,
-                    kind, detail);
-        } else {
-            LOG.debug("{}: guest error ({}): {}", device, kind, detail);
-        }
+        log(false, kind, detail);
     }
 
     /**
@@ -42,11 +38,17 @@ public final class GuestErrorLog {
      * that threw); the request still completes, so that the guest never waits for it.
      */
     public void reportHost(String kind, String detail) {
-        if (seen.add(kind)) {
-            LOG.error("{}: host failure ({}): {}; further ones of this kind are logged at debug level", device,
-                    kind, detail);
+        log(true, kind, detail);
+    }
+
+    private void log(boolean host, String kind, String detail) {
+        String what = host ? "host failure" : "guest error";
+        if (!seen.add(kind)) {
+            LOG.debug("{}: {} ({}): {}", device, what, kind, detail);
+        } else if (host) {
+            LOG.error(FIRST, device, what, kind, detail);
         } else {
-            LOG.debug("{}: host failure ({}): {}", device, kind, detail);
+            LOG.warn(FIRST, device, what, kind, detail);
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.function.LongConsumer;
  * that cannot be trusted asks for a device reset once, and the queue is left alone from then on. A host read
  * failure returns the request empty, which the driver takes as "no entropy yet" and retries.
  */
-final class RngQueue implements ChainHandler, Runnable {
+final class RngQueue implements ChainHandler {
     static final int INDEX = 0;
     /** The most given per request; the spec lets the device use less than the whole buffer. */
     static final int MAX_PER_REQUEST = 64 * 1024;
@@ -59,11 +59,6 @@ final class RngQueue implements ChainHandler, Runnable {
      */
     void serve() {
         server.serve();
-    }
-
-    @Override
-    public void run() {
-        serve();
     }
 
     /** A chain may be popped while the quota has bytes left; once it is spent, the refill is waited for. */
