@@ -21,7 +21,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  */
 @ConsumerType
 public interface ChainHandler {
-    /** What {@link #serve} returns for a chain the handler keeps, to complete later with {@link QueueServer#complete}. */
+    /** What {@link #serve} returns for a chain the handler keeps, to return later ({@link QueueServer#complete}). */
     long KEPT = -1;
 
     /**
@@ -35,8 +35,9 @@ public interface ChainHandler {
     /**
      * Serves one chain.
      *
-     * @return the bytes written into the chain's writable buffers (at most {@link DescriptorChain#writableLength()}),
-     *     with which the server returns the chain to the driver now; or {@link #KEPT}
+     * @return the bytes written into the chain's writable buffers, with which the server returns the chain to the
+     *     driver now; or {@link #KEPT}. More than {@link DescriptorChain#writableLength()} is a device bug, which the
+     *     queue refuses with an {@link IllegalArgumentException} that reaches the worker
      * @throws VirtqueueException if the chain proved malformed while it was read or written: for a {@link
      *     VirtqueueException#queueUsable() usable} queue the server logs it and returns the chain with 0 bytes, as it
      *     does when a {@link RuntimeException} escapes; otherwise the device needs a reset
