@@ -220,6 +220,10 @@ public final class QueueServer implements Runnable {
         return latch.tripped();
     }
 
+    /**
+     * The loop: pop, serve, push, as each device's own loop did it. The rare paths (a malformed chain, a failing
+     * handler) are methods of their own, which keeps the per-chain path short.
+     */
     private int drain() throws VirtqueueException {
         while (true) {
             if (latch.tripped()) {
@@ -243,27 +247,34 @@ public final class QueueServer implements Runnable {
                 return EMPTY;
             }
             left--;
-            serveChain(next.get());
+            DescriptorChain chain = next.get();
+            long written;
+            try {
+                written = handler.serve(chain);
+            } catch (VirtqueueException e) {
+                written = requestFailed(e);
+            } catch (RuntimeException e) {
+                written = handlerFailed(e);
+            }
+            if (written != ChainHandler.KEPT) {
+                queue.push(chain, written);
+            }
         }
     }
 
-    private void serveChain(DescriptorChain chain) throws VirtqueueException {
-        long written;
-        try {
-            written = handler.serve(chain);
-        } catch (VirtqueueException e) {
-            if (!e.queueUsable()) {
-                throw e;
-            }
-            log.report(name + " request", e.getMessage());
-            written = 0;
-        } catch (RuntimeException e) {
-            log.reportHost(name + " handler", e.toString());
-            written = 0;
+    /** A chain found malformed while the handler read or wrote it goes back empty, if the ring is still usable. */
+    private long requestFailed(VirtqueueException e) throws VirtqueueException {
+        if (!e.queueUsable()) {
+            throw e;
         }
-        if (written != ChainHandler.KEPT) {
-            queue.push(chain, written);
-        }
+        log.report(name + " request", e.getMessage());
+        return 0;
+    }
+
+    /** A handler's bug still returns the chain: the driver would wait for it forever. */
+    private long handlerFailed(RuntimeException e) {
+        log.reportHost(name + " handler", e.toString());
+        return 0;
     }
 
     /** Returns a malformed chain with nothing written; rethrows errors that leave the ring unusable. */
