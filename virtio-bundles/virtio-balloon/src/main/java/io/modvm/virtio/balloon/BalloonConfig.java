@@ -1,99 +1,81 @@
 package io.modvm.virtio.balloon;
 
+import io.modvm.api.device.DeviceException;
+import io.modvm.virtio.balloon.auto.AutoLimits;
+import java.util.Map;
+import java.util.Set;
+
 /**
- * The balloon's configuration space (virtio 1.2, 5.5.4): {@code num_pages} (the host's target, in 4 KiB pages),
- * {@code actual} (what the driver says it holds), {@code free_page_hint_cmd_id} and {@code poison_val}, all
- * little-endian 32-bit. The host writes num_pages; the driver writes actual and poison_val; the command id stays 0
- * because free page hinting is never offered.
+ * What a {@code virtio-balloon-pci} was asked to do. Properties follow QEMU's where QEMU has them; {@code auto*} are
+ * modvm's own opt-in automatic policy.
  *
- * <p>Accesses come from vCPU threads (the driver), the monitor and the automatic policy at once, hence the lock.
- * Driver accesses may be of any width at any offset: they are applied byte by byte to the field image, so a 2-byte
- * write into the middle of {@code actual} does what it would on hardware.
+ * @param deflateOnOom offer DEFLATE_ON_OOM: the guest may take pages back from the balloon before it runs out
+ * @param freePageReporting offer PAGE_REPORTING: the guest reports free memory, which goes back to the host
+ * @param statsPollingSeconds how often to ask the guest for memory statistics; 0 asks once (QEMU's default)
+ * @param auto the automatic policy's bounds, or null when it is off
  */
-final class BalloonConfig {
-    static final int SIZE = 16;
-    static final int NUM_PAGES = 0;
-    static final int ACTUAL = 4;
-    static final int FREE_PAGE_HINT_CMD_ID = 8;
-    static final int POISON_VAL = 12;
+public record BalloonConfig(boolean deflateOnOom, boolean freePageReporting, long statsPollingSeconds,
+        AutoLimits auto) {
+    static final String TYPE = "virtio-balloon-pci";
+    static final String DEFLATE_ON_OOM = "deflate-on-oom";
+    static final String FREE_PAGE_REPORTING = "free-page-reporting";
+    static final String STATS_POLLING = "guest-stats-polling-interval";
+    static final String AUTO = "auto";
+    static final String AUTO_MIN = "auto-min";
+    static final String AUTO_MAX = "auto-max";
+    static final String AUTO_INTERVAL = "auto-interval";
+    static final String AUTO_HOST_RESERVE = "auto-host-reserve";
+    private static final Set<String> ACCEPTED = Set.of(DEFLATE_ON_OOM, FREE_PAGE_REPORTING, STATS_POLLING, AUTO,
+            AUTO_MIN, AUTO_MAX, AUTO_INTERVAL, AUTO_HOST_RESERVE);
+    private static final Set<String> AUTO_ONLY = Set.of(AUTO_MIN, AUTO_MAX, AUTO_INTERVAL, AUTO_HOST_RESERVE);
 
-    private int numPages;
-    private int actual;
-    private int poisonVal;
+    /** QEMU keeps the interval in milliseconds in 32 bits. */
+    private static final long MAX_POLLING_SECONDS = 0xFFFF_FFFFL / 1000;
+    private static final long MAX_AUTO_INTERVAL = 3600;
+    private static final long MIB = 1L << 20;
 
-    synchronized int numPages() {
-        return numPages;
-    }
+    /** The configuration when no property is given. */
+    public static final BalloonConfig DEFAULTS = new BalloonConfig(false, false, 0, null);
 
-    synchronized void setNumPages(int pages) {
-        numPages = pages;
-    }
-
-    synchronized int actual() {
-        return actual;
-    }
-
-    synchronized int poisonVal() {
-        return poisonVal;
-    }
-
-    /** Sets what the driver holds, for a reset (0) or a restored state. */
-    synchronized void restore(int numPages, int actual, int poisonVal) {
-        this.numPages = numPages;
-        this.actual = actual;
-        this.poisonVal = poisonVal;
-    }
-
-    /** Reads {@code size} bytes at {@code offset}; bytes past the end read as 0. */
-    synchronized long read(int offset, int size) {
-        byte[] image = image();
-        long value = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            int at = offset + i;
-            int b = at >= 0 && at < SIZE ? image[at] & 0xFF : 0;
-            value = (value << 8) | b;
-        }
-        return value;
-    }
-
-    /**
-     * Applies a driver write. Bytes that fall on num_pages or the command id, or past the end, are dropped.
-     *
-     * @return true if the write changed {@code actual}
-     */
-    synchronized boolean write(int offset, int size, long value) {
-        byte[] image = image();
-        for (int i = 0; i < size; i++) {
-            int at = offset + i;
-            if (at >= ACTUAL && at < FREE_PAGE_HINT_CMD_ID || at >= POISON_VAL && at < SIZE) {
-                image[at] = (byte) (value >>> (8 * i));
+    /** Parses and checks {@code properties} for a guest of {@code ramSize} bytes. */
+    static BalloonConfig parse(Map<String, String> properties, long ramSize) throws DeviceException {
+        PropertyReader props = PropertyReader.check(TYPE, properties, ACCEPTED);
+        boolean deflateOnOom = props.onOff(DEFLATE_ON_OOM, false);
+        boolean reporting = props.onOff(FREE_PAGE_REPORTING, false);
+        long polling = props.count(STATS_POLLING, 0, 0, MAX_POLLING_SECONDS);
+        if (!props.onOff(AUTO, false)) {
+            for (String name : AUTO_ONLY) {
+                if (props.has(name)) {
+                    throw new DeviceException(TYPE + ": " + name + " applies only to the automatic policy; add "
+                            + AUTO + "=on or drop " + name);
+                }
             }
+            return new BalloonConfig(deflateOnOom, reporting, polling, null);
         }
-        int before = actual;
-        actual = field(image, ACTUAL);
-        poisonVal = field(image, POISON_VAL);
-        return actual != before;
+        return new BalloonConfig(deflateOnOom, reporting, polling, autoLimits(props, ramSize));
     }
 
-    private byte[] image() {
-        byte[] image = new byte[SIZE];
-        put(image, NUM_PAGES, numPages);
-        put(image, ACTUAL, actual);
-        put(image, POISON_VAL, poisonVal);
-        return image;
+    private static AutoLimits autoLimits(PropertyReader props, long ramSize) throws DeviceException {
+        long max = props.size(AUTO_MAX, ramSize);
+        long min = props.size(AUTO_MIN, Math.max(MIB, ramSize / 4 & -MIB));
+        long reserve = props.size(AUTO_HOST_RESERVE, 512 * MIB);
+        long interval = props.count(AUTO_INTERVAL, 5, 1, MAX_AUTO_INTERVAL);
+        if (max > ramSize) {
+            throw new DeviceException(TYPE + ": " + AUTO_MAX + " " + mib(max) + " exceeds the guest's RAM of "
+                    + mib(ramSize) + "; use at most " + AUTO_MAX + "=" + ramSize / MIB + "M");
+        }
+        if (min < MIB) {
+            throw new DeviceException(TYPE + ": " + AUTO_MIN + " " + min + " bytes leaves the guest no memory; use"
+                    + " e.g. " + AUTO_MIN + "=256M");
+        }
+        if (min > max) {
+            throw new DeviceException(TYPE + ": " + AUTO_MIN + " " + mib(min) + " is above " + AUTO_MAX + " "
+                    + mib(max) + "; give " + AUTO_MIN + " <= " + AUTO_MAX);
+        }
+        return new AutoLimits(min, max, reserve, interval);
     }
 
-    private static void put(byte[] image, int at, int value) {
-        for (int i = 0; i < 4; i++) {
-            image[at + i] = (byte) (value >>> (8 * i));
-        }
-    }
-
-    private static int field(byte[] image, int at) {
-        int value = 0;
-        for (int i = 3; i >= 0; i--) {
-            value = (value << 8) | (image[at + i] & 0xFF);
-        }
-        return value;
+    private static String mib(long bytes) {
+        return bytes % MIB == 0 ? bytes / MIB + " MiB" : bytes + " bytes";
     }
 }

@@ -4,8 +4,8 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
-import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.balloon.auto.ProcMeminfo;
+import io.modvm.virtio.pci.VirtioPciFactory;
 import io.modvm.virtio.pci.VirtioPciTransport;
 import java.io.IOException;
 import java.util.Map;
@@ -17,13 +17,13 @@ import org.slf4j.LoggerFactory;
 
 /** Builds {@code virtio-balloon-pci} devices: the virtio memory balloon on the PCI bus. */
 @Component(service = DeviceFactory.class,
-        property = {DeviceFactory.PROP_TYPE + "=" + BalloonOptions.TYPE, DeviceFactory.PROP_BUS + "=pci"})
-public final class BalloonFactory implements DeviceFactory {
+        property = {DeviceFactory.PROP_TYPE + "=" + BalloonConfig.TYPE, DeviceFactory.PROP_BUS + "=pci"})
+public final class BalloonFactory extends VirtioPciFactory<BalloonDevice> {
     private static final Logger LOG = LoggerFactory.getLogger(BalloonFactory.class);
 
     /** Plugs a built balloon into the machine; the virtio-pci transport, or a fake in tests. */
     interface Plug {
-        Device plug(DeviceContext context, VirtioBalloon balloon) throws DeviceException;
+        Device plug(DeviceContext context, BalloonDevice balloon) throws DeviceException;
     }
 
     private final BalloonRegistry registry;
@@ -46,7 +46,7 @@ public final class BalloonFactory implements DeviceFactory {
 
     @Override
     public String type() {
-        return BalloonOptions.TYPE;
+        return BalloonConfig.TYPE;
     }
 
     @Override
@@ -55,49 +55,48 @@ public final class BalloonFactory implements DeviceFactory {
                 + " auto=on with auto-min, auto-max, auto-interval, auto-host-reserve)";
     }
 
+    /**
+     * Builds a balloon and puts it in the registry (which refuses a second one). A restored balloon, through the
+     * virtio-pci transport, keeps the target, the actual size, the latest statistics and the statistics buffer the
+     * old device held, so that statistics go on.
+     */
     @Override
-    public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
-        return build(context, properties, null);
+    protected BalloonDevice newDevice(DeviceContext context, Map<String, String> properties)
+            throws DeviceException {
+        BalloonConfig config = BalloonConfig.parse(properties, context.ramSize());
+        if (config.auto() != null) {
+            checkHostMemory(hostMemory);
+        }
+        BalloonDevice balloon = new BalloonDevice(context.deviceId(), context.ramSize(), config, listener, hostMemory,
+                registry::remove);
+        registry.add(balloon);
+        return balloon;
+    }
+
+    @Override
+    protected Device plugNew(DeviceContext context, BalloonDevice balloon) throws DeviceException {
+        return plug.plug(context, balloon);
+    }
+
+    @Override
+    protected void plugged(DeviceContext context, BalloonDevice balloon) {
+        LOG.debug("{}: virtio balloon plugged, {}", balloon.id(), balloon.config());
     }
 
     /**
-     * Takes over a balloon saved by this or an earlier version through the virtio-pci transport: same target,
-     * same actual size, the latest statistics, and the statistics buffer the old device held, so that statistics
-     * go on.
+     * Takes a balloon whose plug failed out of the registry. It is not closed: that would reset it, and a restored
+     * balloon's reset would tell the listeners of a size change the guest never made.
      */
     @Override
-    public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
-            throws DeviceException {
-        return build(context, properties, state);
-    }
-
-    /** Builds a balloon and plugs it new, or with {@code state} restores it through the virtio-pci transport. */
-    private Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
-            throws DeviceException {
-        BalloonOptions options = BalloonOptions.parse(properties, context.ramSize());
-        if (options.auto() != null) {
-            checkHostMemory(hostMemory);
-        }
-        String id = context.deviceId();
-        VirtioBalloon balloon = new VirtioBalloon(id, context.ramSize(), options, listener, hostMemory,
-                registry::remove);
-        registry.add(balloon);
-        try {
-            Device device = state == null ? plug.plug(context, balloon)
-                    : VirtioPciTransport.restore(context, balloon, state);
-            LOG.debug("{}: virtio balloon plugged, {}", id, options);
-            return device;
-        } catch (DeviceException | RuntimeException e) {
-            registry.remove(balloon);
-            throw e;
-        }
+    protected void discard(BalloonDevice balloon) {
+        registry.remove(balloon);
     }
 
     private static void checkHostMemory(ProcMeminfo host) throws DeviceException {
         try {
             host.availableBytes();
         } catch (IOException e) {
-            throw new DeviceException(BalloonOptions.TYPE + ": auto=on needs the host's MemAvailable from "
+            throw new DeviceException(BalloonConfig.TYPE + ": auto=on needs the host's MemAvailable from "
                     + host.file() + ", which cannot be read (" + e.getMessage() + "); use auto=off");
         }
     }

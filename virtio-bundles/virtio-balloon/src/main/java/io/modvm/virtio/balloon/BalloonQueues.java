@@ -2,7 +2,11 @@ package io.modvm.virtio.balloon;
 
 import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.memory.GuestMemory;
+import io.modvm.virtio.device.ChainHandler;
+import io.modvm.virtio.device.GuestErrorLog;
+import io.modvm.virtio.device.QueueServer;
 import io.modvm.virtio.device.QueueWorker;
+import io.modvm.virtio.device.ResetLatch;
 import io.modvm.virtio.device.VirtioActivation;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,20 +19,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The balloon at work for one activation: a worker thread per queue the driver enabled, and a timer thread that asks
- * for statistics every polling interval and runs the automatic policy. Built at DRIVER_OK, stopped at reset.
+ * for statistics every polling interval and runs the automatic policy. Built at DRIVER_OK, stopped at reset. The
+ * queues share one {@link ResetLatch}: a ring that breaks stops them all.
  */
 final class BalloonQueues {
     private static final Logger LOG = LoggerFactory.getLogger(BalloonQueues.class);
 
     private final String id;
     private final VirtioActivation activation;
-    private final GuestErrors errors;
+    private final GuestErrorLog errors;
     private final ResetLatch latch;
     private final List<QueueWorker> workers = new ArrayList<>();
-    private final PfnQueue inflate;
-    private final PfnQueue deflate;
-    private final ReportingQueue reporting;
-    private final StatsQueue stats;
+    private final BalloonPfnQueue inflate;
+    private final BalloonPfnQueue deflate;
+    private final BalloonReportingQueue reporting;
+    private final BalloonStatsQueue stats;
     private ScheduledExecutorService timer;
     /** The statistics buffer to take back at start (a restored device), or -1. */
     private int heldStatsHead = -1;
@@ -36,16 +41,16 @@ final class BalloonQueues {
     /**
      * @param statsSink receives the raw entries of each statistics report, on the stats queue's worker thread
      */
-    BalloonQueues(String id, VirtioActivation activation, GuestErrors errors, Consumer<byte[]> statsSink) {
+    BalloonQueues(String id, VirtioActivation activation, GuestErrorLog errors, Consumer<byte[]> statsSink) {
         this.id = id;
         this.activation = activation;
         this.errors = errors;
         this.latch = new ResetLatch(activation);
         GuestMemory memory = activation.memory();
-        this.inflate = PfnQueue.inflate(memory, errors);
-        this.deflate = PfnQueue.deflate(memory, errors);
-        this.reporting = new ReportingQueue(memory, errors);
-        this.stats = new StatsQueue(memory, statsSink);
+        this.inflate = BalloonPfnQueue.inflate(memory, errors);
+        this.deflate = BalloonPfnQueue.deflate(memory, errors);
+        this.reporting = new BalloonReportingQueue(memory, errors);
+        this.stats = new BalloonStatsQueue(memory, statsSink);
     }
 
     /**
@@ -64,10 +69,10 @@ final class BalloonQueues {
         if (statsLive) {
             int index = layout.stats();
             EventNotifier kicks = activation.kicks(index);
-            QueueServer server = server(index, "statsq", stats);
+            QueueServer server = server(activation, index, "statsq", stats, latch, errors);
             stats.attach(server, kicks::signal);
             if (heldStatsHead >= 0) {
-                stats.hold(server.adopt(heldStatsHead));
+                stats.hold(server.retake(heldStatsHead));
             }
             workers.add(QueueWorker.start(threadName("statsq"), kicks, () -> {
                 if (stats.run()) {
@@ -102,21 +107,22 @@ final class BalloonQueues {
         }
     }
 
-    private void serve(int index, String name, QueueServer.ChainHandler handler) {
+    private void serve(int index, String name, ChainHandler handler) {
         if (index < 0 || activation.queue(index) == null || activation.kicks(index) == null) {
             return;
         }
-        EventNotifier kicks = activation.kicks(index);
-        QueueServer server = server(index, name, handler);
-        workers.add(QueueWorker.start(threadName(name), kicks, () -> {
-            if (server.drain()) {
-                kicks.signal();
-            }
-        }));
+        workers.add(QueueWorker.start(threadName(name), activation.kicks(index),
+                server(activation, index, name, handler, latch, errors)));
     }
 
-    private QueueServer server(int index, String name, QueueServer.ChainHandler handler) {
-        return new QueueServer(name, activation, index, handler, latch, errors);
+    /**
+     * How a balloon queue is served: at most one ring's worth of chains per call, so that a driver adding buffers as
+     * fast as they are served cannot keep the worker (and a reset waiting for it) busy forever.
+     */
+    static QueueServer server(VirtioActivation activation, int index, String name, ChainHandler handler,
+            ResetLatch latch, GuestErrorLog errors) {
+        return new QueueServer(activation, index, name, handler, latch, errors)
+                .limitPerCall(activation.queue(index).size());
     }
 
     private String threadName(String what) {

@@ -19,7 +19,7 @@ public final class BalloonRegistry {
      */
     public synchronized void add(Balloon balloon) throws DeviceException {
         if (current != null) {
-            throw new DeviceException(BalloonOptions.TYPE + ": only one balloon device is supported, and '"
+            throw new DeviceException(BalloonConfig.TYPE + ": only one balloon device is supported, and '"
                     + current.id() + "' is plugged; remove it first");
         }
         current = balloon;

@@ -1,6 +1,7 @@
 package io.modvm.virtio.balloon;
 
 import io.modvm.api.memory.GuestMemory;
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.queue.ChainReader;
 import io.modvm.virtio.queue.DescriptorChain;
 import io.modvm.virtio.queue.VirtqueueException;
@@ -18,7 +19,7 @@ final class PfnRequest {
     }
 
     /** Feeds the chain's frames to {@code runs} and flushes them; returns how many frames the request named. */
-    static long read(GuestMemory memory, DescriptorChain chain, PageRuns runs, GuestErrors errors, String queue)
+    static long read(GuestMemory memory, DescriptorChain chain, PageRuns runs, GuestErrorLog errors, String queue)
             throws VirtqueueException {
         ChainReader reader = new ChainReader(memory, chain);
         long frames = reader.remaining() / Integer.BYTES;

@@ -20,9 +20,9 @@ class BalloonChangeEventsTest {
     void aGuestWriteOfActualBecomesBalloonChange() throws Exception {
         BalloonChangeEvents events = new BalloonChangeEvents();
         events.setEvents(monitor);
-        VirtioBalloon balloon = new VirtioBalloon("balloon0", 1L << 30, BalloonOptions.DEFAULTS, events,
+        BalloonDevice balloon = new BalloonDevice("balloon0", 1L << 30, BalloonConfig.DEFAULTS, events,
                 () -> 0, b -> { });
-        balloon.writeConfig(BalloonConfig.ACTUAL, 4, (256L << 20) >> 12);
+        balloon.writeConfig(BalloonConfigSpace.ACTUAL, 4, (256L << 20) >> 12);
 
         assertEquals(List.of(new Emitted("BALLOON_CHANGE", Map.of("actual", 768L << 20))), emitted);
     }

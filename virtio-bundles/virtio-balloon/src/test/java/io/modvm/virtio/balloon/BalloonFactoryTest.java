@@ -23,10 +23,10 @@ class BalloonFactoryTest {
     Path dir;
 
     private final BalloonRegistry registry = new BalloonRegistry();
-    private VirtioBalloon plugged;
+    private BalloonDevice plugged;
 
     /** What the transport's plug returns: closing it closes the virtio device, as the transport does. */
-    private Device plug(DeviceContext context, VirtioBalloon balloon) {
+    private Device plug(DeviceContext context, BalloonDevice balloon) {
         plugged = balloon;
         return new Device() {
             @Override

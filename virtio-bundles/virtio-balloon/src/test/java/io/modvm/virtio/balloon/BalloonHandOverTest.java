@@ -53,8 +53,8 @@ class BalloonHandOverTest {
         return new StubDeviceContext("balloon0").withRam(memory, RAM).withPci(pci);
     }
 
-    private static VirtioBalloon balloon(BalloonRegistry registry) {
-        return (VirtioBalloon) registry.balloon().orElseThrow();
+    private static BalloonDevice balloon(BalloonRegistry registry) {
+        return (BalloonDevice) registry.balloon().orElseThrow();
     }
 
     private Buf buffer(int length) {
@@ -92,7 +92,7 @@ class BalloonHandOverTest {
         driver.negotiate(BalloonRig.LINUX_FEATURES);
         driver.configVector(0);
         for (int q = 0; q < 3; q++) {
-            TestDriver ring = new TestDriver(memory, TestRam.RINGS + q * TestRam.RING_STRIDE, VirtioBalloon.QUEUE_SIZE,
+            TestDriver ring = new TestDriver(memory, TestRam.RINGS + q * TestRam.RING_STRIDE, BalloonDevice.QUEUE_SIZE,
                     true, true, TestRam.INDIRECT + q * TestRam.INDIRECT_STRIDE);
             rings.add(ring);
             driver.queue(q, ring, q + 1);
@@ -106,13 +106,13 @@ class BalloonHandOverTest {
         BalloonRegistry oldRegistry = new BalloonRegistry();
         Device old = start(oldRegistry);
         balloon(oldRegistry).setTargetMemory(RAM - (16L << 12));
-        assertEquals(16, driver.readConfig(BalloonConfig.NUM_PAGES, 4));
+        assertEquals(16, driver.readConfig(BalloonConfigSpace.NUM_PAGES, 4));
         long firstPfn = TestRam.PAGES >> 12;
         inflate(firstPfn, firstPfn + 1, firstPfn + 2, firstPfn + 3);
         Await.until("inflated", () -> rings.get(0).usedIdx() == 1);
         // The used index is published before the interrupt is raised; wait for both so the snapshot below is final.
         Await.until("the inflate interrupt", () -> pci.vectors().contains(1));
-        driver.writeConfig(BalloonConfig.ACTUAL, 4, 4);
+        driver.writeConfig(BalloonConfigSpace.ACTUAL, 4, 4);
         int statsHead = sendStats(123_456);
         Await.until("statistics", () -> balloon(oldRegistry).stats().sequence() == 1);
         assertEquals(0, rings.get(STATS).usedIdx(), "the device holds the statistics buffer");
@@ -131,11 +131,11 @@ class BalloonHandOverTest {
         StubDeviceContext context = context();
         Device taken = factory(registry).restore(context, Map.of(), state);
         driver.rebind(context.pciSpec());
-        VirtioBalloon balloon = balloon(registry);
+        BalloonDevice balloon = balloon(registry);
         assertEquals(status, driver.status(), "no reset");
         assertEquals(generation, driver.generation(), "no configuration change");
-        assertEquals(16, driver.readConfig(BalloonConfig.NUM_PAGES, 4));
-        assertEquals(4, driver.readConfig(BalloonConfig.ACTUAL, 4));
+        assertEquals(16, driver.readConfig(BalloonConfigSpace.NUM_PAGES, 4));
+        assertEquals(4, driver.readConfig(BalloonConfigSpace.ACTUAL, 4));
         assertEquals(RAM - (4L << 12), balloon.actualMemory());
         assertEquals(OptionalLong.of(123_456), balloon.stats().get(StatTag.FREE_MEMORY));
         assertEquals(changesBefore, changes, "no BALLOON_CHANGE from the swap");

@@ -3,6 +3,10 @@ package io.modvm.virtio.balloon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modvm.virtio.device.ChainHandler;
+import io.modvm.virtio.device.GuestErrorLog;
+import io.modvm.virtio.device.QueueServer;
+import io.modvm.virtio.device.ResetLatch;
 import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
 import io.modvm.virtio.testing.FakeActivation;
@@ -48,7 +52,7 @@ class BalloonQueueFuzzTest {
     private enum Kind { INFLATE, DEFLATE, STATS, REPORTING }
 
     private final StrictGuestMemory memory = TestRam.create();
-    private final GuestErrors errors = new GuestErrors(LOG, "fuzz");
+    private final GuestErrorLog errors = new GuestErrorLog("fuzz");
     private long requests;
     private long discards;
     private long resets;
@@ -83,14 +87,15 @@ class BalloonQueueFuzzTest {
         }
         // Both sides begin just short of the 16-bit wrap now and then, as after a long uptime.
         activation.queue(0).restore(start, start);
-        StatsQueue stats = new StatsQueue(memory, bytes -> GuestStats.parse(1, bytes, bytes.length));
-        QueueServer.ChainHandler handler = switch (kind) {
-            case INFLATE -> PfnQueue.inflate(memory, errors);
-            case DEFLATE -> PfnQueue.deflate(memory, errors);
+        BalloonStatsQueue stats = new BalloonStatsQueue(memory, bytes -> GuestStats.parse(1, bytes, bytes.length));
+        ChainHandler handler = switch (kind) {
+            case INFLATE -> BalloonPfnQueue.inflate(memory, errors);
+            case DEFLATE -> BalloonPfnQueue.deflate(memory, errors);
             case STATS -> stats;
-            case REPORTING -> new ReportingQueue(memory, errors);
+            case REPORTING -> new BalloonReportingQueue(memory, errors);
         };
-        QueueServer server = new QueueServer(kind.name(), activation, 0, handler, new ResetLatch(activation), errors);
+        QueueServer server = BalloonQueues.server(activation, 0, kind.name(), handler, new ResetLatch(activation),
+                errors);
         stats.attach(server, () -> { });
 
         Set<Long> named = new HashSet<>();
@@ -140,7 +145,7 @@ class BalloonQueueFuzzTest {
                 stats.requestRefresh();
             }
             assertTrue(++runs < 10 * QUEUE_SIZE, "draining never ends");
-        } while (kind == Kind.STATS ? stats.run() : server.drain());
+        } while (kind == Kind.STATS ? stats.run() : server.serve());
 
         List<Discard> done = memory.discards();
         discards += done.size();

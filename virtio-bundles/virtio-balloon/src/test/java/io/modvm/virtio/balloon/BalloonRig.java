@@ -26,34 +26,34 @@ final class BalloonRig implements AutoCloseable {
 
     final StrictGuestMemory memory = TestRam.create();
     final List<Long> changes = new ArrayList<>();
-    final VirtioBalloon balloon;
+    final BalloonDevice balloon;
     final QueueLayout layout;
     final FakeActivation activation;
     private final Map<Integer, TestDriver> drivers = new HashMap<>();
     private long nextBuffer = TestRam.BUFFERS;
 
-    BalloonRig(BalloonOptions options, long features, HostMemory host) throws VirtqueueException {
-        balloon = new VirtioBalloon("balloon0", RAM_SIZE, options, (b, bytes) -> record(bytes), host, b -> { });
+    BalloonRig(BalloonConfig options, long features, HostMemory host) throws VirtqueueException {
+        balloon = new BalloonDevice("balloon0", RAM_SIZE, options, (b, bytes) -> record(bytes), host, b -> { });
         layout = QueueLayout.of(features);
         activation = new FakeActivation(memory, features);
         for (int index : new int[] {layout.inflate(), layout.deflate(), layout.stats(), layout.reporting()}) {
             if (index >= 0) {
                 TestDriver driver = new TestDriver(memory, TestRam.RINGS + index * TestRam.RING_STRIDE,
-                        VirtioBalloon.QUEUE_SIZE, true, true, TestRam.INDIRECT + index * TestRam.INDIRECT_STRIDE);
+                        BalloonDevice.QUEUE_SIZE, true, true, TestRam.INDIRECT + index * TestRam.INDIRECT_STRIDE);
                 drivers.put(index, driver);
                 activation.enable(index, driver);
             }
         }
     }
 
-    BalloonRig(BalloonOptions options, long features) throws VirtqueueException {
+    BalloonRig(BalloonConfig options, long features) throws VirtqueueException {
         this(options, features, () -> {
             throw new IOException("no host memory in this test");
         });
     }
 
     BalloonRig() throws VirtqueueException {
-        this(BalloonOptions.DEFAULTS, LINUX_FEATURES);
+        this(BalloonConfig.DEFAULTS, LINUX_FEATURES);
     }
 
     private synchronized void record(long bytes) {

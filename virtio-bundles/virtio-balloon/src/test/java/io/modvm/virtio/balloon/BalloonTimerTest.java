@@ -15,7 +15,7 @@ class BalloonTimerTest {
 
     @Test
     void thePollingIntervalAsksForStatisticsAgainAndAgain() throws Exception {
-        BalloonOptions options = new BalloonOptions(false, false, 1, null);
+        BalloonConfig options = new BalloonConfig(false, false, 1, null);
         try (BalloonRig rig = new BalloonRig(options, BalloonRig.LINUX_FEATURES)) {
             int statsq = rig.layout.stats();
             rig.activate();
@@ -41,7 +41,7 @@ class BalloonTimerTest {
 
     @Test
     void theAutomaticPolicyShrinksAnIdleGuestAndAsksForFreshStatistics() throws Exception {
-        BalloonOptions options = new BalloonOptions(false, false, 0, new AutoLimits(56 * MIB, 64 * MIB, 0, 1));
+        BalloonConfig options = new BalloonConfig(false, false, 0, new AutoLimits(56 * MIB, 64 * MIB, 0, 1));
         try (BalloonRig rig = new BalloonRig(options, BalloonRig.LINUX_FEATURES, () -> 64L << 30)) {
             int statsq = rig.layout.stats();
             rig.activate();

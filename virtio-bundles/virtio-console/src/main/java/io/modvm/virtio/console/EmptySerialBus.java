@@ -2,7 +2,7 @@ package io.modvm.virtio.console;
 
 import io.modvm.api.device.Device;
 
-/** What a {@code virtio-serial-pci} without a chardev is: a device that holds nothing (see VirtioSerialPciFactory). */
+/** What a {@code virtio-serial-pci} without a chardev is: a device that holds nothing (see ConsoleSerialPciFactory). */
 final class EmptySerialBus implements Device {
     private final String id;
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 class ConsoleFactoryTest {
     @Test
     void typesAreQemusNames() {
-        assertEquals("virtconsole", new VirtconsoleFactory().type());
-        assertEquals("virtio-serial-pci", new VirtioSerialPciFactory().type());
+        assertEquals("virtconsole", new ConsoleFactory().type());
+        assertEquals("virtio-serial-pci", new ConsoleSerialPciFactory().type());
     }
 
     @Test
@@ -40,7 +40,7 @@ class ConsoleFactoryTest {
     @Test
     void virtioSerialPciWithoutChardevPlugsNothing() throws DeviceException {
         StubDeviceContext context = new StubDeviceContext("dev0");
-        assertInstanceOf(EmptySerialBus.class, new VirtioSerialPciFactory().create(context, Map.of()));
+        assertInstanceOf(EmptySerialBus.class, new ConsoleSerialPciFactory().create(context, Map.of()));
         assertEquals(List.of(), context.backendsAskedFor());
     }
 

@@ -64,7 +64,7 @@ class ConsoleHandOverTest {
     @Test
     void bufferedInputCrossesTheSwap() throws Exception {
         StubDeviceContext first = context();
-        Device old = new VirtconsoleFactory().create(first, PROPERTIES);
+        Device old = new ConsoleFactory().create(first, PROPERTIES);
         driver = new PciDriver(first.pciSpec(), pci);
         driver.negotiate(driver.offered());
         driver.configVector(0);
@@ -90,7 +90,7 @@ class ConsoleHandOverTest {
         assertEquals("virtio-console", state.getRecord("device").type());
 
         StubDeviceContext second = context();
-        Device taken = new VirtconsoleFactory().restore(second, PROPERTIES, state);
+        Device taken = new ConsoleFactory().restore(second, PROPERTIES, state);
         driver.rebind(second.pciSpec());
         assertNotSame(oldReceiver, backend.receiver(), "the backend feeds the new instance");
         assertEquals(status, driver.status(), "no reset");
@@ -116,11 +116,11 @@ class ConsoleHandOverTest {
     @Test
     void aNewerStateIsRefusedWithOneLine() throws Exception {
         StubDeviceContext first = context();
-        Device old = new VirtconsoleFactory().create(first, PROPERTIES);
+        Device old = new ConsoleFactory().create(first, PROPERTIES);
         StateRecord state = HandOver.takeState((StatefulDevice) old);
         StateRecord device = StateRecord.builder("virtio-console", 2).put("input", new byte[0]).build();
         DeviceException e = assertThrows(DeviceException.class,
-                () -> new VirtconsoleFactory().restore(context(), PROPERTIES, HandOver.withDevice(state, device)));
+                () -> new ConsoleFactory().restore(context(), PROPERTIES, HandOver.withDevice(state, device)));
         assertEquals("con0: saved state not taken over: virtio-console state version 2 is not readable here"
                 + " (versions 1 to 1)", e.getMessage());
     }

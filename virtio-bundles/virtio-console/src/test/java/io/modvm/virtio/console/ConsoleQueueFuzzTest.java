@@ -3,6 +3,8 @@ package io.modvm.virtio.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modvm.virtio.device.GuestErrorLog;
+import io.modvm.virtio.device.ResetLatch;
 import io.modvm.virtio.queue.SplitVirtqueue;
 import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.VirtqueueException;
@@ -39,6 +41,8 @@ class ConsoleQueueFuzzTest {
     private static final long TX_INDIRECT = HostileRing.RAM_A + 0x2_8000;
     private static final HostileRing GUEST = new HostileRing(128, 1 << 16, 256);
 
+    /** One log for the run, so each kind of guest error is logged once rather than once per iteration. */
+    private final GuestErrorLog log = new GuestErrorLog("fuzz");
     private long delivered;
     private long output;
     private long resets;
@@ -76,11 +80,11 @@ class ConsoleQueueFuzzTest {
         SplitVirtqueue rxQueue = SplitVirtqueue.create(memory, rxDriver.config());
         SplitVirtqueue txQueue = SplitVirtqueue.create(memory, txDriver.config());
         FakeActivation activation = new FakeActivation(memory, 0, rxQueue, txQueue);
-        GuestErrors errors = new GuestErrors("fuzz", activation, 2);
+        ResetLatch latch = new ResetLatch(activation);
         RecordingBackend backend = new RecordingBackend();
         ByteRing input = new ByteRing(1 + rnd.nextInt(512));
-        ReceiveQueue rx = new ReceiveQueue(memory, rxQueue, input, () -> { }, errors);
-        TransmitQueue tx = new TransmitQueue(memory, txQueue, backend, errors);
+        ConsoleReceiveQueue rx = new ConsoleReceiveQueue(activation, input, () -> { }, latch, log);
+        ConsoleTransmitQueue tx = new ConsoleTransmitQueue(activation, backend, latch, log);
 
         long offered = 0;
         int rxUsedSeen = rxDriver.usedIdx();
@@ -90,7 +94,7 @@ class ConsoleQueueFuzzTest {
             byte[] typed = new byte[rnd.nextInt(300)];
             rnd.nextBytes(typed);
             offered += input.offer(typed, 0, typed.length);
-            boolean stoppedBefore = errors.stopped();
+            boolean stoppedBefore = latch.tripped();
             long accessesBefore = memory.accesses();
             rx.serve();
             tx.serve();

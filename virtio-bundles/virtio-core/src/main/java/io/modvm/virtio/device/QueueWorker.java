@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * device can call it from {@link VirtioDevice#reset()} and know its queue is idle.
  *
  * <p>The handler must drain what it can and must not throw for guest input; a {@link RuntimeException} that
- * escapes anyway is logged and the worker goes on waiting.
+ * escapes anyway is logged and the worker goes on waiting. A {@link QueueServer} is such a handler.
  */
 public final class QueueWorker {
     private static final Logger LOG = LoggerFactory.getLogger(QueueWorker.class);

@@ -9,7 +9,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * queue registers; the device sees the outcome in {@link #activate} and stops in {@link #reset}.
  *
  * <p>Threads: {@link #readConfig}/{@link #writeConfig} run on vCPU threads and must be quick. Queue work runs on the
- * device's own threads (see {@link QueueWorker}).
+ * device's own threads (see {@link QueueWorker}, and {@link QueueServer} for the loop that serves a queue).
  *
  * <p>Hand-over (a bundle update, a snapshot): the transport calls {@link #quiesce()} with the vCPUs paused, then
  * {@link #saveState()}; the instance that takes over gets {@link #restoreState} and then {@link #resume} with an

@@ -166,7 +166,8 @@ public final class VirtioPciTransport implements StatefulDevice {
 
     /**
      * {@link #plug} for a new device ({@code state} null), {@link #restore} for one that takes over {@code state}:
-     * what a factory's {@code create} and {@code restore} share.
+     * what a factory's {@code create} and {@code restore} share. A factory that extends {@link VirtioPciFactory} gets
+     * this, and the device closed when it fails, without calling it.
      */
     public static Device plugOrRestore(DeviceContext context, VirtioDevice device, StateRecord state)
             throws DeviceException {

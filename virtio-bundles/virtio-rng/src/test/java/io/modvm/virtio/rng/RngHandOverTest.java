@@ -39,7 +39,7 @@ class RngHandOverTest {
 
     private Device plug() throws Exception {
         StubDeviceContext context = new StubDeviceContext("rng0").withRam(memory, 1 << 20).withPci(pci);
-        Device device = new VirtioRngFactory().create(context, LIMITED);
+        Device device = new RngFactory().create(context, LIMITED);
         driver = new PciDriver(context.pciSpec(), pci);
         driver.negotiate(driver.offered());
         driver.configVector(0);
@@ -66,7 +66,7 @@ class RngHandOverTest {
         assertEquals(0, state.getRecords("queues").get(0).getInt("inFlight"), "held back on the ring, not taken");
         assertEquals(1, state.getRecords("queues").get(0).getInt("nextAvail"));
         StubDeviceContext context = new StubDeviceContext("rng0").withRam(memory, 1 << 20).withPci(pci);
-        Device taken = new VirtioRngFactory().restore(context, LIMITED, state);
+        Device taken = new RngFactory().restore(context, LIMITED, state);
         driver.rebind(context.pciSpec());
         Await.until("the new instance serves it", () -> ring.usedIdx() == 2);
         assertEquals(Optional.of(new Used(b, 32)), ring.getBuf());
@@ -84,11 +84,11 @@ class RngHandOverTest {
         StateRecord blk = StateRecord.builder("virtio-pci", 1).put("deviceType", 2).build();
         StubDeviceContext context = new StubDeviceContext("rng0").withRam(memory, 1 << 20).withPci(pci);
         DeviceException e = assertThrows(DeviceException.class,
-                () -> new VirtioRngFactory().restore(context, LIMITED, blk));
+                () -> new RngFactory().restore(context, LIMITED, blk));
         assertEquals("rng0: saved state not taken over: virtio-pci state of a virtio device of type 2 given to one"
                 + " of type 4", e.getMessage());
         assertThrows(DeviceException.class,
-                () -> new VirtioRngFactory().restore(context, LIMITED, HandOver.withVersion(state, 0)));
+                () -> new RngFactory().restore(context, LIMITED, HandOver.withVersion(state, 0)));
         assertNull(context.pciSpec(), "nothing plugged");
     }
 }

@@ -1,7 +1,7 @@
 package io.modvm.virtio.blk.monitor;
 
 import io.modvm.api.monitor.MonitorCommand;
-import io.modvm.virtio.blk.BlockDeviceRegistry;
+import io.modvm.virtio.blk.BlkRegistry;
 import io.modvm.virtio.blk.Drive;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,13 +13,13 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=query-block")
 public final class QueryBlockCommand implements MonitorCommand {
     @Reference
-    private BlockDeviceRegistry registry;
+    private BlkRegistry registry;
 
     public QueryBlockCommand() {
     }
 
     /** For tests, which have no DS runtime. */
-    public QueryBlockCommand(BlockDeviceRegistry registry) {
+    public QueryBlockCommand(BlkRegistry registry) {
         this.registry = registry;
     }
 

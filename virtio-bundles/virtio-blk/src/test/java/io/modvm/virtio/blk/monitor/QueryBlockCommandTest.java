@@ -3,7 +3,7 @@ package io.modvm.virtio.blk.monitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.modvm.virtio.blk.BlockDeviceRegistry;
+import io.modvm.virtio.blk.BlkRegistry;
 import io.modvm.virtio.blk.image.CacheMode;
 import io.modvm.virtio.blk.image.DiskImage;
 import io.modvm.virtio.blk.image.ImageOpener;
@@ -24,7 +24,7 @@ class QueryBlockCommandTest {
     void rawDriveLooksLikeQemus() throws Exception {
         Path file = dir.resolve("d.img");
         Files.write(file, new byte[1 << 20]);
-        BlockDeviceRegistry registry = new BlockDeviceRegistry();
+        BlkRegistry registry = new BlkRegistry();
         try (DiskImage image = ImageOpener.open(file, "raw", false, CacheMode.WRITEBACK)) {
             registry.register("d0", "vd0", image, CacheMode.WRITEBACK, "");
             QueryBlockCommand command = new QueryBlockCommand(registry);
@@ -68,7 +68,7 @@ class QueryBlockCommandTest {
         QemuTools.img("create", "-f", "raw", base.toString(), "1M");
         Path top = dir.resolve("ov.qcow2");
         QemuTools.img("create", "-f", "qcow2", "-b", "base.raw", "-F", "raw", top.toString(), "2M");
-        BlockDeviceRegistry registry = new BlockDeviceRegistry();
+        BlkRegistry registry = new BlkRegistry();
         try (DiskImage a = ImageOpener.open(base, null, false, CacheMode.WRITEBACK);
                 DiskImage b = ImageOpener.open(top, null, true, CacheMode.NONE)) {
             registry.register("d0", "vd0", a, CacheMode.WRITEBACK, "");
