@@ -25,8 +25,8 @@ final class Provisioning {
     /** The modvm bundles the distribution ships; failsafe passes each one's jar as {@code modvm.bundle.<bsn>}. */
     static final List<String> MODVM_BUNDLES =
             List.of("io.modvm.api", "io.modvm.core", "io.modvm.accel.kvm", "io.modvm.devices.emulated",
-                    "io.modvm.monitor", "io.modvm.virtio.core", "io.modvm.virtio.blk", "io.modvm.virtio.console",
-                    "io.modvm.virtio.rng", "io.modvm.virtio.balloon");
+                    "io.modvm.monitor", "io.modvm.block", "io.modvm.virtio.core", "io.modvm.virtio.blk",
+                    "io.modvm.virtio.console", "io.modvm.virtio.rng", "io.modvm.virtio.balloon");
 
     private Provisioning() {}
 

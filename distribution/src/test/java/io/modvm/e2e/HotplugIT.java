@@ -259,6 +259,24 @@ class HotplugIT {
         }
     }
 
+    /** A backend is a configuration too: a disk from two files in deploy/, its drive and its device. */
+    @Test
+    void aDiskFromCfgFilesTakesItsDriveFromACfgFile() throws Exception {
+        DeviceTypes.assertInstalled("virtio-blk-pci");
+        Path home = copyOfTheDistribution();
+        Path image = Files.write(dir.resolve("cfg-disk.raw"), new byte[16 * 512]);
+        try (ModvmProcess p = start(home, Map.of("MODVM_LOG", "info")); QmpTestClient c = connect(p)) {
+            // The device first: it waits for the drive it names, and plugs once the drive's file arrives.
+            drop(home, "io.modvm.device-cfgdisk.cfg", "type=virtio-blk-pci\nid=cfgdisk\ndrive=cfgdrive\n");
+            Thread.sleep(3000); // FileInstall polls each second: the device's configuration waits by now
+            assertFalse(pciIds(c).contains("cfgdisk"));
+            drop(home, "io.modvm.backend-cfgdrive.cfg", "kind=block\ntype=drive\nfile=" + image
+                    + "\nformat=raw\n");
+            await("cfgdisk in query-pci", SEEN, () -> pciIds(c).contains("cfgdisk"));
+            quit(p, c);
+        }
+    }
+
     @Test
     void aConfigurationWaitsForItsTypesBundleAndFollowsItsDeployAndUndeploy() throws Exception {
         Path home = copyOfTheDistribution();

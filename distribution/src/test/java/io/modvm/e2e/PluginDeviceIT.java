@@ -421,7 +421,7 @@ class PluginDeviceIT {
             assertError(c.execute("device_add", args("driver", "virtio-rng-pci", "id", "r1", "max-bytes", "lots")),
                     "max-bytes 'lots'");
             assertError(c.execute("device_add", args("driver", "virtio-blk-pci", "id", "d1")),
-                    "virtio-blk-pci: property 'file' is required");
+                    "virtio-blk-pci: no disk given; name a block backend with drive=ID");
             Map<String, Object> notScalar = args("driver", "virtio-rng-pci", "id", "r2");
             notScalar.put("period", Map.of("ms", 1));
             assertError(c.execute("device_add", notScalar), "Parameter 'period' expects a string, number or boolean");

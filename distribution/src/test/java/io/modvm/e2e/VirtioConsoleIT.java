@@ -38,6 +38,16 @@ class VirtioConsoleIT {
         assertEquals(LINE, Files.readString(file, StandardCharsets.UTF_8));
     }
 
+    /** QEMU's form: the backend configured on its own, the device naming it by id. */
+    @Test
+    void aLineReachesAChardevTheDeviceNamesById() throws Exception {
+        Path file = dir.resolve("named.out");
+        ModvmProcess p = VirtioGuests.runToExit("virtio_console", "-chardev", "file,id=c0,path=" + file,
+                "-device", "virtconsole,chardev=c0");
+        assertTrue(p.stdout().contains("console: line sent"), p.stdout());
+        assertEquals(LINE, Files.readString(file, StandardCharsets.UTF_8));
+    }
+
     @Test
     void bytesFromTheSocketComeBackThroughTheTransmitq() throws Exception {
         Path socket = dir.resolve("console.sock");

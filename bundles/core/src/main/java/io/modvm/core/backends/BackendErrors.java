@@ -77,11 +77,16 @@ final class BackendErrors {
         });
     }
 
-    static DeviceException busy(String kind, String id, String holder) {
+    /**
+     * A backend to remove is held by a device, or by a backend built on it ({@code parent} true; {@code holder} is
+     * then that backend's id).
+     */
+    static DeviceException busy(String kind, String id, String holder, boolean parent) {
+        String user = parent ? "node '" + holder + "' is built on it" : "device '" + holder + "' uses it";
         return new DeviceException(switch (kind) {
             case BackendKinds.CHARDEV -> "Chardev '" + id + "' is busy";
-            case BackendKinds.BLOCK -> "Node '" + id + "' is busy: device '" + holder + "' uses it";
-            default -> noun(kind) + " '" + id + "' is busy: device '" + holder + "' uses it";
+            case BackendKinds.BLOCK -> "Node '" + id + "' is busy: " + user;
+            default -> noun(kind) + " '" + id + "' is busy: " + user;
         });
     }
 }

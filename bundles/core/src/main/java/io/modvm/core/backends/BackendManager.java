@@ -39,6 +39,8 @@ public final class BackendManager implements DeviceBackends {
     public static final String TYPE = "type";
     public static final String ID = "id";
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
+    /** How a backend built on another is named as its holder: {@code #kind/id}, never a device id. */
+    private static final String PARENT = "#";
 
     /** What a backend is now, for the monitor's queries. */
     public record Info(String kind, String type, String id, String description, String holder) {
@@ -90,7 +92,7 @@ public final class BackendManager implements DeviceBackends {
             if (child == null) {
                 throw BackendErrors.removeNotFound(childKind, childId);
             }
-            B taken = claim(child, childKind, childId, as, "#" + key(), kind);
+            B taken = claim(child, childKind, childId, as, PARENT + key(), kind);
             children.add(child);
             return taken;
         }
@@ -153,6 +155,16 @@ public final class BackendManager implements DeviceBackends {
         record(e);
     }
 
+    /** As {@link #add}, for a backend that goes with the device that takes it (HMP {@code drive_add}). */
+    public void addLegacy(String kind, String type, String id, Map<String, String> properties)
+            throws DeviceException {
+        Entry e;
+        synchronized (this) {
+            e = add(new BackendSpec(kind, type, id, properties, kind + " " + id, true));
+        }
+        record(e);
+    }
+
     private Entry add(BackendSpec s) throws DeviceException {
         if (s.type() == null || s.type().isEmpty()) {
             throw BackendErrors.noType(s.kind());
@@ -204,7 +216,9 @@ public final class BackendManager implements DeviceBackends {
                 throw BackendErrors.removeNotFound(kind, id);
             }
             if (e.holder != null && !force) {
-                throw BackendErrors.busy(kind, id, e.holder.startsWith("#") ? e.holder.substring(1) : e.holder);
+                boolean parent = e.holder.startsWith(PARENT);
+                throw BackendErrors.busy(kind, id, parent ? e.holder.substring(e.holder.indexOf('/') + 1) : e.holder,
+                        parent);
             }
             pid = e.pid;
             drop(e);
@@ -310,7 +324,7 @@ public final class BackendManager implements DeviceBackends {
 
     private void releaseChildren(Entry e) {
         for (Entry child : e.children) {
-            if (("#" + e.key()).equals(child.holder)) {
+            if ((PARENT + e.key()).equals(child.holder)) {
                 child.holder = null;
             }
         }

@@ -4,8 +4,10 @@ import io.modvm.api.backend.Backend;
 import io.modvm.api.backend.BackendContext;
 import io.modvm.api.backend.BackendFactory;
 import io.modvm.api.backend.BackendKinds;
+import io.modvm.api.backend.BackendOptions;
 import io.modvm.api.device.DeviceException;
 import java.util.Map;
+import java.util.Set;
 import org.osgi.service.component.annotations.Component;
 
 /** {@code -chardev null}: output goes nowhere, input never comes. */
@@ -29,7 +31,7 @@ public final class NullChardevFactory implements BackendFactory {
 
     @Override
     public Backend open(BackendContext context, Map<String, String> properties) throws DeviceException {
-        new ChardevOptions(type(), properties, "logfile", "logappend");
+        new BackendOptions("chardev " + type(), properties, Set.of("logfile", "logappend"));
         return new NullBackend();
     }
 }

@@ -4,9 +4,11 @@ import io.modvm.api.backend.Backend;
 import io.modvm.api.backend.BackendContext;
 import io.modvm.api.backend.BackendFactory;
 import io.modvm.api.backend.BackendKinds;
+import io.modvm.api.backend.BackendOptions;
 import io.modvm.api.device.DeviceException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -35,8 +37,8 @@ public final class SocketChardevFactory implements BackendFactory {
 
     @Override
     public Backend open(BackendContext context, Map<String, String> properties) throws DeviceException {
-        ChardevOptions options = new ChardevOptions(type(), properties, "path", "server", "wait", "nowait", "host",
-                "port", "logfile", "logappend");
+        BackendOptions options = new BackendOptions("chardev " + type(), properties,
+                Set.of("path", "server", "wait", "nowait", "host", "port", "logfile", "logappend"));
         if (properties.containsKey("host") || properties.containsKey("port")) {
             throw new DeviceException("chardev socket: TCP sockets are not supported; " + USAGE);
         }

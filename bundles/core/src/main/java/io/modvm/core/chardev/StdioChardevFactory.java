@@ -4,8 +4,10 @@ import io.modvm.api.backend.Backend;
 import io.modvm.api.backend.BackendContext;
 import io.modvm.api.backend.BackendFactory;
 import io.modvm.api.backend.BackendKinds;
+import io.modvm.api.backend.BackendOptions;
 import io.modvm.api.device.DeviceException;
 import java.util.Map;
+import java.util.Set;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -35,7 +37,8 @@ public final class StdioChardevFactory implements BackendFactory {
     @Override
     public synchronized Backend open(BackendContext context, Map<String, String> properties)
             throws DeviceException {
-        ChardevOptions options = new ChardevOptions(type(), properties, "signal", "mux", "logfile", "logappend");
+        BackendOptions options = new BackendOptions("chardev " + type(), properties,
+                Set.of("signal", "mux", "logfile", "logappend"));
         if (options.flag("mux", false)) {
             throw new DeviceException("chardev stdio: mux=on is not supported; give the monitor a socket of its own");
         }

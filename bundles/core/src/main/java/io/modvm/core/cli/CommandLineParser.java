@@ -44,8 +44,8 @@ final class CommandLineParser {
         List<DeviceSpec> devices = new ArrayList<>();
         List<String> qmp = new ArrayList<>();
         List<String> monitors = new ArrayList<>();
-        Drives drives = new Drives(types.virtioDrive());
         List<BackendSpec> backends = new ArrayList<>();
+        Drives drives = new Drives(backends, types.virtioDrive());
         Chardevs chardevs = new Chardevs(backends);
 
         for (int i = 0; i < args.size(); i++) {
@@ -76,7 +76,8 @@ final class CommandLineParser {
                 case "-accel" -> accel(value(args, ++i, arg));
                 case "-M", "-machine" -> machine(arg, value(args, ++i, arg));
                 case "-display" -> display(value(args, ++i, arg));
-                case "-drive" -> drives.add(value(args, ++i, arg), devices);
+                case "-drive" -> drives.drive(value(args, ++i, arg), devices);
+                case "-blockdev" -> drives.blockdev(value(args, ++i, arg));
                 case "-chardev" -> chardevs.add(value(args, ++i, arg));
                 case "-balloon" -> balloon(value(args, ++i, arg), devices, types.virtioBalloon());
                 case "-qmp" -> qmp.add(monitor("-qmp", value(args, ++i, arg), false));
@@ -106,14 +107,6 @@ final class CommandLineParser {
             }
         }
         List<DeviceSpec> all = new ArrayList<>();
-        for (int d = 0; d < devices.size(); d++) {
-            DeviceSpec device = devices.get(d);
-            if (device.properties().containsKey("drive") && !device.properties().containsKey("file")) {
-                Map<String, String> props = new LinkedHashMap<>(device.properties());
-                drives.attach(device.type(), props);
-                devices.set(d, new DeviceSpec(device.type(), device.id(), props));
-            }
-        }
         boolean monitorOnStdio = monitors.contains("stdio");
         if (monitorOnStdio && serials.stream().anyMatch(x -> x.equals("stdio") || x.equals("mon:stdio"))) {
             throw new UsageException("-monitor stdio: stdio is already the serial console; give -serial another "
@@ -136,7 +129,7 @@ final class CommandLineParser {
         }
         all.addAll(devices);
         return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append == null ? "" : append,
-                noReboot), backends, all, append, qmp, monitors, drives.unused());
+                noReboot), backends, all, append, qmp, monitors);
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {

@@ -10,6 +10,8 @@ import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.core.backends.BackendManager;
 import io.modvm.core.commands.BackendRemoveCommand;
+import io.modvm.core.commands.BlockdevAddCommand;
+import io.modvm.core.commands.DriveAddCommand;
 import io.modvm.core.commands.ChardevAddCommand;
 import io.modvm.core.commands.DeviceAddCommand;
 import io.modvm.core.commands.DeviceDelCommand;
@@ -58,7 +60,6 @@ final class MachineRun {
         this.machine = new VmMachine(spec, accelerator, line -> err.println("modvm: " + line), events, backends,
                 swapTimeoutMillis);
         this.devices = new DeviceManager(catalog, new ConfigAdminStore(admin, DeviceManager.FACTORY_PID), events);
-        devices.offerDrives(run.drives());
         machine.devices().onGuestEject(devices::ejectedByGuest);
         backends.onOpened(devices::retryWaiting);
         machine.onStart(this::start);
@@ -94,6 +95,12 @@ final class MachineRun {
         command("chardev-remove", new BackendRemoveCommand(backends, "chardev-remove", "chardev-remove",
                 BackendKinds.CHARDEV, "id", false));
         command("query-chardev", new QueryChardevCommand(backends));
+        command("blockdev-add", new BlockdevAddCommand(backends));
+        command("blockdev-del", new BackendRemoveCommand(backends, "blockdev-del", null, BackendKinds.BLOCK,
+                "node-name", false));
+        command(DriveAddCommand.NAME, new DriveAddCommand(backends));
+        command("__io.modvm_drive_del", new BackendRemoveCommand(backends, "__io.modvm_drive_del", "drive_del",
+                BackendKinds.BLOCK, "id", true));
         register(Machine.class, machine, Map.of("modvm.machine.name", machine.name(),
                 "modvm.qmp", run.qmp().toArray(new String[0]),
                 "modvm.monitor", run.monitors().toArray(new String[0])));

@@ -86,14 +86,6 @@ public final class DeviceManager {
     private final Map<String, Configured> blocked = new LinkedHashMap<>();
     /** Devices being removed, by id, with the factory that built them: the guest has not ejected them yet. */
     private final Map<String, DeviceFactory> unplugging = new HashMap<>();
-    /**
-     * The {@code -drive if=none} drives that no device took yet, by drive id, each with its image options: a
-     * {@code device_add} with {@code drive=ID} and no {@code file} takes one. As QEMU's legacy drives, which it
-     * deletes with their device, a drive serves one device only: in use while that device exists, gone after.
-     */
-    private final Map<String, Map<String, String>> drives = new HashMap<>();
-    /** The device that took each drive of {@link #drives} (while it exists, the drive is in use). */
-    private final Map<String, Entry> driveUsers = new HashMap<>();
     private DeviceHost host;
 
     public DeviceManager(DeviceCatalog catalog, ConfigurationStore store, MonitorEvents events) {
@@ -132,11 +124,6 @@ public final class DeviceManager {
         }
     }
 
-    /** {@code -drive if=none} drives, by id, that {@code device_add ...,drive=ID} may take while the machine runs. */
-    public synchronized void offerDrives(Map<String, Map<String, String>> unused) {
-        unused.forEach((id, image) -> drives.put(id, Map.copyOf(image)));
-    }
-
     /** The machine has ended (it closed its devices): configurations stay, and wait for no machine. */
     public synchronized void detach() {
         host = null;
@@ -170,13 +157,11 @@ public final class DeviceManager {
 
     /**
      * QMP/HMP {@code device_add}: plugs a device now, then records its configuration. {@code id} may be null, for
-     * an id the manager chooses ({@code type.N}). A {@code drive=ID} without {@code file} names a {@code -drive
-     * if=none} drive ({@link #offerDrives}), whose image options the device gets, and its configuration records.
-     * Returns the id.
+     * an id the manager chooses ({@code type.N}). Returns the id.
      *
-     * @throws DeviceException an unknown type (the message lists the known ones), a duplicate id, a bad id, a
-     *     drive no {@code -drive if=none} offers (or that a device took already), the factory's message, or no
-     *     running machine
+     * @throws DeviceException an unknown type (the message lists the known ones), a duplicate id, a bad id, the
+     *     factory's message (a backend it names that does not exist or is in use, in QEMU's words), or no running
+     *     machine
      */
     public String add(String type, String id, Map<String, String> properties) throws DeviceException {
         Entry e;
@@ -189,7 +174,7 @@ public final class DeviceManager {
 
     /**
      * The one way a new device is plugged, for the command line and {@code device_add}: checks the type and the id
-     * (or chooses one), takes a {@code -drive if=none} drive it names, plugs it and records its entry.
+     * (or chooses one), plugs it and records its entry.
      */
     private Entry plugNew(String type, String id, Map<String, String> properties) throws DeviceException {
         if (host == null) {
@@ -204,30 +189,11 @@ public final class DeviceManager {
         if (byId.containsKey(id)) {
             throw DeviceIds.duplicate(id);
         }
-        String drive = properties.get("drive");
-        boolean fromPool = drive != null && !properties.containsKey("file");
-        if (fromPool) {
-            Map<String, String> image = drives.get(drive);
-            if (image == null) {
-                Entry user = driveUsers.get(drive);
-                if (user != null && byId.get(user.id) == user) {
-                    throw new DeviceException("Drive '" + drive + "' is already in use by another device");
-                }
-                throw new DeviceException("Property '" + type + ".drive' can't find value '" + drive + "'");
-            }
-            Map<String, String> withImage = new LinkedHashMap<>(properties);
-            image.forEach(withImage::putIfAbsent);
-            properties = withImage;
-        }
         host.plug(id, factory, properties);
         Entry e = new Entry(id, type, properties);
         e.factory = factory;
         e.typeSeen = true;
         byId.put(id, e);
-        if (drive != null) {
-            drives.remove(drive);
-            driveUsers.put(drive, e);
-        }
         return e;
     }
 

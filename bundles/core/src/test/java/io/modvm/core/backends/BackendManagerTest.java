@@ -278,7 +278,7 @@ class BackendManagerTest {
                 () -> manager.take("block", "f0", FakeNode.class, "hd0", "virtio-blk-pci"));
         assertEquals("Drive 'f0' is already in use by another device", held.getMessage());
         DeviceException busy = assertThrows(DeviceException.class, () -> manager.remove("block", "f0", false));
-        assertEquals("Node 'f0' is busy: device 'block/fmt' uses it", busy.getMessage());
+        assertEquals("Node 'f0' is busy: node 'fmt' is built on it", busy.getMessage());
         manager.remove("block", "fmt", false);
         manager.take("block", "f0", FakeNode.class, "hd0", "virtio-blk-pci");
     }

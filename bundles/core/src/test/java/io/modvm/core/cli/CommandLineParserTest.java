@@ -122,22 +122,34 @@ class CommandLineParserTest {
     }
 
     @Test
-    void drivesBecomeVirtioBlockDevices() throws UsageException {
+    void drivesBecomeBlockBackendsAndVirtioDisks() throws UsageException {
         Invocation.Run spec = run("-kernel", "k", "-drive", "file=a.img,if=virtio,format=qcow2,readonly=on",
-                "-drive", "file=b.img", "-drive", "if=none,id=d9,file=c.img,cache=none",
-                "-device", "virtio-blk-pci,drive=d9,id=disk");
+                "-drive", "file=b.img,serial=S1", "-drive", "if=none,id=d9,file=c.img,cache=none",
+                "-device", "virtio-blk-pci,drive=d9,id=disk",
+                "-blockdev", "driver=file,node-name=f0,filename=d.img", "-blockdev", "driver=raw,node-name=r0,file=f0");
         List<DeviceSpec> blk = spec.devices().stream().filter(d -> d.type().equals("virtio-blk-pci")).toList();
-        assertEquals(3, blk.size());
-        assertEquals(Map.of("file", "a.img", "format", "qcow2", "readonly", "on", "drive", "virtio0"),
-                blk.get(0).properties());
-        assertEquals(Map.of("file", "b.img", "drive", "virtio1"), blk.get(1).properties(), "if=virtio is the default");
-        assertEquals("disk", blk.get(2).id());
-        assertEquals(Map.of("file", "c.img", "cache", "none", "drive", "d9"), blk.get(2).properties());
+        assertEquals(List.of(new DeviceSpec("virtio-blk-pci", null, Map.of("drive", "virtio0")),
+                new DeviceSpec("virtio-blk-pci", null, Map.of("drive", "virtio1", "serial", "S1")),
+                new DeviceSpec("virtio-blk-pci", "disk", Map.of("drive", "d9"))), blk,
+                "if=virtio is the default; QEMU names such drives virtio0, virtio1");
+        assertEquals(List.of(
+                new BackendSpec("block", "drive", "virtio0", Map.of("file", "a.img", "format", "qcow2", "readonly",
+                        "on"), "-drive file=a.img,if=virtio,format=qcow2,readonly=on", true),
+                new BackendSpec("block", "drive", "virtio1", Map.of("file", "b.img"), "-drive file=b.img,serial=S1",
+                        true),
+                new BackendSpec("block", "drive", "d9", Map.of("file", "c.img", "cache", "none"),
+                        "-drive if=none,id=d9,file=c.img,cache=none", true),
+                new BackendSpec("block", "file", "f0", Map.of("filename", "d.img"),
+                        "-blockdev driver=file,node-name=f0,filename=d.img", false),
+                new BackendSpec("block", "raw", "r0", Map.of("file", "f0"), "-blockdev driver=raw,node-name=r0,file=f0",
+                        false)), spec.backends().stream().filter(b -> b.kind().equals("block")).toList(),
+                "a -drive goes with its device; a -blockdev node stays");
         assertTrue(error("-drive", "file=a.img,if=ide").contains("if=virtio"));
         assertTrue(error("-drive", "if=virtio").contains("no file given"));
         assertTrue(error("-drive", "file=a,bogus=1").contains("unknown option 'bogus'"));
-        assertTrue(error("-device", "virtio-blk-pci,drive=nope").contains("no -drive if=none,id=nope"));
         assertTrue(error("-drive", "if=none,file=a").contains("needs id="));
+        assertTrue(error("-blockdev", "node-name=x").contains("Parameter 'driver' is missing"));
+        assertTrue(error("-blockdev", "driver=file,filename=x").contains("node-name="));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.modvm.virtio.balloon;
 
 import io.modvm.api.monitor.MonitorEvents;
+import io.modvm.api.monitor.QmpEvents;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
@@ -18,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = BalloonChangeEvents.class)
 public final class BalloonChangeEvents implements BalloonListener {
-    static final String EVENT = "BALLOON_CHANGE";
     private static final Logger LOG = LoggerFactory.getLogger(BalloonChangeEvents.class);
 
     private volatile MonitorEvents events;
@@ -44,9 +44,9 @@ public final class BalloonChangeEvents implements BalloonListener {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("actual", actualBytes);
         try {
-            sink.emit(EVENT, data);
+            sink.emit(QmpEvents.BALLOON_CHANGE, data);
         } catch (RuntimeException e) {
-            LOG.warn("{}: could not emit {}: {}", balloon.id(), EVENT, e.toString());
+            LOG.warn("{}: could not emit {}: {}", balloon.id(), QmpEvents.BALLOON_CHANGE, e.toString());
         }
     }
 }

@@ -1,30 +1,34 @@
 package io.modvm.virtio.blk;
 
 import io.modvm.api.device.DeviceException;
-import io.modvm.virtio.blk.image.CacheMode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The properties of one {@code virtio-blk-pci}, checked: the core maps QEMU's {@code -drive} and {@code -device
- * virtio-blk-pci,drive=} onto these. Every error is one line naming the property and what it accepts.
+ * The properties of one {@code virtio-blk-pci}, checked. As in QEMU the disk is a block backend the device names
+ * with {@code drive=ID} (a {@code -drive}, {@code -blockdev} or {@code blockdev-add}); modvm also takes the image
+ * on the device itself ({@code file=}, with {@code format}, {@code readonly} and {@code cache} as {@code -drive}
+ * spells them), which opens a drive for this device alone. Every error is one line naming the property and what it
+ * accepts.
  *
- * @param file the image path
- * @param format {@code raw}, {@code qcow2}, or null to probe
- * @param readOnly whether the guest may only read
- * @param cache the host cache mode
- * @param drive the drive id that {@code query-block} reports
+ * @param drive the block backend's id, or (with {@code file}) the name {@code query-block} reports
+ * @param image the {@code -drive} options of the device's own image, or null when {@code drive} names a backend
  * @param serial the GET_ID string (at most 20 bytes), or empty
  */
-record BlkConfig(Path file, String format, boolean readOnly, CacheMode cache, String drive, String serial) {
+record BlkConfig(String drive, Map<String, String> image, String serial) {
     static final String TYPE = "virtio-blk-pci";
     private static final String[] ACCEPTED = {"cache", "drive", "file", "format", "readonly", "serial"};
+    private static final Set<String> IMAGE_OPTIONS = Set.of("file", "format", "readonly", "cache");
     /** The core names every device, so {@code id} is never unknown. */
     private static final String ID = "id";
+
+    BlkConfig {
+        image = image == null ? null : Map.copyOf(image);
+    }
 
     static BlkConfig parse(String deviceId, Map<String, String> properties) throws DeviceException {
         Map<String, String> p = properties == null ? Map.of() : properties;
@@ -36,20 +40,28 @@ record BlkConfig(Path file, String format, boolean readOnly, CacheMode cache, St
             }
         }
         String file = p.get("file");
-        if (file == null || file.isEmpty()) {
-            throw new DeviceException(TYPE + ": property 'file' is required; give the image path, e.g."
-                    + " file=disk.img");
-        }
-        String format = p.get("format");
-        if (format != null && !format.equals("raw") && !format.equals("qcow2")) {
-            throw new DeviceException(TYPE + ": format '" + format + "' is not supported; use raw or qcow2");
-        }
-        boolean readOnly = parseSwitch(p.get("readonly"));
-        String cacheText = p.getOrDefault("cache", "writeback");
-        CacheMode cache = CacheMode.parse(cacheText);
-        if (cache == null) {
-            throw new DeviceException(TYPE + ": cache '" + cacheText + "' is not a cache mode; use one of "
-                    + CacheMode.accepted());
+        Map<String, String> image = null;
+        if (file != null) {
+            if (file.isEmpty()) {
+                throw new DeviceException(TYPE + ": property 'file' is empty; give the image path, e.g. file=disk.img");
+            }
+            image = new LinkedHashMap<>();
+            for (String option : IMAGE_OPTIONS) {
+                if (p.containsKey(option)) {
+                    image.put(option, p.get(option));
+                }
+            }
+        } else {
+            for (String option : IMAGE_OPTIONS) {
+                if (p.containsKey(option)) {
+                    throw new DeviceException(TYPE + ": property '" + option + "' belongs to the drive; give it on "
+                            + "the -drive or -blockdev that drive= names, or give file= here");
+                }
+            }
+            if (!p.containsKey("drive")) {
+                throw new DeviceException(TYPE + ": no disk given; name a block backend with drive=ID (a -drive "
+                        + "if=none, -blockdev or blockdev-add) or give the image with file=IMAGE");
+            }
         }
         String drive = p.getOrDefault("drive", deviceId);
         if (drive == null || drive.isEmpty()) {
@@ -60,17 +72,6 @@ record BlkConfig(Path file, String format, boolean readOnly, CacheMode cache, St
             throw new DeviceException(TYPE + ": serial '" + serial + "' is longer than " + VirtioBlk.ID_BYTES
                     + " bytes; shorten it");
         }
-        return new BlkConfig(Path.of(file), format, readOnly, cache, drive, serial);
-    }
-
-    private static boolean parseSwitch(String value) throws DeviceException {
-        if (value == null) {
-            return false;
-        }
-        return switch (value) {
-            case "on", "true", "yes" -> true;
-            case "off", "false", "no" -> false;
-            default -> throw new DeviceException(TYPE + ": readonly '" + value + "' is not a switch; use on or off");
-        };
+        return new BlkConfig(drive, image, serial);
     }
 }

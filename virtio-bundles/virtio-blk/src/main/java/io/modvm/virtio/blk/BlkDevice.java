@@ -3,14 +3,13 @@ package io.modvm.virtio.blk;
 import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
-import io.modvm.virtio.blk.image.DiskImage;
+import io.modvm.block.DiskImage;
 import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.device.QueueWorker;
 import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.device.VirtioDevice;
 import io.modvm.virtio.device.VirtioFeatures;
 import io.modvm.virtio.queue.SplitVirtqueue;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +33,7 @@ public final class BlkDevice implements VirtioDevice {
     private boolean closed;
 
     /**
-     * @param drive the drive this device serves; its image is closed with the device
+     * @param drive the drive this device serves; its image belongs to the block backend, which outlives the device
      * @param onClose run once when the device is closed (the factory forgets the drive there)
      */
     public BlkDevice(Drive drive, Runnable onClose) {
@@ -162,11 +161,6 @@ public final class BlkDevice implements VirtioDevice {
         closed = true;
         stopWorker();
         activation = null;
-        try {
-            image.close();
-        } catch (IOException e) {
-            LOG.warn("virtio-blk {}: closing {} failed: {}", drive.deviceId(), image.path(), e.getMessage());
-        }
         onClose.run();
     }
 }

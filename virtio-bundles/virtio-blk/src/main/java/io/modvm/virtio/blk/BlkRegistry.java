@@ -1,8 +1,8 @@
 package io.modvm.virtio.blk;
 
 import io.modvm.api.device.DeviceException;
-import io.modvm.virtio.blk.image.CacheMode;
-import io.modvm.virtio.blk.image.DiskImage;
+import io.modvm.block.CacheMode;
+import io.modvm.block.DiskImage;
 import java.util.ArrayList;
 import java.util.List;
 import org.osgi.service.component.annotations.Component;

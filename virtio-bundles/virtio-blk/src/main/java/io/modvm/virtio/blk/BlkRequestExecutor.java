@@ -1,6 +1,6 @@
 package io.modvm.virtio.blk;
 
-import io.modvm.virtio.blk.image.DiskImage;
+import io.modvm.block.DiskImage;
 import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.queue.ChainReader;
 import io.modvm.virtio.queue.ChainWriter;

@@ -1,7 +1,7 @@
 package io.modvm.virtio.blk;
 
-import io.modvm.virtio.blk.image.CacheMode;
-import io.modvm.virtio.blk.image.DiskImage;
+import io.modvm.block.CacheMode;
+import io.modvm.block.DiskImage;
 
 /**
  * A drive as the monitor reports it: an open image attached to one device.

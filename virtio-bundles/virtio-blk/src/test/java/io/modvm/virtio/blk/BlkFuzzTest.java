@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modvm.virtio.blk.image.CacheMode;
-import io.modvm.virtio.blk.image.DiskImage;
-import io.modvm.virtio.blk.image.ImageOpener;
+import io.modvm.block.CacheMode;
+import io.modvm.block.DiskImage;
+import io.modvm.block.DiskImages;
 import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.device.VirtioFeatures;
 import io.modvm.virtio.queue.HeapGuestMemory;
 import io.modvm.virtio.queue.SplitVirtqueue;
-import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
+import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.testing.FakeActivation;
 import io.modvm.virtio.testing.SeededFuzz;
 import io.modvm.virtio.testing.StrictGuestMemory;
@@ -81,7 +81,7 @@ class BlkFuzzTest {
         Files.write(file, disk);
         StrictGuestMemory memory = new StrictGuestMemory(
                 new HeapGuestMemory().add(RAM_A, RAM_A_SIZE).add(RAM_B, RAM_B_SIZE));
-        try (DiskImage image = ImageOpener.open(file, "raw", false, CacheMode.UNSAFE)) {
+        try (DiskImage image = DiskImages.open(file, "raw", false, CacheMode.UNSAFE)) {
             long start = System.nanoTime();
             if (!SeededFuzz.run(SEED, iterations, rnd -> iteration(rnd, memory, image))) {
                 return;

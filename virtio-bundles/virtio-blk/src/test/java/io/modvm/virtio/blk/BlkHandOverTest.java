@@ -10,10 +10,13 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.StatefulDevice;
 import io.modvm.api.state.StateRecord;
+import io.modvm.block.BlockNode;
+import io.modvm.block.CacheMode;
+import io.modvm.block.DiskImages;
 import io.modvm.virtio.device.VirtioFeatures;
 import io.modvm.virtio.queue.HeapGuestMemory;
-import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
+import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.testing.FakePciFunction;
 import io.modvm.virtio.testing.HandOver;
 import io.modvm.virtio.testing.PciDriver;
@@ -53,12 +56,16 @@ class BlkHandOverTest {
     private Map<String, String> properties;
     private PciDriver driver;
     private TestDriver ring;
+    /** The drive, open across the swap as the machine's backend is. */
+    private BlockNode node;
 
     private Device plug() throws Exception {
         Path file = dir.resolve("disk.raw");
         Files.write(file, new byte[1 << 20]);
-        properties = Map.of("file", file.toString(), "serial", "swap-me");
-        StubDeviceContext context = new StubDeviceContext("vd0").withRam(memory, RAM_SIZE).withPci(pci);
+        properties = Map.of("drive", "d0", "serial", "swap-me");
+        node = TestNodes.node(DiskImages.open(file, "raw", false, CacheMode.WRITEBACK));
+        StubDeviceContext context = new StubDeviceContext("vd0").withRam(memory, RAM_SIZE).withPci(pci)
+                .withBackend("block", "d0", node);
         Device device = new BlkFactory(new BlkRegistry()).create(context, properties);
         driver = new PciDriver(context.pciSpec(), pci);
         long features = driver.offered() & ~VirtioFeatures.bit(VirtioBlk.F_DISCARD);
@@ -132,7 +139,8 @@ class BlkHandOverTest {
         assertEquals(0, q.getInt("inFlight"), "a quiesced virtio-blk holds no request");
         assertEquals("virtio-blk", state.getRecord("device").type());
 
-        StubDeviceContext context = new StubDeviceContext("vd0").withRam(memory, RAM_SIZE).withPci(pci);
+        StubDeviceContext context = new StubDeviceContext("vd0").withRam(memory, RAM_SIZE).withPci(pci)
+                .withBackend("block", "d0", node);
         Device taken = new BlkFactory(new BlkRegistry()).restore(context, properties, state);
         driver.rebind(context.pciSpec());
         assertEquals(status, driver.status(), "no reset");
@@ -159,17 +167,19 @@ class BlkHandOverTest {
         Device old = plug();
         StateRecord state = HandOver.takeState((StatefulDevice) old);
         BlkRegistry registry = new BlkRegistry();
-        StubDeviceContext context = new StubDeviceContext("vd0").withRam(memory, RAM_SIZE).withPci(pci);
+        StubDeviceContext context = new StubDeviceContext("vd0").withRam(memory, RAM_SIZE).withPci(pci)
+                .withBackend("block", "d0", node);
         DeviceException e = assertThrows(DeviceException.class,
                 () -> new BlkFactory(registry).restore(context, properties, HandOver.withVersion(state, 2)));
         assertEquals("vd0: saved state not taken over: virtio-pci state version 2 is not readable here (versions 1 to"
                 + " 1)", e.getMessage());
-        assertEquals(List.of(), registry.drives(), "the reopened image was closed again");
+        assertEquals(List.of(), registry.drives(), "the refused device left no drive behind");
 
         Path other = dir.resolve("other.raw");
         Files.write(other, new byte[2 << 20]);
+        context.withBackend("block", "d1", TestNodes.node(DiskImages.open(other, "raw", false, CacheMode.WRITEBACK)));
         DeviceException size = assertThrows(DeviceException.class, () -> new BlkFactory(registry)
-                .restore(context, Map.of("file", other.toString(), "serial", "swap-me"), state));
+                .restore(context, Map.of("drive", "d1", "serial", "swap-me"), state));
         assertEquals("vd0: saved state not taken over: virtio-blk: the image now has 4096 sectors; the guest knows"
                 + " 2048", size.getMessage());
         assertEquals(List.of(), registry.drives());

@@ -8,9 +8,11 @@ import io.modvm.api.device.BusHandler;
 import io.modvm.api.device.Device;
 import io.modvm.api.pci.PciCapability;
 import io.modvm.api.pci.PciFunctionSpec;
+import io.modvm.block.CacheMode;
+import io.modvm.block.DiskImages;
 import io.modvm.virtio.queue.HeapGuestMemory;
-import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
+import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.testing.StubDeviceContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -64,8 +66,8 @@ class BlkPciTest {
         Path file = dir.resolve("disk.raw");
         Files.write(file, disk);
         BlkRegistry registry = new BlkRegistry();
-        Device device = new BlkFactory(registry).create(context,
-                Map.of("file", file.toString(), "serial", "pci-test"));
+        context.withBackend("block", "d0", TestNodes.node(DiskImages.open(file, "raw", false, CacheMode.WRITEBACK)));
+        Device device = new BlkFactory(registry).create(context, Map.of("drive", "d0", "serial", "pci-test"));
         spec = context.pciSpec();
         assertEquals(0x1af4, spec.vendorId());
         assertEquals(0x1042, spec.deviceId());

@@ -1,14 +1,14 @@
 package io.modvm.virtio.blk;
 
 import io.modvm.api.memory.GuestMemory;
-import io.modvm.virtio.blk.image.CacheMode;
-import io.modvm.virtio.blk.image.DiskImage;
-import io.modvm.virtio.blk.image.ImageOpener;
+import io.modvm.block.CacheMode;
+import io.modvm.block.DiskImage;
+import io.modvm.block.DiskImages;
 import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.device.VirtioFeatures;
 import io.modvm.virtio.queue.SplitVirtqueue;
-import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
+import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.VirtqueueException;
 import io.modvm.virtio.testing.FakeActivation;
 import java.io.IOException;
@@ -48,7 +48,7 @@ final class BlkRig {
 
     BlkRig(GuestMemory memory, Path file, boolean readOnly, String serial, boolean eventIdx) throws IOException {
         this.memory = memory;
-        this.image = ImageOpener.open(file, null, readOnly, CacheMode.WRITEBACK);
+        this.image = DiskImages.open(file, null, readOnly, CacheMode.WRITEBACK);
         this.device = new BlkDevice(new Drive("d0", "vd0", "#block001", image, CacheMode.WRITEBACK, serial),
                 () -> { });
         this.driver = new TestDriver(memory, RINGS, QUEUE_SIZE, eventIdx, true, INDIRECT);

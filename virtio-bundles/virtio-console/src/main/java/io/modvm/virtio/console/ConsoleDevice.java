@@ -1,5 +1,6 @@
 package io.modvm.virtio.console;
 
+import io.modvm.api.backend.BackendKinds;
 import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.CharReceiver;
 import io.modvm.api.device.DeviceContext;
@@ -66,7 +67,7 @@ public final class ConsoleDevice implements VirtioDevice, CharReceiver {
 
     /** A console on the backend {@code config} names; {@link #attachBackend()} connects them once it is plugged. */
     static ConsoleDevice open(DeviceContext context, ConsoleConfig config) throws DeviceException {
-        return new ConsoleDevice(context.deviceId(), context.charBackend(config.chardev()), config);
+        return new ConsoleDevice(context.deviceId(), context.backend(BackendKinds.CHARDEV, config.chardev(), CharBackend.class), config);
     }
 
     /** Starts taking host input from the backend; once, after the device is plugged. */

@@ -8,7 +8,9 @@ import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The machine as a virtio device's factory or transport sees it in a test: a device id, and only what the test
@@ -24,6 +26,7 @@ public final class StubDeviceContext implements DeviceContext {
     private FakePciFunction pci;
     private PciFunctionSpec pciSpec;
     private CharBackend backend;
+    private final Map<String, Object> backends = new HashMap<>();
 
     public StubDeviceContext(String deviceId) {
         this.deviceId = deviceId;
@@ -73,6 +76,25 @@ public final class StubDeviceContext implements DeviceContext {
         return pciSpec;
     }
 
+    /** A machine with backend {@code value} of {@code kind} under {@code id}, for a device that names it. */
+    public StubDeviceContext withBackend(String kind, String id, Object value) {
+        backends.put(kind + "/" + id, value);
+        return this;
+    }
+
+    @Override
+    public <B> B backend(String kind, String reference, Class<B> type) {
+        Object value = backends.get(kind + "/" + reference);
+        if (value == null && "chardev".equals(kind)) {
+            return type.cast(charBackend(reference));
+        }
+        if (value == null) {
+            throw new UnsupportedOperationException("no " + kind + " backend '" + reference + "' in this test's "
+                    + "machine");
+        }
+        return type.cast(value);
+    }
+
     /** The spec of every character backend asked for, in order. */
     public List<String> backendsAskedFor() {
         return List.copyOf(backendsAskedFor);
@@ -109,6 +131,7 @@ public final class StubDeviceContext implements DeviceContext {
     }
 
     @Override
+    @Deprecated
     public CharBackend charBackend(String spec) {
         backendsAskedFor.add(spec);
         if (backend != null) {

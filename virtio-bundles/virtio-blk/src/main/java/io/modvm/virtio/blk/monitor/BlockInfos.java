@@ -1,8 +1,8 @@
 package io.modvm.virtio.blk.monitor;
 
+import io.modvm.block.CacheMode;
+import io.modvm.block.DiskImage;
 import io.modvm.virtio.blk.Drive;
-import io.modvm.virtio.blk.image.CacheMode;
-import io.modvm.virtio.blk.image.DiskImage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

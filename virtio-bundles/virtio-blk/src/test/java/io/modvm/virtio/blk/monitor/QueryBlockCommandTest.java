@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.modvm.virtio.blk.BlkRegistry;
-import io.modvm.virtio.blk.image.CacheMode;
-import io.modvm.virtio.blk.image.DiskImage;
-import io.modvm.virtio.blk.image.ImageOpener;
-import io.modvm.virtio.blk.image.QemuTools;
+import io.modvm.block.CacheMode;
+import io.modvm.block.DiskImage;
+import io.modvm.block.DiskImages;
+import io.modvm.testkit.QemuTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +25,7 @@ class QueryBlockCommandTest {
         Path file = dir.resolve("d.img");
         Files.write(file, new byte[1 << 20]);
         BlkRegistry registry = new BlkRegistry();
-        try (DiskImage image = ImageOpener.open(file, "raw", false, CacheMode.WRITEBACK)) {
+        try (DiskImage image = DiskImages.open(file, "raw", false, CacheMode.WRITEBACK)) {
             registry.register("d0", "vd0", image, CacheMode.WRITEBACK, "");
             QueryBlockCommand command = new QueryBlockCommand(registry);
             Object result = command.execute(Map.of());
@@ -69,8 +69,8 @@ class QueryBlockCommandTest {
         Path top = dir.resolve("ov.qcow2");
         QemuTools.img("create", "-f", "qcow2", "-b", "base.raw", "-F", "raw", top.toString(), "2M");
         BlkRegistry registry = new BlkRegistry();
-        try (DiskImage a = ImageOpener.open(base, null, false, CacheMode.WRITEBACK);
-                DiskImage b = ImageOpener.open(top, null, true, CacheMode.NONE)) {
+        try (DiskImage a = DiskImages.open(base, null, false, CacheMode.WRITEBACK);
+                DiskImage b = DiskImages.open(top, null, true, CacheMode.NONE)) {
             registry.register("d0", "vd0", a, CacheMode.WRITEBACK, "");
             registry.register("virtio0", "dev1", b, CacheMode.NONE, "");
             QueryBlockCommand command = new QueryBlockCommand(registry);

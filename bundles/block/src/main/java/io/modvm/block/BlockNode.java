@@ -1,0 +1,19 @@
+package io.modvm.block;
+
+import io.modvm.api.backend.Backend;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * An open block backend, as a device takes it ({@code DeviceContext.backend(BackendKinds.BLOCK, id,
+ * BlockNode.class)}): the image the device reads and writes, and how it was opened. The node stays open when the
+ * device goes (unless it was a {@code -drive}, which goes with its device, as in QEMU), so that a device that takes
+ * over in a hot-swap finds the same open image.
+ */
+@ProviderType
+public interface BlockNode extends Backend {
+    /** The image; closed with the node, never by the device. */
+    DiskImage image();
+
+    /** The cache mode the image was opened with. */
+    CacheMode cache();
+}

@@ -1,0 +1,66 @@
+package io.modvm.block.backend;
+
+import io.modvm.block.BlockNode;
+import io.modvm.block.CacheMode;
+import io.modvm.block.DiskImage;
+import io.modvm.block.image.HostFile;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An open block node: its image, and what closes with it (the image, a host file it owns). A file node also lends its
+ * host file to a format node opened on it.
+ */
+final class OpenNode implements BlockNode {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenNode.class);
+
+    private final DiskImage image;
+    private final CacheMode cache;
+    private final HostFile file;
+    private final List<Closeable> owned;
+
+    /**
+     * @param file the host file a format node may be opened on, or null
+     * @param owned closed with the node, in order
+     */
+    OpenNode(DiskImage image, CacheMode cache, HostFile file, List<Closeable> owned) {
+        this.image = image;
+        this.cache = cache;
+        this.file = file;
+        this.owned = List.copyOf(owned);
+    }
+
+    @Override
+    public DiskImage image() {
+        return image;
+    }
+
+    @Override
+    public CacheMode cache() {
+        return cache;
+    }
+
+    /** The host file under this node, for a format node on top; null for a node that has none to lend. */
+    HostFile hostFile() {
+        return file;
+    }
+
+    @Override
+    public String describe() {
+        return image.format() + ":" + image.path();
+    }
+
+    @Override
+    public void close() {
+        for (Closeable c : owned) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                LOG.warn("closing {} failed: {}", image.path(), e.getMessage());
+            }
+        }
+    }
+}
