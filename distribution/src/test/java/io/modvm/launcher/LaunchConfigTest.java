@@ -32,6 +32,7 @@ class LaunchConfigTest {
         assertEquals("-version", p.get("modvm.args"));
         assertEquals("/opt/modvm", p.get("modvm.home"));
         assertEquals("/opt/modvm/deploy", p.get("felix.fileinstall.dir"));
+        assertEquals("false", p.get("felix.fileinstall.enableConfigSave"), "deploy/ files are never rewritten");
         assertEquals("false", p.get("felix.bootdelegation.implicit"));
         assertEquals("onFirstInit", p.get("org.osgi.framework.storage.clean"));
         assertEquals("--nointeractive --noshutdown", p.get("gosh.args"));
