@@ -21,7 +21,8 @@ class EventFd implements EventNotifier {
         this.onClose = onClose;
     }
 
-    int fd() {
+    @Override
+    public int fd() {
         return fd;
     }
 

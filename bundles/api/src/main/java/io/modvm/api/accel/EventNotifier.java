@@ -14,6 +14,17 @@ public interface EventNotifier extends AutoCloseable {
      */
     long await(long timeoutMillis);
 
+    /**
+     * The file descriptor that becomes readable when the counter is non-zero (an eventfd), for code that waits on it
+     * together with other descriptors (a NIC's receive thread: the guest's kick or a frame on a tap); -1 if there is
+     * none.
+     *
+     * @since 1.2
+     */
+    default int fd() {
+        return -1;
+    }
+
     @Override
     void close();
 }

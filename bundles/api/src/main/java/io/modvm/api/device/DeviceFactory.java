@@ -23,6 +23,17 @@ public interface DeviceFactory {
     String description();
 
     /**
+     * The category {@code -device help} lists the type under, as QEMU's: {@code network}, {@code storage},
+     * {@code input}, {@code display}, {@code misc}... A {@code network} device is a NIC, which {@code -nic} and
+     * {@code -net nic,model=} may name. The default is {@code misc}.
+     *
+     * @since 1.2
+     */
+    default String category() {
+        return "misc";
+    }
+
+    /**
      * Builds and wires a device. Properties are the {@code key=value} pairs of {@code -device}, minus the type.
      *
      * @throws DeviceException with a one-line message naming the bad property and what it accepts

@@ -21,6 +21,11 @@ public final class QmpEvents {
     public static final String DEVICE_DELETED = "DEVICE_DELETED";
     /** The balloon changed size ({@code actual}, in bytes). */
     public static final String BALLOON_CHANGE = "BALLOON_CHANGE";
+    /**
+     * A NIC's driver changed its receive filter ({@code name}, {@code path}); emitted once until
+     * {@code query-rx-filter} asks for that NIC's filter again.
+     */
+    public static final String NIC_RX_FILTER_CHANGED = "NIC_RX_FILTER_CHANGED";
 
     private QmpEvents() {
     }

@@ -2,6 +2,7 @@ package io.modvm.core.cli;
 
 import io.modvm.api.accel.Accelerator;
 import io.modvm.api.backend.BackendFactory;
+import io.modvm.api.backend.BackendKinds;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.monitor.MonitorEvents;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 @Component(service = CommandLineComponent.class, immediate = true, configurationPid = "io.modvm.cli",
         property = {"modvm.role=cli", ShorthandTypes.CHIPSET + "=i8042,mc146818rtc,acpi-pm",
             ShorthandTypes.SERIAL + "=isa-serial", ShorthandTypes.VIRTIO_DRIVE + "=virtio-blk-pci",
-            ShorthandTypes.VIRTIO_BALLOON + "=virtio-balloon-pci"})
+            ShorthandTypes.VIRTIO_BALLOON + "=virtio-balloon-pci", ShorthandTypes.NIC + "=e1000"})
 public final class CommandLineComponent {
     private static final Logger LOG = LoggerFactory.getLogger(CommandLineComponent.class);
     static final String ARGS_PROPERTY = "modvm.args";
@@ -157,6 +158,16 @@ public final class CommandLineComponent {
         }
         if (invocation instanceof Invocation.DeviceHelp help) {
             return deviceHelp(help.type(), out, err);
+        }
+        if (invocation instanceof Invocation.NicHelp) {
+            out.println("Supported NIC models:");
+            catalog.deviceFactories().stream().filter(FactoryCatalog::isNic).forEach(f -> out.println(f.type()));
+            return 0;
+        }
+        if (invocation instanceof Invocation.NetdevHelp) {
+            out.println("Available netdev backend types:");
+            catalog.types(BackendKinds.NETDEV).forEach(out::println);
+            return 0;
         }
         Invocation.Run run = (Invocation.Run) invocation;
         Accelerator accel = accelerator;

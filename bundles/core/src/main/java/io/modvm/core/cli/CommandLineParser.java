@@ -47,6 +47,7 @@ final class CommandLineParser {
         List<BackendSpec> backends = new ArrayList<>();
         Drives drives = new Drives(backends, types.virtioDrive());
         Chardevs chardevs = new Chardevs(backends);
+        Netdevs netdevs = new Netdevs(backends, devices, types.nic());
 
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -79,6 +80,21 @@ final class CommandLineParser {
                 case "-drive" -> drives.drive(value(args, ++i, arg), devices);
                 case "-blockdev" -> drives.blockdev(value(args, ++i, arg));
                 case "-chardev" -> chardevs.add(value(args, ++i, arg));
+                case "-netdev" -> {
+                    if (netdevs.netdev(value(args, ++i, arg))) {
+                        return new Invocation.NetdevHelp();
+                    }
+                }
+                case "-nic" -> {
+                    if (netdevs.nic(value(args, ++i, arg))) {
+                        return new Invocation.NicHelp();
+                    }
+                }
+                case "-net" -> {
+                    if (netdevs.net(value(args, ++i, arg))) {
+                        return new Invocation.NicHelp();
+                    }
+                }
                 case "-balloon" -> balloon(value(args, ++i, arg), devices, types.virtioBalloon());
                 case "-qmp" -> qmp.add(monitor("-qmp", value(args, ++i, arg), false));
                 case "-monitor" -> monitors.add(monitor("-monitor", value(args, ++i, arg), true));
@@ -106,6 +122,7 @@ final class CommandLineParser {
                 default -> throw new UsageException(arg + ": invalid option (see modvm -h)");
             }
         }
+        netdevs.finish();
         List<DeviceSpec> all = new ArrayList<>();
         boolean monitorOnStdio = monitors.contains("stdio");
         if (monitorOnStdio && serials.stream().anyMatch(x -> x.equals("stdio") || x.equals("mon:stdio"))) {
@@ -260,6 +277,15 @@ final class CommandLineParser {
                                       device_add ...,drive=ID)
                   -chardev stdio|file,path=P|socket,path=P,server=on,wait=off|null,id=ID
                                       a character backend that -device ...,chardev=ID uses
+                  -netdev TYPE,id=ID[,OPTION=VALUE...]
+                                      a network backend that -device MODEL,netdev=ID uses:
+                                      tap,ifname=NAME,script=no,downscript=no[,vnet_hdr=on][,queues=N][,vhost=on]
+                                      or tap,fd=N; -netdev help lists the types installed now
+                  -nic TYPE[,model=MODEL][,mac=MAC][,OPTION=VALUE...]
+                                      a backend and its NIC in one (model=virtio for virtio-net-pci)
+                  -net nic[,model=MODEL][,macaddr=MAC] -net TYPE[,name=ID][,OPTION=VALUE...]
+                                      QEMU's legacy form: each -net nic takes the -net backend
+                                      of the same rank; -net nic,model=help lists the NIC models
                   -balloon virtio     add a virtio balloon
                   -qmp unix:PATH,server,nowait
                                       QMP (JSON) monitor on a unix socket

@@ -29,6 +29,11 @@ final class FactoryCatalog implements DeviceCatalog, BackendCatalog {
         backends.remove(f);
     }
 
+    /** Whether {@code f} builds NICs, the devices {@code -nic} and {@code -net nic,model=} name. */
+    static boolean isNic(DeviceFactory f) {
+        return "network".equals(f.category());
+    }
+
     /** The device factories, by type. */
     List<DeviceFactory> deviceFactories() {
         return devices.stream().sorted(Comparator.comparing(DeviceFactory::type)).toList();

@@ -29,6 +29,14 @@ sealed interface Invocation {
     record Version() implements Invocation {
     }
 
+    /** {@code -net nic,model=help}: the NIC models the registry holds. */
+    record NicHelp() implements Invocation {
+    }
+
+    /** {@code -netdev help}: the network backend types the registry holds. */
+    record NetdevHelp() implements Invocation {
+    }
+
     /** {@code -device help}, or {@code -device TYPE,help} when {@code type} is not null. */
     record DeviceHelp(String type) implements Invocation {
     }

@@ -8,6 +8,7 @@ import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.machine.Machine;
 import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorEvents;
+import io.modvm.api.net.Nic;
 import io.modvm.core.backends.BackendManager;
 import io.modvm.core.commands.BackendRemoveCommand;
 import io.modvm.core.commands.BlockdevAddCommand;
@@ -16,7 +17,12 @@ import io.modvm.core.commands.ChardevAddCommand;
 import io.modvm.core.commands.DeviceAddCommand;
 import io.modvm.core.commands.DeviceDelCommand;
 import io.modvm.core.commands.QueryChardevCommand;
+import io.modvm.core.commands.InfoNetworkCommand;
+import io.modvm.core.commands.NetdevAddCommand;
+import io.modvm.core.commands.Nics;
 import io.modvm.core.commands.QueryPciCommand;
+import io.modvm.core.commands.QueryRxFilterCommand;
+import io.modvm.core.commands.SetLinkCommand;
 import io.modvm.core.config.ConfigAdminStore;
 import io.modvm.core.config.ManagedConfigurations;
 import io.modvm.core.devices.DeviceManager;
@@ -24,6 +30,7 @@ import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
 import io.modvm.core.machine.VmMachine;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +38,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ManagedServiceFactory;
@@ -101,9 +110,35 @@ final class MachineRun {
         command(DriveAddCommand.NAME, new DriveAddCommand(backends));
         command("__io.modvm_drive_del", new BackendRemoveCommand(backends, "__io.modvm_drive_del", "drive_del",
                 BackendKinds.BLOCK, "id", true));
+        command("netdev_add", new NetdevAddCommand(backends));
+        command("netdev_del", new BackendRemoveCommand(backends, "netdev_del", "netdev_del", BackendKinds.NETDEV,
+                "id", false));
+        Nics nics = new Nics(this::registeredNics);
+        command("set_link", new SetLinkCommand(nics));
+        command("query-rx-filter", new QueryRxFilterCommand(nics));
+        command(InfoNetworkCommand.NAME, new InfoNetworkCommand(nics, backends));
         register(Machine.class, machine, Map.of("modvm.machine.name", machine.name(),
                 "modvm.qmp", run.qmp().toArray(new String[0]),
                 "modvm.monitor", run.monitors().toArray(new String[0])));
+    }
+
+    /** The NICs their bundles registered: every model, found the same way. */
+    private List<Nic> registeredNics() {
+        List<Nic> found = new ArrayList<>();
+        try {
+            for (ServiceReference<Nic> ref : context.getServiceReferences(Nic.class, null)) {
+                Nic nic = context.getService(ref);
+                if (nic != null) {
+                    found.add(nic);
+                    context.ungetService(ref);
+                }
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException("no filter was given", e);
+        } catch (IllegalStateException stopping) {
+            // the bundle is stopping: no NICs to report
+        }
+        return found;
     }
 
     private void command(String name, MonitorCommand command) {

@@ -13,12 +13,14 @@ import java.util.Map;
  * @param serial what {@code -serial} plugs
  * @param virtioDrive what {@code -drive if=virtio} plugs
  * @param virtioBalloon what {@code -balloon virtio} plugs
+ * @param nic what {@code -nic} and {@code -net nic} plug without {@code model=} (QEMU's default NIC of the machine)
  */
-record ShorthandTypes(List<String> chipset, String serial, String virtioDrive, String virtioBalloon) {
+record ShorthandTypes(List<String> chipset, String serial, String virtioDrive, String virtioBalloon, String nic) {
     static final String CHIPSET = "machine.devices";
     static final String SERIAL = "serial.device";
     static final String VIRTIO_DRIVE = "drive.virtio.device";
     static final String VIRTIO_BALLOON = "balloon.virtio.device";
+    static final String NIC = "nic.device";
 
     ShorthandTypes {
         chipset = List.copyOf(chipset);
@@ -29,6 +31,6 @@ record ShorthandTypes(List<String> chipset, String serial, String virtioDrive, S
         String chipset = String.valueOf(config.getOrDefault(CHIPSET, "")).strip();
         return new ShorthandTypes(chipset.isEmpty() ? List.of() : Arrays.asList(chipset.split(",")),
                 String.valueOf(config.get(SERIAL)), String.valueOf(config.get(VIRTIO_DRIVE)),
-                String.valueOf(config.get(VIRTIO_BALLOON)));
+                String.valueOf(config.get(VIRTIO_BALLOON)), String.valueOf(config.getOrDefault(NIC, "e1000")));
     }
 }

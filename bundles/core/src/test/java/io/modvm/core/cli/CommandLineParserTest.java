@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class CommandLineParserTest {
     private final CommandLineParser parser = new CommandLineParser(8L << 30, new ShorthandTypes(
-            List.of("i8042", "mc146818rtc"), "isa-serial", "virtio-blk-pci", "virtio-balloon-pci"));
+            List.of("i8042", "mc146818rtc"), "isa-serial", "virtio-blk-pci", "virtio-balloon-pci", "e1000"));
 
     private Invocation.Run run(String... args) throws UsageException {
         return (Invocation.Run) parser.parse(List.of(args));

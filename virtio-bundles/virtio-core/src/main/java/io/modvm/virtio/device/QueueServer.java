@@ -4,6 +4,7 @@ import io.modvm.api.accel.EventNotifier;
 import io.modvm.virtio.queue.DescriptorChain;
 import io.modvm.virtio.queue.SplitVirtqueue;
 import io.modvm.virtio.queue.VirtqueueException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -185,6 +186,45 @@ public final class QueueServer implements Runnable {
             if (!serving) {
                 notifyDriver();
             }
+        } catch (VirtqueueException e) {
+            trip(e);
+        }
+    }
+
+    /**
+     * Returns several kept chains, {@code chains.get(i)} with {@code bytesWritten[i]} bytes, in order, without
+     * interrupting the driver: it hears of them at the next {@link #flush()}. A device that moves host data in
+     * bursts (frames received back to back, a frame spread over several of virtio-net's mergeable buffers) thus
+     * interrupts once per burst. Does nothing once the latch is tripped; a ring that fails here trips it.
+     *
+     * @throws IllegalArgumentException if a length exceeds what its chain holds (a device bug)
+     * @since 1.3
+     */
+    public void completeBatch(List<DescriptorChain> chains, long[] bytesWritten) {
+        if (latch.tripped()) {
+            return;
+        }
+        try {
+            for (int i = 0; i < chains.size(); i++) {
+                queue.push(chains.get(i), bytesWritten[i]);
+            }
+        } catch (VirtqueueException e) {
+            trip(e);
+        }
+    }
+
+    /**
+     * Interrupts the driver if chains went back since it last heard and it asked for that; after {@link
+     * #completeBatch}.
+     *
+     * @since 1.3
+     */
+    public void flush() {
+        if (latch.tripped()) {
+            return;
+        }
+        try {
+            notifyDriver();
         } catch (VirtqueueException e) {
             trip(e);
         }

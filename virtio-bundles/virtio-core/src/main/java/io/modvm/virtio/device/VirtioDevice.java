@@ -36,6 +36,17 @@ public interface VirtioDevice {
      */
     long deviceFeatures();
 
+    /**
+     * How many MSI-X vectors the function has (QEMU's {@code vectors=}); the default, one per queue and one for
+     * configuration changes, lets the driver give every queue its own. With fewer, Linux shares vectors between
+     * queues.
+     *
+     * @since 1.3
+     */
+    default int msixVectors() {
+        return queueCount() + 1;
+    }
+
     /** Size in bytes of the device-specific configuration space. */
     int configSize();
 

@@ -54,6 +54,8 @@ public final class VirtioPciTransport implements StatefulDevice {
     static final int MSIX_OFFSET = 0x4000;
     static final int NOTIFY_MULTIPLIER = 4;
     static final long BAR_SIZE = 0x8000;
+    /** The most MSI-X vectors whose table and PBA fit between {@link #MSIX_OFFSET} and the BAR's end. */
+    static final int MAX_VECTORS = 1008;
     static final int REGION_SIZE = 0x1000;
 
     private static final int CAP_COMMON = 1;
@@ -80,6 +82,8 @@ public final class VirtioPciTransport implements StatefulDevice {
     private int driverFeatureSelect;
     private long driverFeatures;
     private int configVector = CommonConfig.NO_VECTOR;
+    /** The MSI-X table's size. */
+    private final int vectors;
     private int queueSelect;
     private int generation;
     private volatile int isr;
@@ -101,10 +105,14 @@ public final class VirtioPciTransport implements StatefulDevice {
             queues[q] = new QueueRegisters(device.queueMaxSize(q));
         }
         this.offered = device.deviceFeatures() | VirtioFeatures.bit(VirtioFeatures.VERSION_1);
+        this.vectors = device.msixVectors();
+        if (vectors < 1 || vectors > MAX_VECTORS) {
+            throw new IllegalArgumentException("MSI-X vectors " + vectors);
+        }
         BusHandler bar0 = new Bar0();
         PciFunctionSpec spec = new PciFunctionSpec(VENDOR, DEVICE_ID_BASE + device.deviceType(), 1,
                 device.pciClass(), VENDOR, SUBSYSTEM, List.of(new PciBar(0, BAR_SIZE, false, bar0)), capabilities(),
-                n + 1, 0, MSIX_OFFSET, null);
+                vectors, 0, MSIX_OFFSET, null);
         this.function = context.plugPci(spec);
         this.kicks = new EventNotifier[n];
         for (int q = 0; q < n; q++) {
@@ -462,7 +470,7 @@ public final class VirtioPciTransport implements StatefulDevice {
 
     /** A vector the table has, or NO_VECTOR, which is how the driver learns that its choice failed. */
     private int vector(int v) {
-        return v < queues.length + 1 ? v : CommonConfig.NO_VECTOR;
+        return v < vectors ? v : CommonConfig.NO_VECTOR;
     }
 
     private static void setAddress(QueueRegisters q, boolean live, int which, int size, long value, boolean high) {

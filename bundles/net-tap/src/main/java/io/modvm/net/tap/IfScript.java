@@ -1,0 +1,44 @@
+package io.modvm.net.tap;
+
+import io.modvm.api.device.DeviceException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a network script with the tap's name, as QEMU runs {@code /etc/qemu-ifup tap0}. */
+final class IfScript {
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private IfScript() {
+    }
+
+    static void run(Path script, String ifname) throws DeviceException {
+        if (!Files.isExecutable(script)) {
+            throw new DeviceException("could not launch network script " + script + ": "
+                    + (Files.exists(script) ? "it is not executable" : "no such file")
+                    + "; give script=no (and downscript=no) to set the tap up yourself");
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder(script.toString(), ifname).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new DeviceException("network script " + script + " " + ifname + " did not end within "
+                        + TIMEOUT_SECONDS + " s");
+            }
+            if (p.exitValue() != 0) {
+                throw new DeviceException("network script " + script + " " + ifname + " failed with status "
+                        + p.exitValue() + (output.isEmpty() ? "" : ": " + output.lines().findFirst().orElse("")));
+            }
+        } catch (IOException e) {
+            throw new DeviceException("could not launch network script " + script + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeviceException("network script " + script + " was interrupted", e);
+        }
+    }
+}

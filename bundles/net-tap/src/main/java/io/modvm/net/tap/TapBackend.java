@@ -1,0 +1,132 @@
+package io.modvm.net.tap;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import io.modvm.api.net.NetworkBackend;
+import io.modvm.api.net.NetworkQueue;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An open tap ({@code -netdev tap}): one non-blocking queue per queue pair (several with {@code IFF_MULTI_QUEUE}),
+ * frames with the virtio-net header when {@code vnet_hdr} is on. Closing it runs the down script, then closes the
+ * queues.
+ */
+final class TapBackend implements NetworkBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(TapBackend.class);
+
+    private final String ifname;
+    private final List<TapQueue> queues;
+    private final boolean vnetHeader;
+    private final String description;
+    private final Runnable onClose;
+    private final String datapath;
+    /** Which queues the kernel steers frames into; all, as opened. */
+    private final boolean[] attached;
+
+    /**
+     * @param description what {@code info network} says of it ({@code ifname=tap0,script=no,downscript=no})
+     * @param onClose the down script, run before the queues close
+     * @param datapath {@code userspace}, or the offload that took the rings
+     */
+    TapBackend(String ifname, List<TapQueue> queues, boolean vnetHeader, String description, Runnable onClose,
+            String datapath) {
+        this.ifname = ifname;
+        this.queues = List.copyOf(queues);
+        this.vnetHeader = vnetHeader;
+        this.description = description;
+        this.onClose = onClose;
+        this.datapath = datapath;
+        this.attached = new boolean[queues.size()];
+        Arrays.fill(attached, true);
+    }
+
+    String ifname() {
+        return ifname;
+    }
+
+    @Override
+    public int queuePairs() {
+        return queues.size();
+    }
+
+    @Override
+    public NetworkQueue queue(int index) {
+        return queues.get(index);
+    }
+
+    @Override
+    public boolean vnetHeader() {
+        return vnetHeader;
+    }
+
+    @Override
+    public void setOffloads(int offloads) throws IOException {
+        if (!vnetHeader) {
+            return;
+        }
+        for (TapQueue q : queues) {
+            try {
+                TunLib.ioctl(q.fd(), TunLib.TUNSETOFFLOAD, offloads);
+            } catch (LastErrorException e) {
+                throw new IOException(ifname + ": TUNSETOFFLOAD " + Integer.toHexString(offloads) + " refused: "
+                        + Errno.describe(e.getErrorCode()), e);
+            }
+        }
+    }
+
+    /**
+     * Attaches the first {@code pairs} queues and detaches the others (TUNSETQUEUE), so that the kernel steers
+     * frames only into queues the guest reads. A queue's state is kept, because attaching an attached queue (or
+     * detaching a detached one) is an error to the kernel.
+     */
+    @Override
+    public synchronized void activeQueuePairs(int pairs) throws IOException {
+        if (queues.size() == 1) {
+            return;
+        }
+        for (int i = 0; i < queues.size(); i++) {
+            boolean want = i < pairs;
+            if (attached[i] == want) {
+                continue;
+            }
+            try (Memory ifr = new Memory(TunLib.IFREQ_SIZE)) {
+                ifr.clear();
+                ifr.setShort(TunLib.IFNAMSIZ, want ? TunLib.IFF_ATTACH_QUEUE : TunLib.IFF_DETACH_QUEUE);
+                TunLib.ioctl(queues.get(i).fd(), TunLib.TUNSETQUEUE, ifr);
+                attached[i] = want;
+            } catch (LastErrorException e) {
+                throw new IOException(ifname + ": TUNSETQUEUE for queue " + i + " refused: "
+                        + Errno.describe(e.getErrorCode()), e);
+            }
+        }
+    }
+
+    @Override
+    public String datapath() {
+        return datapath;
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        try {
+            onClose.run();
+        } finally {
+            for (TapQueue q : queues) {
+                try {
+                    TunLib.close(q.fd());
+                } catch (LastErrorException e) {
+                    LOG.debug("{}: closing a queue failed: {}", ifname, Errno.describe(e.getErrorCode()));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.modvm.virtio.net;
+
+import io.modvm.api.device.DeviceException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The properties of one {@code virtio-net-pci}, checked, with QEMU's names: {@code netdev} (the backend's id),
+ * {@code mac}, {@code mq}, {@code vectors}, {@code host_mtu}, and QEMU's switches of each feature ({@code csum},
+ * {@code guest_tso4}, {@code mrg_rxbuf}, {@code ctrl_vq}, ...), all on by default as in QEMU, except
+ * {@code mq}. Every error is one line naming the property and what it accepts.
+ *
+ * @param netdev the backend's id, or null for a NIC without one (its frames go nowhere)
+ * @param mac the MAC address
+ * @param mq whether multiqueue is offered (with a backend of several queue pairs)
+ * @param vectors MSI-X vectors, or 0 for the default (one per queue and one for configuration changes)
+ * @param mtu the MTU offered to the guest (VIRTIO_NET_F_MTU), or 0 for none
+ * @param switches each feature switch given, by QEMU's name
+ */
+record NetConfig(String netdev, byte[] mac, boolean mq, int vectors, int mtu, Map<String, Boolean> switches) {
+    static final String TYPE = "virtio-net-pci";
+    /** QEMU's feature switches, by property name, and the bit each turns off. */
+    static final Map<String, Integer> SWITCHES = switchBits();
+    private static final Set<String> ACCEPTED = accepted();
+
+    NetConfig {
+        mac = mac.clone();
+        switches = Map.copyOf(switches);
+    }
+
+    private static Map<String, Integer> switchBits() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("csum", VirtioNet.F_CSUM);
+        m.put("guest_csum", VirtioNet.F_GUEST_CSUM);
+        m.put("ctrl_guest_offloads", VirtioNet.F_CTRL_GUEST_OFFLOADS);
+        m.put("guest_tso4", VirtioNet.F_GUEST_TSO4);
+        m.put("guest_tso6", VirtioNet.F_GUEST_TSO6);
+        m.put("guest_ecn", VirtioNet.F_GUEST_ECN);
+        m.put("guest_ufo", VirtioNet.F_GUEST_UFO);
+        m.put("host_tso4", VirtioNet.F_HOST_TSO4);
+        m.put("host_tso6", VirtioNet.F_HOST_TSO6);
+        m.put("host_ecn", VirtioNet.F_HOST_ECN);
+        m.put("host_ufo", VirtioNet.F_HOST_UFO);
+        m.put("mrg_rxbuf", VirtioNet.F_MRG_RXBUF);
+        m.put("status", VirtioNet.F_STATUS);
+        m.put("ctrl_vq", VirtioNet.F_CTRL_VQ);
+        m.put("ctrl_rx", VirtioNet.F_CTRL_RX);
+        m.put("ctrl_vlan", VirtioNet.F_CTRL_VLAN);
+        m.put("ctrl_rx_extra", VirtioNet.F_CTRL_RX_EXTRA);
+        m.put("guest_announce", VirtioNet.F_GUEST_ANNOUNCE);
+        m.put("ctrl_mac_addr", VirtioNet.F_CTRL_MAC_ADDR);
+        return Map.copyOf(m);
+    }
+
+    private static Set<String> accepted() {
+        Set<String> s = new TreeSet<>(SWITCHES.keySet());
+        s.addAll(Set.of("netdev", "mac", "mq", "vectors", "host_mtu", "event_idx", "indirect_desc", "gso",
+                "romfile", "bootindex", "disable-legacy", "disable-modern"));
+        return s;
+    }
+
+    /** Whether the feature switch {@code name} was left on. */
+    boolean on(String name) {
+        return switches.getOrDefault(name, true);
+    }
+
+    static NetConfig parse(String deviceId, Map<String, String> properties) throws DeviceException {
+        Map<String, String> p = properties == null ? Map.of() : properties;
+        for (String name : new TreeSet<>(p.keySet())) {
+            if (!name.equals("id") && !ACCEPTED.contains(name)) {
+                throw new DeviceException(TYPE + ": unknown property '" + name + "'; accepted: "
+                        + String.join(", ", ACCEPTED));
+            }
+        }
+        Map<String, Boolean> switches = new LinkedHashMap<>();
+        for (String name : SWITCHES.keySet()) {
+            if (p.containsKey(name)) {
+                switches.put(name, onOff(name, p.get(name)));
+            }
+        }
+        if (p.containsKey("gso") && !onOff("gso", p.get("gso"))) {
+            for (String name : new String[] {"host_tso4", "host_tso6", "host_ecn", "host_ufo"}) {
+                switches.put(name, false);
+            }
+        }
+        for (String fixed : new String[] {"event_idx", "indirect_desc", "disable-modern"}) {
+            if (p.containsKey(fixed)) {
+                boolean on = onOff(fixed, p.get(fixed));
+                if (on == fixed.equals("disable-modern")) {
+                    throw new DeviceException(TYPE + ": " + fixed + "=" + p.get(fixed) + " is not supported; modvm's "
+                            + "virtio devices are modern, with event_idx and indirect_desc");
+                }
+            }
+        }
+        String netdev = p.get("netdev");
+        if (netdev != null && netdev.isEmpty()) {
+            throw new DeviceException(TYPE + ": property 'netdev' is empty; give the id of a -netdev");
+        }
+        byte[] mac = p.containsKey("mac") ? Mac.parse(TYPE, p.get("mac")) : generatedMac(deviceId);
+        boolean mq = p.containsKey("mq") && onOff("mq", p.get("mq"));
+        int vectors = p.containsKey("vectors") ? number("vectors", p.get("vectors"), 1, 1008) : 0;
+        int mtu = p.containsKey("host_mtu") ? number("host_mtu", p.get("host_mtu"), 68, 65535) : 0;
+        return new NetConfig(netdev, mac, mq, vectors, mtu, switches);
+    }
+
+    /**
+     * A stable locally administered address for a NIC without {@code mac=}: QEMU's 52:54:00 prefix, then three bytes
+     * from the device id, so the same command line gives the guest the same address every time.
+     */
+    static byte[] generatedMac(String deviceId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(deviceId.getBytes(StandardCharsets.UTF_8));
+            return new byte[] {0x52, 0x54, 0x00, digest[0], digest[1], digest[2]};
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static boolean onOff(String name, String value) throws DeviceException {
+        return switch (value) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new DeviceException(TYPE + ": " + name + " '" + value + "' is not a switch; use on or off");
+        };
+    }
+
+    private static int number(String name, String value, int min, int max) throws DeviceException {
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new DeviceException(TYPE + ": " + name + " '" + value + "' is not a number from " + min + " to "
+                    + max);
+        }
+    }
+}

@@ -1,0 +1,449 @@
+package io.modvm.virtio.net;
+
+import io.modvm.api.net.NetworkBackend;
+import io.modvm.api.net.Nic;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
+import io.modvm.virtio.device.GuestErrorLog;
+import io.modvm.virtio.device.QueueServer;
+import io.modvm.virtio.device.QueueWorker;
+import io.modvm.virtio.device.ResetLatch;
+import io.modvm.virtio.device.VirtioActivation;
+import io.modvm.virtio.device.VirtioDevice;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A virtio network device (virtio 1.2, section 5.1): queue pairs of a receiveq and a transmitq, then the controlq.
+ * Each receiveq and each transmitq has a thread of its own ({@link NetRxQueue}, and a {@link QueueWorker} serving
+ * {@link NetTxQueue}); the controlq has one more. Frames move between guest RAM and the {@link NetworkBackend}
+ * without a copy in Java.
+ *
+ * <p>The device is also the machine's {@link Nic}: the monitor reads its MAC, link and receive filter, and sets its
+ * link, through that interface.
+ */
+public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands {
+    static final int CONFIG_SIZE = 12;
+    private static final int CONTROL_QUEUE_SIZE = 64;
+    /** Chains one transmit pass takes before the worker comes back, so that a reset never waits long for it. */
+    private static final int TX_PER_CALL = 256;
+    private static final Logger LOG = LoggerFactory.getLogger(NetDevice.class);
+
+    private final String id;
+    private final NetConfig config;
+    private final NetworkBackend backend;
+    private final int maxPairs;
+    private final long offered;
+    private final NetStats stats = new NetStats();
+    private final GuestErrorLog log;
+    private final Object lifecycle = new Object();
+    private final AtomicBoolean filterEventArmed = new AtomicBoolean(true);
+    private volatile Consumer<Nic> filterChanged = nic -> { };
+    private volatile Runnable onClose = () -> { };
+    private volatile NetFilter filter;
+    private volatile boolean nicLink = true;
+    private volatile boolean announce;
+    private volatile VirtioActivation active;
+    private long guestOffloads;
+    private int pairs = 1;
+    private NetRxQueue[] receivers = new NetRxQueue[0];
+    private final List<QueueWorker> workers = new ArrayList<>();
+    private volatile boolean stopping;
+    /** A saved state to continue from at the next {@link #resume}. */
+    private NetState restored;
+
+    /**
+     * @param backend the network backend the NIC uses, or null for one without a {@code netdev}: its frames go
+     *     nowhere and none come
+     */
+    NetDevice(String id, NetConfig config, NetworkBackend backend) {
+        this.id = id;
+        this.config = config;
+        this.backend = backend;
+        this.maxPairs = config.mq() && backend != null ? backend.queuePairs() : 1;
+        this.offered = NetFeatures.offered(config, backend != null && backend.vnetHeader(), maxPairs);
+        this.filter = NetFilter.initial(config.mac(), false);
+        this.log = new GuestErrorLog("virtio-net " + id);
+        if (backend != null) {
+            backend.onLinkChange(this::linkChanged);
+        }
+    }
+
+    /** Where {@code NIC_RX_FILTER_CHANGED} goes: called when the driver changes the filter and the event is armed. */
+    void onFilterChanged(Consumer<Nic> listener) {
+        this.filterChanged = listener;
+    }
+
+    /** Called once the device is closed (unplugged, or handed over), to withdraw its {@link Nic} service. */
+    void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
+    NetStats stats() {
+        return stats;
+    }
+
+    // ---- VirtioDevice ----
+
+    @Override
+    public int deviceType() {
+        return VirtioNet.DEVICE_TYPE;
+    }
+
+    @Override
+    public int pciClass() {
+        return VirtioNet.PCI_CLASS;
+    }
+
+    @Override
+    public int queueCount() {
+        return 2 * maxPairs + (hasControlQueue() ? 1 : 0);
+    }
+
+    private boolean hasControlQueue() {
+        return (offered & NetOffloadBits.bit(VirtioNet.F_CTRL_VQ)) != 0;
+    }
+
+    private int controlQueue() {
+        return 2 * maxPairs;
+    }
+
+    @Override
+    public int queueMaxSize(int index) {
+        return hasControlQueue() && index == controlQueue() ? CONTROL_QUEUE_SIZE : VirtioNet.QUEUE_SIZE;
+    }
+
+    @Override
+    public int msixVectors() {
+        return config.vectors() > 0 ? config.vectors() : queueCount() + 1;
+    }
+
+    @Override
+    public long deviceFeatures() {
+        return offered;
+    }
+
+    @Override
+    public int configSize() {
+        return CONFIG_SIZE;
+    }
+
+    /** Layout: u8 mac[6], le16 status, le16 max_virtqueue_pairs, le16 mtu. */
+    @Override
+    public long readConfig(int offset, int size) {
+        byte[] space = new byte[CONFIG_SIZE];
+        System.arraycopy(filter.mac(), 0, space, 0, 6);
+        int status = (linkUp() ? VirtioNet.S_LINK_UP : 0) | (announce ? VirtioNet.S_ANNOUNCE : 0);
+        space[6] = (byte) status;
+        space[8] = (byte) maxPairs;
+        space[9] = (byte) (maxPairs >>> 8);
+        space[10] = (byte) config.mtu();
+        space[11] = (byte) (config.mtu() >>> 8);
+        long value = 0;
+        for (int i = 0; i < size; i++) {
+            int at = offset + i;
+            if (at >= 0 && at < CONFIG_SIZE) {
+                value |= (space[at] & 0xFFL) << (8 * i);
+            }
+        }
+        return value;
+    }
+
+    /** Read-only for a modern driver, which changes the MAC through the control queue. */
+    @Override
+    public void writeConfig(int offset, int size, long value) {
+    }
+
+    @Override
+    public void activate(VirtioActivation activation) {
+        synchronized (lifecycle) {
+            stopQueues();
+            NetState saved = restored;
+            restored = null;
+            long features = activation.features();
+            guestOffloads = saved != null ? saved.guestOffloads() : features & NetOffloadBits.GUEST_OFFLOADS;
+            pairs = saved != null ? saved.pairs() : 1;
+            applyOffloads(guestOffloads);
+            applyPairs(pairs);
+            startQueues(activation, features, saved);
+        }
+    }
+
+    private void startQueues(VirtioActivation activation, long features, NetState saved) {
+        active = activation;
+        stopping = false;
+        ResetLatch latch = new ResetLatch(activation);
+        boolean vnetHeader = backend != null && backend.vnetHeader();
+        int frameLimit = VirtioNet.HEADER_SIZE + (NetOffloadBits.largeFrames(features) ? VirtioNet.MAX_GSO_FRAME
+                : Math.max(VirtioNet.MAX_PLAIN_FRAME, config.mtu() + 18));
+        receivers = new NetRxQueue[maxPairs];
+        for (int p = 0; p < maxPairs; p++) {
+            int rx = VirtioNet.rxQueue(p);
+            int tx = VirtioNet.txQueue(p);
+            if (activation.queue(rx) != null) {
+                NetRxQueue r = new NetRxQueue("receiveq" + p, activation, rx, backend == null ? null : backend.queue(p),
+                        vnetHeader, frameLimit, () -> filter, this::linkUp, stats, latch, log);
+                if (saved != null) {
+                    r.retake(saved.heldBuffers().get(p));
+                }
+                receivers[p] = r;
+                r.start(id + " receiveq" + p);
+            }
+            if (activation.queue(tx) != null) {
+                NetTxQueue handler = new NetTxQueue("transmitq" + p, activation.memory(),
+                        backend == null ? null : backend.queue(p), vnetHeader, features, activation.kicks(tx),
+                        this::linkUp, () -> stopping, stats, log);
+                QueueServer server = new QueueServer(activation, tx, "transmitq" + p, handler, latch, log)
+                        .suppressKicksWhileDraining().limitPerCall(TX_PER_CALL);
+                workers.add(QueueWorker.start(id + " transmitq" + p, activation.kicks(tx), server));
+            }
+        }
+        if (hasControlQueue() && activation.queue(controlQueue()) != null) {
+            NetCtrlQueue handler = new NetCtrlQueue(activation.memory(), features, maxPairs, this, log);
+            QueueServer server = new QueueServer(activation, controlQueue(), "controlq", handler, latch, log);
+            workers.add(QueueWorker.start(id + " controlq", activation.kicks(controlQueue()), server));
+        }
+    }
+
+    /** Stops every queue thread; receivers keep the buffers they hold, for {@link #saveState()}. */
+    private void stopQueues() {
+        stopping = true;
+        for (QueueWorker w : workers) {
+            w.stop();
+        }
+        workers.clear();
+        for (NetRxQueue r : receivers) {
+            if (r != null) {
+                r.stop();
+            }
+        }
+    }
+
+    @Override
+    public void reset() {
+        synchronized (lifecycle) {
+            stopQueues();
+            receivers = new NetRxQueue[0];
+            active = null;
+            restored = null;
+            filter = NetFilter.initial(config.mac(), false);
+            announce = false;
+            pairs = 1;
+            guestOffloads = 0;
+        }
+    }
+
+    /** Stops the queue threads for a hand-over; the receive buffers they hold stay held. */
+    @Override
+    public void quiesce() {
+        synchronized (lifecycle) {
+            stopQueues();
+        }
+    }
+
+    /**
+     * Serves the driver again: in the instance that took over, from the restored state; in the same instance after
+     * an abandoned hand-over, from its own, so the receive buffers held before go on being held either way.
+     */
+    @Override
+    public void resume(VirtioActivation activation) {
+        synchronized (lifecycle) {
+            if (activation == null) {
+                return;
+            }
+            if (restored == null && receivers.length > 0) {
+                restored = new NetState(filter, guestOffloads, pairs, nicLink, announce, heldHeads(receivers));
+            }
+            activate(activation);
+        }
+    }
+
+    private List<int[]> heldHeads(NetRxQueue[] queues) {
+        List<int[]> heads = new ArrayList<>();
+        for (int p = 0; p < maxPairs; p++) {
+            heads.add(p < queues.length && queues[p] != null ? queues[p].heldHeads() : new int[0]);
+        }
+        return heads;
+    }
+
+    @Override
+    public StateRecord saveState() {
+        synchronized (lifecycle) {
+            return new NetState(filter, guestOffloads, pairs, nicLink, announce, heldHeads(receivers)).toRecord();
+        }
+    }
+
+    @Override
+    public void restoreState(StateRecord state) throws StateException {
+        NetState s = NetState.from(state, maxPairs, VirtioNet.QUEUE_SIZE);
+        synchronized (lifecycle) {
+            restored = s;
+            filter = s.filter();
+            nicLink = s.linkUp();
+            announce = s.announce();
+            pairs = s.pairs();
+            guestOffloads = s.guestOffloads();
+        }
+    }
+
+    /**
+     * Unplugged or handed over: the queue threads stop (after {@link #quiesce()} they are stopped already, and
+     * nothing the driver sees changes) and the NIC leaves the registry. The backend is not closed: the machine
+     * holds it, for the instance that takes over or until it is removed.
+     */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            stopQueues();
+        }
+        if (backend != null) {
+            backend.onLinkChange(null);
+        }
+        onClose.run();
+    }
+
+    // ---- the control queue's commands, on its thread ----
+
+    @Override
+    public NetFilter filter() {
+        return filter;
+    }
+
+    @Override
+    public void setFilter(NetFilter next) {
+        filter = next;
+        if (filterEventArmed.compareAndSet(true, false)) {
+            filterChanged.accept(this);
+        }
+    }
+
+    @Override
+    public void announceAcked() {
+        announce = false;
+    }
+
+    @Override
+    public boolean setQueuePairs(int n) {
+        synchronized (lifecycle) {
+            if (!applyPairs(n)) {
+                return false;
+            }
+            pairs = n;
+            return true;
+        }
+    }
+
+    @Override
+    public boolean setGuestOffloads(long offloads) {
+        synchronized (lifecycle) {
+            if (!applyOffloads(offloads)) {
+                return false;
+            }
+            guestOffloads = offloads;
+            return true;
+        }
+    }
+
+    private boolean applyOffloads(long offloads) {
+        if (backend == null || !backend.vnetHeader()) {
+            return true;
+        }
+        try {
+            backend.setOffloads(NetOffloadBits.toBackend(offloads));
+            return true;
+        } catch (IOException e) {
+            log.reportHost("offloads", e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean applyPairs(int n) {
+        if (backend == null) {
+            return true;
+        }
+        try {
+            backend.activeQueuePairs(n);
+            return true;
+        } catch (IOException e) {
+            log.reportHost("queue pairs", e.getMessage());
+            return false;
+        }
+    }
+
+    // ---- the link ----
+
+    private void linkChanged() {
+        VirtioActivation a = active;
+        if (a != null && a.hasFeature(VirtioNet.F_STATUS)) {
+            a.interruptConfig();
+        }
+        for (NetRxQueue r : receivers) {
+            if (r != null) {
+                r.wake();
+            }
+        }
+    }
+
+    // ---- Nic ----
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String model() {
+        return NetConfig.TYPE;
+    }
+
+    @Override
+    public String mac() {
+        return Mac.format(filter.mac());
+    }
+
+    @Override
+    public String netdev() {
+        return config.netdev();
+    }
+
+    @Override
+    public String backendInfo() {
+        return backend == null ? "" : backend.describe() + ",datapath=" + backend.datapath();
+    }
+
+    @Override
+    public boolean linkUp() {
+        return nicLink && (backend == null || backend.linkUp());
+    }
+
+    @Override
+    public void setLink(boolean up) {
+        if (nicLink == up) {
+            return;
+        }
+        nicLink = up;
+        LOG.info("{}: link {}", id, up ? "up" : "down");
+        linkChanged();
+    }
+
+    @Override
+    public Map<String, Object> rxFilter() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", id);
+        m.putAll(filter.describe());
+        filterEventArmed.set(true);
+        return m;
+    }
+
+    /** What the NIC moved and dropped, for the monitor. */
+    public Map<String, Object> counters() {
+        return stats.describe();
+    }
+}

@@ -1,0 +1,340 @@
+package io.modvm.virtio.net;
+
+import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.memory.GuestMemory;
+import io.modvm.api.net.NetworkQueue;
+import io.modvm.virtio.device.ChainHandler;
+import io.modvm.virtio.device.GuestErrorLog;
+import io.modvm.virtio.device.QueueServer;
+import io.modvm.virtio.device.ResetLatch;
+import io.modvm.virtio.device.VirtioActivation;
+import io.modvm.virtio.queue.DescriptorChain;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A receiveq, on a thread of its own: it waits for the guest's kick (new buffers) and for the backend (a frame) at
+ * once, and reads each frame straight from the backend into the guest's buffers, which it took from the ring before
+ * the frame came ({@link ChainHandler#KEPT}) and holds until a frame fills them. With mergeable receive buffers
+ * (VIRTIO_NET_F_MRG_RXBUF) it holds enough for the largest frame and a frame spreads over as many buffers as it
+ * needs; otherwise each frame takes one buffer. A frame longer than the buffers is dropped and counted. The guest's
+ * receive filter is applied after the read, from the frame's first bytes in guest RAM; a frame it turns away leaves
+ * its buffers held for the next.
+ *
+ * <p>Frames are returned in bursts, with one interrupt per burst (if the driver wants one at all).
+ */
+final class NetRxQueue implements ChainHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(NetRxQueue.class);
+    /** Frames returned before the driver hears of them, at most. */
+    private static final int BURST = 64;
+    /** A wait for a kick or a frame is bounded only so that a lost wake-up cannot last. */
+    private static final long IDLE_WAIT_MILLIS = 1000;
+    /** Ethernet destination, source, and a VLAN tag: what the receive filter reads. */
+    private static final int FILTER_BYTES = 16;
+
+    private final String name;
+    private final GuestMemory memory;
+    private final EventNotifier kicks;
+    private final NetworkQueue backend;
+    private final boolean vnetHeader;
+    private final boolean mergeable;
+    /** What one frame and its header may take: the device holds this much with mergeable buffers. */
+    private final int frameLimit;
+    private final Supplier<NetFilter> filter;
+    private final BooleanSupplier linkUp;
+    private final NetStats stats;
+    private final GuestErrorLog log;
+    private final QueueServer server;
+    private final ArrayDeque<RxBuffer> held = new ArrayDeque<>();
+    private long heldCapacity;
+    private final byte[] head = new byte[FILTER_BYTES];
+    private final byte[] header = new byte[VirtioNet.HEADER_SIZE];
+    private final List<RxBuffer> used = new ArrayList<>();
+    private final List<DescriptorChain> usedChains = new ArrayList<>();
+    private long[] usedLengths = new long[8];
+    /** For frames the guest's RAM cannot give views for, and for frames dropped with the link down. */
+    private byte[] bounce;
+    private ByteBuffer discard;
+    private Thread thread;
+    private volatile boolean running;
+
+    /**
+     * @param backend the backend's queue, or null for a NIC without one
+     * @param frameLimit the longest frame the guest can take, header included
+     */
+    NetRxQueue(String name, VirtioActivation activation, int index, NetworkQueue backend, boolean vnetHeader,
+            int frameLimit, Supplier<NetFilter> filter, BooleanSupplier linkUp, NetStats stats, ResetLatch latch,
+            GuestErrorLog log) {
+        this.name = name;
+        this.memory = activation.memory();
+        this.kicks = activation.kicks(index);
+        this.backend = backend;
+        this.vnetHeader = vnetHeader;
+        this.mergeable = activation.hasFeature(VirtioNet.F_MRG_RXBUF);
+        this.frameLimit = frameLimit;
+        this.filter = filter;
+        this.linkUp = linkUp;
+        this.stats = stats;
+        this.log = log;
+        this.server = new QueueServer(activation, index, name, this, latch, log);
+    }
+
+    /** Holds again the buffers an earlier instance held (a hand-over); before {@link #start}. */
+    void retake(int[] heads) {
+        for (int h : heads) {
+            DescriptorChain chain = server.retake(h);
+            if (chain != null) {
+                hold(chain);
+            }
+        }
+    }
+
+    /** The heads of the buffers held, for a hand-over; after {@link #stop}. */
+    int[] heldHeads() {
+        return held.stream().mapToInt(b -> b.chain.head()).toArray();
+    }
+
+    void start(String threadName) {
+        running = true;
+        thread = new Thread(this::loop, threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Stops the thread after the frame it is moving; the buffers stay held. Safe to call more than once. */
+    void stop() {
+        running = false;
+        Thread t = thread;
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        kicks.signal();
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        thread = null;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Makes the thread look at the link and the ring again (the link changed). */
+    void wake() {
+        kicks.signal();
+    }
+
+    private void loop() {
+        try {
+            int burst = 0;
+            while (running) {
+                if (server.stopped() || backend == null) {
+                    kicks.await(IDLE_WAIT_MILLIS);
+                    continue;
+                }
+                if (!linkUp.getAsBoolean()) {
+                    dropWhileDown();
+                    continue;
+                }
+                if (ready()) {
+                    server.serve();
+                }
+                int moved = held.isEmpty() ? 0 : receiveOne();
+                if (moved > 0 && ++burst < BURST) {
+                    continue;
+                }
+                server.flush();
+                burst = 0;
+                if (moved == 0) {
+                    if (held.isEmpty()) {
+                        kicks.await(IDLE_WAIT_MILLIS);
+                    } else {
+                        backend.awaitReceivable(kicks, IDLE_WAIT_MILLIS);
+                    }
+                }
+            }
+            server.flush();
+        } catch (RuntimeException e) {
+            LOG.error("{}: receive thread failed", name, e);
+        }
+    }
+
+    /** With the link down the guest hears nothing: frames are read and dropped, as on a cable pulled out. */
+    private void dropWhileDown() {
+        if (discard == null) {
+            discard = ByteBuffer.allocateDirect(VirtioNet.HEADER_SIZE + VirtioNet.MAX_GSO_FRAME);
+        }
+        try {
+            int n;
+            while (running && !linkUp.getAsBoolean() && (n = backend.receive(new ByteBuffer[] {discard.clear()}))
+                    != 0) {
+                stats.rxDropped.increment();
+            }
+        } catch (IOException e) {
+            log.reportHost(name + " receive", e.getMessage());
+        }
+        if (running && !linkUp.getAsBoolean()) {
+            backend.awaitReceivable(kicks, IDLE_WAIT_MILLIS);
+        }
+    }
+
+    /** Takes more buffers while the held ones cannot take the largest frame. */
+    @Override
+    public boolean ready() {
+        return mergeable ? heldCapacity < frameLimit : held.isEmpty();
+    }
+
+    /** A buffer too small for the header is returned unused; the rest are held for frames. */
+    @Override
+    public long serve(DescriptorChain chain) {
+        if (chain.writableLength() < VirtioNet.HEADER_SIZE) {
+            log.report(name + " buffer", "receive buffer of " + chain.writableLength() + " writable bytes, less "
+                    + "than the " + VirtioNet.HEADER_SIZE + "-byte header; returned unused");
+            return 0;
+        }
+        hold(chain);
+        return KEPT;
+    }
+
+    private void hold(DescriptorChain chain) {
+        RxBuffer b = RxBuffer.of(memory, chain, frameLimit);
+        held.add(b);
+        heldCapacity += b.capacity;
+    }
+
+    /**
+     * Reads one frame into the held buffers and returns them to the driver. Returns 1 if a frame came (delivered,
+     * filtered out or dropped), 0 if none was waiting.
+     */
+    private int receiveOne() {
+        used.clear();
+        long room = 0;
+        boolean views = true;
+        for (RxBuffer b : held) {
+            used.add(b);
+            room += b.capacity;
+            views &= b.hasViews();
+            if (!mergeable || room >= frameLimit) {
+                break;
+            }
+        }
+        int skip = vnetHeader ? 0 : VirtioNet.HEADER_SIZE;
+        int n;
+        try {
+            n = views ? backend.receive(viewsOf(used, skip)) : receiveCopied(room - skip, skip);
+        } catch (IOException e) {
+            log.reportHost(name + " receive", e.getMessage());
+            stats.rxDropped.increment();
+            return 1;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        if (n < 0) {
+            stats.rxDropped.increment();
+            LOG.debug("{}: frame of {} bytes dropped: the guest's buffers hold {}", name, -n, room - skip);
+            return 1;
+        }
+        int total = n + skip;
+        if (total < VirtioNet.HEADER_SIZE + VirtioNet.ETH_HEADER) {
+            stats.rxDropped.increment();
+            return 1;
+        }
+        RxBuffer first = used.get(0);
+        first.read(memory, VirtioNet.HEADER_SIZE, head, Math.min(FILTER_BYTES, total - VirtioNet.HEADER_SIZE));
+        if (total - VirtioNet.HEADER_SIZE < FILTER_BYTES) {
+            Arrays.fill(head, total - VirtioNet.HEADER_SIZE, FILTER_BYTES, (byte) 0);
+        }
+        if (!filter.get().accepts(head)) {
+            stats.rxFiltered.increment();
+            return 1;
+        }
+        deliver(total);
+        stats.rxPackets.increment();
+        stats.rxBytes.add(total - VirtioNet.HEADER_SIZE);
+        return 1;
+    }
+
+    /** Writes the header's last fields and returns the buffers the frame filled. */
+    private void deliver(int total) {
+        int buffers = 0;
+        int left = total;
+        usedChains.clear();
+        for (RxBuffer b : used) {
+            if (left == 0) {
+                break;
+            }
+            int take = Math.min(left, b.capacity);
+            if (buffers == usedLengths.length) {
+                usedLengths = Arrays.copyOf(usedLengths, buffers * 2);
+            }
+            usedLengths[buffers++] = take;
+            usedChains.add(b.chain);
+            left -= take;
+        }
+        RxBuffer first = used.get(0);
+        if (vnetHeader) {
+            // The backend wrote flags, gso and checksum fields; num_buffers is the device's to say.
+            header[0] = (byte) buffers;
+            header[1] = (byte) (buffers >>> 8);
+            first.write(memory, 10, header, 0, 2);
+        } else {
+            Arrays.fill(header, (byte) 0);
+            header[10] = (byte) buffers;
+            header[11] = (byte) (buffers >>> 8);
+            first.write(memory, 0, header, 0, VirtioNet.HEADER_SIZE);
+        }
+        for (int i = 0; i < buffers; i++) {
+            heldCapacity -= held.removeFirst().capacity;
+        }
+        server.completeBatch(usedChains, usedLengths);
+    }
+
+    private static ByteBuffer[] viewsOf(List<RxBuffer> buffers, int skip) {
+        int count = 0;
+        for (int i = 0; i < buffers.size(); i++) {
+            count += buffers.get(i).viewCount(i == 0 ? skip : 0);
+        }
+        ByteBuffer[] out = new ByteBuffer[count];
+        int at = 0;
+        for (int i = 0; i < buffers.size(); i++) {
+            at = buffers.get(i).addViews(out, at, i == 0 ? skip : 0);
+        }
+        return out;
+    }
+
+    /** Receives into a bounce buffer and copies the frame into the held buffers, from {@code skip} on. */
+    private int receiveCopied(long room, int skip) throws IOException {
+        if (bounce == null) {
+            bounce = new byte[frameLimit];
+        }
+        int n = backend.receive(new ByteBuffer[] {ByteBuffer.wrap(bounce, 0, (int) Math.min(room, frameLimit))});
+        if (n <= 0) {
+            return n;
+        }
+        int done = 0;
+        int at = skip;
+        for (RxBuffer b : used) {
+            int take = Math.min(n - done, b.capacity - at);
+            b.write(memory, at, bounce, done, take);
+            done += take;
+            at = 0;
+            if (done == n) {
+                break;
+            }
+        }
+        return n;
+    }
+}
