@@ -5,6 +5,9 @@
  *   waitdev=MS            wait up to MS milliseconds for the NIC to appear (it is hot-added)
  *   gip=N                 our address is 10.0.2.N (default 15); the host (the tap) is 10.0.2.1
  *   rxmode=1              leave promiscuous mode and set a MAC table through the controlq
+ *   garbage=1             first put malformed chains in front of the device (bad headers, buffers outside RAM,
+ *                         a header cut short); each must come back, with no DEVICE_NEEDS_RESET; then break the
+ *                         transmitq's avail index, expect DEVICE_NEEDS_RESET, reset and start the device again
  *   ping=N                ping the host N times, payloads from 56 to 1400 bytes, on each queue pair in turn;
  *                         pinggap=MS waits that long between pings (default none), pingwait=MS for each reply (5000)
  *   udpcsum=1             send a UDP datagram to host port 7003 with checksum offload and a checksum field the host
@@ -163,9 +166,81 @@ static void put_hdr(uint8_t *h, uint8_t flags, uint8_t gso, uint16_t hdr_len, ui
 }
 
 static int udp_offload_send(struct net_if *n, const void *msg, uint32_t len, const uint8_t *hdr);
+static int start(void);
+
+#define OUTSIDE_RAM (1ULL << 40)
+
+/* One malformed transmit chain: it must come back (used), whatever the device made of it. */
+static int bad_tx(const char *what, const uint8_t *hdr, uint32_t hdr_len, uint32_t frame_len)
+{
+    struct virtq *q = &dev.vq[1];
+    memset(tx_buf, 0, HDR + 64);
+    memcpy(tx_buf, hdr, hdr_len);
+    struct virtq_buf b = { tx_buf, hdr_len + frame_len, 0 };
+    long r = virtq_submit(q, &b, 1, 10000);
+    printf("net: garbage %s: %s\n", what, r >= 0 ? "returned" : "NOT returned");
+    return r >= 0 ? 0 : -1;
+}
+
+static int garbage(void)
+{
+    int bad = 0;
+    uint8_t h[HDR];
+    put_hdr(h, 0xff, 0, 0, 0, 0, 0);
+    bad |= bad_tx("flags 0xff", h, HDR, 60);
+    put_hdr(h, 0, 0x42, 54, 1448, 0, 0);
+    bad |= bad_tx("gso_type 0x42", h, HDR, 60);
+    put_hdr(h, 1, 0, 0, 0, 60000, 6);
+    bad |= bad_tx("csum_start past the frame", h, HDR, 60);
+    put_hdr(h, 1, 1, 54, 0, 34, 16);
+    bad |= bad_tx("gso_size 0", h, HDR, 60);
+    put_hdr(h, 0, 0, 0, 0, 0, 0);
+    bad |= bad_tx("a 4-byte frame", h, HDR, 4);
+    bad |= bad_tx("a header cut short", h, 6, 0);
+    struct virtq *q = &dev.vq[1];
+    uint16_t d = q->next_free;
+    virtq_raw_desc(q, d, OUTSIDE_RAM, 100, 0, 0);
+    q->next_free = (uint16_t)((d + 1) % q->size);
+    virtq_raw_publish(q, d);
+    virtq_kick(q);
+    uint32_t id, len;
+    int back = virtq_poll(q, &id, &len, 10000);
+    printf("net: garbage buffer outside RAM: %s\n", back && id == d ? "returned" : "NOT returned");
+    bad |= back && id == d ? 0 : -1;
+    struct virtq *rq = &dev.vq[0];
+    uint16_t rd = rq->next_free;
+    virtq_raw_desc(rq, rd, OUTSIDE_RAM, 2048, VIRTQ_DESC_F_WRITE, 0);
+    rq->next_free = (uint16_t)((rd + 1) % rq->size);
+    virtq_raw_publish(rq, rd);
+    virtq_kick(rq);
+    uint8_t st = virtio_status(&dev);
+    printf("net: after the garbage the device %s\n", (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET) ? "NEEDS RESET"
+           : "runs on");
+    bad |= (st & VIRTIO_STATUS_DEVICE_NEEDS_RESET) ? -1 : 0;
+    return bad;
+}
+
+/* A transmitq whose avail index jumps past the ring: the device cannot trust it and asks for a reset. */
+static int broken_ring(void)
+{
+    struct virtq *q = &dev.vq[1];
+    virtq_raw_avail_idx(q, (uint16_t)(q->avail_idx + 1000));
+    virtq_kick(q);
+    uint64_t end = rdtsc() + 60000 * tsc_per_ms();
+    while (!(virtio_status(&dev) & VIRTIO_STATUS_DEVICE_NEEDS_RESET) && rdtsc() < end)
+        pause();
+    int needs = (virtio_status(&dev) & VIRTIO_STATUS_DEVICE_NEEDS_RESET) != 0;
+    printf("net: avail index past the ring: %s\n", needs ? "DEVICE_NEEDS_RESET" : "no reset asked for");
+    if (!needs || virtio_reset(&dev) || start())
+        return -1;
+    printf("net: started again after the reset\n");
+    return 0;
+}
 
 static int start(void)
 {
+    for (int p = 0; p < 4; p++)
+        rx_frames[p] = tx_frames[p] = 0;
     uint64_t wanted = F_MAC | F_STATUS;
     if (cmdline_int("mrg", 1))
         wanted |= F_MRG_RXBUF;
@@ -248,6 +323,8 @@ int main(void)
     nif.rx = rx;
     lapic_enable();
     sti();
+    if (cmdline_has("garbage") && (garbage() || broken_ring()))
+        return 4;
     if (cmdline_has("ping") || cmdline_has("udpcsum") || cmdline_has("tcpsend")) {
         if (net_resolve(&nif, 20000)) {
             printf("net: the host never answered ARP\n");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +103,31 @@ class LinuxNetIT {
                     NetNamespace.Result gone = ns.tryRun("busybox", "ping", "-c", "2", "-W", "2", GUEST_IP);
                     assertTrue(gone.output().contains("0 packets received"), gone.output());
                 }
+            }
+        }
+    }
+
+    /** ip=dhcp: the kernel's own DHCP client gets its address from a DHCP server (busybox udhcpd) in the namespace. */
+    @Test
+    @Timeout(900)
+    void ipDhcpGetsItsAddressFromADhcpServerInTheNamespace(@TempDir Path dir) throws Exception {
+        try (NetNamespace ns = NetNamespace.create()) {
+            ns.addTap("tap0", "10.0.2.1/24", false);
+            Path conf = Files.writeString(dir.resolve("udhcpd.conf"), String.join("\n",
+                    "start 10.0.2.15", "end 10.0.2.15", "interface tap0", "option subnet 255.255.255.0",
+                    "option router 10.0.2.1", "lease_file " + dir.resolve("udhcpd.leases"),
+                    "pidfile " + dir.resolve("udhcpd.pid"), ""));
+            Files.createFile(dir.resolve("udhcpd.leases"));
+            NetNamespace.Peer dhcpd = ns.start("busybox", "udhcpd", "-f", conf.toString());
+            try (ModvmProcess p = boot(ns, "console=ttyS0 ip=dhcp",
+                    "-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
+                    "-device", "virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56")) {
+                p.awaitOutput("Run /init as init process", BOOT);
+                String log = p.stdout();
+                assertTrue(log.contains("IP-Config: Got DHCP answer from 10.0.2.1, my address is " + GUEST_IP),
+                        log + "\nudhcpd:\n" + dhcpd.output());
+                String ping = pingUntilAnswered(ns, GUEST_IP, Duration.ofMinutes(2));
+                assertTrue(ping.contains("3 packets received"), ping);
             }
         }
     }

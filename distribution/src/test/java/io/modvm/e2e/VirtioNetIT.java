@@ -184,4 +184,30 @@ class VirtioNetIT {
             }
         }
     }
+
+    /**
+     * A guest that writes garbage into its rings: malformed headers, a header cut short, buffers outside RAM; each
+     * chain comes back and the device goes on; a ring index that jumps past the ring asks for a reset, after which
+     * the device works again. The VMM logs each kind once and never stops.
+     */
+    @Test
+    void garbageInTheRingsIsRefusedAndTheDeviceGoesOn() throws Exception {
+        try (NetNamespace ns = NetNamespace.create()) {
+            ns.addTap("tap0", "10.0.2.1/24", false);
+            List<String> args = guest("garbage=1 ping=3");
+            args.addAll(List.of(tapNic("", "")));
+            try (ModvmProcess p = start(ns, args)) {
+                assertExited(p);
+                String out = p.stdout();
+                assertTrue(out.lines().filter(l -> l.startsWith("net: garbage")).count() == 7, out);
+                assertTrue(out.lines().filter(l -> l.startsWith("net: garbage"))
+                        .allMatch(l -> l.endsWith(": returned")), out);
+                assertTrue(out.contains("net: after the garbage the device runs on"), out);
+                assertTrue(out.contains("net: avail index past the ring: DEVICE_NEEDS_RESET"), out);
+                assertTrue(out.contains("net: started again after the reset"), out);
+                assertTrue(out.contains("net: ping replies 3/3"), out);
+                assertTrue(p.stderr().contains("guest error (transmitq0 header)"), p.stderr());
+            }
+        }
+    }
 }
