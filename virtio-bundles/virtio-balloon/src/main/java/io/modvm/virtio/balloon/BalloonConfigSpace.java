@@ -1,5 +1,7 @@
 package io.modvm.virtio.balloon;
 
+import io.modvm.virtio.device.ConfigBytes;
+
 /**
  * The balloon's configuration space (virtio 1.2, 5.5.4): {@code num_pages} (the host's target, in 4 KiB pages),
  * {@code actual} (what the driver says it holds), {@code free_page_hint_cmd_id} and {@code poison_val}, all
@@ -46,14 +48,7 @@ final class BalloonConfigSpace {
 
     /** Reads {@code size} bytes at {@code offset}; bytes past the end read as 0. */
     synchronized long read(int offset, int size) {
-        byte[] image = image();
-        long value = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            int at = offset + i;
-            int b = at >= 0 && at < SIZE ? image[at] & 0xFF : 0;
-            value = (value << 8) | b;
-        }
-        return value;
+        return ConfigBytes.read(image(), offset, size);
     }
 
     /**

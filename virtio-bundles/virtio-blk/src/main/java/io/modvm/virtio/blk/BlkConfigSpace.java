@@ -1,5 +1,6 @@
 package io.modvm.virtio.blk;
 
+import io.modvm.virtio.device.ConfigBytes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -42,12 +43,6 @@ final class BlkConfigSpace {
 
     /** Little-endian read of {@code size} bytes at {@code offset}; bytes outside the space read as 0. */
     long read(int offset, int size) {
-        long value = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            int at = offset + i;
-            int b = at >= 0 && at < SIZE ? Byte.toUnsignedInt(bytes.get(at)) : 0;
-            value = (value << 8) | b;
-        }
-        return value;
+        return ConfigBytes.read(bytes.array(), offset, size);
     }
 }

@@ -7,6 +7,7 @@ import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
+import io.modvm.virtio.device.ConfigBytes;
 import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.device.QueueWorker;
 import io.modvm.virtio.device.ResetLatch;
@@ -117,14 +118,7 @@ public final class ConsoleDevice implements VirtioDevice, CharReceiver {
         space[2] = (byte) config.rows();
         space[3] = (byte) (config.rows() >>> 8);
         space[4] = 1;
-        long value = 0;
-        for (int i = 0; i < size; i++) {
-            int at = offset + i;
-            if (at >= 0 && at < CONFIG_SIZE) {
-                value |= (space[at] & 0xFFL) << (8 * i);
-            }
-        }
-        return value;
+        return ConfigBytes.read(space, offset, size);
     }
 
     /** Only {@code emerg_wr} is writable: its low byte is one character of output. */

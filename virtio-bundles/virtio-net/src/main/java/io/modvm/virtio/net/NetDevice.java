@@ -4,6 +4,7 @@ import io.modvm.api.net.NetworkBackend;
 import io.modvm.api.net.Nic;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
+import io.modvm.virtio.device.ConfigBytes;
 import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.device.QueueServer;
 import io.modvm.virtio.device.QueueWorker;
@@ -146,14 +147,7 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
         space[9] = (byte) (maxPairs >>> 8);
         space[10] = (byte) config.mtu();
         space[11] = (byte) (config.mtu() >>> 8);
-        long value = 0;
-        for (int i = 0; i < size; i++) {
-            int at = offset + i;
-            if (at >= 0 && at < CONFIG_SIZE) {
-                value |= (space[at] & 0xFFL) << (8 * i);
-            }
-        }
-        return value;
+        return ConfigBytes.read(space, offset, size);
     }
 
     /** Read-only for a modern driver, which changes the MAC through the control queue. */
