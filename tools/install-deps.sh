@@ -24,6 +24,9 @@ have chattr || need+=(e2fsprogs)
 # QMP transcript test and bench/ compare modvm against.
 have qemu-img || need+=(qemu-utils)
 have qemu-system-x86_64 || need+=(qemu-system-x86)
+# The network tests run busybox's ping and nc inside the network namespaces they make (ip netns: iproute2).
+have busybox || need+=(busybox)
+have ip || need+=(iproute2)
 # iasl and acpiexec check the hotplug DSDT the way ACPICA (the guest kernel's interpreter) reads it.
 have iasl || need+=(acpica-tools)
 # libslirp is -netdev user's network stack (bundles/net-user loads libslirp.so.0 at run time). ldconfig lives in

@@ -53,7 +53,8 @@ final class LaunchConfig {
         p.put("felix.fileinstall.noInitialDelay", "true");
         // FileInstall writes each configuration it loaded back into its .cfg file, truncating the file first; a
         // scan that reads it in that window loads an empty configuration and writes that back too, wiping the
-        // user's file (seen as a .cfg device with no type). deploy/ files are the user's: never write them.
+        // user's file (seen as a .cfg device with no type). deploy/ files are the user's: never rewrite them. (The
+        // core deletes the file of a configuration the monitor removes itself.)
         p.put("felix.fileinstall.enableConfigSave", "false");
         p.put("felix.fileinstall.start.level", Integer.toString(BundlePlan.DEPLOY_LEVEL));
         p.put("felix.fileinstall.log.default", "jul");

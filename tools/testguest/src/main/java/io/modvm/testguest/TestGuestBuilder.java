@@ -38,10 +38,10 @@ public final class TestGuestBuilder {
 
     /** Kit files extracted next to the guest source. */
     public static final List<String> KIT_FILES =
-            List.of("crt0.S", "kit.c", "pci.c", "virtio.c", "testguest.h", "link.ld", "gcc.flags");
+            List.of("crt0.S", "kit.c", "pci.c", "virtio.c", "net.c", "testguest.h", "link.ld", "gcc.flags");
 
     /** Kit files compiled and linked into every guest, in link order (crt0.S first: it holds the entry). */
-    public static final List<String> KIT_SOURCES = List.of("crt0.S", "kit.c", "pci.c", "virtio.c");
+    public static final List<String> KIT_SOURCES = List.of("crt0.S", "kit.c", "pci.c", "virtio.c", "net.c");
 
     /** System property naming the compiler driver; defaults to {@code gcc}. */
     public static final String CC_PROPERTY = "modvm.testguest.cc";

@@ -256,7 +256,7 @@ void pci_msix_mask(const struct pci_msix *m, int entry, int masked);
 #define VIRTQ_DESC_F_WRITE    2
 #define VIRTQ_DESC_F_INDIRECT 4
 #define VIRTIO_NO_VECTOR      0xFFFF
-#define VIRTIO_MAX_QUEUES     4
+#define VIRTIO_MAX_QUEUES     9     /* four virtio-net queue pairs and the control queue */
 
 struct virtq_desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
 struct virtq_avail { uint16_t flags, idx, ring[]; };
@@ -359,6 +359,69 @@ struct virtio_blk_req { uint32_t type, reserved; uint64_t sector; };
 int virtio_blk_request(struct virtq *q, struct virtio_blk_req *req, volatile uint8_t *status,
                        uint32_t type, uint64_t sector, const volatile void *buf, uint32_t len,
                        int device_writes);
+
+/* ---- a tiny network stack for NIC tests (net.c): Ethernet, ARP, IPv4, ICMP echo, UDP, TCP ---- */
+#define NET_IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+enum { NET_TCP_CLOSED, NET_TCP_LISTEN, NET_TCP_SYN_SENT, NET_TCP_ESTABLISHED, NET_TCP_FIN_WAIT, NET_TCP_DONE };
+
+struct net_tcp {
+    volatile int state;             /* NET_TCP_* */
+    uint16_t port, peer_port;
+    uint32_t peer_ip;
+    uint32_t snd_nxt, rcv_nxt, acked;
+    uint64_t bytes;                 /* in order payload received (the listening side) */
+    uint32_t largest;               /* largest payload of one received frame */
+};
+
+struct net_if;
+/* Sends one frame; vnet_hdr is a 12-byte virtio_net_hdr_v1 for drivers that take one (NULL: none). 0 or -1. */
+typedef int (*net_tx_fn)(struct net_if *n, const void *vnet_hdr, const void *frame, uint32_t len);
+/* Takes the next received frame into buf; returns its length, or 0 if none waits. */
+typedef int (*net_rx_fn)(struct net_if *n, uint8_t *buf, uint32_t max);
+
+struct net_if {
+    uint8_t mac[6];
+    uint32_t ip;                    /* host byte order, NET_IP(10,0,2,15) */
+    uint32_t peer_ip;               /* the host end (the tap's address) */
+    uint8_t peer_mac[6];
+    int peer_known;
+    net_tx_fn tx;
+    net_rx_fn rx;
+    void *driver;
+    uint16_t ip_id;
+    uint32_t frames_in, arp_answered, echo_answered, echo_replies, last_echo_seq, largest_echo, udp_in, tcp_resets;
+    struct net_tcp in;              /* one connection the host opens to us (net_tcp_listen) */
+    struct net_tcp out;             /* one connection we open to the host (net_tcp_connect) */
+};
+
+/* Handles one received frame: answers ARP for our address and ICMP echo requests, learns the peer's MAC,
+ * counts echo replies, runs the TCP connections. */
+void net_input(struct net_if *n, const uint8_t *frame, uint32_t len);
+/* Handles every frame waiting; returns how many. */
+int net_poll(struct net_if *n);
+/* Polls until *value == wanted or timeout; 1 or 0. */
+int net_poll_until(struct net_if *n, volatile int *value, int wanted, uint64_t timeout_ms);
+/* Answers whatever comes for ms milliseconds (being pinged, a TCP stream). */
+void net_serve(struct net_if *n, uint64_t ms);
+/* ARP for peer_ip until answered; 0 or -1. */
+int net_resolve(struct net_if *n, uint64_t timeout_ms);
+int net_arp_request(struct net_if *n, uint32_t target);
+/* ICMP echo request with seq and payload bytes of a pattern. */
+int net_ping(struct net_if *n, uint32_t dst, uint16_t seq, uint32_t payload);
+/* One UDP datagram (len <= 1400), with its checksum computed unless vnet_hdr asks the host to (then the field holds
+ * whatever the caller's test wants: net_udp_send writes the full checksum, the caller may overwrite it). */
+int net_udp_send(struct net_if *n, uint32_t dst, uint16_t sport, uint16_t dport, const void *data, uint32_t len,
+                 const void *vnet_hdr);
+void net_tcp_listen(struct net_if *n, uint16_t port);
+int net_tcp_connect(struct net_if *n, uint32_t dst, uint16_t port, uint64_t timeout_ms);
+/* One TCP segment of len bytes (up to 64 KiB with a segmentation-offload vnet_hdr: the host cuts it). */
+int net_tcp_write(struct net_if *n, const void *data, uint32_t len, const void *vnet_hdr);
+int net_tcp_close(struct net_if *n, uint64_t timeout_ms);
+/* One's-complement sum helpers (RFC 1071), big-endian words. */
+uint32_t net_sum(const void *data, size_t len, uint32_t sum);
+uint16_t net_fold(uint32_t sum);
+uint32_t net_pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint32_t len);
+void net_ip_str(uint32_t ip, char *buf);
 
 /* ---- string/memory (freestanding replacements; gcc may emit calls to the mem* ones) ---- */
 void *memset(void *d, int c, size_t n);

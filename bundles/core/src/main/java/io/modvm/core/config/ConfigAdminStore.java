@@ -1,6 +1,10 @@
 package io.modvm.core.config;
 
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -17,6 +21,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * Config Admin may be absent (then nothing is recorded) or come and go.
  */
 public final class ConfigAdminStore implements ConfigurationStore {
+    /** The property FileInstall gives a configuration it loaded from a file: the file's URI. */
+    static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
+
     private final Supplier<ConfigurationAdmin> admin;
     private final String factoryPid;
 
@@ -36,6 +43,11 @@ public final class ConfigAdminStore implements ConfigurationStore {
         return c.getPid();
     }
 
+    /**
+     * Deletes the configuration, and the {@code .cfg} file in deploy/ it came from, if any: a device or backend
+     * removed from the monitor must not come back from its file at the next start. (FileInstall would delete the
+     * file itself only with its write-back of configurations into files, which the launcher turns off.)
+     */
     @Override
     public void delete(String pid) throws IOException {
         ConfigurationAdmin a = admin.get();
@@ -43,8 +55,23 @@ public final class ConfigAdminStore implements ConfigurationStore {
             return;
         }
         for (Configuration c : list(a, "(" + org.osgi.framework.Constants.SERVICE_PID + "=" + escape(pid) + ")")) {
+            Dictionary<String, Object> p = c.getProperties();
+            Object file = p == null ? null : p.get(FILEINSTALL_FILENAME);
             c.delete();
+            if (file != null) {
+                deleteFile(file.toString());
+            }
         }
+    }
+
+    private static void deleteFile(String uri) throws IOException {
+        Path path;
+        try {
+            path = Path.of(URI.create(uri));
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+            throw new IOException("the configuration's file '" + uri + "' is not a local file", e);
+        }
+        Files.deleteIfExists(path);
     }
 
     @Override

@@ -148,16 +148,13 @@ final class NetRxQueue implements ChainHandler {
                     dropWhileDown();
                     continue;
                 }
-                if (ready()) {
-                    server.serve();
-                }
-                int moved = held.isEmpty() ? 0 : receiveOne();
-                if (moved > 0 && ++burst < BURST) {
+                boolean moved = pass();
+                if (moved && ++burst < BURST) {
                     continue;
                 }
                 server.flush();
                 burst = 0;
-                if (moved == 0) {
+                if (!moved) {
                     if (held.isEmpty()) {
                         kicks.await(IDLE_WAIT_MILLIS);
                     } else {
@@ -169,6 +166,27 @@ final class NetRxQueue implements ChainHandler {
         } catch (RuntimeException e) {
             LOG.error("{}: receive thread failed", name, e);
         }
+    }
+
+    /**
+     * Takes buffers while more are needed, then moves one frame if one waits. Returns whether a frame came
+     * (delivered, filtered out or dropped). The thread's loop calls it; tests call it instead of starting the thread,
+     * and {@link #flush()} after.
+     */
+    boolean pass() {
+        if (server.stopped()) {
+            // The ring cannot be trusted any more: not even the buffers already held are written.
+            return false;
+        }
+        if (ready()) {
+            server.serve();
+        }
+        return !held.isEmpty() && receiveOne() > 0;
+    }
+
+    /** Interrupts the driver for the frames returned since it last heard, if it wants that. */
+    void flush() {
+        server.flush();
     }
 
     /** With the link down the guest hears nothing: frames are read and dropped, as on a cable pulled out. */
@@ -252,8 +270,7 @@ final class NetRxQueue implements ChainHandler {
             stats.rxDropped.increment();
             return 1;
         }
-        RxBuffer first = used.get(0);
-        first.read(memory, VirtioNet.HEADER_SIZE, head, Math.min(FILTER_BYTES, total - VirtioNet.HEADER_SIZE));
+        readAcross(VirtioNet.HEADER_SIZE, head, Math.min(FILTER_BYTES, total - VirtioNet.HEADER_SIZE));
         if (total - VirtioNet.HEADER_SIZE < FILTER_BYTES) {
             Arrays.fill(head, total - VirtioNet.HEADER_SIZE, FILTER_BYTES, (byte) 0);
         }
@@ -265,6 +282,32 @@ final class NetRxQueue implements ChainHandler {
         stats.rxPackets.increment();
         stats.rxBytes.add(total - VirtioNet.HEADER_SIZE);
         return 1;
+    }
+
+    /**
+     * Copies {@code length} bytes of the frame from {@code offset} (header included) out of the buffers it landed
+     * in: a small first buffer may hold only part of the Ethernet header.
+     */
+    private void readAcross(int offset, byte[] into, int length) {
+        int skip = offset;
+        int done = 0;
+        for (RxBuffer b : used) {
+            if (done == length) {
+                return;
+            }
+            if (skip >= b.capacity) {
+                skip -= b.capacity;
+                continue;
+            }
+            int n = Math.min(length - done, b.capacity - skip);
+            byte[] part = done == 0 && n == length ? into : new byte[n];
+            b.read(memory, skip, part, n);
+            if (part != into) {
+                System.arraycopy(part, 0, into, done, n);
+            }
+            done += n;
+            skip = 0;
+        }
     }
 
     /** Writes the header's last fields and returns the buffers the frame filled. */
