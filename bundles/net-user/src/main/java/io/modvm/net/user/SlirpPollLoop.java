@@ -16,6 +16,9 @@ final class SlirpPollLoop {
     private static final Logger LOG = LoggerFactory.getLogger(SlirpPollLoop.class);
     /** The longest sleep: libslirp asks for at most a second itself. */
     private static final int MAX_WAIT_MILLIS = 1000;
+    /** libslirp's SLIRP_POLL_* bits (column 0) and poll(2)'s (column 1), which differ in order. */
+    private static final int[][] EVENTS = {{SlirpLib.POLL_IN, Libc.POLLIN}, {SlirpLib.POLL_OUT, Libc.POLLOUT},
+        {SlirpLib.POLL_PRI, Libc.POLLPRI}, {SlirpLib.POLL_ERR, Libc.POLLERR}, {SlirpLib.POLL_HUP, Libc.POLLHUP}};
 
     private final String name;
     private final SlirpStack stack;
@@ -109,23 +112,20 @@ final class SlirpPollLoop {
         if (index <= 0 || index >= count) {
             return 0;
         }
-        short r = pollfds.getShort((long) index * Libc.POLLFD_SIZE + 6);
-        int events = 0;
-        events |= (r & Libc.POLLIN) != 0 ? SlirpLib.POLL_IN : 0;
-        events |= (r & Libc.POLLOUT) != 0 ? SlirpLib.POLL_OUT : 0;
-        events |= (r & Libc.POLLPRI) != 0 ? SlirpLib.POLL_PRI : 0;
-        events |= (r & Libc.POLLERR) != 0 ? SlirpLib.POLL_ERR : 0;
-        events |= (r & Libc.POLLHUP) != 0 ? SlirpLib.POLL_HUP : 0;
-        return events;
+        return translate(pollfds.getShort((long) index * Libc.POLLFD_SIZE + 6), 1, 0);
     }
 
     private static short toPoll(int events) {
-        int poll = 0;
-        poll |= (events & SlirpLib.POLL_IN) != 0 ? Libc.POLLIN : 0;
-        poll |= (events & SlirpLib.POLL_OUT) != 0 ? Libc.POLLOUT : 0;
-        poll |= (events & SlirpLib.POLL_PRI) != 0 ? Libc.POLLPRI : 0;
-        poll |= (events & SlirpLib.POLL_ERR) != 0 ? Libc.POLLERR : 0;
-        poll |= (events & SlirpLib.POLL_HUP) != 0 ? Libc.POLLHUP : 0;
-        return (short) poll;
+        return (short) translate(events, 0, 1);
+    }
+
+    private static int translate(int bits, int from, int to) {
+        int out = 0;
+        for (int[] pair : EVENTS) {
+            if ((bits & pair[from]) != 0) {
+                out |= pair[to];
+            }
+        }
+        return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.modvm.net.user;
 
+import com.sun.jna.LastErrorException;
 import io.modvm.api.backend.Backend;
 import io.modvm.api.backend.BackendContext;
 import io.modvm.api.backend.BackendFactory;
@@ -54,12 +55,19 @@ public final class UserFactory implements BackendFactory {
         String name = "user " + context.backendId();
         UserConfig config = UserConfig.parse(name, new BackendOptions(name, properties, UserConfig.OPTIONS));
         runtime.requireLibrary();
-        FrameQueue frames = new FrameQueue();
+        FrameQueue frames = null;
         SlirpStack stack;
         try {
+            frames = new FrameQueue();
             stack = SlirpStack.open(name, runtime, config, frames);
         } catch (DeviceException | RuntimeException e) {
-            frames.close();
+            if (frames != null) {
+                frames.close();
+            }
+            if (e instanceof LastErrorException errno) {
+                throw new DeviceException(name + ": could not make an eventfd (errno " + errno.getErrorCode()
+                        + "); the process may be out of file descriptors (ulimit -n)", e);
+            }
             throw e;
         }
         SlirpPollLoop loop = new SlirpPollLoop(name, stack);
