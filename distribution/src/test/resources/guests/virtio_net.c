@@ -2,8 +2,11 @@
  * line (each step only if its word is there, in this order):
  *   mrg=0|1 csum=0|1 tso=0|1 gtso=0|1 ctrl=0|1 mq=N   features to ask for (default: mrg, csum, tso, gtso, ctrl on;
  *                                                     mq off); mq=N asks for N queue pairs through the controlq
+ *   waitdev=MS            wait up to MS milliseconds for the NIC to appear (it is hot-added)
  *   gip=N                 our address is 10.0.2.N (default 15); the host (the tap) is 10.0.2.1
- *   ping=N                ping the host N times, payloads from 56 to 1400 bytes, on each queue pair in turn
+ *   rxmode=1              leave promiscuous mode and set a MAC table through the controlq
+ *   ping=N                ping the host N times, payloads from 56 to 1400 bytes, on each queue pair in turn;
+ *                         pinggap=MS waits that long between pings (default none), pingwait=MS for each reply (5000)
  *   udpcsum=1             send a UDP datagram to host port 7003 with checksum offload and a checksum field the host
  *                         must finish (the partial pseudo-header sum): delivered only if the header got through
  *   tcpsend=BYTES         connect to host port 7001 and send BYTES, in 60000-byte segments the host cuts (with tso)
@@ -21,6 +24,7 @@
 #define F_MRG_RXBUF     (1ULL << 15)
 #define F_STATUS        (1ULL << 16)
 #define F_CTRL_VQ       (1ULL << 17)
+#define F_CTRL_RX       (1ULL << 18)
 #define F_MQ            (1ULL << 22)
 #define HDR 12
 #define RX_POSTED 128
@@ -173,6 +177,8 @@ static int start(void)
         wanted |= F_GUEST_CSUM | F_GUEST_TSO4;
     if (cmdline_int("ctrl", 1))
         wanted |= F_CTRL_VQ;
+    if (cmdline_has("rxmode"))
+        wanted |= F_CTRL_VQ | F_CTRL_RX;
     int mq = (int)cmdline_int("mq", 0);
     if (mq > 1)
         wanted |= F_MQ | F_CTRL_VQ;
@@ -219,8 +225,23 @@ static int start(void)
 
 int main(void)
 {
+    long wait = cmdline_int("waitdev", 0);
+    if (wait) {
+        struct pci_dev d;
+        printf("net: waiting for a NIC\n");
+        uint64_t end = rdtsc() + (uint64_t)wait * tsc_per_ms();
+        while (pci_find(0x1af4, 0x1041, 0, &d) && rdtsc() < end)
+            delay_us(20000);
+    }
     if (start())
         return 1;
+    if (cmdline_has("rxmode")) {
+        uint8_t off = 0;
+        int promisc = ctrl(0, 0, &off, 1);
+        uint8_t tables[4 + 4 + 6] = { 0, 0, 0, 0, 1, 0, 0, 0, 0x01, 0x00, 0x5e, 0x00, 0x00, 0x42 };
+        int macs = ctrl(1, 0, tables, sizeof tables);
+        printf("net: rx mode set (promisc off ack %d, mac table ack %d)\n", promisc, macs);
+    }
     nif.ip = NET_IP(10, 0, 2, cmdline_int("gip", 15));
     nif.peer_ip = NET_IP(10, 0, 2, 1);
     nif.tx = tx;
@@ -240,10 +261,13 @@ int main(void)
         tx_pair = (int)(i % pairs);
         uint32_t before = nif.echo_replies;
         net_ping(&nif, nif.peer_ip, (uint16_t)(i + 1), 56 + (uint32_t)((i * 449) % 1345));
-        uint64_t end = rdtsc() + 5000 * tsc_per_ms();
+        uint64_t end = rdtsc() + (uint64_t)cmdline_int("pingwait", 5000) * tsc_per_ms();
         while (nif.echo_replies == before && rdtsc() < end)
             if (!net_poll(&nif))
                 pause();
+        long gap = cmdline_int("pinggap", 0);
+        if (gap)
+            net_serve(&nif, (uint64_t)gap);
     }
     tx_pair = 0;
     if (pings)

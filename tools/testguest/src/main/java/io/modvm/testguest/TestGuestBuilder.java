@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Builds a tiny freestanding x86-64 test guest from one C source file and the kit
- * (crt0.S, kit.c, pci.c, virtio.c, testguest.h, link.ld) shipped as resources of this jar.
+ * (crt0.S, kit.c, pci.c, virtio.c, net.c, testguest.h, link.ld) shipped as resources of this jar.
  *
  * <p>The result is an ELF64 executable that a VMM boots through the PVH entry note
  * (Xen ELF note type 18 in a PT_NOTE program header). Builds are cached in the work
