@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, what building and testing modvm needs and this machine lacks:
-# a Java 17 JDK, Maven, gcc and binutils (the test guests are compiled at test time), setpriv, and QEMU
-# (qemu-img for the disk-image tests, qemu-system-x86 as the reference for the QMP and bench comparisons).
+# a Java 17 JDK, Maven, gcc and binutils (the test guests are compiled at test time), setpriv, QEMU
+# (qemu-img for the disk-image tests, qemu-system-x86 as the reference for the QMP and bench comparisons), and
+# libslirp0 (the user-mode network).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -28,6 +29,10 @@ have busybox || need+=(busybox)
 have ip || need+=(iproute2)
 # iasl and acpiexec check the hotplug DSDT the way ACPICA (the guest kernel's interpreter) reads it.
 have iasl || need+=(acpica-tools)
+# libslirp is -netdev user's network stack (bundles/net-user loads libslirp.so.0 at run time). ldconfig lives in
+# /sbin, which a user's PATH may lack; its list is read whole, since grep -q leaving early would fail the pipe.
+libs=$( (ldconfig -p || /sbin/ldconfig -p) 2>/dev/null || true)
+grep -q 'libslirp\.so\.0 ' <<<"$libs" || need+=(libslirp0)
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0

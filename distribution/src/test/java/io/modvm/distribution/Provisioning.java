@@ -27,7 +27,7 @@ final class Provisioning {
             List.of("io.modvm.api", "io.modvm.core", "io.modvm.accel.kvm", "io.modvm.devices.emulated",
                     "io.modvm.monitor", "io.modvm.block", "io.modvm.virtio.core", "io.modvm.virtio.blk",
                     "io.modvm.virtio.console", "io.modvm.virtio.rng", "io.modvm.virtio.balloon",
-                    "io.modvm.net.tap", "io.modvm.virtio.net");
+                    "io.modvm.net.tap", "io.modvm.net.user", "io.modvm.virtio.net");
 
     private Provisioning() {}
 

@@ -38,7 +38,8 @@ public final class BackendManager implements DeviceBackends {
     public static final String KIND = "kind";
     public static final String TYPE = "type";
     public static final String ID = "id";
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
+    /** QEMU's identifiers, and the ones QEMU gives backends itself: -nic's and -net's are __org.qemu.nic0... */
+    private static final Pattern IDENTIFIER = Pattern.compile("(__org\\.qemu\\.)?[A-Za-z][A-Za-z0-9._-]*");
     /** How a backend built on another is named as its holder: {@code #kind/id}, never a device id. */
     private static final String PARENT = "#";
 

@@ -45,11 +45,11 @@ final class Netdevs {
         if ("help".equals(type) || "?".equals(type)) {
             return true;
         }
-        Map<String, String> values = new LinkedHashMap<>(options.values());
+        Map<String, String> values = backendValues(options);
         if (type == null || type.isEmpty()) {
-            type = values.remove("type");
+            type = take(options, values, "type");
         }
-        String id = values.remove("id");
+        String id = take(options, values, "id");
         if (type == null || type.isEmpty()) {
             throw new UsageException("-netdev " + text + ": Parameter 'type' is missing; use e.g. -netdev "
                     + "user,id=n0 or -netdev tap,id=n0,ifname=tap0,script=no,downscript=no");
@@ -69,18 +69,18 @@ final class Netdevs {
     boolean nic(String text) throws UsageException {
         OptionList options = OptionList.parse(text);
         String type = options.implied();
-        Map<String, String> values = new LinkedHashMap<>(options.values());
+        Map<String, String> values = backendValues(options);
         if (type == null || type.isEmpty()) {
             throw new UsageException("-nic " + text + ": no backend type given; use e.g. -nic user,model=virtio");
         }
         if (type.equals("none")) {
             return false;
         }
-        String model = values.remove("model");
+        String model = take(options, values, "model");
         if (isHelp(model)) {
             return true;
         }
-        String mac = values.remove("mac");
+        String mac = take(options, values, "mac");
         String id = "__org.qemu.nic" + nics++;
         backends.add(new BackendSpec(BackendKinds.NETDEV, type, id, values, "-nic " + text, false));
         Map<String, String> props = new LinkedHashMap<>();
@@ -96,7 +96,7 @@ final class Netdevs {
     boolean net(String text) throws UsageException {
         OptionList options = OptionList.parse(text);
         String type = options.implied();
-        Map<String, String> values = new LinkedHashMap<>(options.values());
+        Map<String, String> values = backendValues(options);
         if (type == null || type.isEmpty()) {
             throw new UsageException("-net " + text + ": no type given; use -net nic,model=virtio with -net "
                     + "user or -net tap,...");
@@ -109,14 +109,14 @@ final class Netdevs {
                     + "use -netdev and -device");
         }
         if (type.equals("nic")) {
-            if (isHelp(values.get("model"))) {
+            if (isHelp(options.values().get("model"))) {
                 return true;
             }
-            legacyNics.add(values);
+            legacyNics.add(new LinkedHashMap<>(options.values()));
             return false;
         }
-        String name = values.remove("name");
-        String id = values.remove("id");
+        String name = take(options, values, "name");
+        String id = take(options, values, "id");
         String backendId = id != null ? id : name != null ? name : "__org.qemu.net" + legacyBackends.size();
         legacyBackends.add(backendId);
         backends.add(new BackendSpec(BackendKinds.NETDEV, type, backendId, values, "-net " + text, false));
@@ -148,6 +148,21 @@ final class Netdevs {
             }
             devices.add(new DeviceSpec(model, name, props));
         }
+    }
+
+    /**
+     * The options a backend gets: a key given more than once keeps all its values, joined by
+     * {@link OptionList#REPEAT_SEPARATOR}, for the backend types with list options ({@code user}'s
+     * {@code hostfwd}).
+     */
+    private static Map<String, String> backendValues(OptionList options) {
+        return new LinkedHashMap<>(options.joinedValues());
+    }
+
+    /** One of this class's own keys (id, model, mac...): the last value, as QEMU takes a repeated scalar. */
+    private static String take(OptionList options, Map<String, String> values, String key) {
+        values.remove(key);
+        return options.values().get(key);
     }
 
     private String model(String model) {

@@ -188,6 +188,18 @@ class BackendManagerTest {
     }
 
     @Test
+    void idsAreIdentifiersOrTheOnesQemuGivesItsOwnBackends() throws Exception {
+        manager.openAtStart(List.of(chardev("null", "__org.qemu.nic0"), chardev("null", "n.1-x_y")));
+        assertEquals(List.of("__org.qemu.nic0", "n.1-x_y"),
+                manager.list("chardev").stream().map(BackendManager.Info::id).toList(), "as -nic names its netdev");
+        for (String bad : List.of("0x", "_x", "__org.qemu.", "__org.qemu.9", "a b", "")) {
+            DeviceException e = assertThrows(DeviceException.class,
+                    () -> manager.add("chardev", "null", bad, Map.of()));
+            assertEquals("Parameter 'id' expects an identifier, not '" + bad + "'", e.getMessage());
+        }
+    }
+
+    @Test
     void aDeviceHoldsWhatItTakesUntilItLetsGo() throws Exception {
         manager.add("chardev", "file", "c0", Map.of("path", "/x"));
         CharBackend c = manager.take("chardev", "c0", CharBackend.class, "con0", "virtconsole");

@@ -117,6 +117,39 @@ class CommandLineParserTest {
         assertEquals("x", o.values().get("serial"));
     }
 
+    @Test
+    void aRepeatedKeyKeepsItsLastValueOrAllOfThemJoined() {
+        OptionList o = OptionList.parse("user,hostfwd=tcp::1-:2,id=u,hostfwd=udp::3-:4,,x,id=v");
+        assertEquals("udp::3-:4,x", o.values().get("hostfwd"), "the last value, as QEMU takes a scalar");
+        assertEquals("tcp::1-:2" + OptionList.REPEAT_SEPARATOR + "udp::3-:4,x", o.joinedValues().get("hostfwd"));
+        assertEquals("v", o.values().get("id"));
+        assertEquals("u\u0000v", o.joinedValues().get("id"));
+        assertEquals(null, OptionList.parse("user,restrict").joinedValues().get("missing"));
+        assertEquals("on", OptionList.parse("user,restrict").joinedValues().get("restrict"));
+    }
+
+    @Test
+    void networkBackendsGetARepeatedOptionsValuesAndTheirOwnKeysTheLast() throws UsageException {
+        Invocation.Run run = run("-kernel", "k",
+                "-netdev", "user,id=u0,hostfwd=tcp::2222-:22,hostfwd=udp:127.0.0.1:5353-:53",
+                "-nic", "user,model=virtio,hostfwd=tcp::1-:2,hostfwd=tcp::3-:4,mac=52:54:00:00:00:01,"
+                        + "mac=52:54:00:00:00:02",
+                "-net", "nic,model=e1000", "-net", "user,name=a,name=b,dnssearch=x,dnssearch=y");
+        String sep = OptionList.REPEAT_SEPARATOR;
+        assertEquals(List.of(
+                new BackendSpec("netdev", "user", "u0", Map.of("hostfwd",
+                        "tcp::2222-:22" + sep + "udp:127.0.0.1:5353-:53"),
+                        "-netdev user,id=u0,hostfwd=tcp::2222-:22,hostfwd=udp:127.0.0.1:5353-:53", false),
+                new BackendSpec("netdev", "user", "__org.qemu.nic0", Map.of("hostfwd", "tcp::1-:2" + sep
+                        + "tcp::3-:4"), "-nic user,model=virtio,hostfwd=tcp::1-:2,hostfwd=tcp::3-:4,"
+                        + "mac=52:54:00:00:00:01,mac=52:54:00:00:00:02", false),
+                new BackendSpec("netdev", "user", "b", Map.of("dnssearch", "x" + sep + "y"),
+                        "-net user,name=a,name=b,dnssearch=x,dnssearch=y", false)),
+                run.backends().stream().filter(b -> b.kind().equals("netdev")).toList());
+        assertEquals("52:54:00:00:00:02", device(run, "virtio-net-pci").properties().get("mac"));
+        assertEquals("b", device(run, "e1000").properties().get("netdev"));
+    }
+
     private DeviceSpec device(Invocation.Run spec, String type) {
         return spec.devices().stream().filter(d -> d.type().equals(type)).findFirst().orElseThrow();
     }
