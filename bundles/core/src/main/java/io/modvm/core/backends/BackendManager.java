@@ -38,7 +38,11 @@ public final class BackendManager implements DeviceBackends {
     public static final String KIND = "kind";
     public static final String TYPE = "type";
     public static final String ID = "id";
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
+    /**
+     * A user's id starts with a letter, as in QEMU; QEMU names the backends it makes itself ({@code -nic}, and
+     * {@code -net} without a name) with its reserved prefix {@code __org.qemu.}, and so does the command line here.
+     */
+    private static final Pattern IDENTIFIER = Pattern.compile("(__org\\.qemu\\.)?[A-Za-z][A-Za-z0-9._-]*");
     /** How a backend built on another is named as its holder: {@code #kind/id}, never a device id. */
     private static final String PARENT = "#";
 

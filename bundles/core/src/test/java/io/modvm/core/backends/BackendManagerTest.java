@@ -188,6 +188,18 @@ class BackendManagerTest {
     }
 
     @Test
+    void idsStartWithALetterOrQemusPrefixForTheOnesTheCommandLineMakes() throws Exception {
+        manager.openAtStart(List.of(chardev("null", "__org.qemu.nic0")));
+        assertEquals(List.of("open __org.qemu.nic0 {}"), log);
+        for (String bad : List.of("_x", "0x", "__org.qemu.", "__other.x")) {
+            DeviceException e = assertThrows(DeviceException.class, () -> manager.openAtStart(List.of(chardev("null",
+                    bad))));
+            assertTrue(e.getMessage().endsWith("Parameter 'id' expects an identifier, not '" + bad + "'"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void aDeviceHoldsWhatItTakesUntilItLetsGo() throws Exception {
         manager.add("chardev", "file", "c0", Map.of("path", "/x"));
         CharBackend c = manager.take("chardev", "c0", CharBackend.class, "con0", "virtconsole");
