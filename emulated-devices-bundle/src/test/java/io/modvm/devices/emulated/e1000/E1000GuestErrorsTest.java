@@ -33,6 +33,11 @@ class E1000GuestErrorsTest {
             h.reg(TDT, 3);
             assertTrue(await(() -> h.device.guestErrors() > 0, 2000), "reported");
             assertEquals(0, h.reg(TDH), "nothing taken");
+            long errors = h.device.guestErrors();
+            h.reg(TDT, 4);
+            h.reg(TDT, 5);
+            Thread.sleep(50);
+            assertEquals(errors, h.device.guestErrors(), "a new tail alone does not make the device read it again");
             h.transmitRing(8);
             h.memory.write(TX_BUFFERS, frame(MAC, 0x0800, 60), 0, 60);
             h.txDescriptor(0, TX_BUFFERS, 60 | EOP, 0);
