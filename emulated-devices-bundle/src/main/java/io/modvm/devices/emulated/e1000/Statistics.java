@@ -56,29 +56,26 @@ final class Statistics {
 
     /** A frame of {@code length} bytes (without FCS) given to the guest. */
     synchronized void received(int length, byte[] head) {
-        add(TPR, 1);
-        add(GPRC, 1);
-        addOctets(GORCL, length + FCS);
-        addOctets(TORL, length + FCS);
-        add(sizeBucket(PRC64, length + FCS), 1);
-        if (isBroadcast(head)) {
-            add(BPRC, 1);
-        } else if ((head[0] & 1) != 0) {
-            add(MPRC, 1);
-        }
+        frame(length, head, TPR, GPRC, GORCL, TORL, PRC64, BPRC, MPRC);
     }
 
     /** A frame of {@code length} bytes (without FCS) sent for the guest. */
     synchronized void sent(int length, byte[] head) {
-        add(TPT, 1);
-        add(GPTC, 1);
-        addOctets(GOTCL, length + FCS);
-        addOctets(TOTL, length + FCS);
-        add(sizeBucket(PTC64, length + FCS), 1);
+        frame(length, head, TPT, GPTC, GOTCL, TOTL, PTC64, BPTC, MPTC);
+    }
+
+    /** One frame, in the counters of its direction: total, good, octets, size bucket, broadcast or multicast. */
+    private void frame(int length, byte[] head, int total, int good, int goodOctets, int totalOctets,
+            int firstBucket, int broadcast, int multicast) {
+        add(total, 1);
+        add(good, 1);
+        addOctets(goodOctets, length + FCS);
+        addOctets(totalOctets, length + FCS);
+        add(sizeBucket(firstBucket, length + FCS), 1);
         if (isBroadcast(head)) {
-            add(BPTC, 1);
+            add(broadcast, 1);
         } else if ((head[0] & 1) != 0) {
-            add(MPTC, 1);
+            add(multicast, 1);
         }
     }
 
