@@ -94,8 +94,12 @@ public final class E1000Device implements StatefulDevice, Nic, BusHandler {
                 E1000Factory.SUBSYSTEM_ID);
         this.microwire = new MicrowireEeprom(eeprom);
         this.interrupts = new Interrupts(this::setIntx, (task, nanos) -> {
-            var f = timer.schedule(task, nanos, TimeUnit.NANOSECONDS);
-            return () -> f.cancel(false);
+            try {
+                var f = timer.schedule(task, nanos, TimeUnit.NANOSECONDS);
+                return () -> f.cancel(false);
+            } catch (java.util.concurrent.RejectedExecutionException closedAlready) {
+                return () -> { };
+            }
         }, System::nanoTime);
         boolean vnetHeader = backend != null && backend.vnetHeader();
         this.transmitWake = transmitWake;

@@ -25,7 +25,8 @@ final class Transmitter implements DeviceThread.Step {
     /** The largest packet the device gathers: a segmentation payload of 256 KiB and its header. */
     static final int MAX_PACKET = 256 * 1024 + 256;
     /** The largest frame sent as it is, without segmentation (SDM: 16288 bytes). */
-    static final int MAX_FRAME = 16384;
+    static final int MAX_FRAME = TxOffload.MAX_SEGMENT;
+    private static final int VLAN_TAG = 4;
     private static final long IDLE_WAIT_MILLIS = 1000;
     private static final long WRITABLE_WAIT_MILLIS = 100;
 
@@ -36,7 +37,7 @@ final class Transmitter implements DeviceThread.Step {
     private final List<TxDescriptor> unit = new ArrayList<>();
     private final List<Long> unitAddresses = new ArrayList<>();
     private final byte[] packet = new byte[MAX_PACKET];
-    private final byte[] frame = new byte[MAX_FRAME + 256 + 4];
+    private final byte[] frame = new byte[MAX_FRAME + VLAN_TAG];
     private final ByteBuffer header = ByteBuffer.allocateDirect(NetworkBackend.VNET_HEADER_SIZE);
     private TxContext checksumContext = TxContext.NONE;
     private TxContext segmentationContext = TxContext.NONE;

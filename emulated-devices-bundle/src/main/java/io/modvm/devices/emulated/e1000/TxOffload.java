@@ -14,6 +14,8 @@ final class TxOffload {
         void send(byte[] frame, int length);
     }
 
+    /** The longest frame segmentation makes, header included: the longest the device sends at all. */
+    static final int MAX_SEGMENT = 16384;
     static final int TCP_FIN = 0x01;
     static final int TCP_PSH = 0x08;
     private static final int VLAN_TAG = 4;
@@ -34,8 +36,9 @@ final class TxOffload {
             if (c.headerLength() == 0 || c.headerLength() > length) {
                 return "segmentation header of " + c.headerLength() + " bytes in a packet of " + length;
             }
-            if (c.mss() == 0) {
-                return "segmentation with an MSS of 0";
+            if (c.mss() == 0 || c.headerLength() + c.mss() > MAX_SEGMENT) {
+                return "segmentation with an MSS of " + c.mss() + " after a header of " + c.headerLength()
+                        + " bytes; frames hold 1 to " + MAX_SEGMENT + " bytes";
             }
             if (c.ipcss() + 6 > limit || c.tucss() + (c.tcp() ? 14 : 6) > limit) {
                 return "segmentation header of " + c.headerLength() + " bytes cannot hold the IP header at "
@@ -83,8 +86,9 @@ final class TxOffload {
 
     /**
      * Cuts {@code packet} (a header of {@code c.headerLength()} bytes and its payload, {@code length} bytes in all)
-     * into frames of at most {@code c.mss()} payload bytes each, in {@code frame}, which must hold a header, an MSS
-     * and a VLAN tag. Returns how many frames went to {@code sink}.
+     * into frames of at most {@code c.mss()} payload bytes each, in {@code frame}, which must hold
+     * {@link #MAX_SEGMENT} bytes and a VLAN tag; {@link #problem} has checked the context. Returns how many frames
+     * went to {@code sink}.
      *
      * @param tag the 802.1Q tag to insert (ether type in the high half of its low 32 bits), or -1 for none
      */

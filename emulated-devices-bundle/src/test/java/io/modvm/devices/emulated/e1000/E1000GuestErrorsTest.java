@@ -102,7 +102,7 @@ class E1000GuestErrorsTest {
     }
 
     @Test
-    void segmentationWithMssZeroOrAHeaderPastThePacketIsRefused() throws Exception {
+    void segmentationWithAnMssOf0OrTooLargeOrAHeaderPastThePacketIsRefused() throws Exception {
         try (E1000Harness h = new E1000Harness()) {
             h.transmitRing(8);
             h.memory.write(TX_BUFFERS, frame(MAC, 0x0800, 200), 0, 200);
@@ -111,8 +111,10 @@ class E1000GuestErrorsTest {
             h.txDescriptor(1, TX_BUFFERS, 200 | DEXT | DATA | EOP | 4 << 24, 2 << 8);
             h.txDescriptor(2, 14 | 34L << 32 | 50L << 40, 146 | DEXT | tso, 250 << 8 | 1000 << 16);
             h.txDescriptor(3, TX_BUFFERS, 200 | DEXT | DATA | EOP | 4 << 24, 2 << 8);
-            h.reg(TDT, 4);
-            assertTrue(await(() -> h.reg(TDH) == 4, 2000));
+            h.txDescriptor(4, 14 | 34L << 32 | 50L << 40, 19946 | DEXT | tso, 54 << 8 | 0xFFFF << 16);
+            h.txDescriptor(5, TX_BUFFERS, 20000 | DEXT | DATA | EOP | 4 << 24, 2 << 8);
+            h.reg(TDT, 6);
+            assertTrue(await(() -> h.reg(TDH) == 6, 2000), "an MSS larger than a frame is refused too");
             Thread.sleep(20);
             assertTrue(h.backend.sent().isEmpty());
         }
