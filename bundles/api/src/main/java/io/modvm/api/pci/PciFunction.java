@@ -34,6 +34,18 @@ public interface PciFunction {
      */
     boolean signalMsix(int vector);
 
+    /**
+     * Sets the level of the function's legacy interrupt line (the pin its {@link PciFunctionSpec#interruptPin()}
+     * names): asserted while the device has an interrupt pending, deasserted once the driver has taken it. The line
+     * is level-triggered and may be shared with other functions; the core keeps it deasserted towards the interrupt
+     * controller while the guest sets Interrupt Disable in the command register or has MSI-X enabled, and shows the
+     * level in the status register's Interrupt Status bit either way. Ignored for a function without an interrupt
+     * pin. Safe to call from any thread.
+     *
+     * @since 1.1
+     */
+    void setIntx(boolean asserted);
+
     /** True while the guest has MSI-X enabled on this function. */
     boolean msixEnabled();
 

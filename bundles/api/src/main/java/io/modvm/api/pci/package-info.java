@@ -1,9 +1,10 @@
 /**
  * PCI functions as devices describe them and the core's root bus serves them: identity, BARs, capabilities,
- * MSI-X, and notifications bound to BAR offsets that follow the BAR wherever the guest places it.
+ * MSI-X, legacy INTx interrupts (since 1.1), and notifications bound to BAR offsets that follow the BAR wherever
+ * the guest places it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.modvm.api.pci;
 
 import org.osgi.annotation.bundle.Export;

@@ -175,7 +175,7 @@ public final class FirmwareTables {
 
     /**
      * The PCI root bridge: bus 0 behind ports 0xCF8-0xCFF, forwarding every other port and the 32-bit hole, so that
-     * the OS keeps the BAR addresses the core assigned instead of moving them.
+     * the OS keeps the BAR addresses the core assigned instead of moving them; and its interrupt routing table.
      */
     static byte[] pciRoot(byte[]... more) {
         byte[] crs = new ResourceTemplate()
@@ -190,7 +190,25 @@ public final class FirmwareTables {
                 Aml.nameOf("_UID", Aml.integer(0)),
                 Aml.nameOf("_BBN", Aml.integer(0)),
                 Aml.nameOf("_CRS", crs),
+                Aml.nameOf("_PRT", pciRouting()),
                 Aml.concat(more)));
+    }
+
+    /**
+     * {@code _PRT}: where each slot's INTA# to INTD# go, as {@code Package { _ADR of the slot (function FFFF), pin
+     * (0 = INTA#), 0, GSI }} entries, one per slot and pin. A source of 0 names the GSI itself, which the OS then
+     * programs level-triggered and active low (ACPI 6.4, 6.2.13): the four IOAPIC inputs of
+     * {@link PcPlatform#pciIntxGsi}. A plain package, so the guest's interpreter runs nothing to read it.
+     */
+    static byte[] pciRouting() {
+        List<byte[]> entries = new ArrayList<>();
+        for (int slot = 0; slot < PCI_SLOTS; slot++) {
+            for (int pin = 1; pin <= PcPlatform.PCI_INTX_LINES; pin++) {
+                entries.add(Aml.pkg(Aml.integer((long) slot << 16 | 0xFFFF), Aml.integer(pin - 1), Aml.integer(0),
+                        Aml.integer(PcPlatform.pciIntxGsi(slot, pin))));
+            }
+        }
+        return Aml.pkg(entries.toArray(new byte[0][]));
     }
 
     /** The slot bitmaps the hotplug AML reads and the eject register it writes (the {@code PciHotplug} block). */

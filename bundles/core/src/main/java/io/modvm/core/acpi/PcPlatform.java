@@ -34,6 +34,28 @@ public final class PcPlatform {
     public static final long IOAPIC_ADDRESS = 0xFEC0_0000L;
     public static final long LAPIC_ADDRESS = 0xFEE0_0000L;
     public static final int IOAPIC_PINS = 24;
+    /**
+     * The IOAPIC inputs PCI INTx lines are wired to, GSI 16 to 19 as on QEMU's machines: four level-triggered,
+     * active-low lines that the slots share by the usual swizzle ({@link #pciIntxGsi}). The DSDT's {@code _PRT}
+     * tells the OS.
+     */
+    public static final int PCI_INTX_GSI_BASE = 16;
+    public static final int PCI_INTX_LINES = 4;
+
+    /**
+     * The GSI that interrupt pin {@code pin} (1 = INTA# to 4 = INTD#) of PCI slot {@code slot} drives: the swizzle
+     * of a PCI-to-PCI bridge, (slot + pin - 1) mod 4, so that the INTA# of neighbouring slots lands on different
+     * lines.
+     *
+     * @throws IllegalArgumentException if {@code pin} is not 1 to 4
+     */
+    public static int pciIntxGsi(int slot, int pin) {
+        if (pin < 1 || pin > PCI_INTX_LINES) {
+            throw new IllegalArgumentException("PCI interrupt pin " + pin + " does not exist; pins are 1 to 4");
+        }
+        return PCI_INTX_GSI_BASE + ((slot + pin - 1) & (PCI_INTX_LINES - 1));
+    }
+
     /** The 32-bit PCI hole: above low RAM (at most 3 GiB), below the IOAPIC. BARs are placed here. */
     public static final long PCI_HOLE_START = 0xC000_0000L;
     public static final long PCI_HOLE_END = 0xFEC0_0000L;

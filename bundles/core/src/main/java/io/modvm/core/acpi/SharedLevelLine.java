@@ -26,6 +26,16 @@ public final class SharedLevelLine {
         return s;
     }
 
+    /**
+     * Removes {@code source} (one {@link #newSource()} gave): the line then follows the others alone, so a source
+     * that goes away while high does not hold the line high for ever. Unknown sources are ignored.
+     */
+    public synchronized void release(LevelLine source) {
+        if (sources.remove(source)) {
+            update();
+        }
+    }
+
     /** The line's level as last set. */
     public synchronized boolean level() {
         return level;

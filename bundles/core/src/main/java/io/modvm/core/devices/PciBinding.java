@@ -57,7 +57,7 @@ final class PciBinding {
         };
         return new PciFunctionSpec(spec.vendorId(), spec.deviceId(), spec.revision(), spec.classCode(),
                 spec.subsystemVendorId(), spec.subsystemId(), delegating, spec.capabilities(), spec.msixVectors(),
-                spec.msixBar(), spec.msixOffset(), w);
+                spec.msixBar(), spec.msixOffset(), w, spec.interruptPin());
     }
 
     void plugged(PciFunction f) {
@@ -115,6 +115,9 @@ final class PciBinding {
         }
         if (!capabilitiesOf(next).equals(capabilitiesOf(spec))) {
             return "capabilities differ";
+        }
+        if (next.interruptPin() != spec.interruptPin()) {
+            return "interrupt pin " + next.interruptPin() + ", was " + spec.interruptPin();
         }
         return null;
     }

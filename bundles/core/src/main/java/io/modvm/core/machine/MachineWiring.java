@@ -62,8 +62,10 @@ final class MachineWiring implements DeviceWiring {
         if (gsi < 0 || gsi >= GSI_COUNT) {
             throw new DeviceException("IRQ " + gsi + " does not exist; lines 0-" + (GSI_COUNT - 1) + " do");
         }
-        // The SCI is shared with the GPE block: each device drives its own source of the wired OR.
-        LevelLine line = gsi == PcPlatform.SCI_IRQ ? platform.sciSource() : level -> vm.setIrq(gsi, level);
+        // The SCI is shared with the GPE block, GSI 16-19 with PCI INTx: each device drives its own source of the
+        // wired OR.
+        LevelLine shared = platform.sharedSource(gsi);
+        LevelLine line = shared != null ? shared : level -> vm.setIrq(gsi, level);
         return new IrqLine() {
             @Override
             public int gsi() {

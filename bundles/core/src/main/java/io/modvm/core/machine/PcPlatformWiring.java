@@ -9,12 +9,13 @@ import io.modvm.core.pci.PciHost;
 import io.modvm.core.pci.PciRootBus;
 
 /**
- * The parts of the PC platform the core itself serves, wired to the port bus: the PCI root bus behind 0xCF8/0xCFC,
- * the GPE0 block, the ACPI PCI hotplug registers, and the SCI (IRQ 9) that acpi-pm and the GPE block share as a
- * wired OR. The firmware tables describe exactly these.
+ * The parts of the PC platform the core itself serves, wired to the port bus: the PCI root bus behind 0xCF8/0xCFC
+ * with its INTx lines (GSI 16 to 19), the GPE0 block, the ACPI PCI hotplug registers, and the SCI (IRQ 9) that
+ * acpi-pm and the GPE block share as a wired OR. The firmware tables describe exactly these.
  */
 final class PcPlatformWiring {
     private final SharedLevelLine sci;
+    private final PciIntxLines intx;
     private final AcpiGpe gpe;
     private final PciRootBus pci;
 
@@ -22,7 +23,8 @@ final class PcPlatformWiring {
     PcPlatformWiring(IoBus pio, PciHost pciHost, IrqSetter irq) {
         this.sci = new SharedLevelLine(level -> irq.set(PcPlatform.SCI_IRQ, level));
         this.gpe = new AcpiGpe(sci.newSource());
-        this.pci = new PciRootBus(pciHost, PcPlatform.PCI_HOLE_START, PcPlatform.PCI_HOLE_END);
+        this.intx = new PciIntxLines(irq);
+        this.pci = new PciRootBus(pciHost, intx, PcPlatform.PCI_HOLE_START, PcPlatform.PCI_HOLE_END);
         pio.claimShared(PciRootBus.CONFIG_ADDRESS_PORT, 1, "pci", pci.addressPort());
         pio.claimShared(PciRootBus.CONFIG_DATA_PORT, 4, "pci", pci.dataPort());
         pio.claimShared(PcPlatform.GPE0_BLOCK_PORT, PcPlatform.GPE0_BLOCK_LENGTH, "gpe0", gpe.registers());
@@ -41,9 +43,15 @@ final class PcPlatformWiring {
         return pci;
     }
 
-    /** A new source of the SCI, which acpi-pm and the GPE block share. */
-    LevelLine sciSource() {
-        return sci.newSource();
+    /**
+     * A source of the line {@code gsi} for a device that takes it by number, where the platform shares that line
+     * (the SCI, the PCI INTx lines); null for a line only that device drives.
+     */
+    LevelLine sharedSource(int gsi) {
+        if (gsi == PcPlatform.SCI_IRQ) {
+            return sci.newSource();
+        }
+        return PciIntxLines.covers(gsi) ? intx.newSource(gsi) : null;
     }
 
     /**

@@ -9,6 +9,7 @@ import io.modvm.api.pci.PciBar;
 import io.modvm.api.pci.PciCapability;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
+import io.modvm.core.acpi.LevelLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A device's function on the root bus: its type-0 configuration header, capability list and MSI-X capability, its
- * BARs mapped on the MMIO bus while the guest has memory decoding on, and the ioeventfds bound inside them.
+ * BARs mapped on the MMIO bus while the guest has memory decoding on, the ioeventfds bound inside them, and its
+ * legacy INTx line: a source of the shared line its slot and pin are wired to ({@link PciIntxRouting}), held low
+ * while the guest sets Interrupt Disable or enables MSI-X, and reported in the status register's Interrupt Status.
  *
  * <p>Every value the guest writes is masked to what the register holds; a BAR the guest points at RAM or at another
  * device stays unmapped (logged once), so no guest write can make this function shadow memory it does not own.
@@ -34,7 +37,10 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
     static final int COMMAND_IO = 1;
     static final int COMMAND_MEMORY = 2;
     static final int COMMAND_BUS_MASTER = 4;
-    private static final int COMMAND_WRITABLE = COMMAND_IO | COMMAND_MEMORY | COMMAND_BUS_MASTER | 0x400;
+    static final int COMMAND_INTX_DISABLE = 0x400;
+    private static final int COMMAND_WRITABLE = COMMAND_IO | COMMAND_MEMORY | COMMAND_BUS_MASTER
+            | COMMAND_INTX_DISABLE;
+    static final int STATUS_INTERRUPT = 0x08;
     private static final int STATUS_CAPABILITIES = 0x10;
     private static final int FIRST_CAPABILITY = 0x40;
     private static final int MSIX_CAPABILITY_ID = 0x11;
@@ -61,15 +67,28 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
     private final List<IoEventBinding> ioEvents = new CopyOnWriteArrayList<>();
     private volatile int command;
     private int interruptLine;
+    /** What the interrupt line register holds after a reset: the GSI the pin is wired to, as firmware would write. */
+    private final int wiredLine;
+    /** This function's source of its shared INTx line, or null for a function without an interrupt pin. */
+    private final LevelLine intx;
+    private final PciIntxRouting intxRouting;
+    /** The device's level, and what was last passed on to the line (held low while interrupts are disabled). */
+    private boolean intxAsserted;
+    private boolean intxDriven;
     private boolean warnedBar;
 
-    PciDeviceFunction(String owner, int slot, PciFunctionSpec spec, PciHost host, PciBarWindow window,
-            long[] barAddresses) {
+    PciDeviceFunction(String owner, int slot, PciFunctionSpec spec, PciHost host, PciIntxRouting intxRouting,
+            PciBarWindow window, long[] barAddresses) {
         this.owner = owner;
         this.slot = slot;
         this.spec = spec;
         this.host = host;
         this.window = window;
+        this.intxRouting = intxRouting;
+        int pin = spec.interruptPin();
+        this.intx = pin == PciFunctionSpec.NO_INTERRUPT_PIN ? null : intxRouting.newSource(slot, pin);
+        this.wiredLine = intx == null ? 0 : intxRouting.gsi(slot, pin);
+        this.interruptLine = wiredLine;
         for (PciBar b : spec.bars()) {
             bars[b.index()] = b;
             assigned[b.index()] = barAddresses[b.index()];
@@ -178,7 +197,9 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
         if (reg == 0x00) {
             dword = spec.vendorId() | spec.deviceId() << 16;
         } else if (reg == 0x04) {
-            dword = command | (capabilityEnd > FIRST_CAPABILITY ? STATUS_CAPABILITIES : 0) << 16;
+            int status = (capabilityEnd > FIRST_CAPABILITY ? STATUS_CAPABILITIES : 0)
+                    | (intxAsserted ? STATUS_INTERRUPT : 0);
+            dword = command | status << 16;
         } else if (reg == 0x08) {
             dword = spec.revision() | spec.classCode() << 8;
         } else if (reg >= 0x10 && reg < 0x28) {
@@ -188,7 +209,7 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
         } else if (reg == 0x34) {
             dword = capabilityEnd > FIRST_CAPABILITY ? FIRST_CAPABILITY : 0;
         } else if (reg == 0x3C) {
-            dword = interruptLine;
+            dword = interruptLine | spec.interruptPin() << 8;
         } else if (msixCapability >= 0 && reg == msixCapability) {
             int control = (msix.vectors() - 1) | (msix.enabled() ? MSIX_ENABLE : 0)
                     | (msix.functionMask() ? MSIX_FUNCTION_MASK : 0);
@@ -227,6 +248,7 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
                 int merged = ConfigBytes.merge(command, offset, size, value) & COMMAND_WRITABLE;
                 remap = (merged & COMMAND_MEMORY) != (command & COMMAND_MEMORY);
                 command = merged;
+                driveIntx();
             } else if (reg >= 0x10 && reg < 0x28) {
                 synchronized (window) {
                     remap = writeBar((reg - 0x10) / 4, ConfigBytes.merge(readBar((reg - 0x10) / 4), offset, size,
@@ -238,12 +260,34 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
                 int dword = ConfigBytes.merge(readConfig(reg, 4), offset, size, value);
                 int control = dword >>> 16;
                 msix.setControl((control & MSIX_ENABLE) != 0, (control & MSIX_FUNCTION_MASK) != 0);
+                driveIntx();
             } else if (reg >= FIRST_CAPABILITY && reg < capabilityEnd) {
                 fence.write(offset, size, value);
             }
         }
         if (remap) {
             remap();
+        }
+    }
+
+    @Override
+    public synchronized void setIntx(boolean asserted) {
+        if (intx == null) {
+            return;
+        }
+        intxAsserted = asserted;
+        driveIntx();
+    }
+
+    /** Passes the device's INTx level on to the line, unless the guest disabled it or uses MSI-X. */
+    private void driveIntx() {
+        if (intx == null) {
+            return;
+        }
+        boolean drive = intxAsserted && (command & COMMAND_INTX_DISABLE) == 0 && !msixEnabled();
+        if (drive != intxDriven) {
+            intxDriven = drive;
+            intx.set(drive);
         }
     }
 
@@ -360,13 +404,15 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
     void reset() {
         synchronized (this) {
             command = 0;
-            interruptLine = 0;
+            interruptLine = wiredLine;
             synchronized (window) {
                 System.arraycopy(assigned, 0, address, 0, 6);
             }
             if (msix != null) {
                 msix.reset();
             }
+            intxAsserted = false;
+            driveIntx();
         }
         remap();
     }
@@ -379,6 +425,9 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
     /** Unplugged. */
     void close() {
         reset();
+        if (intx != null) {
+            intxRouting.release(intx);
+        }
         for (IoEventBinding b : new ArrayList<>(ioEvents)) {
             b.close();
         }

@@ -25,13 +25,16 @@ public final class PciRootBus {
     private static final int ENABLE = 1 << 31;
 
     private final PciHost host;
+    private final PciIntxRouting intxRouting;
     private final PciBarWindow window;
     private final PciEndpoint[] slots = new PciEndpoint[SLOTS];
     private final PciHotplug hotplug = new PciHotplug(this::ownerOf);
     private volatile int latch;
 
-    public PciRootBus(PciHost host, long windowStart, long windowEnd) {
+    /** @param intxRouting where the functions' legacy interrupt pins are wired */
+    public PciRootBus(PciHost host, PciIntxRouting intxRouting, long windowStart, long windowEnd) {
         this.host = host;
+        this.intxRouting = intxRouting;
         this.window = new PciBarWindow(windowStart, windowEnd);
         slots[0] = new HostBridge();
     }
@@ -117,7 +120,7 @@ public final class PciRootBus {
                 taken.add(new PciBarWindow.Range(base, b.size()));
             }
         }
-        PciDeviceFunction f = new PciDeviceFunction(owner, slot, spec, host, window, addresses);
+        PciDeviceFunction f = new PciDeviceFunction(owner, slot, spec, host, intxRouting, window, addresses);
         slots[slot] = f;
         return f;
     }

@@ -129,6 +129,21 @@ class FirmwareTablesTest {
     }
 
     @Test
+    void theRootBridgeRoutesEverySlotsFourPinsToGsi16To19() {
+        for (boolean hotplug : new boolean[] {false, true}) {
+            String aml = new String(FirmwareTables.dsdtAml(hotplug), StandardCharsets.ISO_8859_1);
+            assertTrue(aml.contains("_PRT"), "_PRT with hotplug " + hotplug);
+        }
+        byte[] prt = FirmwareTables.pciRouting();
+        assertEquals(0x12, prt[0], "a Package");
+        // PkgLength takes two bytes here, then NumElements: 32 slots of 4 pins.
+        assertEquals(128, prt[3] & 0xFF);
+        byte[] slot5PinB = Aml.pkg(Aml.integer(0x5FFFF), Aml.integer(1), Aml.integer(0), Aml.integer(18));
+        assertTrue(new String(prt, StandardCharsets.ISO_8859_1).contains(new String(slot5PinB,
+                StandardCharsets.ISO_8859_1)), "slot 5 INTB# on GSI 16 + (5 + 1) mod 4");
+    }
+
+    @Test
     void madtListsEveryCpuTheIoapicAndTheOverrides() {
         long madt = table("APIC", memory.readLong(FirmwareTables.write(memory, 3) + 24));
         assertEquals(PcPlatform.LAPIC_ADDRESS, memory.readInt(madt + 36) & 0xFFFFFFFFL);

@@ -49,7 +49,8 @@ class HotplugAmlIaslTest {
         String asl = Files.readString(dir.resolve("dsdt.dsl"));
         for (String expected : List.of("Method (_E01, 0, NotSerialized)", "\\_SB.PCI0.PCNT ()",
                 "Field (PCST, DWordAcc, NoLock, WriteAsZeros)", "Notify (S1F, Arg1)", "Name (_SUN, 0x1F)",
-                "Name (_ADR, 0x001F0000)", "PCEJ (_SUN)", "Name (\\_S5, Package (0x04)")) {
+                "Name (_ADR, 0x001F0000)", "PCEJ (_SUN)", "Name (\\_S5, Package (0x04)", "Name (_PRT, Package (0x80)",
+                "0x0003FFFF,")) {
             assertTrue(asl.contains(expected), expected + " in\n" + asl);
         }
         Files.move(dir.resolve("dsdt.dsl"), dir.resolve("again.asl"));

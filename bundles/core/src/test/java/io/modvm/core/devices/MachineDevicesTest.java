@@ -24,9 +24,12 @@ import io.modvm.api.pci.PciConfigWriter;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
 import io.modvm.api.state.StateRecord;
+import io.modvm.core.acpi.LevelLine;
+import io.modvm.core.acpi.PcPlatform;
 import io.modvm.core.bus.IoBus;
 import io.modvm.core.pci.PciFunctionInfo;
 import io.modvm.core.pci.PciHost;
+import io.modvm.core.pci.PciIntxRouting;
 import io.modvm.core.pci.PciRootBus;
 import java.util.ArrayList;
 import java.util.List;
@@ -217,6 +220,20 @@ class MachineDevicesTest {
             @Override
             public <T> T withVm(VmAction<T> action) {
                 return null;
+            }
+        }, new PciIntxRouting() {
+            @Override
+            public int gsi(int slot, int pin) {
+                return PcPlatform.pciIntxGsi(slot, pin);
+            }
+
+            @Override
+            public LevelLine newSource(int slot, int pin) {
+                return level -> { };
+            }
+
+            @Override
+            public void release(LevelLine source) {
             }
         }, 0xC000_0000L, 0xFEC0_0000L);
 

@@ -22,7 +22,7 @@ class PciRootBusBarWindowTest {
     private static final long MIB = 1024 * KIB;
 
     private final PciRootBusTest.RecordingHost host = new PciRootBusTest.RecordingHost();
-    private final PciRootBus bus = new PciRootBus(host, WINDOW, 0xFEC0_0000L);
+    private final PciRootBus bus = new PciRootBus(host, new PciRootBusTest.RecordingIntx(), WINDOW, 0xFEC0_0000L);
     private final PciHotplug hotplug = bus.hotplug();
 
     PciRootBusBarWindowTest() {

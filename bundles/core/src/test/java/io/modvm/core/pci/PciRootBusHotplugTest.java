@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** The root bus's side of hotplug: which slots an owner holds, announcements, and the eject that ends in unplug. */
 class PciRootBusHotplugTest {
-    private final PciRootBus bus = new PciRootBus(new PciRootBusTest.RecordingHost(), 0xC000_0000L, 0xFEC0_0000L);
+    private final PciRootBus bus = new PciRootBus(new PciRootBusTest.RecordingHost(), new PciRootBusTest.RecordingIntx(),
+            0xC000_0000L, 0xFEC0_0000L);
     private final List<Boolean> sci = new ArrayList<>();
     private final AcpiGpe gpe = new AcpiGpe(sci::add);
     private final PciHotplug hotplug = bus.hotplug();

@@ -14,6 +14,9 @@ import io.modvm.api.pci.PciCapability;
 import io.modvm.api.pci.PciConfigWriter;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
+import io.modvm.core.acpi.LevelLine;
+import io.modvm.core.acpi.PcPlatform;
+import io.modvm.core.acpi.SharedLevelLine;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +64,39 @@ class PciRootBusTest {
         }
     }
 
+    /**
+     * The platform's wiring of INTx pins (GSI 16 + the swizzle), each line a wired OR of its sources, recording the
+     * level each line was last set to.
+     */
+    static final class RecordingIntx implements PciIntxRouting {
+        final Map<Integer, Boolean> levels = new HashMap<>();
+        private final Map<Integer, SharedLevelLine> lines = new HashMap<>();
+
+        @Override
+        public int gsi(int slot, int pin) {
+            return PcPlatform.pciIntxGsi(slot, pin);
+        }
+
+        @Override
+        public synchronized LevelLine newSource(int slot, int pin) {
+            int gsi = gsi(slot, pin);
+            return lines.computeIfAbsent(gsi, g -> new SharedLevelLine(level -> {
+                synchronized (this) {
+                    levels.put(g, level);
+                }
+            })).newSource();
+        }
+
+        @Override
+        public synchronized void release(LevelLine source) {
+            lines.values().forEach(l -> l.release(source));
+        }
+
+        synchronized boolean level(int gsi) {
+            return levels.getOrDefault(gsi, false);
+        }
+    }
+
     static final class CountingNotifier implements EventNotifier {
         long count;
 
@@ -93,7 +129,8 @@ class PciRootBusTest {
     };
 
     private final RecordingHost host = new RecordingHost();
-    private final PciRootBus bus = new PciRootBus(host, 0xC000_0000L, 0xFEC0_0000L);
+    private final RecordingIntx intx = new RecordingIntx();
+    private final PciRootBus bus = new PciRootBus(host, intx, 0xC000_0000L, 0xFEC0_0000L);
 
     private int config(int slot, int reg, int size) {
         bus.addressPort().write(0, 4, 0x8000_0000L | slot << 11 | (reg & 0xFC));
@@ -282,5 +319,69 @@ class PciRootBusTest {
         setConfig(f.slot(), 0x04, 2, PciDeviceFunction.COMMAND_MEMORY);
         host.handlers.get("n#bar0").write(0x3000, 2, 0);
         assertEquals(1, n.await(0), "a notify write that exits to the VMM still signals");
+    }
+
+    private static PciFunctionSpec intxSpec(int pin) {
+        return new PciFunctionSpec(0x8086, 0x100e, 3, 0x020000, 0x1af4, 0x1100,
+                List.of(new PciBar(0, 0x20000, false, SILENT)), List.of(), 0, 0, 0, null, pin);
+    }
+
+    @Test
+    void aFunctionWithAnInterruptPinIsWiredToTheSwizzledGsi() throws DeviceException {
+        PciFunction none = bus.plug("none", spec(0));
+        PciFunction nic = bus.plug("nic", intxSpec(PciFunctionSpec.INTA));
+        assertEquals(0, config(none.slot(), 0x3D, 1), "no pin");
+        assertEquals(0, config(none.slot(), 0x3C, 1), "no line");
+        assertEquals(1, config(nic.slot(), 0x3D, 1), "INTA#");
+        int gsi = PcPlatform.pciIntxGsi(nic.slot(), 1);
+        assertEquals(16 + ((nic.slot() + 0) & 3), gsi);
+        assertEquals(gsi, config(nic.slot(), 0x3C, 1), "the line register holds the GSI, as firmware leaves it");
+        assertEquals(gsi | 1 << 8, config(nic.slot(), 0x3C, 2));
+
+        nic.setIntx(true);
+        assertTrue(intx.level(gsi));
+        assertEquals(PciDeviceFunction.STATUS_INTERRUPT, config(nic.slot(), 0x06, 2) & PciDeviceFunction.STATUS_INTERRUPT);
+        nic.setIntx(false);
+        assertFalse(intx.level(gsi));
+        assertEquals(0, config(nic.slot(), 0x06, 2) & PciDeviceFunction.STATUS_INTERRUPT);
+        none.setIntx(true);
+        assertEquals(0, config(none.slot(), 0x06, 2) & PciDeviceFunction.STATUS_INTERRUPT, "no pin, nothing to set");
+        assertThrows(IllegalArgumentException.class, () -> intxSpec(5));
+    }
+
+    @Test
+    void interruptDisableHoldsTheLineLowButTheStatusStillShowsTheInterrupt() throws DeviceException {
+        PciFunction nic = bus.plug("nic", intxSpec(PciFunctionSpec.INTA));
+        int gsi = config(nic.slot(), 0x3C, 1);
+        setConfig(nic.slot(), 0x04, 2, PciDeviceFunction.COMMAND_INTX_DISABLE);
+        nic.setIntx(true);
+        assertFalse(intx.level(gsi), "disabled");
+        assertEquals(PciDeviceFunction.STATUS_INTERRUPT, config(nic.slot(), 0x06, 2) & PciDeviceFunction.STATUS_INTERRUPT);
+        setConfig(nic.slot(), 0x04, 2, PciDeviceFunction.COMMAND_MEMORY);
+        assertTrue(intx.level(gsi), "enabled again: the pending interrupt reaches the line");
+        setConfig(nic.slot(), 0x3C, 1, 0x0B);
+        assertEquals(0x0B, config(nic.slot(), 0x3C, 1), "the line register is the guest's to write");
+        bus.reset();
+        assertFalse(intx.level(gsi), "a reset deasserts");
+        assertEquals(gsi, config(nic.slot(), 0x3C, 1), "and puts the wired line back");
+    }
+
+    @Test
+    void functionsSharingALineDoNotLowerEachOther() throws DeviceException {
+        List<PciFunction> nics = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            nics.add(bus.plug("nic" + i, intxSpec(PciFunctionSpec.INTA)));
+        }
+        PciFunction a = nics.get(0);
+        PciFunction b = nics.get(4);
+        int gsi = PcPlatform.pciIntxGsi(a.slot(), 1);
+        assertEquals(gsi, PcPlatform.pciIntxGsi(b.slot(), 1), "four slots apart: the same line");
+        assertTrue(PcPlatform.pciIntxGsi(nics.get(1).slot(), 1) != gsi, "the neighbour has another line");
+        a.setIntx(true);
+        b.setIntx(true);
+        a.setIntx(false);
+        assertTrue(intx.level(gsi), "b still holds it");
+        bus.unplug("nic4");
+        assertFalse(intx.level(gsi), "b went away while asserted: its source is released");
     }
 }

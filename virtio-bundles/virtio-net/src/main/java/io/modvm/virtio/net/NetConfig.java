@@ -1,9 +1,7 @@
 package io.modvm.virtio.net;
 
 import io.modvm.api.device.DeviceException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.modvm.api.net.MacAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -101,24 +99,11 @@ record NetConfig(String netdev, byte[] mac, boolean mq, int vectors, int mtu, Ma
         if (netdev != null && netdev.isEmpty()) {
             throw new DeviceException(TYPE + ": property 'netdev' is empty; give the id of a -netdev");
         }
-        byte[] mac = p.containsKey("mac") ? Mac.parse(TYPE, p.get("mac")) : generatedMac(deviceId);
+        byte[] mac = p.containsKey("mac") ? MacAddress.parse(TYPE, p.get("mac")) : MacAddress.generated(deviceId);
         boolean mq = p.containsKey("mq") && onOff("mq", p.get("mq"));
         int vectors = p.containsKey("vectors") ? number("vectors", p.get("vectors"), 1, 1008) : 0;
         int mtu = p.containsKey("host_mtu") ? number("host_mtu", p.get("host_mtu"), 68, 65535) : 0;
         return new NetConfig(netdev, mac, mq, vectors, mtu, switches);
-    }
-
-    /**
-     * A stable locally administered address for a NIC without {@code mac=}: QEMU's 52:54:00 prefix, then three bytes
-     * from the device id, so the same command line gives the guest the same address every time.
-     */
-    static byte[] generatedMac(String deviceId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(deviceId.getBytes(StandardCharsets.UTF_8));
-            return new byte[] {0x52, 0x54, 0x00, digest[0], digest[1], digest[2]};
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     private static boolean onOff(String name, String value) throws DeviceException {

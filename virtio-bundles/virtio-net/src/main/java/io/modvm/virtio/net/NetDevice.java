@@ -1,5 +1,6 @@
 package io.modvm.virtio.net;
 
+import io.modvm.api.net.MacAddress;
 import io.modvm.api.net.NetworkBackend;
 import io.modvm.api.net.Nic;
 import io.modvm.api.state.StateException;
@@ -399,7 +400,7 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
 
     @Override
     public String mac() {
-        return Mac.format(filter.mac());
+        return MacAddress.format(filter.mac());
     }
 
     @Override

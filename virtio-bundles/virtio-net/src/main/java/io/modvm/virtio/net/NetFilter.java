@@ -1,5 +1,6 @@
 package io.modvm.virtio.net;
 
+import io.modvm.api.net.MacAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -134,14 +135,14 @@ record NetFilter(byte[] mac, boolean promiscuous, boolean allMulticast, boolean 
         m.put("broadcast-allowed", !noBroadcast);
         m.put("multicast-overflow", multicastOverflow);
         m.put("unicast-overflow", unicastOverflow);
-        m.put("main-mac", Mac.format(mac));
+        m.put("main-mac", MacAddress.format(mac));
         List<Object> vlanTable = new ArrayList<>();
         if (vlans.cardinality() != VirtioNet.VLANS) {
             vlans.stream().forEach(v -> vlanTable.add((long) v));
         }
         m.put("vlan-table", vlanTable);
-        m.put("unicast-table", unicast.stream().map(Mac::format).map(Object.class::cast).toList());
-        m.put("multicast-table", multicast.stream().map(Mac::format).map(Object.class::cast).toList());
+        m.put("unicast-table", unicast.stream().map(MacAddress::format).map(Object.class::cast).toList());
+        m.put("multicast-table", multicast.stream().map(MacAddress::format).map(Object.class::cast).toList());
         return m;
     }
 }

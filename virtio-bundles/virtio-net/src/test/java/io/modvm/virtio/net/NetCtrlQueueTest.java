@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modvm.api.net.MacAddress;
 import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.device.QueueServer;
 import io.modvm.virtio.device.ResetLatch;
@@ -135,7 +136,7 @@ class NetCtrlQueueTest implements NetCtrlQueue.Commands {
         assertEquals(VirtioNet.CTRL_ERR, command(ALL, VirtioNet.CTRL_MAC, VirtioNet.CTRL_MAC_TABLE_SET, table(uni)),
                 "the multicast table is missing");
         assertEquals(VirtioNet.CTRL_OK, command(ALL, VirtioNet.CTRL_MAC, VirtioNet.CTRL_MAC_ADDR_SET, uni));
-        assertEquals("52:54:00:01:02:03", Mac.format(filter.mac()));
+        assertEquals("52:54:00:01:02:03", MacAddress.format(filter.mac()));
         assertEquals(VirtioNet.CTRL_ERR, command(ALL, VirtioNet.CTRL_MAC, VirtioNet.CTRL_MAC_ADDR_SET, new byte[5]));
     }
 
