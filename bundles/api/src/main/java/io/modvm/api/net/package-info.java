@@ -5,7 +5,7 @@
  * with {@code DeviceContext.backend(BackendKinds.NETDEV, id, NetworkBackend.class)}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.modvm.api.net;
 
 import org.osgi.annotation.bundle.Export;

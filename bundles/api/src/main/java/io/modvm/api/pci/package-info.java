@@ -3,7 +3,7 @@
  * MSI-X, and notifications bound to BAR offsets that follow the BAR wherever the guest places it.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.modvm.api.pci;
 
 import org.osgi.annotation.bundle.Export;

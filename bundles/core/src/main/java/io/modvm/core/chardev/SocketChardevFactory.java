@@ -13,7 +13,8 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code -chardev socket,path=P,server=on[,wait=off]}: a unix socket modvm listens on, one client at a time, as
- * QEMU's. modvm does not connect out (no client mode) and has no TCP sockets yet.
+ * QEMU's. Without {@code server=on} it is a socket to connect to ({@link UnixSocketClient}), which only a backend
+ * that opens the socket itself takes ({@code -netdev vhost-user}); modvm has no TCP sockets yet.
  */
 @Component(service = BackendFactory.class,
         property = {BackendFactory.PROP_KIND + "=" + BackendKinds.CHARDEV, BackendFactory.PROP_TYPE + "=socket"})
@@ -38,15 +39,32 @@ public final class SocketChardevFactory implements BackendFactory {
     @Override
     public Backend open(BackendContext context, Map<String, String> properties) throws DeviceException {
         BackendOptions options = new BackendOptions("chardev " + type(), properties,
-                Set.of("path", "server", "wait", "nowait", "host", "port", "logfile", "logappend"));
+                Set.of("path", "server", "wait", "nowait", "host", "port", "logfile", "logappend", "reconnect"));
         if (properties.containsKey("host") || properties.containsKey("port")) {
             throw new DeviceException("chardev socket: TCP sockets are not supported; " + USAGE);
         }
         String path = options.required("path", "path=/tmp/console.sock");
         if (!options.flag("server", false)) {
-            throw new DeviceException("chardev socket '" + path + "': modvm only listens (no client mode); " + USAGE);
+            return new UnixSocketClient(Path.of(path), reconnect(options));
         }
         boolean wait = options.flag("wait", true) && !options.flag("nowait", false);
         return UnixSocketBackend.open(Path.of(path), wait);
+    }
+
+    private static int reconnect(BackendOptions options) throws DeviceException {
+        String text = options.get("reconnect");
+        if (text == null) {
+            return 0;
+        }
+        try {
+            int seconds = Integer.parseInt(text.strip());
+            if (seconds < 0 || seconds > 3600) {
+                throw new NumberFormatException();
+            }
+            return seconds;
+        } catch (NumberFormatException e) {
+            throw new DeviceException("chardev socket: reconnect '" + text + "' is not a number of seconds from 0 "
+                    + "to 3600");
+        }
     }
 }
