@@ -92,6 +92,11 @@ public final class VringHandOver {
         return used;
     }
 
+    /** The offload serving the queues. */
+    public VringOffload offload() {
+        return offload;
+    }
+
     /** The queues the offload serves, in the order of the setup's rings. */
     public int[] queues() {
         return queues.clone();
