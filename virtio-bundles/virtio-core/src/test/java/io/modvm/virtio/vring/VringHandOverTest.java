@@ -3,21 +3,20 @@ package io.modvm.virtio.vring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.memory.RamMapping;
 import io.modvm.api.net.Vring;
 import io.modvm.api.net.VringOffload;
 import io.modvm.api.net.VringSetup;
-import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.queue.DescriptorChain;
 import io.modvm.virtio.queue.HeapGuestMemory;
 import io.modvm.virtio.queue.SplitVirtqueue;
 import io.modvm.virtio.queue.TestDriver;
+import io.modvm.virtio.testing.FakeActivation;
+import io.modvm.virtio.testing.SharedRam;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 /** What the vring-setup layer gathers from an activation, and where it leaves the rings when the offload stops. */
@@ -25,97 +24,10 @@ class VringHandOverTest {
     private static final long FEATURES = (1L << 32) | (1L << 29);
     private static final List<RamMapping> TABLE = List.of(new RamMapping(0, 0x40000, 0x7f00_0000_0000L, 9, 0));
 
-    /** Guest RAM that says where it lives, as the machine's memfd RAM does. */
-    private static final class SharedRam extends ForwardingMemory {
-        SharedRam(GuestMemory ram) {
-            super(ram);
-        }
-
-        @Override
-        public List<RamMapping> mappings() {
-            return TABLE;
-        }
-    }
-
-    private static final class Notifier implements EventNotifier {
-        private final int fd;
-
-        Notifier(int fd) {
-            this.fd = fd;
-        }
-
-        @Override
-        public void signal() {
-        }
-
-        @Override
-        public long await(long timeoutMillis) {
-            return 0;
-        }
-
-        @Override
-        public int fd() {
-            return fd;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /** Two queues: 0 with a call notifier of fd 21 (vector 1), 1 without a vector; kicks of fds 10 and 11. */
-    private static final class Activation implements VirtioActivation {
-        final GuestMemory memory;
-        final SplitVirtqueue[] rings;
-        IntConsumer vectorListener;
-        int callFd = 21;
-
-        Activation(GuestMemory memory, SplitVirtqueue... rings) {
-            this.memory = memory;
-            this.rings = rings;
-        }
-
-        @Override
-        public GuestMemory memory() {
-            return memory;
-        }
-
-        @Override
-        public long features() {
-            return FEATURES;
-        }
-
-        @Override
-        public SplitVirtqueue queue(int index) {
-            return rings[index];
-        }
-
-        @Override
-        public EventNotifier kicks(int index) {
-            return new Notifier(10 + index);
-        }
-
-        @Override
-        public EventNotifier callNotifier(int index) {
-            return index == 0 ? new Notifier(callFd) : null;
-        }
-
-        @Override
-        public void onVectorChange(IntConsumer listener) {
-            vectorListener = listener;
-        }
-
-        @Override
-        public void interruptQueue(int index) {
-        }
-
-        @Override
-        public void interruptConfig() {
-        }
-
-        @Override
-        public void needsReset(String reason) {
-        }
+    /** Queue 0 with a call notifier of fd 21 (its vector), queue 1 without a vector; kicks of fds 10 and 11. */
+    private FakeActivation activation(GuestMemory memory, SplitVirtqueue rx, SplitVirtqueue tx) {
+        FakeActivation a = new FakeActivation(memory, FEATURES, rx, tx).describe(0, 10, 21);
+        return tx == null ? a : a.describe(1, 11, -1);
     }
 
     private static final class Offload implements VringOffload {
@@ -150,7 +62,7 @@ class VringHandOverTest {
     }
 
     private final HeapGuestMemory heap = new HeapGuestMemory().add(0, 0x40000);
-    private final GuestMemory ram = new SharedRam(heap);
+    private final GuestMemory ram = new SharedRam(heap, TABLE);
     private final TestDriver rx = new TestDriver(ram, 0x1000, 16, true, false, 0x20000);
     private final TestDriver tx = new TestDriver(ram, 0x8000, 16, true, false, 0x30000);
 
@@ -167,7 +79,7 @@ class VringHandOverTest {
         rxRing.pop().orElseThrow();
         rxRing.push(first.head(), 60);
         Offload offload = new Offload();
-        Activation a = new Activation(ram, rxRing, txRing);
+        FakeActivation a = activation(ram, rxRing, txRing);
         VringHandOver h = VringHandOver.start(a, new int[] {0, 1}, offload, 1, 1500);
         VringSetup s = offload.started;
         assertEquals(FEATURES, s.features());
@@ -175,8 +87,7 @@ class VringHandOverTest {
         assertEquals(1500, s.mtu());
         assertEquals(List.of(new Vring(0, 16, rx.descTable(), rx.availRing(), rx.usedRing(), 1, 10, 21),
                 new Vring(1, 16, tx.descTable(), tx.availRing(), tx.usedRing(), 0, 11, -1)), s.rings());
-        a.callFd = 22;
-        a.vectorListener.accept(0);
+        a.moveVector(0, 22);
         assertEquals(List.of("0:22"), offload.calls);
         // The offload filled the two held buffers and one more, and stopped at avail 4 with one taken and not used.
         ram.writeShort(rx.usedRing() + 2, (short) 4);
@@ -194,7 +105,8 @@ class VringHandOverTest {
     void anOffloadThatIsGoneLeavesTheRingsAtTheUsedIndexInGuestRam() throws Exception {
         SplitVirtqueue rxRing = SplitVirtqueue.create(ram, rx.config());
         Offload offload = new Offload();
-        VringHandOver h = VringHandOver.start(new Activation(ram, rxRing, null), new int[] {0, 1}, offload, 1, 0);
+        VringHandOver h = VringHandOver.start(activation(ram, rxRing, null), new int[] {0, 1}, offload, 1,
+                0);
         assertEquals(1, offload.started.rings().size(), "a queue the driver did not enable is not handed over");
         ram.writeShort(rx.usedRing() + 2, (short) 7);
         offload.bases = new int[] {-1};
@@ -206,7 +118,7 @@ class VringHandOverTest {
     @Test
     void guestRamThatCannotBeSharedIsRefused() throws Exception {
         SplitVirtqueue rxRing = SplitVirtqueue.create(heap, rx.config());
-        IOException e = assertThrows(IOException.class, () -> VringHandOver.start(new Activation(heap, rxRing),
+        IOException e = assertThrows(IOException.class, () -> VringHandOver.start(activation(heap, rxRing, null),
                 new int[] {0}, new Offload(), 1, 0));
         assertEquals("guest RAM has no descriptor another process could map", e.getMessage());
     }

@@ -1,14 +1,26 @@
-package io.modvm.virtio.vring;
+package io.modvm.virtio.testing;
 
 import io.modvm.api.memory.GuestMemory;
+import io.modvm.api.memory.RamMapping;
 import java.nio.ByteBuffer;
+import java.util.List;
 
-/** A GuestMemory that passes everything to another, for tests that change one answer. */
-class ForwardingMemory implements GuestMemory {
+/**
+ * Test RAM that says where it lives on the host, as the machine's memfd RAM does, so that a vhost hand-over can be
+ * gathered from it: every access goes to the RAM it wraps, and {@link #mappings()} is the table given.
+ */
+public final class SharedRam implements GuestMemory {
     private final GuestMemory to;
+    private final List<RamMapping> mappings;
 
-    ForwardingMemory(GuestMemory to) {
+    public SharedRam(GuestMemory to, List<RamMapping> mappings) {
         this.to = to;
+        this.mappings = List.copyOf(mappings);
+    }
+
+    @Override
+    public List<RamMapping> mappings() {
+        return mappings;
     }
 
     @Override
