@@ -228,6 +228,9 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
         if (handOver != null && (!wanted || handOver.offload() != offload)) {
             stopHandOver();
         }
+        if (!wanted) {
+            datapath = offload.name() + " (idle while the link is down)";
+        }
         if (wanted && handOver == null) {
             try {
                 handOver = VringHandOver.start(activation, dataQueues(), offload, pairs, config.mtu());
