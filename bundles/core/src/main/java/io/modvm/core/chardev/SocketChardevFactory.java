@@ -33,7 +33,8 @@ public final class SocketChardevFactory implements BackendFactory {
 
     @Override
     public String description() {
-        return "a unix socket modvm listens on (options: path, server=on, wait, nowait)";
+        return "a unix socket modvm listens on (options: path, server=on, wait, nowait), or, without server=on, one "
+                + "-netdev vhost-user connects to (options: path, reconnect)";
     }
 
     @Override
