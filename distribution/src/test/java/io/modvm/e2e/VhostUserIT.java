@@ -1,6 +1,7 @@
 package io.modvm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -117,6 +118,40 @@ class VhostUserIT {
                 assertTrue(ping.contains("3 packets received"), ping + "\nguest:\n" + p.stdout());
                 info = (String) c.returned("human-monitor-command", Map.of("command-line", "info network"));
                 assertTrue(info.contains("connected=yes") && info.contains("datapath=vhost-user"), info);
+            }
+        }
+    }
+
+    /**
+     * An update of the virtio-net bundle hands the NIC over to a new instance: the old one stops the back-end and
+     * takes the ring indexes back, the new one hands the rings over again from there, and frames go on.
+     */
+    @Test
+    void theRingsCrossAnUpdateOfTheVirtioNetBundle() throws Exception {
+        try (NetNamespace ns = NetNamespace.create()) {
+            ns.addTap("tap0", "10.0.2.1/24", false);
+            Path socket = dir.resolve("vu.sock");
+            NetNamespace.Peer backEnd = backEnd(ns, socket);
+            Path qmp = dir.resolve("qmp.sock");
+            List<String> args = guest(socket, "linkwatch=60000", "-qmp", "unix:" + qmp + ",server,nowait");
+            try (ModvmProcess p = ModvmProcess.start(Map.of("MODVM_LOG", "info"), ns.prefix(),
+                    args.toArray(String[]::new));
+                    QmpTestClient c = QmpTestClient.connect(qmp, p, RUN)) {
+                c.negotiate();
+                p.awaitOutput("net: link up", RUN);
+                String ping = ns.run("busybox", "ping", "-c", "2", "-W", "5", "10.0.2.15");
+                assertTrue(ping.contains("2 packets received"), ping);
+                c.returned("__io.modvm_bundle-update", Map.of("bundle", "io.modvm.virtio.net"));
+                p.awaitError("device net0 taken over by a new virtio-net-pci instance", RUN);
+                assertTrue(backEnd.awaitOutput("backend: ring 1 stopped at", 30), backEnd.output());
+                ping = ns.run("busybox", "ping", "-c", "3", "-W", "5", "10.0.2.15");
+                assertTrue(ping.contains("3 packets received"), ping + "\nback-end:\n" + backEnd.output());
+                String info = (String) c.returned("human-monitor-command", Map.of("command-line", "info network"));
+                assertTrue(info.contains("datapath=vhost-user"), info);
+                String runs = backEnd.output();
+                assertTrue(runs.indexOf("rings running") != runs.lastIndexOf("rings running"),
+                        "the new instance handed the rings over again:\n" + runs);
+                assertFalse(p.stdout().contains("link down"), "the guest saw nothing of the swap:\n" + p.stdout());
             }
         }
     }
