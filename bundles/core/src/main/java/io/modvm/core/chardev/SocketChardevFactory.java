@@ -46,26 +46,9 @@ public final class SocketChardevFactory implements BackendFactory {
         }
         String path = options.required("path", "path=/tmp/console.sock");
         if (!options.flag("server", false)) {
-            return new UnixSocketClient(Path.of(path), reconnect(options));
+            return new UnixSocketClient(Path.of(path), options.number("reconnect", 0, 0, 3600));
         }
         boolean wait = options.flag("wait", true) && !options.flag("nowait", false);
         return UnixSocketBackend.open(Path.of(path), wait);
-    }
-
-    private static int reconnect(BackendOptions options) throws DeviceException {
-        String text = options.get("reconnect");
-        if (text == null) {
-            return 0;
-        }
-        try {
-            int seconds = Integer.parseInt(text.strip());
-            if (seconds < 0 || seconds > 3600) {
-                throw new NumberFormatException();
-            }
-            return seconds;
-        } catch (NumberFormatException e) {
-            throw new DeviceException("chardev socket: reconnect '" + text + "' is not a number of seconds from 0 "
-                    + "to 3600");
-        }
     }
 }

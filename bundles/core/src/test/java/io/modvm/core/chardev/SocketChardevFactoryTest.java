@@ -54,7 +54,7 @@ class SocketChardevFactoryTest {
     void reconnectIsANumberOfSeconds() {
         DeviceException e = assertThrows(DeviceException.class, () -> new SocketChardevFactory().open(CONTEXT,
                 Map.of("path", "/tmp/x.sock", "reconnect", "soon")));
-        assertEquals("chardev socket: reconnect 'soon' is not a number of seconds from 0 to 3600", e.getMessage());
+        assertEquals("chardev socket: reconnect 'soon' is not a number from 0 to 3600", e.getMessage());
         assertTrue(new SocketChardevFactory().description().contains("vhost-user"));
     }
 }

@@ -91,7 +91,7 @@ public final class TapFactory implements BackendFactory {
         boolean force = options.flag("vhostforce", false);
         boolean vnetHeader = options.flag("vnet_hdr", TapOpener.vnetHeaderSupported());
         List<Integer> given = descriptors(type, options);
-        int queues = given.isEmpty() ? queueCount(type, options) : given.size();
+        int queues = given.isEmpty() ? options.number("queues", 1, 1, 64) : given.size();
         String ifname = options.has("ifname") ? options.get("ifname") : "";
         List<TapQueue> opened = new ArrayList<>();
         StringBuilder name = new StringBuilder();
@@ -207,19 +207,6 @@ public final class TapFactory implements BackendFactory {
             }
         }
         return fds;
-    }
-
-    private static int queueCount(String type, BackendOptions options) throws DeviceException {
-        String text = options.has("queues") ? options.get("queues") : "1";
-        try {
-            int n = Integer.parseInt(text.strip());
-            if (n < 1 || n > 64) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new DeviceException(type + ": queues '" + text + "' is not a number from 1 to 64");
-        }
     }
 
     /** The script {@code option} names: QEMU's default unless {@code no}; null for none. */

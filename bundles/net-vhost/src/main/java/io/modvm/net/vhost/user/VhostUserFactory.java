@@ -45,7 +45,7 @@ public final class VhostUserFactory implements BackendFactory {
         BackendOptions options = new BackendOptions(type, properties, OPTIONS);
         options.flag("vhostforce", true);
         String chardev = options.required("chardev", "chardev=c0 with -chardev socket,id=c0,path=/tmp/vu.sock");
-        int queues = queues(type, options);
+        int queues = options.number("queues", 1, 1, 64);
         Backend socket = context.backend(BackendKinds.CHARDEV, chardev, Backend.class);
         if (!(socket instanceof UnixSocketAddress address)) {
             throw new DeviceException(type + ": chardev '" + chardev + "' is not a socket modvm connects to; give "
@@ -67,18 +67,5 @@ public final class VhostUserFactory implements BackendFactory {
                     + " queue pair(s); give queues=" + Math.max(1, offered) + " or start the back-end with more");
         }
         return new VhostUserBackend(type, chardev, client, queues, address.reconnectSeconds());
-    }
-
-    private static int queues(String type, BackendOptions options) throws DeviceException {
-        String text = options.has("queues") ? options.get("queues") : "1";
-        try {
-            int n = Integer.parseInt(text.strip());
-            if (n < 1 || n > 64) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new DeviceException(type + ": queues '" + text + "' is not a number from 1 to 64");
-        }
     }
 }
