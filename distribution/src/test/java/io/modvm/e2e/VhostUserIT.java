@@ -197,21 +197,9 @@ class VhostUserIT {
      */
     @Test
     void testpmdForwardsBetweenTheGuestAndATap() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/dpdk-testpmd")),
-                "dpdk-testpmd is not installed (Debian's dpdk-dev; tools/install-deps.sh installs it)");
         try (NetNamespace ns = NetNamespace.create()) {
             Path socket = dir.resolve("testpmd.sock");
-            NetNamespace.Peer testpmd = ns.start("dpdk-testpmd", "--no-huge", "-m", "512", "--no-pci",
-                    "--file-prefix", "modvm-it-" + ProcessHandle.current().pid(), "--vdev",
-                    "net_vhost0,iface=" + socket, "--vdev", "net_tap0,iface=dtap0", "--", "--forward-mode=io",
-                    "--auto-start", "--total-num-mbufs", "16384");
-            long end = System.nanoTime() + 60_000_000_000L;
-            while (!(Files.exists(socket) && ns.tryRun("ip", "link", "show", "dtap0").status() == 0)) {
-                assertTrue(System.nanoTime() < end, "testpmd did not start:\n" + testpmd.output());
-                Thread.sleep(200);
-            }
-            ns.run("ip", "addr", "add", "10.0.2.1/24", "dev", "dtap0");
-            ns.run("ip", "link", "set", "dtap0", "up");
+            NetNamespace.Peer testpmd = testpmd(ns, socket, 1);
             try (ModvmProcess p = start(ns, guest(socket, "ping=10 serve=8000"))) {
                 p.awaitOutput("net: serving", RUN);
                 String ping = ns.run("busybox", "ping", "-c", "3", "-W", "5", "10.0.2.15");
@@ -221,5 +209,48 @@ class VhostUserIT {
                         + testpmd.output());
             }
         }
+    }
+
+    /** Two queue pairs through testpmd: the back-end serves both (GET_QUEUE_NUM) and each transmitq carries frames. */
+    @Test
+    void twoQueuePairsThroughTestpmd() throws Exception {
+        try (NetNamespace ns = NetNamespace.create()) {
+            Path socket = dir.resolve("testpmd.sock");
+            NetNamespace.Peer testpmd = testpmd(ns, socket, 2);
+            List<String> args = guest(socket, "mq=2 ping=8");
+            args.set(args.indexOf("vhost-user,id=n0,chardev=c0"), "vhost-user,id=n0,chardev=c0,queues=2");
+            args.set(args.indexOf("virtio-net-pci,id=net0,netdev=n0,mac=" + MAC),
+                    "virtio-net-pci,id=net0,netdev=n0,mac=" + MAC + ",mq=on");
+            try (ModvmProcess p = start(ns, args)) {
+                assertEquals(Guests.status(0), p.waitFor(RUN), p.stdout() + "\n" + p.stderr());
+                String out = p.stdout();
+                assertTrue(out.contains("net: queue pairs 2 (ack 0)"), out);
+                assertTrue(out.contains("net: ping replies 8/8"), out + "\ntestpmd:\n" + testpmd.output());
+                Matcher tx = Pattern.compile("tx frames (\\d+) (\\d+)").matcher(out);
+                assertTrue(tx.find(), out);
+                for (int i = 1; i <= 2; i++) {
+                    assertTrue(Integer.parseInt(tx.group(i)) >= 2, "transmitq " + (i - 1) + " sent frames: " + out);
+                }
+            }
+        }
+    }
+
+    /** Starts testpmd with {@code queues} queue pairs on each port, and gives its tap the host's address. */
+    private static NetNamespace.Peer testpmd(NetNamespace ns, Path socket, int queues) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/dpdk-testpmd")),
+                "dpdk-testpmd is not installed (Debian's dpdk-dev; tools/install-deps.sh installs it)");
+        NetNamespace.Peer testpmd = ns.start("dpdk-testpmd", "--no-huge", "-m", "512", "--no-pci",
+                "--file-prefix", "modvm-it-" + ProcessHandle.current().pid(), "--vdev",
+                "net_vhost0,iface=" + socket + ",queues=" + queues, "--vdev", "net_tap0,iface=dtap0", "--",
+                "--forward-mode=io", "--auto-start", "--total-num-mbufs", "16384", "--rxq=" + queues,
+                "--txq=" + queues);
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (!(Files.exists(socket) && ns.tryRun("ip", "link", "show", "dtap0").status() == 0)) {
+            assertTrue(System.nanoTime() < end, "testpmd did not start:\n" + testpmd.output());
+            Thread.sleep(200);
+        }
+        ns.run("ip", "addr", "add", "10.0.2.1/24", "dev", "dtap0");
+        ns.run("ip", "link", "set", "dtap0", "up");
+        return testpmd;
     }
 }
