@@ -62,6 +62,11 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
     private QueueWorker controlWorker;
     /** The offload serving the data queues now, or null; guarded by {@link #lifecycle}. */
     private VringHandOver handOver;
+    /**
+     * An offload that refused the rings in this activation: this device's threads serve them instead until the link
+     * or the offload changes. Guarded by {@link #lifecycle}.
+     */
+    private VringOffload refused;
     /** Whether this device's own threads serve the data queues; guarded by {@link #lifecycle}. */
     private boolean dataThreads;
     private volatile String datapath = "userspace";
@@ -191,6 +196,7 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
 
     private void startQueues(VirtioActivation activation, long features, NetState saved) {
         active = activation;
+        refused = null;
         stopping = false;
         ResetLatch latch = new ResetLatch(activation);
         if (hasControlQueue() && activation.queue(controlQueue()) != null) {
@@ -212,8 +218,12 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
             return;
         }
         VringOffload offload = usableOffload(activation.features());
+        if (offload != null && offload == refused) {
+            offload = null;
+        }
         if (offload == null) {
             stopHandOver();
+            datapath = "userspace";
             if (!dataThreads) {
                 startDataThreads(activation, activation.features(), saved);
             }
@@ -237,7 +247,11 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
                 datapath = offload.name();
                 LOG.info("{}: {} serves the data queues", id, offload.name());
             } catch (IOException | RuntimeException e) {
-                log.reportHost(offload.name(), "the offload did not start: " + e.getMessage());
+                // Rather than leave the queues unserved, this device's threads take them until the offload changes.
+                log.reportHost(offload.name(), "the offload did not start: " + e.getMessage()
+                        + "; this device's threads move the frames");
+                refused = offload;
+                syncDatapath(saved);
             }
         }
     }
@@ -490,6 +504,7 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
 
     private void linkChanged() {
         synchronized (lifecycle) {
+            refused = null;
             syncDatapath(null);
         }
         VirtioActivation a = active;
@@ -506,6 +521,7 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
     /** The backend's offload came or went: the data queues move to wherever they belong now. */
     private void offloadChanged() {
         synchronized (lifecycle) {
+            refused = null;
             syncDatapath(null);
         }
     }

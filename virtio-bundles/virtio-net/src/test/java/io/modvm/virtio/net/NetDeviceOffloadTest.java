@@ -38,6 +38,7 @@ class NetDeviceOffloadTest {
     private static final class Offload implements VringOffload {
         final List<VringSetup> starts = Collections.synchronizedList(new ArrayList<>());
         volatile int stops;
+        volatile boolean refuse;
 
         @Override
         public String name() {
@@ -50,7 +51,10 @@ class NetDeviceOffloadTest {
         }
 
         @Override
-        public void start(VringSetup setup) {
+        public void start(VringSetup setup) throws java.io.IOException {
+            if (refuse) {
+                throw new java.io.IOException("refused");
+            }
             starts.add(setup);
         }
 
@@ -219,6 +223,19 @@ class NetDeviceOffloadTest {
         send();
         Await.until("the device's thread sent the frame", () -> backend.queue.sent == 1);
         Await.until("the device's thread returned it", () -> tx.getBuf().isPresent());
+    }
+
+    @Test
+    void anOffloadThatRefusesTheRingsLeavesThemToTheDevicesThreads() throws Exception {
+        offload.refuse = true;
+        activate();
+        assertTrue(device.backendInfo().endsWith("datapath=userspace"), device.backendInfo());
+        send();
+        Await.until("the device's thread sent the frame", () -> backend.queue.sent == 1);
+        offload.refuse = false;
+        backend.linkListener.run();
+        assertEquals(1, offload.starts.size(), "a link change tries the offload again");
+        assertTrue(device.backendInfo().endsWith("datapath=vhost-test"), device.backendInfo());
     }
 
     @Test
