@@ -27,6 +27,8 @@ have qemu-system-x86_64 || need+=(qemu-system-x86)
 # The network tests run busybox's ping and nc inside the network namespaces they make (ip netns: iproute2).
 have busybox || need+=(busybox)
 have ip || need+=(iproute2)
+# DPDK's testpmd is the third-party vhost-user back-end of VhostUserIT (Debian ships it in dpdk-dev).
+have dpdk-testpmd || need+=(dpdk-dev)
 # iasl and acpiexec check the hotplug DSDT the way ACPICA (the guest kernel's interpreter) reads it.
 have iasl || need+=(acpica-tools)
 # libslirp is -netdev user's network stack (bundles/net-user loads libslirp.so.0 at run time). ldconfig lives in

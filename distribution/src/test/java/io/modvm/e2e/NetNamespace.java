@@ -92,6 +92,17 @@ final class NetNamespace implements AutoCloseable {
         return start(command.toArray(String[]::new));
     }
 
+    /**
+     * Starts {@code main} of {@code mainClass} in the namespace with this test JVM's whole class path, for a peer
+     * that uses the project's classes and libraries (a vhost-user back-end on virtio-core's rings and JNA).
+     */
+    Peer startJavaOnTestClasspath(Class<?> mainClass, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(List.of(args));
+        return start(command.toArray(String[]::new));
+    }
+
     private List<String> inside(String... command) {
         List<String> all = new ArrayList<>(prefix());
         all.addAll(List.of(command));
@@ -153,6 +164,12 @@ final class NetNamespace implements AutoCloseable {
                 }
             }
             return true;
+        }
+
+        /** Kills the peer (by its process, which {@code ip netns exec} became) and waits for it to end. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
         }
 
         String awaitEnd(long seconds) throws InterruptedException {

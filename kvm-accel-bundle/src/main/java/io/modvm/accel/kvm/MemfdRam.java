@@ -43,7 +43,13 @@ final class MemfdRam implements RamRegion {
         }
     }
 
-    long hostAddress() {
+    @Override
+    public int fd() {
+        return fd;
+    }
+
+    @Override
+    public long hostAddress() {
         return Pointer.nativeValue(base);
     }
 

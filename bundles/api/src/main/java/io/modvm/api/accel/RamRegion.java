@@ -18,6 +18,26 @@ public interface RamRegion extends AutoCloseable {
     /** Gives the pages of the range back to the host; they read as zero afterwards. */
     void discard(long offset, long length);
 
+    /**
+     * The file descriptor behind the region (a memfd), which another process or the kernel maps to reach the same
+     * pages (vhost-net, a vhost-user backend); -1 if the memory has none. The region owns it.
+     *
+     * @since 1.3
+     */
+    default int fd() {
+        return -1;
+    }
+
+    /**
+     * Where offset 0 of the region is mapped in this process, as vhost's {@code userspace_addr} names it; 0 if the
+     * memory cannot say.
+     *
+     * @since 1.3
+     */
+    default long hostAddress() {
+        return 0;
+    }
+
     @Override
     void close();
 }

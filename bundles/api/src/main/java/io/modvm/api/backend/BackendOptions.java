@@ -64,6 +64,28 @@ public final class BackendOptions {
         };
     }
 
+    /**
+     * A whole-number option from {@code min} to {@code max}, or {@code otherwise} if not given; the error names the
+     * option and the range ({@code tap n0: queues 'x' is not a number from 1 to 64}).
+     *
+     * @since 1.1
+     */
+    public int number(String name, int otherwise, int min, int max) throws DeviceException {
+        String v = values.get(name);
+        if (v == null) {
+            return otherwise;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new DeviceException(type + ": " + name + " '" + v + "' is not a number from " + min + " to " + max);
+    }
+
     /** An option that must be one of {@code allowed}, if given. */
     public void oneOf(String name, String... allowed) throws DeviceException {
         String v = values.get(name);

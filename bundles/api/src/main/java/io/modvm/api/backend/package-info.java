@@ -7,7 +7,7 @@
  * file), and a device takes one through {@link io.modvm.api.device.DeviceContext#backend}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.modvm.api.backend;
 
 import org.osgi.annotation.bundle.Export;

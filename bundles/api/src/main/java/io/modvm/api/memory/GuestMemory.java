@@ -1,6 +1,7 @@
 package io.modvm.api.memory;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -65,4 +66,14 @@ public interface GuestMemory {
      * reset or close) before it unmaps RAM.
      */
     ByteBuffer view(long address, int length);
+
+    /**
+     * Where guest RAM lives on the host, one entry per guest-physical range: what a vhost backend needs to map the
+     * same pages (its memory table). Empty if the memory cannot say (RAM without a descriptor).
+     *
+     * @since 1.2
+     */
+    default List<RamMapping> mappings() {
+        return List.of();
+    }
 }

@@ -2,6 +2,7 @@ package io.modvm.api.net;
 
 import io.modvm.api.backend.Backend;
 import java.io.IOException;
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -60,5 +61,26 @@ public interface NetworkBackend extends Backend {
      */
     default String datapath() {
         return "userspace";
+    }
+
+    /**
+     * The datapath outside the VMM this backend offers for a NIC's rings (the kernel's vhost-net for a tap with
+     * {@code vhost=on}, the peer of a vhost-user backend), or empty if the NIC's own threads move the frames. A NIC
+     * that speaks virtio asks at DRIVER_OK and hands its data queues over; other NICs ignore it.
+     *
+     * @since 1.1
+     */
+    default Optional<VringOffload> offload() {
+        return Optional.empty();
+    }
+
+    /**
+     * Tells {@code listener} when {@link #offload()} changes (the bundle that provides it went away or came back),
+     * on the thread that changed it: the listener stops the old offload, taking its ring indexes back, before it
+     * returns. A later call replaces the listener; null removes it.
+     *
+     * @since 1.1
+     */
+    default void onOffloadChange(Runnable listener) {
     }
 }

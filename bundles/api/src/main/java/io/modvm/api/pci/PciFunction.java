@@ -46,6 +46,20 @@ public interface PciFunction {
      */
     void setIntx(boolean asserted);
 
+    /**
+     * The notifier behind MSI-X vector {@code vector}, for a signaller outside the VMM (a vhost backend's call
+     * eventfd): a signal raises the vector with no VMM in the path while the guest has MSI-X on and the vector
+     * unmasked (an irqfd on the vector's route, which follows the guest's reprogramming of the entry); while it is
+     * masked, the signal waits on the notifier, shows in the PBA and is delivered when the guest unmasks. The
+     * function owns the notifier; it stays the same for the vector until the function is unplugged.
+     *
+     * @throws DeviceException if the function has no such vector or the machine cannot give it a notifier
+     * @since 1.1
+     */
+    default EventNotifier msixNotifier(int vector) throws DeviceException {
+        throw new DeviceException("this machine cannot hand out MSI-X notifiers");
+    }
+
     /** True while the guest has MSI-X enabled on this function. */
     boolean msixEnabled();
 

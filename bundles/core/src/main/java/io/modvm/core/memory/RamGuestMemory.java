@@ -3,6 +3,7 @@ package io.modvm.core.memory;
 import io.modvm.api.accel.RamRegion;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.memory.GuestMemoryException;
+import io.modvm.api.memory.RamMapping;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,20 @@ public final class RamGuestMemory implements GuestMemory {
         }
         throw new GuestMemoryException(String.format("guest access of %d bytes at 0x%x is outside RAM", length,
                 address));
+    }
+
+    /** Every range whose region has a descriptor; a range without one leaves the table empty, as nothing could map it. */
+    @Override
+    public List<RamMapping> mappings() {
+        List<RamMapping> out = new ArrayList<>();
+        for (Range r : ranges) {
+            if (r.region.fd() < 0 || r.region.hostAddress() == 0) {
+                return List.of();
+            }
+            out.add(new RamMapping(r.start, r.size, r.region.hostAddress() + r.regionOffset, r.region.fd(),
+                    r.regionOffset));
+        }
+        return List.copyOf(out);
     }
 
     @Override

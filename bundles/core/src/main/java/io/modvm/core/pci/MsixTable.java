@@ -29,6 +29,8 @@ final class MsixTable {
     private final MsiRoute[] routes;
     private final EventNotifier[] notifiers;
     private final Attachment[] attachments;
+    /** Vectors whose notifier a signaller outside the VMM holds ({@link #external}). */
+    private final boolean[] external;
     private boolean enabled;
     private boolean functionMask;
     private boolean warned;
@@ -44,6 +46,7 @@ final class MsixTable {
         this.routes = new MsiRoute[vectors];
         this.notifiers = new EventNotifier[vectors];
         this.attachments = new Attachment[vectors];
+        this.external = new boolean[vectors];
         reset();
     }
 
@@ -72,6 +75,9 @@ final class MsixTable {
         synchronized (this) {
             enabled = enable;
             functionMask = mask;
+            for (int v = 0; v < vectors; v++) {
+                syncExternal(v);
+            }
         }
         deliverPending();
     }
@@ -127,6 +133,7 @@ final class MsixTable {
                     dropRoute(v);
                 }
             }
+            syncExternal(v);
         }
         deliverPending();
     }
@@ -162,6 +169,38 @@ final class MsixTable {
         } catch (AcceleratorException e) {
             LOG.debug("{}: MSI-X vector {} not delivered: {}", owner, vector, e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * The notifier of {@code vector} for a signaller outside the VMM (see {@link
+     * io.modvm.api.pci.PciFunction#msixNotifier}). Its signals cannot be seen on their way, so instead of setting
+     * the pending bit the table keeps the irqfd attached exactly while the vector can be delivered: while it is
+     * masked (or MSI-X is off) the signals wait in the eventfd, and KVM delivers what waited when the irqfd is
+     * attached again at the unmask.
+     */
+    synchronized EventNotifier external(int vector) throws AcceleratorException {
+        if (vector < 0 || vector >= vectors) {
+            throw new IllegalArgumentException("vector " + vector + " of " + vectors);
+        }
+        if (notifiers[vector] == null) {
+            notifiers[vector] = host.createNotifier();
+        }
+        external[vector] = true;
+        syncExternal(vector);
+        return notifiers[vector];
+    }
+
+    /** Attaches or detaches an external vector's irqfd to match whether the vector can be delivered now. */
+    private void syncExternal(int v) {
+        if (!external[v]) {
+            return;
+        }
+        boolean deliverable = enabled && !functionMask && (control[v] & VECTOR_MASKED) == 0;
+        if (deliverable && attachments[v] == null) {
+            irqfd(v);
+        } else if (!deliverable && attachments[v] != null) {
+            dropRoute(v);
         }
     }
 
@@ -242,6 +281,7 @@ final class MsixTable {
     /** Unplugged: also frees the notifiers. */
     synchronized void close() {
         reset();
+        java.util.Arrays.fill(external, false);
         for (int v = 0; v < vectors; v++) {
             if (notifiers[v] != null) {
                 notifiers[v].close();

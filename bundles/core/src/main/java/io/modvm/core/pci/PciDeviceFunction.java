@@ -191,6 +191,18 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
     }
 
     @Override
+    public EventNotifier msixNotifier(int vector) throws DeviceException {
+        if (msix == null || vector < 0 || vector >= msix.vectors()) {
+            throw new DeviceException(owner + ": no MSI-X vector " + vector);
+        }
+        try {
+            return msix.external(vector);
+        } catch (AcceleratorException e) {
+            throw new DeviceException(owner + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public synchronized int readConfig(int offset, int size) {
         int reg = offset & ~3;
         int dword;
@@ -493,6 +505,12 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
         @Override
         public long await(long timeoutMillis) {
             return notifier.await(timeoutMillis);
+        }
+
+        /** The eventfd itself: a vhost backend waits on it, and a NIC's thread polls it with its backend. */
+        @Override
+        public int fd() {
+            return notifier.fd();
         }
 
         @Override

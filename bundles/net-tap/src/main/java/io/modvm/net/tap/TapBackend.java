@@ -4,9 +4,12 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import io.modvm.api.net.NetworkBackend;
 import io.modvm.api.net.NetworkQueue;
+import io.modvm.api.net.VringOffload;
+import io.modvm.net.vhost.VhostNet;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,23 +26,25 @@ final class TapBackend implements NetworkBackend {
     private final boolean vnetHeader;
     private final String description;
     private final Runnable onClose;
-    private final String datapath;
+    /** The kernel's vhost-net for these queues (vhost=on), or null for the userspace datapath. */
+    private volatile VhostNet vhost;
+    private volatile Runnable offloadListener;
     /** Which queues the kernel steers frames into; all, as opened. */
     private final boolean[] attached;
 
     /**
      * @param description what {@code info network} says of it ({@code ifname=tap0,script=no,downscript=no})
      * @param onClose the down script, run before the queues close
-     * @param datapath {@code userspace}, or the offload that took the rings
+     * @param vhost the kernel's vhost-net for the queues, or null
      */
     TapBackend(String ifname, List<TapQueue> queues, boolean vnetHeader, String description, Runnable onClose,
-            String datapath) {
+            VhostNet vhost) {
         this.ifname = ifname;
         this.queues = List.copyOf(queues);
         this.vnetHeader = vnetHeader;
         this.description = description;
         this.onClose = onClose;
-        this.datapath = datapath;
+        this.vhost = vhost;
         this.attached = new boolean[queues.size()];
         Arrays.fill(attached, true);
     }
@@ -107,7 +112,40 @@ final class TapBackend implements NetworkBackend {
 
     @Override
     public String datapath() {
-        return datapath;
+        return vhost != null ? vhost.name() : "userspace";
+    }
+
+    @Override
+    public Optional<VringOffload> offload() {
+        return Optional.ofNullable(vhost);
+    }
+
+    @Override
+    public void onOffloadChange(Runnable listener) {
+        this.offloadListener = listener;
+    }
+
+    /** The descriptors of the tap's queues, for vhost-net. */
+    List<Integer> fds() {
+        return queues.stream().map(TapQueue::fd).toList();
+    }
+
+    /**
+     * vhost-net goes away (its bundle stopped): the NIC takes the rings back before this returns, then the
+     * vhost-net instances close and the userspace datapath moves the frames.
+     */
+    void dropOffload() {
+        VhostNet v = vhost;
+        if (v == null) {
+            return;
+        }
+        vhost = null;
+        Runnable l = offloadListener;
+        if (l != null) {
+            l.run();
+        }
+        v.close();
+        LOG.warn("{}: vhost-net went away; the userspace datapath moves this tap's frames", ifname);
     }
 
     @Override
@@ -117,6 +155,11 @@ final class TapBackend implements NetworkBackend {
 
     @Override
     public void close() {
+        VhostNet v = vhost;
+        vhost = null;
+        if (v != null) {
+            v.close();
+        }
         try {
             onClose.run();
         } finally {

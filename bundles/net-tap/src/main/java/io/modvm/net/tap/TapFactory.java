@@ -6,13 +6,20 @@ import io.modvm.api.backend.BackendFactory;
 import io.modvm.api.backend.BackendKinds;
 import io.modvm.api.backend.BackendOptions;
 import io.modvm.api.device.DeviceException;
-import java.nio.file.Files;
+import io.modvm.net.vhost.VhostNet;
+import io.modvm.net.vhost.VhostNetOpener;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code -netdev tap}, with QEMU's options: {@code ifname}, {@code fd}/{@code fds} (descriptors another process
  * opened, as libvirt passes them), {@code script}/{@code downscript} (QEMU's {@code /etc/qemu-ifup} and
  * {@code /etc/qemu-ifdown} unless {@code no}), {@code vnet_hdr}, {@code queues=N} (a multiqueue tap), and
- * {@code vhost}/{@code vhostforce} for the kernel's vhost-net datapath where the host has one.
+ * {@code vhost}/{@code vhostforce} for the kernel's vhost-net datapath where the host has one (through the
+ * {@link VhostNetOpener} service of the net-vhost bundle; when that goes away, open taps fall back to the userspace
+ * datapath, the NIC taking its rings back first).
  */
 @Component(service = BackendFactory.class,
         property = {BackendFactory.PROP_KIND + "=" + BackendKinds.NETDEV, BackendFactory.PROP_TYPE + "=tap"})
@@ -28,9 +37,29 @@ public final class TapFactory implements BackendFactory {
     private static final Logger LOG = LoggerFactory.getLogger(TapFactory.class);
     static final Path DEFAULT_SCRIPT = Path.of("/etc/qemu-ifup");
     static final Path DEFAULT_DOWNSCRIPT = Path.of("/etc/qemu-ifdown");
-    static final Path VHOST_NET = Path.of("/dev/vhost-net");
     private static final Set<String> OPTIONS = Set.of("ifname", "fd", "fds", "script", "downscript", "vnet_hdr",
             "queues", "vhost", "vhostforce", "vhostfd", "vhostfds", "sndbuf", "poll-us", "br", "helper");
+
+    private final List<TapBackend> withVhost = new CopyOnWriteArrayList<>();
+    private volatile VhostNetOpener vhostNet;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setVhostNet(VhostNetOpener opener) {
+        this.vhostNet = opener;
+    }
+
+    /** vhost-net goes away: every tap it serves takes the userspace datapath, its NIC taking the rings back. */
+    void unsetVhostNet(VhostNetOpener opener) {
+        if (this.vhostNet != opener) {
+            return;
+        }
+        this.vhostNet = null;
+        for (TapBackend b : withVhost) {
+            b.dropOffload();
+        }
+        withVhost.clear();
+    }
 
     @Override
     public String kind() {
@@ -58,10 +87,11 @@ public final class TapFactory implements BackendFactory {
                         + "yourself (ip tuntap add) and give ifname=, or use -netdev user");
             }
         }
-        String datapath = datapath(type, options);
+        VhostNetOpener vhost = vhostWanted(type, options) ? vhostNet : null;
+        boolean force = options.flag("vhostforce", false);
         boolean vnetHeader = options.flag("vnet_hdr", TapOpener.vnetHeaderSupported());
         List<Integer> given = descriptors(type, options);
-        int queues = given.isEmpty() ? queueCount(type, options) : given.size();
+        int queues = given.isEmpty() ? options.number("queues", 1, 1, 64) : given.size();
         String ifname = options.has("ifname") ? options.get("ifname") : "";
         List<TapQueue> opened = new ArrayList<>();
         StringBuilder name = new StringBuilder();
@@ -95,8 +125,7 @@ public final class TapFactory implements BackendFactory {
                 ? "ifname=" + actual + ",script=" + (up == null ? "no" : up) + ",downscript="
                         + (down == null ? "no" : down)
                 : "fd=" + given.get(0);
-        LOG.info("{}: {} open, {} queue(s), vnet_hdr={}", type, actual, queues, vnetHeader ? "on" : "off");
-        return new TapBackend(actual, opened, vnetHeader, description, () -> {
+        Runnable downScript = () -> {
             if (down != null) {
                 try {
                     IfScript.run(down, actual);
@@ -104,28 +133,57 @@ public final class TapFactory implements BackendFactory {
                     LOG.warn("{}: {}", type, e.getMessage());
                 }
             }
-        }, datapath);
+        };
+        VhostNet offload = null;
+        if (vhost != null) {
+            try {
+                offload = vhost.open(type, opened.stream().map(TapQueue::fd).toList(), vnetHeader);
+            } catch (IOException e) {
+                if (force) {
+                    downScript.run();
+                    opened.forEach(q -> TapOpener.closeQuietly(q.fd()));
+                    throw new DeviceException(type + ": vhostforce=on but " + e.getMessage(), e);
+                }
+                LOG.warn("{}: vhost=on but {}; the userspace datapath moves this tap's frames", type, e.getMessage());
+            }
+        }
+        LOG.info("{}: {} open, {} queue(s), vnet_hdr={}, datapath {}", type, actual, queues, vnetHeader ? "on" : "off",
+                offload != null ? "vhost-net" : "userspace");
+        TapBackend[] self = new TapBackend[1];
+        TapBackend backend = new TapBackend(actual, opened, vnetHeader, description, () -> {
+            withVhost.remove(self[0]);
+            downScript.run();
+        }, offload);
+        self[0] = backend;
+        if (offload != null) {
+            withVhost.add(backend);
+        }
+        return backend;
     }
 
     /**
-     * Which datapath the tap's frames take. The kernel's vhost-net needs /dev/vhost-net; where the host has none,
-     * {@code vhost=on} says so in one warning and the frames go through userspace, as QEMU does, and
+     * Whether vhost-net will be tried for the tap. It needs /dev/vhost-net and the net-vhost bundle; where either is
+     * missing, {@code vhost=on} says so in one warning and the frames go through userspace, as QEMU does, and
      * {@code vhostforce=on} makes that an error.
      */
-    private static String datapath(String type, BackendOptions options) throws DeviceException {
+    private boolean vhostWanted(String type, BackendOptions options) throws DeviceException {
         boolean force = options.flag("vhostforce", false);
         if (!options.flag("vhost", force)) {
-            return "userspace";
+            return false;
         }
-        String why = !Files.exists(VHOST_NET) ? VHOST_NET + " does not exist (no vhost_net module on this host)"
-                : "modvm's vhost-net offload is not in this build";
+        VhostNetOpener opener = vhostNet;
+        String why = opener == null ? "modvm's vhost-net bundle (io.modvm.net.vhost) is not running"
+                : opener.unavailableReason();
+        if (why == null) {
+            return true;
+        }
         if (force) {
             throw new DeviceException(type + ": vhostforce=on but vhost-net cannot be used: " + why
                     + "; use vhost=on without vhostforce, or vhost=off");
         }
         LOG.warn("{}: vhost=on but vhost-net cannot be used: {}; the userspace datapath moves this tap's frames",
                 type, why);
-        return "userspace";
+        return false;
     }
 
     private static List<Integer> descriptors(String type, BackendOptions options) throws DeviceException {
@@ -149,19 +207,6 @@ public final class TapFactory implements BackendFactory {
             }
         }
         return fds;
-    }
-
-    private static int queueCount(String type, BackendOptions options) throws DeviceException {
-        String text = options.has("queues") ? options.get("queues") : "1";
-        try {
-            int n = Integer.parseInt(text.strip());
-            if (n < 1 || n > 64) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new DeviceException(type + ": queues '" + text + "' is not a number from 1 to 64");
-        }
     }
 
     /** The script {@code option} names: QEMU's default unless {@code no}; null for none. */

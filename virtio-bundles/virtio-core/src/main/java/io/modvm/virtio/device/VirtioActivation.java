@@ -3,6 +3,7 @@ package io.modvm.virtio.device;
 import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.virtio.queue.SplitVirtqueue;
+import java.util.function.IntConsumer;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** What a device gets when the driver sets DRIVER_OK, valid until the device's {@link VirtioDevice#reset()}. */
@@ -35,4 +36,24 @@ public interface VirtioActivation {
      * configuration change, logging {@code reason} once. The device stops using its queues.
      */
     void needsReset(String reason);
+
+    /**
+     * The eventfd that interrupts the driver for queue {@code index} without the VMM (the irqfd of the queue's MSI-X
+     * vector), for a datapath outside the VMM (vhost); null if the queue has no vector or the transport has no such
+     * notifier. It belongs to the transport.
+     *
+     * @since 1.4
+     */
+    default EventNotifier callNotifier(int index) {
+        return null;
+    }
+
+    /**
+     * Tells {@code listener} the index of a queue whose interrupt vector the driver changed while the device runs,
+     * so that whoever holds its {@link #callNotifier} asks again; null removes the listener.
+     *
+     * @since 1.4
+     */
+    default void onVectorChange(IntConsumer listener) {
+    }
 }

@@ -9,7 +9,7 @@
  * once.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.modvm.virtio.device;
 
 import org.osgi.annotation.bundle.Export;

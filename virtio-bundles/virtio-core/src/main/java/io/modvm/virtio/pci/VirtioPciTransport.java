@@ -24,6 +24,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -445,7 +446,13 @@ public final class VirtioPciTransport implements StatefulDevice {
                 }
                 case CommonConfig.QUEUE_MSIX_VECTOR -> {
                     if (q != null) {
+                        int old = q.vector;
                         q.vector = vector((int) value & 0xFFFF);
+                        Activation a = active;
+                        if (a != null && old != q.vector) {
+                            int changed = queueSelect;
+                            after = () -> a.vectorChanged(changed);
+                        }
                     }
                 }
                 case CommonConfig.QUEUE_ENABLE -> {
@@ -572,6 +579,7 @@ public final class VirtioPciTransport implements StatefulDevice {
         private final GuestMemory memory;
         private final long features;
         private final SplitVirtqueue[] rings;
+        private volatile IntConsumer vectorListener;
 
         Activation(GuestMemory memory, long features, SplitVirtqueue[] rings) {
             this.memory = memory;
@@ -611,6 +619,38 @@ public final class VirtioPciTransport implements StatefulDevice {
             }
             if (v != CommonConfig.NO_VECTOR) {
                 function.signalMsix(v);
+            }
+        }
+
+        @Override
+        public EventNotifier callNotifier(int index) {
+            int v;
+            synchronized (VirtioPciTransport.this) {
+                if (active != this || index < 0 || index >= queues.length) {
+                    return null;
+                }
+                v = queues[index].vector;
+            }
+            if (v == CommonConfig.NO_VECTOR) {
+                return null;
+            }
+            try {
+                return function.msixNotifier(v);
+            } catch (DeviceException e) {
+                LOG.info("{}: queue {} gets no interrupt notifier: {}", id, index, e.getMessage());
+                return null;
+            }
+        }
+
+        @Override
+        public void onVectorChange(IntConsumer listener) {
+            vectorListener = listener;
+        }
+
+        void vectorChanged(int index) {
+            IntConsumer l = vectorListener;
+            if (l != null && active == this) {
+                l.accept(index);
             }
         }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * What the transport hands a device at DRIVER_OK, for tests that drive the device without one: the queues the test
@@ -23,6 +24,8 @@ public final class FakeActivation implements VirtioActivation {
     private final Map<Integer, Integer> interrupts = new HashMap<>();
     private final List<String> resetRequests = new ArrayList<>();
     private int configInterrupts;
+    private final Map<Integer, FakeNotifier> calls = new HashMap<>();
+    private IntConsumer vectorListener;
 
     /** An activation with {@code features} agreed and queue i enabled as {@code queues[i]} (null: not enabled). */
     public FakeActivation(GuestMemory memory, long features, SplitVirtqueue... queues) {
@@ -45,6 +48,42 @@ public final class FakeActivation implements VirtioActivation {
     /** Enables queue {@code index} as {@code driver} laid it out. */
     public FakeActivation enable(int index, TestDriver driver) throws VirtqueueException {
         return enable(index, SplitVirtqueue.create(memory, driver.config()));
+    }
+
+    /**
+     * Gives queue {@code index} a kick notifier named by descriptor {@code kickFd} and a call notifier named by
+     * {@code callFd} (-1: no vector), as the transport's ioeventfd and irqfd, for a hand-over to vhost.
+     */
+    public synchronized FakeActivation describe(int index, int kickFd, int callFd) {
+        kicks.put(index, new FakeNotifier(kickFd));
+        if (callFd >= 0) {
+            calls.put(index, new FakeNotifier(callFd));
+        } else {
+            calls.remove(index);
+        }
+        return this;
+    }
+
+    /** The driver moved queue {@code index} to another vector, now named by {@code callFd}. */
+    public void moveVector(int index, int callFd) {
+        IntConsumer l;
+        synchronized (this) {
+            describe(index, kicks.get(index).fd(), callFd);
+            l = vectorListener;
+        }
+        if (l != null) {
+            l.accept(index);
+        }
+    }
+
+    @Override
+    public synchronized FakeNotifier callNotifier(int index) {
+        return calls.get(index);
+    }
+
+    @Override
+    public synchronized void onVectorChange(IntConsumer listener) {
+        vectorListener = listener;
     }
 
     /** The driver's kick of queue {@code index}. */

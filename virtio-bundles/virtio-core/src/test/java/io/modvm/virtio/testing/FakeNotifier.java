@@ -7,8 +7,23 @@ import io.modvm.api.accel.EventNotifier;
  * {@link #await} takes. Once closed it behaves as the KVM eventfd does: signals are dropped and await returns 0.
  */
 public final class FakeNotifier implements EventNotifier {
+    private final int fd;
     private long count;
     private boolean closed;
+
+    public FakeNotifier() {
+        this(-1);
+    }
+
+    /** A notifier that names {@code fd} as its descriptor, for code that hands descriptors on (vhost). */
+    public FakeNotifier(int fd) {
+        this.fd = fd;
+    }
+
+    @Override
+    public int fd() {
+        return fd;
+    }
 
     @Override
     public synchronized void signal() {

@@ -3,6 +3,7 @@ package io.modvm.virtio.net;
 import io.modvm.api.net.MacAddress;
 import io.modvm.api.net.NetworkBackend;
 import io.modvm.api.net.Nic;
+import io.modvm.api.net.VringOffload;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.device.ConfigBytes;
@@ -12,6 +13,7 @@ import io.modvm.virtio.device.QueueWorker;
 import io.modvm.virtio.device.ResetLatch;
 import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.device.VirtioDevice;
+import io.modvm.virtio.vring.VringHandOver;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * A virtio network device (virtio 1.2, section 5.1): queue pairs of a receiveq and a transmitq, then the controlq.
  * Each receiveq and each transmitq has a thread of its own ({@link NetRxQueue}, and a {@link QueueWorker} serving
  * {@link NetTxQueue}); the controlq has one more. Frames move between guest RAM and the {@link NetworkBackend}
- * without a copy in Java.
+ * without a copy in Java. A backend that offers a {@link VringOffload} (vhost-net, vhost-user) gets the data
+ * queues instead, through virtio-core's {@link VringHandOver}, while the link is up; the controlq and the
+ * configuration space stay here.
  *
  * <p>The device is also the machine's {@link Nic}: the monitor reads its MAC, link and receive filter, and sets its
  * link, through that interface.
@@ -57,6 +61,17 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
     private int pairs = 1;
     private NetRxQueue[] receivers = new NetRxQueue[0];
     private final List<QueueWorker> workers = new ArrayList<>();
+    private QueueWorker controlWorker;
+    /** The offload serving the data queues now, or null; guarded by {@link #lifecycle}. */
+    private VringHandOver handOver;
+    /**
+     * An offload that refused the rings in this activation: this device's threads serve them instead until the link
+     * or the offload changes. Guarded by {@link #lifecycle}.
+     */
+    private VringOffload refused;
+    /** Whether this device's own threads serve the data queues; guarded by {@link #lifecycle}. */
+    private boolean dataThreads;
+    private volatile String datapath = "userspace";
     private volatile boolean stopping;
     /** A saved state to continue from at the next {@link #resume}. */
     private NetState restored;
@@ -70,11 +85,14 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
         this.config = config;
         this.backend = backend;
         this.maxPairs = config.mq() && backend != null ? backend.queuePairs() : 1;
-        this.offered = NetFeatures.offered(config, backend != null && backend.vnetHeader(), maxPairs);
+        VringOffload offload = backend == null ? null : backend.offload().orElse(null);
+        this.offered = offload == null ? NetFeatures.offered(config, backend != null && backend.vnetHeader(), maxPairs)
+                : NetFeatures.offered(config, backend.vnetHeader(), maxPairs, offload.features());
         this.filter = NetFilter.initial(config.mac(), false);
         this.log = new GuestErrorLog("virtio-net " + id);
         if (backend != null) {
             backend.onLinkChange(this::linkChanged);
+            backend.onOffloadChange(this::offloadChanged);
         }
     }
 
@@ -173,7 +191,99 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
 
     private void startQueues(VirtioActivation activation, long features, NetState saved) {
         active = activation;
+        refused = null;
         stopping = false;
+        ResetLatch latch = new ResetLatch(activation);
+        if (hasControlQueue() && activation.queue(controlQueue()) != null) {
+            NetCtrlQueue handler = new NetCtrlQueue(activation.memory(), features, maxPairs, this, log);
+            QueueServer server = new QueueServer(activation, controlQueue(), "controlq", handler, latch, log);
+            controlWorker = QueueWorker.start(id + " controlq", activation.kicks(controlQueue()), server);
+        }
+        syncDatapath(saved);
+    }
+
+    /**
+     * Puts the data queues where they belong now: with the backend's offload while it has one and the link is up
+     * (and idle while the link is down, as QEMU stops vhost then), with this device's threads otherwise. Called
+     * with {@link #lifecycle} held, on activation, and when the link or the offload changes.
+     */
+    private void syncDatapath(NetState saved) {
+        VirtioActivation activation = active;
+        if (activation == null) {
+            return;
+        }
+        VringOffload offload = usableOffload(activation.features());
+        if (offload != null && offload == refused) {
+            offload = null;
+        }
+        if (offload == null) {
+            stopHandOver();
+            datapath = "userspace";
+            if (!dataThreads) {
+                startDataThreads(activation, activation.features(), saved);
+            }
+            return;
+        }
+        if (dataThreads) {
+            stopDataThreads();
+            // The hand-over gives the buffers they held back to the ring, for the offload to take.
+            receivers = new NetRxQueue[0];
+        }
+        boolean wanted = nicLink && backend.linkUp();
+        if (handOver != null && (!wanted || handOver.offload() != offload)) {
+            stopHandOver();
+        }
+        if (!wanted) {
+            datapath = offload.name() + " (idle while the link is down)";
+        }
+        if (wanted && handOver == null) {
+            try {
+                handOver = VringHandOver.start(activation, dataQueues(), offload, pairs, config.mtu());
+                datapath = offload.name();
+                LOG.info("{}: {} serves the data queues", id, offload.name());
+            } catch (IOException | RuntimeException e) {
+                // Rather than leave the queues unserved, this device's threads take them until the offload changes.
+                log.reportHost(offload.name(), "the offload did not start: " + e.getMessage()
+                        + "; this device's threads move the frames");
+                refused = offload;
+                syncDatapath(saved);
+            }
+        }
+    }
+
+    /** The backend's offload, if it can serve what the driver negotiated. */
+    private VringOffload usableOffload(long features) {
+        VringOffload offload = backend == null ? null : backend.offload().orElse(null);
+        if (offload == null) {
+            return null;
+        }
+        long missing = features & NetFeatures.DATAPATH & ~offload.features();
+        if (missing != 0) {
+            log.reportHost(offload.name(), "it cannot serve features 0x" + Long.toHexString(missing)
+                    + " the driver took; this device's threads move the frames");
+            return null;
+        }
+        return offload;
+    }
+
+    private int[] dataQueues() {
+        int[] q = new int[2 * maxPairs];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = i;
+        }
+        return q;
+    }
+
+    private void stopHandOver() {
+        if (handOver != null) {
+            handOver.stop();
+            handOver = null;
+            datapath = "userspace";
+        }
+    }
+
+    private void startDataThreads(VirtioActivation activation, long features, NetState saved) {
+        dataThreads = true;
         ResetLatch latch = new ResetLatch(activation);
         boolean vnetHeader = backend != null && backend.vnetHeader();
         int frameLimit = VirtioNet.HEADER_SIZE + (NetOffloadBits.largeFrames(features) ? VirtioNet.MAX_GSO_FRAME
@@ -200,15 +310,11 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
                 workers.add(QueueWorker.start(id + " transmitq" + p, activation.kicks(tx), server));
             }
         }
-        if (hasControlQueue() && activation.queue(controlQueue()) != null) {
-            NetCtrlQueue handler = new NetCtrlQueue(activation.memory(), features, maxPairs, this, log);
-            QueueServer server = new QueueServer(activation, controlQueue(), "controlq", handler, latch, log);
-            workers.add(QueueWorker.start(id + " controlq", activation.kicks(controlQueue()), server));
-        }
     }
 
-    /** Stops every queue thread; receivers keep the buffers they hold, for {@link #saveState()}. */
-    private void stopQueues() {
+    /** Stops the data queues' threads; receivers keep the buffers they hold, for {@link #saveState()}. */
+    private void stopDataThreads() {
+        dataThreads = false;
         stopping = true;
         for (QueueWorker w : workers) {
             w.stop();
@@ -219,6 +325,22 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
                 r.stop();
             }
         }
+        stopping = false;
+    }
+
+    /**
+     * Stops every queue thread and the offload, whose rings go back to the activation where it left them; receivers
+     * keep the buffers they hold, for {@link #saveState()}.
+     */
+    private void stopQueues() {
+        stopping = true;
+        if (controlWorker != null) {
+            controlWorker.stop();
+            controlWorker = null;
+        }
+        stopHandOver();
+        stopDataThreads();
+        stopping = true;
     }
 
     @Override
@@ -300,6 +422,7 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
         }
         if (backend != null) {
             backend.onLinkChange(null);
+            backend.onOffloadChange(null);
         }
         onClose.run();
     }
@@ -375,6 +498,10 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
     // ---- the link ----
 
     private void linkChanged() {
+        synchronized (lifecycle) {
+            refused = null;
+            syncDatapath(null);
+        }
         VirtioActivation a = active;
         if (a != null && a.hasFeature(VirtioNet.F_STATUS)) {
             a.interruptConfig();
@@ -383,6 +510,14 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
             if (r != null) {
                 r.wake();
             }
+        }
+    }
+
+    /** The backend's offload came or went: the data queues move to wherever they belong now. */
+    private void offloadChanged() {
+        synchronized (lifecycle) {
+            refused = null;
+            syncDatapath(null);
         }
     }
 
@@ -410,7 +545,7 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
 
     @Override
     public String backendInfo() {
-        return backend == null ? "" : backend.describe() + ",datapath=" + backend.datapath();
+        return backend == null ? "" : backend.describe() + ",datapath=" + datapath;
     }
 
     @Override

@@ -22,7 +22,19 @@ final class NetFeatures {
     private static final long NEEDS_GUEST_CSUM = bit(VirtioNet.F_GUEST_TSO4) | bit(VirtioNet.F_GUEST_TSO6)
             | bit(VirtioNet.F_GUEST_ECN) | bit(VirtioNet.F_GUEST_UFO) | bit(VirtioNet.F_CTRL_GUEST_OFFLOADS);
 
+    /**
+     * What a datapath decides rather than the NIC: the ring's layout, mergeable receive buffers and the offloads. An
+     * offload that takes the rings ({@link io.modvm.api.net.VringOffload#features()}) limits these.
+     */
+    static final long DATAPATH = VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC)
+            | VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX) | bit(VirtioNet.F_MRG_RXBUF) | OFFLOADS;
+
     private NetFeatures() {
+    }
+
+    /** {@link #offered(NetConfig, boolean, int)}, less the datapath bits outside {@code datapath}. */
+    static long offered(NetConfig config, boolean vnetHeader, int pairs, long datapath) {
+        return dependencies(offered(config, vnetHeader, pairs) & ~(DATAPATH & ~datapath));
     }
 
     /**
@@ -49,6 +61,12 @@ final class NetFeatures {
                 f &= ~bit(s.getValue());
             }
         }
+        return dependencies(f);
+    }
+
+    /** Drops what depends on a feature that is off. */
+    private static long dependencies(long features) {
+        long f = features;
         if ((f & bit(VirtioNet.F_CTRL_VQ)) == 0) {
             f &= ~NEEDS_CTRL_VQ;
         }

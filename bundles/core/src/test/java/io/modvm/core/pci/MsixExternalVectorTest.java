@@ -1,0 +1,183 @@
+package io.modvm.core.pci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.modvm.api.accel.AcceleratorException;
+import io.modvm.api.accel.Attachment;
+import io.modvm.api.accel.EventNotifier;
+import io.modvm.api.accel.MsiRoute;
+import io.modvm.api.accel.RamRegion;
+import io.modvm.api.accel.Vcpu;
+import io.modvm.api.accel.VirtualMachine;
+import io.modvm.api.device.BusHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A vector whose notifier a signaller outside the VMM holds (a vhost back-end's call eventfd): its irqfd is attached
+ * exactly while the guest lets the vector be delivered, so a masked vector's signals wait in the eventfd.
+ */
+class MsixExternalVectorTest {
+    private final List<String> vm = new ArrayList<>();
+    /** Route updates: each write of an entry's dword makes one, whether or not the message changed. */
+    private final List<String> updates = new ArrayList<>();
+
+    private final class Vm implements VirtualMachine {
+        private int nextGsi = 24;
+
+        @Override
+        public RamRegion allocateRam(String name, long size) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void mapRam(int slot, long guestAddress, RamRegion region, long regionOffset, long size,
+                boolean readOnly) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Vcpu createVcpu(int index) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void setIrqLine(int gsi, boolean level) {
+        }
+
+        @Override
+        public void signalMsi(long address, int data) {
+            vm.add("msi " + Integer.toHexString(data));
+        }
+
+        @Override
+        public EventNotifier bindIoEvent(long address, int length, boolean pio, OptionalLong dataMatch) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public EventNotifier bindIrq(int gsi) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Attachment attachIoEvent(EventNotifier notifier, long address, int length, boolean pio,
+                OptionalLong dataMatch) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Attachment attachIrq(EventNotifier notifier, int gsi) {
+            vm.add("attach " + gsi);
+            return () -> vm.add("detach " + gsi);
+        }
+
+        @Override
+        public MsiRoute routeMsi(long address, int data) {
+            int gsi = nextGsi++;
+            vm.add("route " + gsi + " " + Integer.toHexString(data));
+            return new MsiRoute() {
+                @Override
+                public int gsi() {
+                    return gsi;
+                }
+
+                @Override
+                public void update(long newAddress, int newData) {
+                    updates.add(gsi + " " + Integer.toHexString(newData));
+                }
+
+                @Override
+                public void close() {
+                    vm.add("free " + gsi);
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final Vm machine = new Vm();
+    private final PciHost host = new PciHost() {
+        @Override
+        public boolean mapMmio(long base, long length, String owner, BusHandler handler) {
+            return true;
+        }
+
+        @Override
+        public void unmapMmio(String owner) {
+        }
+
+        @Override
+        public void fenceMmio(String owner) {
+        }
+
+        @Override
+        public EventNotifier createNotifier() {
+            return new PciRootBusTest.CountingNotifier();
+        }
+
+        @Override
+        public <T> T withVm(VmAction<T> action) throws AcceleratorException {
+            return action.apply(machine);
+        }
+    };
+
+    private final MsixTable table = new MsixTable("net0", host, 4);
+
+    private void program(int vector, int data, boolean masked) {
+        long at = (long) vector * MsixTable.ENTRY_SIZE;
+        table.write(at, 4, 0xFEE0_0000L);
+        table.write(at + 4, 4, 0);
+        table.write(at + 8, 4, data);
+        table.write(at + 12, 4, masked ? 1 : 0);
+    }
+
+    @Test
+    void theIrqfdIsAttachedOnlyWhileTheVectorCanBeDelivered() throws Exception {
+        EventNotifier n = table.external(1);
+        assertEquals(List.of(), vm, "MSI-X off and the vector masked: nothing attached");
+        table.setControl(true, false);
+        program(1, 0x41, false);
+        assertEquals(List.of("route 24 41", "attach 24"), vm);
+        vm.clear();
+        program(1, 0x42, false);
+        assertEquals("24 42", updates.get(updates.size() - 1), "reprogramming the entry moves the route");
+        assertEquals(List.of(), vm, "the irqfd stays");
+        vm.clear();
+        table.write(MsixTable.ENTRY_SIZE + 12, 4, 1);
+        assertEquals(List.of("detach 24", "free 24"), vm, "masked: the signals wait in the eventfd");
+        vm.clear();
+        table.write(MsixTable.ENTRY_SIZE + 12, 4, 0);
+        assertEquals(List.of("route 25 42", "attach 25"), vm, "unmasked: KVM delivers what waited");
+        vm.clear();
+        table.setControl(true, true);
+        assertEquals(List.of("detach 25", "free 25"), vm, "the function mask holds it too");
+        vm.clear();
+        table.setControl(true, false);
+        assertEquals(List.of("route 26 42", "attach 26"), vm);
+        vm.clear();
+        n.await(0);
+        table.signal(1);
+        assertEquals(1, n.await(0), "the VMM's own signal goes through the same notifier");
+        table.reset();
+        assertEquals(List.of("detach 26", "free 26"), vm);
+        assertSame(n, table.external(1), "the notifier outlives a reset");
+    }
+
+    @Test
+    void aVectorNoOneHoldsKeepsThePendingBit() throws Exception {
+        table.setControl(true, false);
+        program(2, 0x50, true);
+        table.signal(2);
+        assertEquals(List.of(), vm, "a masked vector of the VMM's own is remembered, not routed");
+        assertEquals(1L << 2, table.read(table.tableSize(), 8) & 0xF);
+        table.write(2L * MsixTable.ENTRY_SIZE + 12, 4, 0);
+        assertEquals(List.of("route 24 50", "attach 24"), vm, "delivered at the unmask");
+    }
+}
