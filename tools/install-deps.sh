@@ -27,6 +27,11 @@ have qemu-system-x86_64 || need+=(qemu-system-x86)
 # The network tests run busybox's ping and nc inside the network namespaces they make (ip netns: iproute2).
 have busybox || need+=(busybox)
 have ip || need+=(iproute2)
+# iperf3 measures the default guest's network from its shell (LinuxNetShellIT copies the host's binary and its
+# libraries into the guest's initramfs; that test runs where Linux user space can, not on a PVM host), and cpio
+# packs them.
+have iperf3 || need+=(iperf3)
+have cpio || need+=(cpio)
 # DPDK's testpmd is the third-party vhost-user back-end of VhostUserIT (Debian ships it in dpdk-dev).
 have dpdk-testpmd || need+=(dpdk-dev)
 # iasl and acpiexec check the hotplug DSDT the way ACPICA (the guest kernel's interpreter) reads it.

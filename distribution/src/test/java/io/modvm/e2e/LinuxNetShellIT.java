@@ -1,6 +1,7 @@
 package io.modvm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.sun.net.httpserver.HttpServer;
@@ -11,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The default guest's shell on the network, as a user meets it: udhcpc, ping, a stream through nc, wget through
- * user-mode networking. These need Linux user space, which runs on any host with VT-x or AMD-V; on a PVM host they
+ * user-mode networking, iperf3 both ways over a tap. These need Linux user space, which runs on any host with VT-x or AMD-V; on a PVM host they
  * are skipped with the reason.
  */
 class LinuxNetShellIT {
@@ -93,6 +96,45 @@ class LinuxNetShellIT {
             assertEquals(0, p.waitFor(Duration.ofMinutes(2)), p.stdout() + p.stderr());
         } finally {
             server.stop(0);
+        }
+    }
+
+    /**
+     * iperf3 between the guest and the host's end of a tap, each way: the guest's initramfs gets the host's iperf3
+     * and its libraries. The figures are printed, not judged (a test asserts no timing); that a stream of some
+     * seconds completes both ways, with the offloads the tap and virtio-net negotiate, is.
+     */
+    @Test
+    @Timeout(900)
+    void iperf3BothWaysOverATap() throws Exception {
+        LinuxGuest.file("bzImage");
+        Path initrd = HostProgramsInitramfs.write(LinuxGuest.file("initramfs.cpio"), dir, dir.resolve("initrd.cpio"),
+                "/usr/bin/iperf3");
+        try (NetNamespace ns = NetNamespace.create()) {
+            ns.addTap("tap0", "10.0.2.1/24", false);
+            try (ModvmProcess p = ModvmProcess.start(Map.of(), ns.prefix(), "-m", "512", "-initrd", initrd.toString(),
+                    "-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=on",
+                    "-device", "virtio-net-pci,netdev=n0")) {
+                p.awaitOutput("# ", SHELL);
+                p.type("ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up && echo net-$?\n");
+                p.awaitOutput("net-0", STEP);
+                String[] directions = {"", " -R"};
+                for (int i = 0; i < directions.length; i++) {
+                    NetNamespace.Peer server = ns.start("iperf3", "-s", "-1", "-B", "10.0.2.1");
+                    assertTrue(server.awaitOutput("Server listening", 10), server.output());
+                    int from = p.stdout().length();
+                    p.type("iperf3 -c 10.0.2.1 -t 5 -f m" + directions[i] + "; echo iperf" + i + "-$?\n");
+                    p.awaitOutput("iperf" + i + "-0", Duration.ofMinutes(2));
+                    String out = p.stdout().substring(from);
+                    assertTrue(out.contains("iperf" + i + "-0"), out);
+                    Matcher rate = Pattern.compile("([0-9.]+) Mbits/sec\\s+receiver").matcher(out);
+                    assertTrue(rate.find(), out);
+                    System.out.println("LinuxNetShellIT: iperf3" + directions[i] + ": " + rate.group(1) + " Mbit/s");
+                    server.awaitEnd(30);
+                }
+                p.type("poweroff -f\n");
+                assertEquals(0, p.waitFor(Duration.ofMinutes(2)), p.stdout() + p.stderr());
+            }
         }
     }
 }

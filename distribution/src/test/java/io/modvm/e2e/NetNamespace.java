@@ -150,7 +150,6 @@ final class NetNamespace implements AutoCloseable {
             }
         }
 
-        /** Waits for the peer to end; returns its output. */
         /** Waits until the output holds {@code text}; false if it did not within {@code seconds}. */
         boolean awaitOutput(String text, long seconds) throws InterruptedException {
             long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -172,6 +171,7 @@ final class NetNamespace implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         }
 
+        /** Waits for the peer to end; returns its output. */
         String awaitEnd(long seconds) throws InterruptedException {
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
