@@ -93,6 +93,30 @@ final class RxBuffer {
         return n;
     }
 
+    /**
+     * Copies what remains of {@code from} (up to this buffer's capacity) to the start of this buffer, advancing
+     * {@code from}'s position past what it took.
+     */
+    void write(GuestMemory memory, ByteBuffer from) {
+        int n = Math.min(capacity, from.remaining());
+        if (views != null) {
+            int left = n;
+            for (ByteBuffer v : views) {
+                if (left == 0) {
+                    break;
+                }
+                int take = Math.min(left, v.capacity());
+                v.duplicate().clear().put(from.slice().limit(take));
+                from.position(from.position() + take);
+                left -= take;
+            }
+            return;
+        }
+        byte[] bytes = new byte[n];
+        from.get(bytes);
+        write(memory, 0, bytes, 0, n);
+    }
+
     /** Copies {@code length} bytes from {@code offset} of this buffer into {@code into}. */
     void read(GuestMemory memory, int offset, byte[] into, int length) {
         walk(memory, offset, into, 0, length, false);
