@@ -131,6 +131,11 @@ final class RxBuffer {
         if (offset < 0 || length < 0 || (long) offset + length > capacity) {
             throw new IllegalArgumentException("bytes " + offset + "+" + length + " of a buffer of " + capacity);
         }
+        if (views != null) {
+            // Per frame (the filter's bytes, num_buffers): a view costs no look-up of the address in guest RAM.
+            walkViews(offset, bytes, bytesOffset, length, write);
+            return;
+        }
         long skip = offset;
         int done = 0;
         for (Segment s : chain.writable()) {
@@ -146,6 +151,29 @@ final class RxBuffer {
                 memory.write(s.address() + skip, bytes, bytesOffset + done, n);
             } else {
                 memory.read(s.address() + skip, bytes, bytesOffset + done, n);
+            }
+            done += n;
+            skip = 0;
+        }
+    }
+
+    /** As {@link #walk} through the views, which cover the first {@link #capacity} bytes in chain order. */
+    private void walkViews(int offset, byte[] bytes, int bytesOffset, int length, boolean write) {
+        int skip = offset;
+        int done = 0;
+        for (ByteBuffer v : views) {
+            if (done == length) {
+                return;
+            }
+            if (skip >= v.capacity()) {
+                skip -= v.capacity();
+                continue;
+            }
+            int n = Math.min(length - done, v.capacity() - skip);
+            if (write) {
+                v.put(skip, bytes, bytesOffset + done, n);
+            } else {
+                v.get(skip, bytes, bytesOffset + done, n);
             }
             done += n;
             skip = 0;

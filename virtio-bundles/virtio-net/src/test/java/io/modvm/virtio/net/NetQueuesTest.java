@@ -303,6 +303,25 @@ class NetQueuesTest {
     }
 
     /**
+     * After DEVICE_NEEDS_RESET the receiveq trusts nothing in the ring: the buffer it holds is not written (the frame
+     * stays with the backend), not even through the views of guest RAM it took when it was still sane.
+     */
+    @Test
+    void afterDeviceNeedsResetHeldBuffersAreNotWritten() throws Exception {
+        activation = new FakeActivation(memory, MRG, SplitVirtqueue.create(memory, driver.config()));
+        ResetLatch latch = new ResetLatch(activation);
+        NetRxQueue rx = new NetRxQueue("receiveq0", activation, 0, backend, true,
+                VirtioNet.HEADER_SIZE + VirtioNet.MAX_PLAIN_FRAME, () -> filter, () -> link, stats, latch, log);
+        driver.add(List.of(), List.of(new Buf(DATA, 2048)));
+        assertFalse(rx.pass(), "holds the buffer; no frame yet");
+        latch.trip("test: the ring broke");
+        backend.incoming.add(withHeader(frame(MAC, 60, 22)));
+        assertFalse(rx.pass());
+        assertEquals(1, backend.incoming.size(), "the frame was not taken");
+        assertArrayEquals(new byte[2048], guest(DATA, 2048), "the held buffer was not written");
+    }
+
+    /**
      * The race of turning kicks back on: the receiveq finds the ring empty, and just before it asks for kicks again
      * (VIRTQ_USED_F_NO_NOTIFY cleared, or avail_event moved under EVENT_IDX) the driver adds a buffer, sees kicks
      * still off and does not kick. The receiveq must look at the ring once more rather than sleep without a buffer.
