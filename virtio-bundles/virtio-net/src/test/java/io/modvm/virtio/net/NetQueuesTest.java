@@ -42,13 +42,20 @@ class NetQueuesTest {
     private final NetStats stats = new NetStats();
     private final GuestErrorLog log = new GuestErrorLog("virtio-net test");
     private FakeActivation activation;
+    private ResetLatch latch;
     private NetFilter filter = NetFilter.initial(MAC, false);
     private boolean link = true;
 
     private NetRxQueue receiver(long features, boolean vnetHeader, int frameLimit) throws Exception {
-        activation = new FakeActivation(memory, features, SplitVirtqueue.create(memory, driver.config()));
+        return receiver(driver, features, vnetHeader, frameLimit);
+    }
+
+    /** A receiveq on {@code d}'s ring; its activation's latch is {@link #latch}. */
+    private NetRxQueue receiver(TestDriver d, long features, boolean vnetHeader, int frameLimit) throws Exception {
+        activation = new FakeActivation(memory, features, SplitVirtqueue.create(memory, d.config()));
+        latch = new ResetLatch(activation);
         return new NetRxQueue("receiveq0", activation, 0, backend, vnetHeader, frameLimit, () -> filter,
-                () -> link, stats, new ResetLatch(activation), log);
+                () -> link, stats, latch, log);
     }
 
     private static byte[] frame(byte[] dst, int length, int seed) {
@@ -167,10 +174,7 @@ class NetQueuesTest {
     @Test
     void theDriverIsAskedToKickOnlyWhileTheReceiveqWantsBuffers() throws Exception {
         TestDriver plain = new TestDriver(memory, RAM, 16, false, false, RAM + 0x1_0000);
-        activation = new FakeActivation(memory, 0, SplitVirtqueue.create(memory, plain.config()));
-        NetRxQueue rx = new NetRxQueue("receiveq0", activation, 0, backend, true,
-                VirtioNet.HEADER_SIZE + VirtioNet.MAX_PLAIN_FRAME, () -> filter, () -> link, stats,
-                new ResetLatch(activation), log);
+        NetRxQueue rx = receiver(plain, 0, true, VirtioNet.HEADER_SIZE + VirtioNet.MAX_PLAIN_FRAME);
         int first = plain.add(List.of(), List.of(new Buf(DATA, 2048)));
         int second = plain.add(List.of(), List.of(new Buf(DATA + 0x1000, 2048)));
         assertFalse(rx.pass(), "no frame yet");
@@ -308,10 +312,7 @@ class NetQueuesTest {
      */
     @Test
     void afterDeviceNeedsResetHeldBuffersAreNotWritten() throws Exception {
-        activation = new FakeActivation(memory, MRG, SplitVirtqueue.create(memory, driver.config()));
-        ResetLatch latch = new ResetLatch(activation);
-        NetRxQueue rx = new NetRxQueue("receiveq0", activation, 0, backend, true,
-                VirtioNet.HEADER_SIZE + VirtioNet.MAX_PLAIN_FRAME, () -> filter, () -> link, stats, latch, log);
+        NetRxQueue rx = receiver(MRG, true, VirtioNet.HEADER_SIZE + VirtioNet.MAX_PLAIN_FRAME);
         driver.add(List.of(), List.of(new Buf(DATA, 2048)));
         assertFalse(rx.pass(), "holds the buffer; no frame yet");
         latch.trip("test: the ring broke");
@@ -330,10 +331,7 @@ class NetQueuesTest {
     @ValueSource(booleans = {false, true})
     void aBufferAddedJustAsKicksComeBackOnIsTaken(boolean eventIdx) throws Exception {
         TestDriver d = new TestDriver(memory, RAM, 16, eventIdx, false, RAM + 0x1_0000);
-        activation = new FakeActivation(memory, 0, SplitVirtqueue.create(memory, d.config()));
-        NetRxQueue rx = new NetRxQueue("receiveq0", activation, 0, backend, true,
-                VirtioNet.HEADER_SIZE + VirtioNet.MAX_PLAIN_FRAME, () -> filter, () -> link, stats,
-                new ResetLatch(activation), log);
+        NetRxQueue rx = receiver(d, 0, true, VirtioNet.HEADER_SIZE + VirtioNet.MAX_PLAIN_FRAME);
         int first = d.add(List.of(), List.of(new Buf(DATA, 2048)));
         assertTrue(d.kickPrepare(), "the driver kicks for its first buffer");
         backend.incoming.add(withHeader(frame(MAC, 60, 20)));
