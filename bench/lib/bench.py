@@ -611,11 +611,11 @@ def qmp_arg(v, path):
     return ["-qmp", f"unix:{path},server,nowait" if v.machine is None else f"unix:{path},server=on,wait=off"]
 
 
-def quiet_retry(a, v, one_try, quiet_cores, tries):
-    """Runs one_try(attempt) after waiting for a quiet host; again (up to `tries` in all; the last counts) if
-    other processes used `quiet_cores` or more cores on average during it."""
+def quiet_retry(v, one_try, quiet_cores, quiet_wait, tries):
+    """Runs one_try(attempt) after waiting (at most quiet_wait s) for a quiet host; again (up to `tries` in all; the
+    last counts) if other processes used `quiet_cores` or more cores on average during it."""
     for attempt in range(1, tries + 1):
-        waited, busy = wait_quiet(a.hp_quiet_wait, quiet_cores)
+        waited, busy = wait_quiet(quiet_wait, quiet_cores)
         if busy >= quiet_cores:
             sys.stderr.write(f"  host still busy ({busy:.2f} cores) after {waited:.0f} s: running anyway\n")
         res = one_try(attempt)
@@ -645,7 +645,8 @@ def bench_hotplug(a, vmms, reps):
     ms_per_tsc = 1 / a.tsc_khz
 
     def one(v, rep):
-        return quiet_retry(a, v, lambda attempt: one_try(v, rep, attempt), a.hp_quiet_cores, a.hp_tries)
+        return quiet_retry(v, lambda attempt: one_try(v, rep, attempt), a.hp_quiet_cores, a.hp_quiet_wait,
+                           a.hp_tries)
 
     def one_try(v, rep, attempt):
         log = os.path.join(a.work, f"hotplug-{v.key}-{rep}-{attempt}.log")
@@ -716,7 +717,8 @@ def bench_hotswap(a, reps):
     jar = jars[0]
 
     def one(v, rep):
-        return quiet_retry(a, v, lambda attempt: one_try(v, rep, attempt), a.hp_quiet_cores, a.hp_tries)
+        return quiet_retry(v, lambda attempt: one_try(v, rep, attempt), a.hp_quiet_cores, a.hp_quiet_wait,
+                           a.hp_tries)
 
     def one_try(v, rep, attempt):
         name = f"hotswap-{v.key}-{rep}-{attempt}"
@@ -850,6 +852,248 @@ def bench_linux(a, vmms, reps):
 
 
 # ---------------------------------------------------------------------------------------------
+# virtio-net over a tap in the network namespace bench/run made: frame rates both ways, TCP with segmentation
+# offload, and the host's ping round trip to Linux. Everything runs inside that namespace (the VMM, the frame
+# generator, the TCP sink, ping), so no frame reaches any other interface.
+
+NET_TAP = "tap0"
+NET_MAC = "52:54:00:12:34:56"
+NET_HOST_IP = "10.0.2.1"
+NET_GUEST_IP = "10.0.2.15"
+NET_TSO_PORT = 7001
+NET_RESULT = rb"BENCH-NET (test=|error: )"
+NET_TX = re.compile(rb"BENCH-NET test=tx len=(\d+) frames=(\d+) tsc=(\d+) kicks=(\d+)")
+NET_RX = re.compile(rb"BENCH-NET test=rx frames=(\d+) bytes=(\d+) tsc=(\d+) first_seq=(\d+) last_seq=(\d+) gaps=(\d+) "
+                    rb"batches=(\d+) kicks=(\d+)")
+NET_TSO = re.compile(rb"BENCH-NET test=tso bytes=(\d+) segs=(\d+) tsc=(\d+) kicks=(\d+) max_flight=(\d+) wscale=(\d+)")
+NETGEN_SENT = re.compile(r"netgen sent=(\d+) ns=(\d+) full=(\d+)")
+TCPSINK_DONE = re.compile(r"tcpsink bytes=(\d+) ns=(\d+)")
+TAP_STATS = ("rx_packets", "rx_bytes", "rx_dropped", "tx_packets", "tx_bytes", "tx_dropped")
+PING_RTT = re.compile(r"round-trip min/avg/max = ([\d.]+)/([\d.]+)/([\d.]+) ms")
+PING_RECEIVED = re.compile(r"(\d+) packets received")
+
+
+class NetFailure(Exception):
+    """A net test that did not give its figure: the reason ends the run (the VMM's output goes with it)."""
+
+
+def in_ns(a, *argv):
+    """A command that runs inside the bench's network namespace, so its traffic stays on the tap there."""
+    return ["ip", "netns", "exec", a.net_ns] + [str(x) for x in argv]
+
+
+def tap_counters(a):
+    """The tap's counters, read from /sys/class/net/tap0/statistics inside the namespace. rx_*: what the VMM wrote
+    to the tap (the guest's frames); tx_*: what the VMM read from it; tx_dropped: frames the tap refused for want
+    of room (the generator sends those again)."""
+    r = subprocess.run(in_ns(a, "cat", *(f"/sys/class/net/{NET_TAP}/statistics/{k}" for k in TAP_STATS)),
+                       capture_output=True, text=True, timeout=30)
+    if r.returncode:
+        raise NetFailure(f"reading the tap's counters: {r.stderr.strip()}")
+    return dict(zip(TAP_STATS, (int(x) for x in r.stdout.split())))
+
+
+def net_ctl(a, text):
+    """One control frame to the guest, which starts its next test."""
+    r = subprocess.run(in_ns(a, a.netgen, NET_TAP, NET_MAC, "ctl", text), capture_output=True, text=True, timeout=30)
+    if r.returncode:
+        raise NetFailure(f"netgen ctl '{text}': {r.stderr.strip()}")
+
+
+def net_nic_args(v):
+    """The same NIC on both VMMs: a tap netdev with the userspace datapath (vhost=off) and the vnet header, and a
+    modern-only virtio-net-pci with a fixed MAC (microvm has no PCI bus for it)."""
+    netdev = ["-netdev", f"tap,id=n0,ifname={NET_TAP},script=no,downscript=no,vhost=off,vnet_hdr=on"]
+    device = f"virtio-net-pci,netdev=n0,mac={NET_MAC}"
+    return netdev + ["-device", device if v.machine is None else device + ",disable-legacy=on"]
+
+
+def read_line_within(proc, pattern, timeout):
+    """The first line of proc's stdout that matches the regex, waiting at most timeout s; None otherwise."""
+    deadline = time.monotonic() + timeout
+    fd = proc.stdout.fileno()
+    buf = b""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(0, min(0.5, deadline - time.monotonic())))
+        if not ready:
+            continue
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        buf += chunk
+        for line in buf.decode(errors="replace").splitlines():
+            m = re.search(pattern, line)
+            if m:
+                return m
+    return None
+
+
+class NetGuest:
+    """Drives one running net guest: each test is a control frame, then the guest's result line; the tap's counters
+    are read on either side of it."""
+
+    def __init__(self, a, session):
+        self.a = a
+        self.s = session
+        self.s_per_tsc = 1 / (a.tsc_khz * 1000)
+
+    def result(self, line0, regex, what):
+        got = self.s.wait_line(NET_RESULT, self.a.net_timeout, line0)
+        if not got:
+            raise NetFailure(f"{what}: no result within {self.a.net_timeout:g} s")
+        line = got[1].string
+        m = regex.search(line)
+        if not m:
+            raise NetFailure(f"{what}: {line.decode(errors='replace')}")
+        return m
+
+    def tx(self, length, n):
+        """n frames of `length` bytes from the guest; the rates count what the tap took from the VMM."""
+        c0 = tap_counters(self.a)
+        line0 = len(self.s.lines)
+        net_ctl(self.a, f"tx {length} {n}")
+        m = self.result(line0, NET_TX, f"tx {length}")
+        c1 = tap_counters(self.a)
+        secs = int(m.group(3)) * self.s_per_tsc
+        frames = c1["rx_packets"] - c0["rx_packets"]
+        nbytes = c1["rx_bytes"] - c0["rx_bytes"]
+        return {"kpps": frames / secs / 1e3, "gbps": nbytes * 8 / secs / 1e9, "taken_pct": frames * 100 / n,
+                "kicks_per_frame": int(m.group(4)) / n, "secs": secs, "tap_frames": frames, "tap_bytes": nbytes}
+
+    def rx(self, length, n):
+        """n frames of `length` bytes from the host's generator; the rates count what reached the guest."""
+        line0 = len(self.s.lines)
+        net_ctl(self.a, "rx")
+        if not self.s.wait_line(rb"BENCH-NET rx listening", self.a.net_timeout, line0):
+            raise NetFailure(f"rx {length}: the guest did not start listening")
+        c0 = tap_counters(self.a)
+        g = subprocess.run(in_ns(self.a, self.a.netgen, NET_TAP, NET_MAC, "blast", length, n), capture_output=True,
+                           text=True, timeout=self.a.net_timeout)
+        sent = NETGEN_SENT.search(g.stdout)
+        if g.returncode or not sent:
+            raise NetFailure(f"rx {length}: netgen: {g.stdout.strip()} {g.stderr.strip()}")
+        m = self.result(line0, NET_RX, f"rx {length}")
+        c1 = tap_counters(self.a)
+        frames, nbytes, tsc, first, last, gaps, batches, kicks = (int(x) for x in m.groups())
+        if frames < 2 or not tsc:
+            raise NetFailure(f"rx {length}: the guest got {frames} frames")
+        secs = tsc * self.s_per_tsc
+        return {"kpps": frames / secs / 1e3, "gbps": nbytes * 8 / secs / 1e9, "delivered_pct": frames * 100 / n,
+                "kicks_per_frame": kicks / frames, "frames_per_batch": frames / batches, "gaps": gaps,
+                "secs": secs, "gen_kpps": n / (int(sent.group(2)) / 1e9) / 1e3, "tap_full": int(sent.group(3)),
+                "tap_to_vmm": c1["tx_packets"] - c0["tx_packets"], "tap_refused": c1["tx_dropped"] - c0["tx_dropped"]}
+
+    def tso(self, nbytes):
+        """A TCP stream of nbytes from the guest, in 60000-byte segments the host cuts, to a sink in the namespace."""
+        sink = subprocess.Popen(in_ns(self.a, self.a.tcpsink, NET_HOST_IP, NET_TSO_PORT), stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            if not read_line_within(sink, r"tcpsink listening", 30):
+                raise NetFailure("tso: the TCP sink did not start listening")
+            line0 = len(self.s.lines)
+            net_ctl(self.a, f"tso {nbytes}")
+            m = self.result(line0, NET_TSO, "tso")
+            done = read_line_within(sink, TCPSINK_DONE.pattern, 30)
+            if not done or int(done.group(1)) != nbytes:
+                raise NetFailure(f"tso: the sink took {done.group(1) if done else 'an unknown number of'} of "
+                                 f"{nbytes} bytes")
+            sent, segs, tsc, kicks, flight, wscale = (int(x) for x in m.groups())
+            secs = tsc * self.s_per_tsc
+            return {"gbps": sent * 8 / secs / 1e9, "kicks_per_seg": kicks / segs, "max_flight": flight,
+                    "wscale": wscale, "secs": secs}
+        finally:
+            stop(sink, grace=2)
+
+    def quit(self):
+        net_ctl(self.a, "quit")
+        self.s.wait_exit(10)
+
+
+def bench_net(a, vmms, reps):
+    """virtio-net: frames per second and Gbit/s both ways, and a TCP stream with TSO, timed by the guest."""
+    small, large = a.net_small, a.net_large
+
+    def one(v, rep):
+        return quiet_retry(v, lambda attempt: one_try(v, rep, attempt), a.net_quiet_cores, a.net_quiet_wait,
+                           a.net_tries)
+
+    def one_try(v, rep, attempt):
+        cmd = in_ns(a) + v.cmd(a.guest_net, extra=DEBUG_EXIT + net_nic_args(v))
+        s = Session(cmd, os.path.join(a.work, f"net-{v.key}-{rep}-{attempt}.log"))
+        what = f"{v.label} net guest"
+        try:
+            if not s.wait_line(rb"BENCH-NET ready", a.timeout):
+                return session_failure(s, what, "the guest never said it was ready")
+            g = NetGuest(a, s)
+            try:
+                # Untimed first, so that both VMMs are measured in their steady state (modvm's JIT has compiled).
+                g.tx(small, a.net_warm_n)
+                g.rx(small, a.net_warm_n)
+                g.tso(a.net_warm_tso_mb << 20)
+                out = {}
+                for tag, r in (("tx_small", g.tx(small, a.net_tx_n)), ("tx_large", g.tx(large, a.net_tx_n)),
+                               ("tso", g.tso(a.net_tso_mb << 20)),
+                               ("rx_small", g.rx(small, a.net_rx_n)), ("rx_large", g.rx(large, a.net_rx_n))):
+                    out.update({f"{tag}_{k}": x for k, x in r.items()})
+                g.quit()
+            except (NetFailure, subprocess.SubprocessError) as e:
+                return session_failure(s, what, str(e))
+            r = s.close()
+            out["others_cores"] = r.others_cores()
+            return out
+        finally:
+            s.close()
+    return interleaved(vmms, reps, one)
+
+
+def bench_net_linux(a, vmms, reps):
+    """The host's ping round trip to Linux (its own virtio_net driver, configured by ip=), after it answers."""
+    with open(a.linux_cmdline) as f:
+        pvm = f.read().strip()
+    append = f"console=ttyS0 {pvm} panic=-1 ip={NET_GUEST_IP}::{NET_HOST_IP}:255.255.255.0::eth0:off"
+
+    def ping(s, count, interval=None):
+        argv = ["busybox", "ping", "-c", count, "-W", 5] + (["-i", interval] if interval else []) + [NET_GUEST_IP]
+        p = subprocess.Popen(in_ns(a, *argv), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, text=True)
+        while p.poll() is None:         # the guest's console is read meanwhile, so that it never blocks on it
+            s.pump(time.monotonic() + 0.2)
+        return p.stdout.read()
+
+    def one(v, rep):
+        err = wait_for_kernel(a)
+        if err:
+            return {"error": err}
+        log = os.path.join(a.work, f"netlinux-{v.key}-{rep}.log")
+        cmd = in_ns(a) + v.cmd(a.linux_bzimage, append=append, mem=256,
+                               extra=["-initrd", a.linux_initrd] + net_nic_args(v))
+        s = Session(cmd, log)
+        what = f"{v.label} Linux ping"
+        try:
+            booted = s.wait_line(re.escape(LINUX_MARK), a.linux_timeout)
+            if not booted:
+                return session_failure(s, what, "no 'Run /init'")
+            deadline = time.monotonic() + a.net_ping_wait
+            while True:
+                out = ping(s, 3)
+                if "3 packets received" in out:
+                    break
+                if time.monotonic() > deadline:
+                    return session_failure(s, what, f"not answering pings {a.net_ping_wait:g} s after boot: {out}")
+            answered = s.now()
+            out = ping(s, a.net_ping_count, a.net_ping_interval)
+            rtt, got = PING_RTT.search(out), PING_RECEIVED.search(out)
+            if not rtt or not got:
+                return session_failure(s, what, f"ping said: {out}")
+            return {"ping_avg_ms": float(rtt.group(2)), "ping_min_ms": float(rtt.group(1)),
+                    "ping_max_ms": float(rtt.group(3)), "ping_received": int(got.group(1)),
+                    "run_init_s": booted[0], "answered_s": answered}
+        finally:
+            s.close()
+    return interleaved(vmms, reps, one), append
+
+
+# ---------------------------------------------------------------------------------------------
 # Table
 
 
@@ -894,7 +1138,7 @@ def main():
     p.add_argument("--qemu", required=True)
     p.add_argument("--qemu-cpu", required=True)
     p.add_argument("--work", required=True)
-    p.add_argument("--only", required=True, help="comma-separated benchmarks: launch,pio,mem,blk,hotplug,linux")
+    p.add_argument("--only", required=True, help="comma-separated benchmarks: launch,pio,mem,blk,hotplug,net,linux")
     p.add_argument("--guest-launch", required=True)
     p.add_argument("--guest-pio", required=True)
     p.add_argument("--guest-mem", required=True)
@@ -938,6 +1182,26 @@ def main():
     p.add_argument("--swap-len", type=int, required=True, help="bytes per rng request")
     p.add_argument("--swap-span-s", type=float, required=True,
                    help="seconds from the jar's replacement that count as the update's windows")
+    p.add_argument("--net-ns", required=True, help="the network namespace with the tap (empty: the net benchmark cannot run)")
+    p.add_argument("--net-error", default="", help="why there is no namespace")
+    p.add_argument("--guest-net", required=True)
+    p.add_argument("--netgen", required=True, help="the frame generator (lib/netgen.c), built")
+    p.add_argument("--tcpsink", required=True, help="the TCP sink (lib/tcpsink.c), built")
+    p.add_argument("--net-small", type=int, required=True, help="bytes of the small frames")
+    p.add_argument("--net-large", type=int, required=True, help="bytes of the large frames")
+    p.add_argument("--net-tx-n", type=int, required=True)
+    p.add_argument("--net-rx-n", type=int, required=True)
+    p.add_argument("--net-tso-mb", type=int, required=True)
+    p.add_argument("--net-warm-n", type=int, required=True)
+    p.add_argument("--net-warm-tso-mb", type=int, required=True)
+    p.add_argument("--net-timeout", type=float, required=True, help="seconds for each net test's result")
+    p.add_argument("--net-quiet-cores", type=float, required=True)
+    p.add_argument("--net-quiet-wait", type=float, required=True)
+    p.add_argument("--net-tries", type=int, required=True)
+    p.add_argument("--net-linux", type=int, choices=(0, 1), required=True, help="also the ping round trip to Linux")
+    p.add_argument("--net-ping-count", type=int, required=True)
+    p.add_argument("--net-ping-interval", required=True)
+    p.add_argument("--net-ping-wait", type=float, required=True, help="seconds for Linux to answer pings once booted")
     p.add_argument("--linux-reps", type=int, required=True)
     p.add_argument("--linux-bzimage", required=True)
     p.add_argument("--linux-initrd", required=True)
@@ -951,7 +1215,7 @@ def main():
     # SIGTERM (someone ending the run) unwinds like an exception, so launch() stops the VMM it started.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     only = set(a.only.split(","))
-    unknown = only - {"launch", "pio", "mem", "blk", "hotplug", "linux"}
+    unknown = only - {"launch", "pio", "mem", "blk", "hotplug", "net", "linux"}
     if unknown:
         p.error(f"unknown benchmarks in --only: {sorted(unknown)}")
 
@@ -1052,6 +1316,48 @@ def main():
                      f"update under a running guest. 'update windows' = the {a.swap_span_s:g} s of guest windows from "
                      "the jar's replacement (the same windows in a run without)")
         load("after_hotswap")
+    if "net" in only:
+        if not a.net_ns:
+            data["runs"]["net_error"] = a.net_error
+            sys.stderr.write(f"virtio-net benchmark skipped: {a.net_error}\n")
+        else:
+            sys.stderr.write(f"virtio-net over a tap in network namespace {a.net_ns} ({a.reps} reps each; QEMU -M pc "
+                             f"only: microvm has no PCI bus)\n")
+            load("before_net")
+            data["runs"]["net"] = bench_net(a, [modvm, pc], a.reps)
+            data["runs"]["net"][microvm.key] = []
+            sm, lg = a.net_small, a.net_large
+            rows += [("net", f"net: tx {sm} B frames", "kpps", "tx_small_kpps", True, [pc]),
+                     ("net", f"net: tx {lg} B frames", "Gb/s", "tx_large_gbps", True, [pc]),
+                     ("net", f"net: tx TCP, 60000 B TSO segments", "Gb/s", "tso_gbps", True, [pc]),
+                     ("net", f"net: rx {sm} B frames", "kpps", "rx_small_kpps", True, [pc]),
+                     ("net", f"net: rx {lg} B frames", "Gb/s", "rx_large_gbps", True, [pc]),
+                     ("net", f"  (tx {lg} B frames)", "kpps", "tx_large_kpps", False, [pc]),
+                     ("net", f"  (rx {lg} B frames)", "kpps", "rx_large_kpps", False, [pc]),
+                     ("net", f"  (tx {sm} B: frames the tap took)", "%", "tx_small_taken_pct", False, [pc]),
+                     ("net", f"  (rx {sm} B: frames the guest got)", "%", "rx_small_delivered_pct", False, [pc]),
+                     ("net", f"  (kicks per frame, tx {sm} B)", "", "tx_small_kicks_per_frame", False, [pc]),
+                     ("net", f"  (kicks per frame, rx {sm} B)", "", "rx_small_kicks_per_frame", False, [pc]),
+                     ("net", "  (kicks per TSO segment)", "", "tso_kicks_per_seg", False, [pc]),
+                     ("net", "  (others' CPU on the host meanwhile)", "core", "others_cores", False, [pc])]
+            notes.append(f"net: rates (kpps, Gb/s), so a ratio below 1 means modvm is slower. Cells count only the runs "
+                         f"during which other processes used < {a.net_quiet_cores} cores on average, if any ('(N busy)' "
+                         "as for blk). Frame sizes without FCS or vnet header; tx counts what the tap took, rx what the "
+                         "guest got, TSO the TCP payload the sink got; both VMMs on a tap with vhost=off (userspace "
+                         "datapath) and vnet_hdr=on, QEMU -device virtio-net-pci,disable-legacy=on; Gb = 10^9 bits")
+            load("after_net")
+            if a.net_linux:
+                sys.stderr.write(f"Linux ping round trip ({a.linux_reps} rep each, one guest at a time)\n")
+                err = wait_for_kernel(a)
+                if err:
+                    data["runs"]["netlinux_error"] = err
+                    sys.stderr.write(f"  Linux ping skipped: {err}\n")
+                else:
+                    data["runs"]["netlinux"], data["netlinux_append"] = bench_net_linux(a, [modvm, pc], a.linux_reps)
+                    data["runs"]["netlinux"][microvm.key] = []
+                    rows += [("netlinux", f"net: Linux, host ping RTT (avg of {a.net_ping_count})", "ms",
+                              "ping_avg_ms", True, [pc])]
+                    load("after_netlinux")
     if "linux" in only:
         sys.stderr.write(f"Linux boot to 'Run /init' ({a.linux_reps} rep each, one guest at a time)\n")
         err = wait_for_kernel(a)
@@ -1067,7 +1373,7 @@ def main():
     # Summaries and the table. Ratio = modvm / QEMU: for times and sizes, above 1 means modvm is slower or bigger.
     data["summary"] = {}
     lines = []
-    w = 31 if {"blk", "hotplug", "hotswap"} & set(data["runs"]) else 22     # blk cells may say how many busy runs were left out
+    w = 31 if {"blk", "hotplug", "hotswap", "net"} & set(data["runs"]) else 22     # blk cells may say how many busy runs were left out
     hdr = f"{'metric':<38} {'unit':<4} {'modvm':>{w}} {'QEMU':>{w}} {'modvm/QEMU':>10}  QEMU machine"
     lines.append(hdr)
     lines.append("-" * len(hdr))
@@ -1078,7 +1384,8 @@ def main():
         # blk: the runs during which other processes took the second core measure the host, not the VMM.
         quiet = None
         if field != "others_cores":
-            quiet = {"blk": a.blk_quiet_cores, "hotplug": a.hp_quiet_cores, "hotswap": a.hp_quiet_cores}.get(bench)
+            quiet = {"blk": a.blk_quiet_cores, "hotplug": a.hp_quiet_cores, "hotswap": a.hp_quiet_cores,
+                     "net": a.net_quiet_cores}.get(bench)
         sm = summary(runs["modvm"], field, quiet)
         for q in qemus:
             sq = summary(runs[q.key], field, quiet)
@@ -1116,6 +1423,10 @@ def main():
                     print(f"\n=== FAILED: {bench} {key} rep {i + 1} ===\n{r['error']}")
     if "linux_error" in data["runs"]:
         print(f"\nLinux benchmark not run: {data['runs']['linux_error']}")
+    if "net_error" in data["runs"]:
+        print(f"\nvirtio-net benchmark not run: {data['runs']['net_error']}")
+    if "netlinux_error" in data["runs"]:
+        print(f"\nLinux ping not run: {data['runs']['netlinux_error']}")
 
     data["table"] = table
     if a.json:

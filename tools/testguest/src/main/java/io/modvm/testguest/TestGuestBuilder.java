@@ -64,7 +64,8 @@ public final class TestGuestBuilder {
      * Builds a guest from C source text.
      *
      * @param workDir directory for the extracted kit, build files and cached ELFs (created if missing)
-     * @param name    guest name, used in file names; letters, digits, '.', '_' and '-' only
+     * @param name    guest name, used in file names; letters, digits, '.', '_' and '-' only, and not the name
+ *                of a kit source ({@code kit}, {@code pci}, {@code virtio}, {@code net})
      * @param cSource the guest's C source; it should {@code #include "testguest.h"} and define {@code main}
      * @return path of the linked ELF inside {@code workDir}
      * @throws GuestBuildException if gcc fails; the message contains gcc's output
@@ -73,6 +74,11 @@ public final class TestGuestBuilder {
     public static Path build(Path workDir, String name, String cSource) {
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("guest name must match [A-Za-z0-9._-]+: " + name);
+        }
+        if (KIT_FILES.contains(name + ".c")) {
+            // The guest's source is written next to the kit's as NAME.c: it would replace the kit's own file.
+            throw new IllegalArgumentException("guest name '" + name + "' is taken by the kit's " + name
+                    + ".c; give the guest another name");
         }
         try {
             Files.createDirectories(workDir);

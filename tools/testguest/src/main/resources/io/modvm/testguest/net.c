@@ -133,34 +133,50 @@ int net_udp_send(struct net_if *n, uint32_t dst, uint16_t sport, uint16_t dport,
 
 /* ---- TCP ---- */
 
-static int tcp_send(struct net_if *n, struct net_tcp *t, uint8_t flags, const uint8_t *data, uint32_t len,
-                    const void *vnet_hdr)
+/* The Ethernet, IPv4 and TCP headers of t's next segment, in front of the len payload bytes already at f + 54 (a
+ * SYN has none: its options take their place), with the checksum complete, or (partial) only the pseudo-header sum
+ * for the host to finish; advances snd_nxt. Returns the frame's length. */
+static uint32_t tcp_frame(struct net_if *n, struct net_tcp *t, uint8_t *f, uint8_t flags, uint32_t len, int partial)
 {
-    static uint8_t f[14 + 20 + 20 + 65536];
-    if (len > 65536 - 20 - 20)
-        return -1;
-    uint32_t at = ip_header(n, f, IP_TCP, t->peer_ip, 20 + len);
+    /* Our SYN offers window scaling with a shift of 0: our window stays as it is, and the peer may scale its own, so
+     * that more than 64 KiB can be in flight to it. (A SYN-ACK offers none: that answers the peer's own option.) */
+    uint32_t opt = (flags & (TCP_SYN | TCP_ACK)) == TCP_SYN ? 4 : 0;
+    uint32_t at = ip_header(n, f, IP_TCP, t->peer_ip, 20 + opt + len);
     uint8_t *tcp = f + at;
     memset(tcp, 0, 20);
     put16(tcp, t->port);
     put16(tcp + 2, t->peer_port);
     put32(tcp + 4, t->snd_nxt);
     put32(tcp + 8, t->rcv_nxt);
-    tcp[12] = 5 << 4;
+    tcp[12] = (uint8_t)((5 + opt / 4) << 4);
     tcp[13] = flags;
     put16(tcp + 14, 65535);
-    if (len)
-        memcpy(tcp + 20, data, len);
-    uint32_t pseudo = net_pseudo_sum(n->ip, t->peer_ip, IP_TCP, 20 + len);
-    if (vnet_hdr) {
-        /* Checksum offload: the field holds the pseudo-header sum, the host finishes it. */
-        put16(tcp + 16, net_fold(pseudo));
-    } else {
-        put16(tcp + 16, (uint16_t)~net_fold(net_sum(tcp, 20 + len, pseudo)));
+    if (opt) {
+        tcp[20] = 1;                /* NOP */
+        tcp[21] = 3;                /* window scale, length 3, shift 0 */
+        tcp[22] = 3;
+        tcp[23] = 0;
     }
-    int r = n->tx(n, vnet_hdr, f, at + 20 + len);
+    uint32_t pseudo = net_pseudo_sum(n->ip, t->peer_ip, IP_TCP, 20 + opt + len);
+    if (partial)
+        put16(tcp + 16, net_fold(pseudo));
+    else
+        put16(tcp + 16, (uint16_t)~net_fold(net_sum(tcp, 20 + opt + len, pseudo)));
     t->snd_nxt += len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
-    return r;
+    return at + 20 + opt + len;
+}
+
+static int tcp_send(struct net_if *n, struct net_tcp *t, uint8_t flags, const uint8_t *data, uint32_t len,
+                    const void *vnet_hdr)
+{
+    static uint8_t f[NET_TCP_HEADERS + 65536];
+    if (len > 65536 - 20 - 20)
+        return -1;
+    if (len)
+        memcpy(f + NET_TCP_HEADERS, data, len);
+    /* Checksum offload (a vnet header): the field holds the pseudo-header sum, the host finishes it. */
+    uint32_t size = tcp_frame(n, t, f, flags, len, vnet_hdr != 0);
+    return n->tx(n, vnet_hdr, f, size);
 }
 
 void net_tcp_listen(struct net_if *n, uint16_t port)
@@ -192,12 +208,39 @@ int net_tcp_write(struct net_if *n, const void *data, uint32_t len, const void *
     return tcp_send(n, t, TCP_PSH | TCP_ACK, data, len, vnet_hdr);
 }
 
+uint32_t net_tcp_frame(struct net_if *n, uint8_t *frame, uint32_t len)
+{
+    if (n->out.state != NET_TCP_ESTABLISHED || len > 65536 - 20 - 20)
+        return 0;
+    return tcp_frame(n, &n->out, frame, TCP_PSH | TCP_ACK, len, 1);
+}
+
 int net_tcp_close(struct net_if *n, uint64_t timeout_ms)
 {
     struct net_tcp *t = &n->out;
     t->state = NET_TCP_FIN_WAIT;
     tcp_send(n, t, TCP_FIN | TCP_ACK, 0, 0, 0);
     return net_poll_until(n, &t->state, NET_TCP_CLOSED, timeout_ms) ? 0 : -1;
+}
+
+/* The window scale shift a SYN offers (RFC 7323; at most 14), or 0 without the option. */
+static uint8_t tcp_wscale(const uint8_t *tcp, uint32_t hlen)
+{
+    for (uint32_t i = 20; i < hlen; ) {
+        uint8_t kind = tcp[i];
+        if (kind == 0)
+            break;
+        if (kind == 1) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= hlen || tcp[i + 1] < 2 || i + tcp[i + 1] > hlen)
+            break;
+        if (kind == 3 && tcp[i + 1] == 3)
+            return tcp[i + 2] > 14 ? 14 : tcp[i + 2];
+        i += tcp[i + 1];
+    }
+    return 0;
 }
 
 static void tcp_input(struct net_if *n, const uint8_t *ip, uint32_t src, const uint8_t *tcp, uint32_t len)
@@ -219,12 +262,17 @@ static void tcp_input(struct net_if *n, const uint8_t *ip, uint32_t src, const u
         }
         if (out->state == NET_TCP_SYN_SENT && (flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
             out->rcv_nxt = seq + 1;
+            out->acked = ack;
+            out->wscale = tcp_wscale(tcp, hlen);
+            out->wnd = get16(tcp + 14);         /* never scaled in a SYN */
             out->state = NET_TCP_ESTABLISHED;
             tcp_send(n, out, TCP_ACK, 0, 0, 0);
             return;
         }
-        if (flags & TCP_ACK)
+        if (flags & TCP_ACK) {
             out->acked = ack;
+            out->wnd = (uint32_t)get16(tcp + 14) << out->wscale;
+        }
         if (flags & TCP_FIN) {
             out->rcv_nxt = seq + data + 1;
             tcp_send(n, out, TCP_ACK, 0, 0, 0);

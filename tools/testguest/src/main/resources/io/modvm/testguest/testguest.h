@@ -369,6 +369,8 @@ struct net_tcp {
     uint16_t port, peer_port;
     uint32_t peer_ip;
     uint32_t snd_nxt, rcv_nxt, acked;
+    uint32_t wnd;                   /* the peer's window in bytes, scaled (the outgoing connection) */
+    uint8_t wscale;                 /* the shift the peer's SYN offered; ours is 0 */
     uint64_t bytes;                 /* in order payload received (the listening side) */
     uint32_t largest;               /* largest payload of one received frame */
 };
@@ -416,6 +418,14 @@ void net_tcp_listen(struct net_if *n, uint16_t port);
 int net_tcp_connect(struct net_if *n, uint32_t dst, uint16_t port, uint64_t timeout_ms);
 /* One TCP segment of len bytes (up to 64 KiB with a segmentation-offload vnet_hdr: the host cuts it). */
 int net_tcp_write(struct net_if *n, const void *data, uint32_t len, const void *vnet_hdr);
+/* Bytes of Ethernet, IPv4 and TCP headers in front of a data segment's payload. */
+#define NET_TCP_HEADERS 54
+/* For a sender that keeps its segments in buffers of its own, with no copy: writes the Ethernet, IPv4 and TCP headers
+ * of the outgoing connection's next segment in front of the len payload bytes already at frame + NET_TCP_HEADERS,
+ * with the checksum left to the host (the caller's vnet header must ask for it: NEEDS_CSUM, csum_start 34, offset
+ * 16), and advances snd_nxt. The caller keeps within the peer's window (out.wnd from out.acked). Returns the frame's
+ * length, or 0 if the connection is not established or len is over 64 KiB. */
+uint32_t net_tcp_frame(struct net_if *n, uint8_t *frame, uint32_t len);
 int net_tcp_close(struct net_if *n, uint64_t timeout_ms);
 /* One's-complement sum helpers (RFC 1071), big-endian words. */
 uint32_t net_sum(const void *data, size_t len, uint32_t sum);

@@ -136,6 +136,14 @@ class TestGuestBuilderTest {
         assertThrows(IllegalArgumentException.class, () -> TestGuestBuilder.build(work, "guests/does-not-exist.c"));
     }
 
+    /** A guest named like a kit source would overwrite it in the build folder and fail to link, or link the wrong code. */
+    @Test
+    void aGuestNamedLikeAKitSourceIsRejected() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> TestGuestBuilder.build(work, "net", "#include \"testguest.h\"\nint main(void) { return 0; }\n"));
+        assertTrue(e.getMessage().contains("kit's net.c"), e.getMessage());
+    }
+
     @Test
     void flagsKeepGuestsFreestandingAndSseFree() {
         List<String> flags = TestGuestBuilder.compilerFlags();

@@ -64,9 +64,10 @@ final class TunLib {
 
     static native int fcntl(int fd, int cmd, long arg) throws LastErrorException;
 
-    static native long readv(int fd, Pointer iov, int count) throws LastErrorException;
+    /** {@code iov}: the address of {@code count} struct iovec (a number, which JNA passes without conversion). */
+    static native long readv(int fd, long iov, int count) throws LastErrorException;
 
-    static native long writev(int fd, Pointer iov, int count) throws LastErrorException;
+    static native long writev(int fd, long iov, int count) throws LastErrorException;
 
     static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
 }

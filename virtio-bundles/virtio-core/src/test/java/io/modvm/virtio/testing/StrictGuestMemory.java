@@ -22,6 +22,9 @@ public final class StrictGuestMemory implements GuestMemory {
     private final AtomicLong accesses = new AtomicLong();
     private final List<Discard> discards = new ArrayList<>();
     private volatile boolean failDiscards;
+    /** Runs once, just before the next writeShort at {@link #hookAddress}; null when none is set. */
+    private volatile Runnable hook;
+    private volatile long hookAddress;
 
     /** Guards {@code ram}, which holds the RAM ranges and their contents. */
     public StrictGuestMemory(GuestMemory ram) {
@@ -45,6 +48,16 @@ public final class StrictGuestMemory implements GuestMemory {
     /** Makes every later discard fail as a refused fallocate does. */
     public void failDiscards() {
         failDiscards = true;
+    }
+
+    /**
+     * Runs {@code action} once, just before the next {@link #writeShort} at {@code address}: how a test plays a driver
+     * that acts at the worst moment on another CPU, e.g. adds a buffer just before the device asks for kicks again
+     * (a write of a ring's flags or event index), so it still sees them off.
+     */
+    public void beforeNextWriteShort(long address, Runnable action) {
+        hookAddress = address;
+        hook = action;
     }
 
     private void check(long address, long length) {
@@ -92,6 +105,11 @@ public final class StrictGuestMemory implements GuestMemory {
     @Override
     public void writeShort(long address, short value) {
         check(address, 2);
+        Runnable action = hook;
+        if (action != null && address == hookAddress) {
+            hook = null;
+            action.run();
+        }
         ram.writeShort(address, value);
     }
 

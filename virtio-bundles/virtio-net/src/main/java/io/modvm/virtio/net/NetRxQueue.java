@@ -9,11 +9,14 @@ import io.modvm.virtio.device.QueueServer;
 import io.modvm.virtio.device.ResetLatch;
 import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.queue.DescriptorChain;
+import io.modvm.virtio.queue.SplitVirtqueue;
+import io.modvm.virtio.queue.VirtqueueException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -30,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * its buffers held for the next.
  *
  * <p>Frames are returned in bursts, with one interrupt per burst (if the driver wants one at all).
+ *
+ * <p>Per frame the backend gets only the buffers a plain frame needs ({@link #DIRECT_ROOM}) and one spill buffer for
+ * the rest: with mergeable buffers the device holds enough for a 64 KiB frame, 33 buffers of Linux's 2 KiB, and
+ * describing all of them to the backend for every frame cost more than the frame itself. The rare longer frame is
+ * copied from the spill buffer into the next held buffers. And the driver is asked not to kick while the device
+ * holds buffers (it reads the ring before each frame anyway), as QEMU's virtio-net does: each kick is a VM exit.
  */
 final class NetRxQueue implements ChainHandler {
     private static final Logger LOG = LoggerFactory.getLogger(NetRxQueue.class);
@@ -39,6 +48,8 @@ final class NetRxQueue implements ChainHandler {
     private static final long IDLE_WAIT_MILLIS = 1000;
     /** Ethernet destination, source, and a VLAN tag: what the receive filter reads. */
     private static final int FILTER_BYTES = 16;
+    /** The header and a frame of a 1500-byte MTU with a VLAN tag: what is read straight into the guest's buffers. */
+    static final int DIRECT_ROOM = VirtioNet.HEADER_SIZE + 1500 + 18;
 
     private final String name;
     private final GuestMemory memory;
@@ -53,6 +64,8 @@ final class NetRxQueue implements ChainHandler {
     private final NetStats stats;
     private final GuestErrorLog log;
     private final QueueServer server;
+    private final SplitVirtqueue queue;
+    private final ResetLatch latch;
     private final ArrayDeque<RxBuffer> held = new ArrayDeque<>();
     private long heldCapacity;
     private final byte[] head = new byte[FILTER_BYTES];
@@ -63,6 +76,10 @@ final class NetRxQueue implements ChainHandler {
     /** For frames the guest's RAM cannot give views for, and for frames dropped with the link down. */
     private byte[] bounce;
     private ByteBuffer discard;
+    /** Takes the part of a frame beyond the first buffers; see the class comment. */
+    private ByteBuffer spill;
+    /** Whether the driver was last asked to kick (null: not asked yet, e.g. after a hand-over). */
+    private Boolean kicksOn;
     private Thread thread;
     private volatile boolean running;
 
@@ -85,6 +102,8 @@ final class NetRxQueue implements ChainHandler {
         this.stats = stats;
         this.log = log;
         this.server = new QueueServer(activation, index, name, this, latch, log);
+        this.queue = activation.queue(index);
+        this.latch = latch;
     }
 
     /** Holds again the buffers an earlier instance held (a hand-over); before {@link #start}. */
@@ -179,9 +198,40 @@ final class NetRxQueue implements ChainHandler {
             return false;
         }
         if (ready()) {
-            server.serve();
+            takeBuffers();
         }
         return !held.isEmpty() && receiveOne() > 0;
+    }
+
+    /**
+     * Takes the buffers the driver made available. Kicks are wanted only when the device holds no buffer at all: that
+     * is when the thread sleeps until the driver adds one. Holding some, it looks at the ring before each frame
+     * anyway (with mergeable buffers it takes more while it holds less than the largest frame needs), so it asks the
+     * driver not to kick. Turning kicks on looks at the ring once more: a buffer added before the driver saw the
+     * request came without a kick. Under VIRTIO_F_EVENT_IDX asking not to kick writes nothing (avail_event stays
+     * behind, so the driver kicks at most once more) and turning kicks on moves avail_event to the next entry; a pop
+     * that finds the ring empty does the same, with the same second look.
+     */
+    private void takeBuffers() {
+        server.serve();
+        try {
+            while (held.isEmpty() && !server.stopped()) {
+                if (Boolean.TRUE.equals(kicksOn)) {
+                    return;
+                }
+                kicksOn = true;
+                if (!queue.enableNotifications()) {
+                    return;
+                }
+                server.serve();
+            }
+            if (!Boolean.FALSE.equals(kicksOn) && !server.stopped()) {
+                queue.disableNotifications();
+                kicksOn = false;
+            }
+        } catch (VirtqueueException e) {
+            latch.trip(name + ": " + e.getMessage());
+        }
     }
 
     /** Interrupts the driver for the frames returned since it last heard, if it wants that. */
@@ -238,20 +288,25 @@ final class NetRxQueue implements ChainHandler {
      */
     private int receiveOne() {
         used.clear();
-        long room = 0;
+        Iterator<RxBuffer> next = held.iterator();
+        long direct = 0;
         boolean views = true;
-        for (RxBuffer b : held) {
+        while (next.hasNext() && (used.isEmpty() || mergeable && direct < Math.min(DIRECT_ROOM, frameLimit))) {
+            RxBuffer b = next.next();
             used.add(b);
-            room += b.capacity;
+            direct += b.capacity;
             views &= b.hasViews();
-            if (!mergeable || room >= frameLimit) {
-                break;
-            }
         }
+        long room = mergeable ? Math.min(heldCapacity, frameLimit) : direct;
         int skip = vnetHeader ? 0 : VirtioNet.HEADER_SIZE;
         int n;
         try {
-            n = views ? backend.receive(viewsOf(used, skip)) : receiveCopied(room - skip, skip);
+            if (views) {
+                n = backend.receive(viewsOf(used, skip, (int) Math.max(0, room - direct)));
+            } else {
+                takeUpTo(next, room);
+                n = receiveCopied(room - skip, skip);
+            }
         } catch (IOException e) {
             log.reportHost(name + " receive", e.getMessage());
             stats.rxDropped.increment();
@@ -264,6 +319,16 @@ final class NetRxQueue implements ChainHandler {
             stats.rxDropped.increment();
             LOG.debug("{}: frame of {} bytes dropped: the guest's buffers hold {}", name, -n, room - skip);
             return 1;
+        }
+        long offered = (views ? Math.max(room, direct) : room) - skip;
+        if (n > offered) {
+            // A backend bug, not the guest's: the frame's length cannot be trusted.
+            log.reportHost(name + " receive", "the backend read " + n + " bytes into " + offered);
+            stats.rxDropped.increment();
+            return 1;
+        }
+        if (views && n + skip > direct) {
+            unspill(next, (int) (n + skip - direct));
         }
         int total = n + skip;
         if (total < VirtioNet.HEADER_SIZE + VirtioNet.ETH_HEADER) {
@@ -345,8 +410,9 @@ final class NetRxQueue implements ChainHandler {
         server.completeBatch(usedChains, usedLengths);
     }
 
-    private static ByteBuffer[] viewsOf(List<RxBuffer> buffers, int skip) {
-        int count = 0;
+    /** Views of the buffers (of the first from {@code skip} on), and {@code spillBytes} of the spill buffer if any. */
+    private ByteBuffer[] viewsOf(List<RxBuffer> buffers, int skip, int spillBytes) {
+        int count = spillBytes > 0 ? 1 : 0;
         for (int i = 0; i < buffers.size(); i++) {
             count += buffers.get(i).viewCount(i == 0 ? skip : 0);
         }
@@ -355,7 +421,39 @@ final class NetRxQueue implements ChainHandler {
         for (int i = 0; i < buffers.size(); i++) {
             at = buffers.get(i).addViews(out, at, i == 0 ? skip : 0);
         }
+        if (spillBytes > 0) {
+            if (spill == null) {
+                spill = ByteBuffer.allocateDirect(frameLimit);
+            }
+            out[at] = spill.clear().limit(spillBytes);
+        }
         return out;
+    }
+
+    /**
+     * Moves the {@code bytes} of the frame that went to the spill buffer into the held buffers after those already
+     * used, adding them to {@link #used}. They take it: the spill buffer was offered only what they hold.
+     */
+    private void unspill(Iterator<RxBuffer> next, int bytes) {
+        ByteBuffer rest = spill.clear().limit(bytes);
+        while (rest.hasRemaining()) {
+            RxBuffer b = next.next();
+            used.add(b);
+            b.write(memory, rest);
+        }
+    }
+
+    /** Adds held buffers to {@link #used} until they hold {@code room} bytes. */
+    private void takeUpTo(Iterator<RxBuffer> next, long room) {
+        long have = 0;
+        for (RxBuffer b : used) {
+            have += b.capacity;
+        }
+        while (have < room && next.hasNext()) {
+            RxBuffer b = next.next();
+            used.add(b);
+            have += b.capacity;
+        }
     }
 
     /** Receives into a bounce buffer and copies the frame into the held buffers, from {@code skip} on. */
@@ -363,8 +461,9 @@ final class NetRxQueue implements ChainHandler {
         if (bounce == null) {
             bounce = new byte[frameLimit];
         }
-        int n = backend.receive(new ByteBuffer[] {ByteBuffer.wrap(bounce, 0, (int) Math.min(room, frameLimit))});
-        if (n <= 0) {
+        int offered = (int) Math.min(room, frameLimit);
+        int n = backend.receive(new ByteBuffer[] {ByteBuffer.wrap(bounce, 0, offered)});
+        if (n <= 0 || n > offered) {
             return n;
         }
         int done = 0;

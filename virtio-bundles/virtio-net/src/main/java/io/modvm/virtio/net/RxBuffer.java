@@ -93,6 +93,30 @@ final class RxBuffer {
         return n;
     }
 
+    /**
+     * Copies what remains of {@code from} (up to this buffer's capacity) to the start of this buffer, advancing
+     * {@code from}'s position past what it took.
+     */
+    void write(GuestMemory memory, ByteBuffer from) {
+        int n = Math.min(capacity, from.remaining());
+        if (views != null) {
+            int left = n;
+            for (ByteBuffer v : views) {
+                if (left == 0) {
+                    break;
+                }
+                int take = Math.min(left, v.capacity());
+                v.duplicate().clear().put(from.slice().limit(take));
+                from.position(from.position() + take);
+                left -= take;
+            }
+            return;
+        }
+        byte[] bytes = new byte[n];
+        from.get(bytes);
+        write(memory, 0, bytes, 0, n);
+    }
+
     /** Copies {@code length} bytes from {@code offset} of this buffer into {@code into}. */
     void read(GuestMemory memory, int offset, byte[] into, int length) {
         walk(memory, offset, into, 0, length, false);
@@ -106,6 +130,11 @@ final class RxBuffer {
     private void walk(GuestMemory memory, int offset, byte[] bytes, int bytesOffset, int length, boolean write) {
         if (offset < 0 || length < 0 || (long) offset + length > capacity) {
             throw new IllegalArgumentException("bytes " + offset + "+" + length + " of a buffer of " + capacity);
+        }
+        if (views != null) {
+            // Per frame (the filter's bytes, num_buffers): a view costs no look-up of the address in guest RAM.
+            walkViews(offset, bytes, bytesOffset, length, write);
+            return;
         }
         long skip = offset;
         int done = 0;
@@ -122,6 +151,29 @@ final class RxBuffer {
                 memory.write(s.address() + skip, bytes, bytesOffset + done, n);
             } else {
                 memory.read(s.address() + skip, bytes, bytesOffset + done, n);
+            }
+            done += n;
+            skip = 0;
+        }
+    }
+
+    /** As {@link #walk} through the views, which cover the first {@link #capacity} bytes in chain order. */
+    private void walkViews(int offset, byte[] bytes, int bytesOffset, int length, boolean write) {
+        int skip = offset;
+        int done = 0;
+        for (ByteBuffer v : views) {
+            if (done == length) {
+                return;
+            }
+            if (skip >= v.capacity()) {
+                skip -= v.capacity();
+                continue;
+            }
+            int n = Math.min(length - done, v.capacity() - skip);
+            if (write) {
+                v.put(skip, bytes, bytesOffset + done, n);
+            } else {
+                v.get(skip, bytes, bytesOffset + done, n);
             }
             done += n;
             skip = 0;

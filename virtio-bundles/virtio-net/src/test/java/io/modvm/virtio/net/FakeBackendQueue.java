@@ -14,6 +14,11 @@ final class FakeBackendQueue implements NetworkQueue {
     final Deque<byte[]> incoming = new ArrayDeque<>();
     final List<byte[]> sent = new ArrayList<>();
     int dropped;
+    /** What the last receive was given: how many buffers, and how many bytes they hold. */
+    int offeredBuffers;
+    long offeredBytes;
+    /** Added to the length each receive reports, to play a backend that says it read more than it was given. */
+    int overstate;
 
     @Override
     public synchronized boolean send(ByteBuffer[] buffers) {
@@ -38,6 +43,8 @@ final class FakeBackendQueue implements NetworkQueue {
         for (ByteBuffer b : buffers) {
             room += b.remaining();
         }
+        offeredBuffers = buffers.length;
+        offeredBytes = room;
         if (frame.length > room) {
             dropped++;
             return -frame.length;
@@ -49,7 +56,7 @@ final class FakeBackendQueue implements NetworkQueue {
             d.put(frame, at, n);
             at += n;
         }
-        return frame.length;
+        return frame.length + overstate;
     }
 
     @Override
