@@ -226,6 +226,7 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
         }
         if (dataThreads) {
             stopDataThreads();
+            restoreKicks();
             // The hand-over gives the buffers they held back to the ring, for the offload to take.
             receivers = new NetRxQueue[0];
         }
@@ -362,6 +363,15 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
     public void quiesce() {
         synchronized (lifecycle) {
             stopQueues();
+            restoreKicks();
+        }
+    }
+
+    private void restoreKicks() {
+        for (NetRxQueue r : receivers) {
+            if (r != null) {
+                r.restoreKicks();
+            }
         }
     }
 

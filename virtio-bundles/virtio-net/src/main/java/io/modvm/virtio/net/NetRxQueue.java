@@ -234,6 +234,23 @@ final class NetRxQueue implements ChainHandler {
         }
     }
 
+    /**
+     * After {@link #stop}, while the ring is still the driver's: asks for kicks again if this queue had asked the
+     * driver not to kick. Whatever serves the ring next (a vhost datapath, which keeps its own idea of the ring's
+     * flags, or another instance of this bundle, older ones included) then starts from the ring's default state
+     * instead of one it does not know it must undo; under VIRTIO_F_EVENT_IDX nothing was suppressed.
+     */
+    void restoreKicks() {
+        if (Boolean.FALSE.equals(kicksOn) && !server.stopped()) {
+            try {
+                queue.enableNotifications();
+            } catch (VirtqueueException e) {
+                latch.trip(name + ": " + e.getMessage());
+            }
+        }
+        kicksOn = null;
+    }
+
     /** Interrupts the driver for the frames returned since it last heard, if it wants that. */
     void flush() {
         server.flush();

@@ -197,6 +197,23 @@ class NetQueuesTest {
     }
 
     /**
+     * Stopped while it asked the driver not to kick, the receiveq asks for kicks again before what comes next (a vhost
+     * datapath, another instance) takes the ring, so nobody inherits a suppression it does not know about.
+     */
+    @Test
+    void aStoppedReceiveqLeavesKicksOnForWhatServesTheRingNext() throws Exception {
+        TestDriver plain = new TestDriver(memory, RAM, 16, false, false, RAM + 0x1_0000);
+        NetRxQueue rx = receiver(plain, 0, true, VirtioNet.HEADER_SIZE + VirtioNet.MAX_PLAIN_FRAME);
+        plain.add(List.of(), List.of(new Buf(DATA, 2048)));
+        assertFalse(rx.pass());
+        assertEquals(1, plain.usedFlags(), "holding a buffer: no kicks");
+        rx.stop();
+        rx.restoreKicks();
+        assertEquals(0, plain.usedFlags(), "kicks on again for the next owner");
+        assertEquals(1, rx.heldHeads().length, "the buffer is still held, for the hand-over");
+    }
+
+    /**
      * A frame longer than what the first buffers take directly goes through the spill buffer into the next held
      * buffers, here a 9000-byte one over five: only the first buffer is described to the backend for every frame.
      */
