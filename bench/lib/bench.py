@@ -1034,6 +1034,7 @@ class TapPeer:
     def __init__(self, a, v):
         self.lan = Lan(a.net_ns, "tap0")
         self.nic_args = net_nic_args(v)
+        self.vmm_prefix = []
 
     def start(self):
         return None
@@ -1061,6 +1062,8 @@ class TestpmdPeer:
         self.pmd = Testpmd(self.lan, a.vu_testpmd, a.vu_lcores, a.vu_mem_mb, a.vu_mbufs, sock,
                            f"modvm-bench-{os.getpid()}-{tag}", os.path.join(a.work, f"{tag}.testpmd.log"))
         self.nic_args = vhost_user_nic_args(v, sock, 128) + net_device_arg(v)
+        # The VMM kept off testpmd's forwarding CPU, if asked: otherwise the scheduler may put the vCPU there.
+        self.vmm_prefix = ["taskset", "-c", a.vu_vmm_cpus] if a.vu_vmm_cpus else []
         self.timeout = a.net_timeout
 
     def start(self):
@@ -1109,7 +1112,7 @@ def bench_net(a, vmms, reps, name, make_peer):
             if err:
                 return {"error": f"{what}: {err}"}
             cpu0 = peer.cpu_seconds()
-            s = Session(peer.lan.cmd() + v.cmd(a.guest_net, extra=DEBUG_EXIT + peer.nic_args),
+            s = Session(peer.lan.cmd(*peer.vmm_prefix) + v.cmd(a.guest_net, extra=DEBUG_EXIT + peer.nic_args),
                         os.path.join(a.work, f"{tag}.log"))
             try:
                 ready = s.wait_line(NET_READY, a.timeout)
@@ -1333,6 +1336,7 @@ def main():
     p.add_argument("--vu-testpmd", required=True, help="DPDK's testpmd")
     p.add_argument("--vu-lcores", required=True, help="testpmd's -l: main lcore, then the forwarding one")
     p.add_argument("--vu-mem-mb", type=int, required=True, help="testpmd's -m (no hugepages)")
+    p.add_argument("--vu-vmm-cpus", default="", help="taskset -c for the VMM (empty: not pinned)")
     p.add_argument("--vu-mbufs", type=int, required=True, help="testpmd's --total-num-mbufs")
     p.add_argument("--linux-reps", type=int, required=True)
     p.add_argument("--linux-bzimage", required=True)
