@@ -856,7 +856,6 @@ def bench_linux(a, vmms, reps):
 # offload, and the host's ping round trip to Linux. Everything runs inside that namespace (the VMM, the frame
 # generator, the TCP sink, ping), so no frame reaches any other interface.
 
-NET_TAP = "tap0"
 NET_MAC = "52:54:00:12:34:56"
 NET_HOST_IP = "10.0.2.1"
 NET_GUEST_IP = "10.0.2.15"
@@ -877,35 +876,52 @@ class NetFailure(Exception):
     """A net test that did not give its figure: the reason ends the run (the VMM's output goes with it)."""
 
 
+class Lan:
+    """Where the guest's frames come out on the host: a network namespace and the tap in it (10.0.2.1/24) whose
+    counters are read, where the generator sends and the TCP sink listens. tap0 for the tap netdev; testpmd's dtap0
+    when the NIC is on vhost-user."""
+
+    def __init__(self, ns, tap):
+        self.ns = ns
+        self.tap = tap
+
+    def cmd(self, *argv):
+        """A command that runs inside the namespace, so its traffic stays on the tap there."""
+        return ["ip", "netns", "exec", self.ns] + [str(x) for x in argv]
+
+
 def in_ns(a, *argv):
-    """A command that runs inside the bench's network namespace, so its traffic stays on the tap there."""
-    return ["ip", "netns", "exec", a.net_ns] + [str(x) for x in argv]
+    """A command that runs inside the namespace of the tap netdev's figures."""
+    return Lan(a.net_ns, "tap0").cmd(*argv)
 
 
-def tap_counters(a):
-    """The tap's counters, read from /sys/class/net/tap0/statistics inside the namespace. rx_*: what the VMM wrote
-    to the tap (the guest's frames); tx_*: what the VMM read from it; tx_dropped: frames the tap refused for want
-    of room (the generator sends those again)."""
-    r = subprocess.run(in_ns(a, "cat", *(f"/sys/class/net/{NET_TAP}/statistics/{k}" for k in TAP_STATS)),
+def tap_counters(lan):
+    """The tap's counters, read from /sys/class/net/TAP/statistics inside the namespace. rx_*: what the VMM (or
+    testpmd) wrote to the tap (the guest's frames); tx_*: what it read from it; tx_dropped: frames the tap refused
+    for want of room (the generator sends those again)."""
+    r = subprocess.run(lan.cmd("cat", *(f"/sys/class/net/{lan.tap}/statistics/{k}" for k in TAP_STATS)),
                        capture_output=True, text=True, timeout=30)
     if r.returncode:
         raise NetFailure(f"reading the tap's counters: {r.stderr.strip()}")
     return dict(zip(TAP_STATS, (int(x) for x in r.stdout.split())))
 
 
-def net_ctl(a, text):
+def net_ctl(a, lan, text):
     """One control frame to the guest, which starts its next test."""
-    r = subprocess.run(in_ns(a, a.netgen, NET_TAP, NET_MAC, "ctl", text), capture_output=True, text=True, timeout=30)
+    r = subprocess.run(lan.cmd(a.netgen, lan.tap, NET_MAC, "ctl", text), capture_output=True, text=True, timeout=30)
     if r.returncode:
         raise NetFailure(f"netgen ctl '{text}': {r.stderr.strip()}")
 
 
-def net_nic_args(v):
-    """The same NIC on both VMMs: a tap netdev with the userspace datapath (vhost=off) and the vnet header, and a
-    modern-only virtio-net-pci with a fixed MAC (microvm has no PCI bus for it)."""
-    netdev = ["-netdev", f"tap,id=n0,ifname={NET_TAP},script=no,downscript=no,vhost=off,vnet_hdr=on"]
+def net_device_arg(v):
+    """The same NIC on both VMMs: a modern-only virtio-net-pci with a fixed MAC (microvm has no PCI bus for it)."""
     device = f"virtio-net-pci,netdev=n0,mac={NET_MAC}"
-    return netdev + ["-device", device if v.machine is None else device + ",disable-legacy=on"]
+    return ["-device", device if v.machine is None else device + ",disable-legacy=on"]
+
+
+def net_nic_args(v):
+    """A tap netdev with the userspace datapath (vhost=off) and the vnet header, on both VMMs."""
+    return ["-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no,vhost=off,vnet_hdr=on"] + net_device_arg(v)
 
 
 def read_line_within(proc, pattern, timeout):
@@ -932,9 +948,10 @@ class NetGuest:
     """Drives one running net guest: each test is a control frame, then the guest's result line; the tap's counters
     are read on either side of it."""
 
-    def __init__(self, a, session):
+    def __init__(self, a, session, lan):
         self.a = a
         self.s = session
+        self.lan = lan
         self.s_per_tsc = 1 / (a.tsc_khz * 1000)
 
     def result(self, line0, regex, what):
@@ -949,11 +966,11 @@ class NetGuest:
 
     def tx(self, length, n):
         """n frames of `length` bytes from the guest; the rates count what the tap took from the VMM."""
-        c0 = tap_counters(self.a)
+        c0 = tap_counters(self.lan)
         line0 = len(self.s.lines)
-        net_ctl(self.a, f"tx {length} {n}")
+        net_ctl(self.a, self.lan, f"tx {length} {n}")
         m = self.result(line0, NET_TX, f"tx {length}")
-        c1 = tap_counters(self.a)
+        c1 = tap_counters(self.lan)
         secs = int(m.group(3)) * self.s_per_tsc
         frames = c1["rx_packets"] - c0["rx_packets"]
         nbytes = c1["rx_bytes"] - c0["rx_bytes"]
@@ -963,17 +980,17 @@ class NetGuest:
     def rx(self, length, n):
         """n frames of `length` bytes from the host's generator; the rates count what reached the guest."""
         line0 = len(self.s.lines)
-        net_ctl(self.a, "rx")
+        net_ctl(self.a, self.lan, "rx")
         if not self.s.wait_line(rb"BENCH-NET rx listening", self.a.net_timeout, line0):
             raise NetFailure(f"rx {length}: the guest did not start listening")
-        c0 = tap_counters(self.a)
-        g = subprocess.run(in_ns(self.a, self.a.netgen, NET_TAP, NET_MAC, "blast", length, n), capture_output=True,
+        c0 = tap_counters(self.lan)
+        g = subprocess.run(self.lan.cmd(self.a.netgen, self.lan.tap, NET_MAC, "blast", length, n), capture_output=True,
                            text=True, timeout=self.a.net_timeout)
         sent = NETGEN_SENT.search(g.stdout)
         if g.returncode or not sent:
             raise NetFailure(f"rx {length}: netgen: {g.stdout.strip()} {g.stderr.strip()}")
         m = self.result(line0, NET_RX, f"rx {length}")
-        c1 = tap_counters(self.a)
+        c1 = tap_counters(self.lan)
         frames, nbytes, tsc, first, last, gaps, batches, kicks = (int(x) for x in m.groups())
         if frames < 2 or not tsc:
             raise NetFailure(f"rx {length}: the guest got {frames} frames")
@@ -985,13 +1002,13 @@ class NetGuest:
 
     def tso(self, nbytes):
         """A TCP stream of nbytes from the guest, in 60000-byte segments the host cuts, to a sink in the namespace."""
-        sink = subprocess.Popen(in_ns(self.a, self.a.tcpsink, NET_HOST_IP, NET_TSO_PORT), stdout=subprocess.PIPE,
+        sink = subprocess.Popen(self.lan.cmd(self.a.tcpsink, NET_HOST_IP, NET_TSO_PORT), stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         try:
             if not read_line_within(sink, r"tcpsink listening", 30):
                 raise NetFailure("tso: the TCP sink did not start listening")
             line0 = len(self.s.lines)
-            net_ctl(self.a, f"tso {nbytes}")
+            net_ctl(self.a, self.lan, f"tso {nbytes}")
             m = self.result(line0, NET_TSO, "tso")
             done = read_line_within(sink, TCPSINK_DONE.pattern, 30)
             if not done or int(done.group(1)) != nbytes:
@@ -1005,12 +1022,81 @@ class NetGuest:
             stop(sink, grace=2)
 
     def quit(self):
-        net_ctl(self.a, "quit")
+        net_ctl(self.a, self.lan, "quit")
         self.s.wait_exit(10)
 
 
-def bench_net(a, vmms, reps):
-    """virtio-net: frames per second and Gbit/s both ways, and a TCP stream with TSO, timed by the guest."""
+class TapPeer:
+    """The tap netdev's datapath: the VMM itself moves the frames between the guest and tap0; nothing runs beside it."""
+
+    tso_reason = None       # the TSO figure must come: a guest without HOST_TSO4 fails the run
+
+    def __init__(self, a, v):
+        self.lan = Lan(a.net_ns, "tap0")
+        self.nic_args = net_nic_args(v)
+        self.vmm_prefix = []
+
+    def start(self):
+        return None
+
+    def cpu_seconds(self):
+        return 0.0
+
+    def stop(self):
+        pass
+
+    def failure_context(self):
+        return ""
+
+
+class TestpmdPeer:
+    """-netdev vhost-user to DPDK's testpmd, started for this one VMM session and stopped after it."""
+
+    tso_reason = ("testpmd's vhost port offers no HOST_TSO4 (the vhost PMD's tso=0 default); with tso=1 its tap PMD "
+                  "dropped the 60000-byte segments, so the TCP/TSO figure is not taken over vhost-user")
+
+    def __init__(self, a, v, tag):
+        from testpmd import Testpmd
+        sock = os.path.join(a.work, f"{tag}.vu.sock")
+        self.lan = Lan(a.vu_ns, "dtap0")
+        self.pmd = Testpmd(self.lan, a.vu_testpmd, a.vu_lcores, a.vu_mem_mb, a.vu_mbufs, sock,
+                           f"modvm-bench-{os.getpid()}-{tag}", os.path.join(a.work, f"{tag}.testpmd.log"))
+        self.nic_args = vhost_user_nic_args(v, sock, 128) + net_device_arg(v)
+        # The VMM kept off testpmd's forwarding CPU, if asked: otherwise the scheduler may put the vCPU there.
+        self.vmm_prefix = ["taskset", "-c", a.vu_vmm_cpus] if a.vu_vmm_cpus else []
+        self.timeout = a.net_timeout
+
+    def start(self):
+        return self.pmd.start(self.timeout)
+
+    def cpu_seconds(self):
+        return self.pmd.cpu_seconds()
+
+    def stop(self):
+        self.pmd.stop()
+
+    def failure_context(self):
+        return f"\n--- testpmd (tail) ---\n{self.pmd.log_tail()}"
+
+
+def vhost_user_nic_args(v, sock, mem_mb):
+    """The VMM as vhost-user front-end, connecting to the back-end's socket. QEMU's RAM is anonymous memory unless
+    told otherwise, which a back-end cannot map: it gets a shared memfd of the guest's size as its RAM. modvm's RAM is
+    a memfd already."""
+    args = ["-chardev", f"socket,id=c0,path={sock}", "-netdev", "vhost-user,id=n0,chardev=c0"]
+    if v.machine is not None:
+        args += ["-object", f"memory-backend-memfd,id=mem,size={mem_mb}M,share=on", "-machine", "memory-backend=mem"]
+    return args
+
+
+NET_READY = rb"BENCH-NET ready .*features=0x([0-9a-f]+)"
+F_HOST_TSO4 = 1 << 11
+
+
+def bench_net(a, vmms, reps, name, make_peer):
+    """virtio-net: frames per second and Gbit/s both ways, and a TCP stream with TSO, timed by the guest.
+    make_peer(v, tag) gives the datapath of one VMM session (TapPeer, TestpmdPeer): the NIC's arguments, the Lan
+    whose tap is measured, and what runs beside the VMM (started before it, stopped after it)."""
     small, large = a.net_small, a.net_large
 
     def one(v, rep):
@@ -1018,31 +1104,49 @@ def bench_net(a, vmms, reps):
                            a.net_tries)
 
     def one_try(v, rep, attempt):
-        cmd = in_ns(a) + v.cmd(a.guest_net, extra=DEBUG_EXIT + net_nic_args(v))
-        s = Session(cmd, os.path.join(a.work, f"net-{v.key}-{rep}-{attempt}.log"))
-        what = f"{v.label} net guest"
+        tag = f"{name}-{v.key}-{rep}-{attempt}"
+        what = f"{v.label} {name} guest"
+        peer = make_peer(v, tag)
         try:
-            if not s.wait_line(rb"BENCH-NET ready", a.timeout):
-                return session_failure(s, what, "the guest never said it was ready")
-            g = NetGuest(a, s)
+            err = peer.start()
+            if err:
+                return {"error": f"{what}: {err}"}
+            cpu0 = peer.cpu_seconds()
+            s = Session(peer.lan.cmd(*peer.vmm_prefix) + v.cmd(a.guest_net, extra=DEBUG_EXIT + peer.nic_args),
+                        os.path.join(a.work, f"{tag}.log"))
             try:
-                # Untimed first, so that both VMMs are measured in their steady state (modvm's JIT has compiled).
-                g.tx(small, a.net_warm_n)
-                g.rx(small, a.net_warm_n)
-                g.tso(a.net_warm_tso_mb << 20)
-                out = {}
-                for tag, r in (("tx_small", g.tx(small, a.net_tx_n)), ("tx_large", g.tx(large, a.net_tx_n)),
-                               ("tso", g.tso(a.net_tso_mb << 20)),
-                               ("rx_small", g.rx(small, a.net_rx_n)), ("rx_large", g.rx(large, a.net_rx_n))):
-                    out.update({f"{tag}_{k}": x for k, x in r.items()})
-                g.quit()
-            except (NetFailure, subprocess.SubprocessError) as e:
-                return session_failure(s, what, str(e))
-            r = s.close()
-            out["others_cores"] = r.others_cores()
-            return out
+                ready = s.wait_line(NET_READY, a.timeout)
+                if not ready:
+                    return session_failure(s, what, "the guest never said it was ready")
+                tso = peer.tso_reason is None or int(ready[1].group(1), 16) & F_HOST_TSO4
+                g = NetGuest(a, s, peer.lan)
+                try:
+                    # Untimed first, so that both VMMs are measured in their steady state (modvm's JIT has compiled).
+                    g.tx(small, a.net_warm_n)
+                    g.rx(small, a.net_warm_n)
+                    if tso:
+                        g.tso(a.net_warm_tso_mb << 20)
+                    out = {}
+                    tests = [("tx_small", lambda: g.tx(small, a.net_tx_n)), ("tx_large", lambda: g.tx(large, a.net_tx_n))]
+                    tests += [("tso", lambda: g.tso(a.net_tso_mb << 20))] if tso else []
+                    tests += [("rx_small", lambda: g.rx(small, a.net_rx_n)), ("rx_large", lambda: g.rx(large, a.net_rx_n))]
+                    for tag_, test in tests:
+                        out.update({f"{tag_}_{k}": x for k, x in test().items()})
+                    if not tso:
+                        out["tso_not_taken"] = peer.tso_reason
+                    g.quit()
+                except (NetFailure, subprocess.SubprocessError) as e:
+                    return session_failure(s, what, str(e) + peer.failure_context())
+                r = s.close()
+                # Others' CPU: the host's busy time less the VMM's and the peer's (testpmd spins on a core).
+                peer_cpu = peer.cpu_seconds() - cpu0
+                out["peer_cpu_cores"] = peer_cpu / r.wall if r.wall else None
+                out["others_cores"] = (max(0.0, r.host_busy - r.vmm_cpu - peer_cpu) / r.wall if r.wall else None)
+                return out
+            finally:
+                s.close()
         finally:
-            s.close()
+            peer.stop()
     return interleaved(vmms, reps, one)
 
 
@@ -1093,6 +1197,29 @@ def bench_net_linux(a, vmms, reps):
     return interleaved(vmms, reps, one), append
 
 
+def net_rows(a, bench, prefix, qemus, tso_missing=None):
+    """The net figures' rows for the runs in data["runs"][bench]; tso_missing: what the TSO row's cells say when no run
+    took that figure (the table's note says why), else they say FAILED."""
+    sm, lg = a.net_small, a.net_large
+    missing = (tso_missing,) if tso_missing else ()
+    tso = (bench, f"{prefix}: tx TCP, 60000 B TSO segments", "Gb/s", "tso_gbps", True, qemus) + missing
+    kicks_tso = (bench, "  (kicks per TSO segment)", "", "tso_kicks_per_seg", False, qemus) + missing
+    return [(bench, f"{prefix}: tx {sm} B frames", "kpps", "tx_small_kpps", True, qemus),
+            (bench, f"{prefix}: tx {lg} B frames", "Gb/s", "tx_large_gbps", True, qemus),
+            tso,
+            (bench, f"{prefix}: rx {sm} B frames", "kpps", "rx_small_kpps", True, qemus),
+            (bench, f"{prefix}: rx {lg} B frames", "Gb/s", "rx_large_gbps", True, qemus),
+            (bench, f"  (tx {lg} B frames)", "kpps", "tx_large_kpps", False, qemus),
+            (bench, f"  (rx {lg} B frames)", "kpps", "rx_large_kpps", False, qemus),
+            (bench, f"  (tx {sm} B: frames the tap took)", "%", "tx_small_taken_pct", False, qemus),
+            (bench, f"  (rx {sm} B: frames the guest got)", "%", "rx_small_delivered_pct", False, qemus),
+            (bench, f"  (rx {lg} B: frames the guest got)", "%", "rx_large_delivered_pct", False, qemus),
+            (bench, f"  (kicks per frame, tx {sm} B)", "", "tx_small_kicks_per_frame", False, qemus),
+            (bench, f"  (kicks per frame, rx {sm} B)", "", "rx_small_kicks_per_frame", False, qemus),
+            kicks_tso,
+            (bench, "  (others' CPU on the host meanwhile)", "core", "others_cores", False, qemus)]
+
+
 # ---------------------------------------------------------------------------------------------
 # Table
 
@@ -1117,9 +1244,9 @@ def summary(results, field, quiet_below=None):
             "failed": len(results) - len(ok) - disturbed, "disturbed": disturbed, "all_disturbed": all_disturbed}
 
 
-def cell(s):
+def cell(s, missing="FAILED"):
     if s is None:
-        return "FAILED"
+        return missing
     txt = fmt_num(s["median"])
     if s["n"] > 1:
         txt += f" [{fmt_num(s['min'])}-{fmt_num(s['max'])}]"
@@ -1138,7 +1265,8 @@ def main():
     p.add_argument("--qemu", required=True)
     p.add_argument("--qemu-cpu", required=True)
     p.add_argument("--work", required=True)
-    p.add_argument("--only", required=True, help="comma-separated benchmarks: launch,pio,mem,blk,hotplug,net,linux")
+    p.add_argument("--only", required=True,
+                   help="comma-separated benchmarks: launch,pio,mem,blk,hotplug,net,net-vhost-user,linux")
     p.add_argument("--guest-launch", required=True)
     p.add_argument("--guest-pio", required=True)
     p.add_argument("--guest-mem", required=True)
@@ -1202,6 +1330,14 @@ def main():
     p.add_argument("--net-ping-count", type=int, required=True)
     p.add_argument("--net-ping-interval", required=True)
     p.add_argument("--net-ping-wait", type=float, required=True, help="seconds for Linux to answer pings once booted")
+    p.add_argument("--vu-ns", required=True,
+                   help="the network namespace of the vhost-user figures (empty: they cannot run)")
+    p.add_argument("--vu-error", default="", help="why there is no namespace for them")
+    p.add_argument("--vu-testpmd", required=True, help="DPDK's testpmd")
+    p.add_argument("--vu-lcores", required=True, help="testpmd's -l: main lcore, then the forwarding one")
+    p.add_argument("--vu-mem-mb", type=int, required=True, help="testpmd's -m (no hugepages)")
+    p.add_argument("--vu-vmm-cpus", default="", help="taskset -c for the VMM (empty: not pinned)")
+    p.add_argument("--vu-mbufs", type=int, required=True, help="testpmd's --total-num-mbufs")
     p.add_argument("--linux-reps", type=int, required=True)
     p.add_argument("--linux-bzimage", required=True)
     p.add_argument("--linux-initrd", required=True)
@@ -1215,7 +1351,7 @@ def main():
     # SIGTERM (someone ending the run) unwinds like an exception, so launch() stops the VMM it started.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     only = set(a.only.split(","))
-    unknown = only - {"launch", "pio", "mem", "blk", "hotplug", "net", "linux"}
+    unknown = only - {"launch", "pio", "mem", "blk", "hotplug", "net", "net-vhost-user", "linux"}
     if unknown:
         p.error(f"unknown benchmarks in --only: {sorted(unknown)}")
 
@@ -1324,22 +1460,9 @@ def main():
             sys.stderr.write(f"virtio-net over a tap in network namespace {a.net_ns} ({a.reps} reps each; QEMU -M pc "
                              f"only: microvm has no PCI bus)\n")
             load("before_net")
-            data["runs"]["net"] = bench_net(a, [modvm, pc], a.reps)
+            data["runs"]["net"] = bench_net(a, [modvm, pc], a.reps, "net", lambda v, tag: TapPeer(a, v))
             data["runs"]["net"][microvm.key] = []
-            sm, lg = a.net_small, a.net_large
-            rows += [("net", f"net: tx {sm} B frames", "kpps", "tx_small_kpps", True, [pc]),
-                     ("net", f"net: tx {lg} B frames", "Gb/s", "tx_large_gbps", True, [pc]),
-                     ("net", f"net: tx TCP, 60000 B TSO segments", "Gb/s", "tso_gbps", True, [pc]),
-                     ("net", f"net: rx {sm} B frames", "kpps", "rx_small_kpps", True, [pc]),
-                     ("net", f"net: rx {lg} B frames", "Gb/s", "rx_large_gbps", True, [pc]),
-                     ("net", f"  (tx {lg} B frames)", "kpps", "tx_large_kpps", False, [pc]),
-                     ("net", f"  (rx {lg} B frames)", "kpps", "rx_large_kpps", False, [pc]),
-                     ("net", f"  (tx {sm} B: frames the tap took)", "%", "tx_small_taken_pct", False, [pc]),
-                     ("net", f"  (rx {sm} B: frames the guest got)", "%", "rx_small_delivered_pct", False, [pc]),
-                     ("net", f"  (kicks per frame, tx {sm} B)", "", "tx_small_kicks_per_frame", False, [pc]),
-                     ("net", f"  (kicks per frame, rx {sm} B)", "", "rx_small_kicks_per_frame", False, [pc]),
-                     ("net", "  (kicks per TSO segment)", "", "tso_kicks_per_seg", False, [pc]),
-                     ("net", "  (others' CPU on the host meanwhile)", "core", "others_cores", False, [pc])]
+            rows += net_rows(a, "net", "net", [pc])
             notes.append(f"net: rates (kpps, Gb/s), so a ratio below 1 means modvm is slower. Cells count only the runs "
                          f"during which other processes used < {a.net_quiet_cores} cores on average, if any ('(N busy)' "
                          "as for blk). Frame sizes without FCS or vnet header; tx counts what the tap took, rx what the "
@@ -1358,6 +1481,33 @@ def main():
                     rows += [("netlinux", f"net: Linux, host ping RTT (avg of {a.net_ping_count})", "ms",
                               "ping_avg_ms", True, [pc])]
                     load("after_netlinux")
+    if "net-vhost-user" in only:
+        if not a.vu_ns:
+            data["runs"]["netvu_error"] = a.vu_error
+            sys.stderr.write(f"virtio-net over vhost-user skipped: {a.vu_error}\n")
+        else:
+            sys.stderr.write(f"virtio-net over vhost-user to testpmd in network namespace {a.vu_ns} ({a.reps} reps each; "
+                             f"QEMU -M pc only; a testpmd per VMM session, lcores {a.vu_lcores})\n")
+            load("before_netvu")
+            vu_pc = Vmm(pc.key, pc.label, pc.argv_prefix, "pc; vhost-user, testpmd")
+            data["runs"]["netvu"] = bench_net(a, [modvm, vu_pc], a.reps, "netvu",
+                                              lambda v, tag: TestpmdPeer(a, v, tag))
+            data["runs"]["netvu"][microvm.key] = []
+            rows += net_rows(a, "netvu", "net vhost-user", [vu_pc], "not taken")
+            rows.append(("netvu", "  (testpmd's CPU meanwhile)", "core", "peer_cpu_cores", False, [vu_pc]))
+            notes.append(f"net vhost-user: the same guest and figures, the NIC on -netdev vhost-user to DPDK's testpmd "
+                         f"(started for each VMM session, -l {a.vu_lcores}: its forwarding lcore busy-polls CPU "
+                         f"{a.vu_lcores.split(',')[-1]}, one of this host's {os.cpu_count()}), which forwards (io mode) "
+                         "between the vhost port and its tap dtap0: tx counts what dtap0 took from testpmd, rx what "
+                         "reached the guest of what the generator sent on dtap0 (frames testpmd could not put in "
+                         "the guest's full receive ring are dropped there, not resent: see 'frames the guest got'). "
+                         "QEMU's RAM: memory-backend-memfd,share=on; modvm's is a memfd. 'others' CPU' leaves out "
+                         "testpmd's, shown apart")
+            tso_missing = sorted({r["tso_not_taken"] for rs in data["runs"]["netvu"].values() for r in rs
+                                  if "tso_not_taken" in r})
+            for why in tso_missing:
+                notes.append(f"net vhost-user: no TCP/TSO figure: {why}")
+            load("after_netvu")
     if "linux" in only:
         sys.stderr.write(f"Linux boot to 'Run /init' ({a.linux_reps} rep each, one guest at a time)\n")
         err = wait_for_kernel(a)
@@ -1373,19 +1523,21 @@ def main():
     # Summaries and the table. Ratio = modvm / QEMU: for times and sizes, above 1 means modvm is slower or bigger.
     data["summary"] = {}
     lines = []
-    w = 31 if {"blk", "hotplug", "hotswap", "net"} & set(data["runs"]) else 22     # blk cells may say how many busy runs were left out
-    hdr = f"{'metric':<38} {'unit':<4} {'modvm':>{w}} {'QEMU':>{w}} {'modvm/QEMU':>10}  QEMU machine"
+    w = 31 if {"blk", "hotplug", "hotswap", "net", "netvu"} & set(data["runs"]) else 22     # blk cells may say how many busy runs were left out
+    lw = max([38] + [len(r[1]) for r in rows])      # the label column: as wide as the longest label
+    hdr = f"{'metric':<{lw}} {'unit':<4} {'modvm':>{w}} {'QEMU':>{w}} {'modvm/QEMU':>10}  QEMU machine"
     lines.append(hdr)
     lines.append("-" * len(hdr))
     for bench, label, unit, field, *opt in rows:
         with_ratio = opt[0] if opt else True   # informational rows (e.g. subtracted overhead) get none
         qemus = opt[1] if len(opt) > 1 else (microvm, pc)
+        missing = opt[2] if len(opt) > 2 else "FAILED"    # what a cell says when no run gave the figure
         runs = data["runs"][bench]
         # blk: the runs during which other processes took the second core measure the host, not the VMM.
         quiet = None
         if field != "others_cores":
             quiet = {"blk": a.blk_quiet_cores, "hotplug": a.hp_quiet_cores, "hotswap": a.hp_quiet_cores,
-                     "net": a.net_quiet_cores}.get(bench)
+                     "net": a.net_quiet_cores, "netvu": a.net_quiet_cores}.get(bench)
         sm = summary(runs["modvm"], field, quiet)
         for q in qemus:
             sq = summary(runs[q.key], field, quiet)
@@ -1394,7 +1546,7 @@ def main():
             data["summary"][bench][field][q.key] = sq
             data["summary"][bench][field][f"ratio_modvm_{q.key}"] = ratio
             primary = " (primary)" if q is microvm else ""
-            lines.append(f"{label:<38} {unit:<4} {cell(sm):>{w}} {cell(sq):>{w}} "
+            lines.append(f"{label:<{lw}} {unit:<4} {cell(sm, missing):>{w}} {cell(sq, missing):>{w}} "
                          f"{(f'{ratio:.2f}' if ratio is not None else '-'):>10}  {q.machine}{primary}")
     table = "\n".join(lines)
     print(table)
@@ -1425,6 +1577,8 @@ def main():
         print(f"\nLinux benchmark not run: {data['runs']['linux_error']}")
     if "net_error" in data["runs"]:
         print(f"\nvirtio-net benchmark not run: {data['runs']['net_error']}")
+    if "netvu_error" in data["runs"]:
+        print(f"\nvirtio-net over vhost-user not run: {data['runs']['netvu_error']}")
     if "netlinux_error" in data["runs"]:
         print(f"\nLinux ping not run: {data['runs']['netlinux_error']}")
 
