@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -235,12 +239,27 @@ class VhostUserIT {
         }
     }
 
+    /** testpmd's runtime files go to /var/run/dpdk/PREFIX; one name for this JVM's runs, removed after them. */
+    private static final String TESTPMD_PREFIX = "modvm-it-" + ProcessHandle.current().pid();
+
+    @AfterAll
+    static void removeTestpmdRuntimeFiles() throws IOException {
+        Path runtime = Path.of("/var/run/dpdk", TESTPMD_PREFIX);
+        if (Files.isDirectory(runtime)) {
+            try (Stream<Path> files = Files.walk(runtime)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
     /** Starts testpmd with {@code queues} queue pairs on each port, and gives its tap the host's address. */
     private static NetNamespace.Peer testpmd(NetNamespace ns, Path socket, int queues) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/dpdk-testpmd")),
                 "dpdk-testpmd is not installed (Debian's dpdk-dev; tools/install-deps.sh installs it)");
         NetNamespace.Peer testpmd = ns.start("dpdk-testpmd", "--no-huge", "-m", "512", "--no-pci",
-                "--file-prefix", "modvm-it-" + ProcessHandle.current().pid(), "--vdev",
+                "--file-prefix", TESTPMD_PREFIX, "--vdev",
                 "net_vhost0,iface=" + socket + ",queues=" + queues, "--vdev", "net_tap0,iface=dtap0", "--",
                 "--forward-mode=io", "--auto-start", "--total-num-mbufs", "16384", "--rxq=" + queues,
                 "--txq=" + queues);
