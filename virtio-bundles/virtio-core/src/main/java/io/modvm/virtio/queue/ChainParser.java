@@ -30,6 +30,12 @@ final class ChainParser {
     private final RingArea descTable;
     private final int size;
     private final boolean indirectNegotiated;
+    /**
+     * Where a walk collects its segments, reused from chain to chain: {@link DescriptorChain} copies them into lists
+     * of its own, so nothing the parser hands out refers to these.
+     */
+    private final List<Segment> readable = new ArrayList<>();
+    private final List<Segment> writable = new ArrayList<>();
 
     /** @param descTable the queue's descriptor table, {@code size} entries checked to be in RAM */
     ChainParser(GuestMemory memory, RingArea descTable, int size, boolean indirectNegotiated) {
@@ -51,8 +57,8 @@ final class ChainParser {
     }
 
     private DescriptorChain walk(int head) throws VirtqueueException {
-        List<Segment> readable = new ArrayList<>();
-        List<Segment> writable = new ArrayList<>();
+        readable.clear();
+        writable.clear();
         long readableLength = 0;
         long writableLength = 0;
         boolean sawWritable = false;
