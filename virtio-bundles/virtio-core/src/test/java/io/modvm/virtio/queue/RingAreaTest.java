@@ -37,19 +37,22 @@ class RingAreaTest {
         assertEquals(new Used(indirect, 8), driver.getBuf().orElseThrow());
     }
 
-    @Test
-    void ringsAreAccessedThroughViewsTakenOnce() throws Exception {
-        StrictGuestMemory memory = TestRam.create();
-        roundTrip(memory);
-        // The same traffic again on a queue already made: only the driver's own accesses and the indirect
-        // table's count; none of the queue's ring reads or writes goes through guest memory.
+    /** The guest-memory accesses of one pop, push and interrupt check of a direct chain, on a queue already made. */
+    private static long queueAccesses(StrictGuestMemory memory) throws VirtqueueException {
         TestDriver driver = new TestDriver(memory, RINGS, SIZE, true, true, INDIRECT);
         SplitVirtqueue queue = SplitVirtqueue.create(memory, driver.config());
         driver.add(List.of(new Buf(DATA, 5)), List.of());
         long before = memory.accesses();
         queue.push(queue.pop().orElseThrow(), 0);
         queue.needsNotification();
-        assertEquals(before, memory.accesses(), "a ring access went through guest memory");
+        return memory.accesses() - before;
+    }
+
+    @Test
+    void ringsAreAccessedThroughViewsTakenOnce() throws Exception {
+        StrictGuestMemory memory = TestRam.create();
+        roundTrip(memory);
+        assertEquals(0, queueAccesses(memory), "a ring access went through guest memory");
     }
 
     @Test
@@ -61,12 +64,6 @@ class RingAreaTest {
                 .mappingEdge(layout.usedRing() + 12);
         StrictGuestMemory memory = new StrictGuestMemory(ram);
         roundTrip(memory);
-
-        TestDriver driver = new TestDriver(memory, RINGS, SIZE, true, true, INDIRECT);
-        SplitVirtqueue queue = SplitVirtqueue.create(memory, driver.config());
-        driver.add(List.of(new Buf(DATA, 5)), List.of());
-        long before = memory.accesses();
-        queue.push(queue.pop().orElseThrow(), 0);
-        assertTrue(memory.accesses() > before, "rings without a view were not read through guest memory");
+        assertTrue(queueAccesses(memory) > 0, "rings without a view were not read through guest memory");
     }
 }
