@@ -18,13 +18,15 @@ import java.nio.ByteOrder;
  *
  * <p>This runs once per frame, so the iovec arrays are direct buffers written from Java, and readv and writev take
  * their address as a number: the only native call besides the system call is the one that finds each buffer's
- * address. (Through JNA's {@code Memory} and {@code Pointer} arguments it was four per buffer, a third of a small
- * frame's time.)
+ * address, and not even that for a buffer passed again with the next frame (see {@link DirectAddresses}). (Through
+ * JNA's {@code Memory} and {@code Pointer} arguments it was four per buffer, a third of a small frame's time.)
  */
 final class TapQueue implements NetworkQueue {
     /** The most buffers one frame may span: a 64 KiB TSO frame in 4 KiB pages, its header, and some to spare. */
     private static final int MAX_IOV = 64;
     private static final int IOV_SIZE = 16;
+    /** Buffers whose address each direction remembers: a frame's own buffers plus the few a NIC reuses. */
+    private static final int REMEMBERED = 4;
     /** The largest frame a tap hands over: 64 KiB of payload and the virtio-net header. */
     private static final int MAX_FRAME = 65_536 + 64;
 
@@ -32,6 +34,8 @@ final class TapQueue implements NetworkQueue {
     private final ByteBuffer sendIov = iovecs();
     private final long sendIovAddress = address(sendIov);
     private final ByteBuffer receiveIov = iovecs();
+    private final DirectAddresses sendAddresses = new DirectAddresses(TapQueue::address, REMEMBERED);
+    private final DirectAddresses receiveAddresses = new DirectAddresses(TapQueue::address, REMEMBERED);
     private final long receiveIovAddress = address(receiveIov);
     private final Memory sendPoll = new Memory(16);
     private final Memory receivePoll = new Memory(16);
@@ -55,7 +59,7 @@ final class TapQueue implements NetworkQueue {
             return sendBounced(buffers);
         }
         for (int i = 0; i < buffers.length; i++) {
-            describe(sendIov, i, buffers[i]);
+            describe(sendIov, i, buffers[i], sendAddresses);
         }
         try {
             TunLib.writev(fd, sendIovAddress, buffers.length);
@@ -90,7 +94,7 @@ final class TapQueue implements NetworkQueue {
         }
         long room = 0;
         for (int i = 0; i < buffers.length; i++) {
-            describe(receiveIov, i, buffers[i]);
+            describe(receiveIov, i, buffers[i], receiveAddresses);
             room += buffers[i].remaining();
         }
         describe(receiveIov, buffers.length, overflowAddress, MAX_FRAME);
@@ -174,8 +178,8 @@ final class TapQueue implements NetworkQueue {
     }
 
     /** Writes iovec {@code index}: the address of {@code b}'s position and its remaining bytes. */
-    private static void describe(ByteBuffer iov, int index, ByteBuffer b) {
-        describe(iov, index, address(b) + b.position(), b.remaining());
+    private static void describe(ByteBuffer iov, int index, ByteBuffer b, DirectAddresses addresses) {
+        describe(iov, index, addresses.of(b) + b.position(), b.remaining());
     }
 
     private static void describe(ByteBuffer iov, int index, long address, long length) {

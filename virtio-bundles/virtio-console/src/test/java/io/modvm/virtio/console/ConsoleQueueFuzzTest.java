@@ -1,5 +1,6 @@
 package io.modvm.virtio.console;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,10 +97,12 @@ class ConsoleQueueFuzzTest {
             offered += input.offer(typed, 0, typed.length);
             boolean stoppedBefore = latch.tripped();
             long accessesBefore = memory.accesses();
+            byte[] ramBefore = stoppedBefore ? HostileRing.contents(memory) : null;
             rx.serve();
             tx.serve();
             if (stoppedBefore) {
                 assertEquals(accessesBefore, memory.accesses(), "queues touched after DEVICE_NEEDS_RESET");
+                assertArrayEquals(ramBefore, HostileRing.contents(memory), "RAM written after DEVICE_NEEDS_RESET");
             }
             long reported = 0;
             for (; rxUsedSeen != rxDriver.usedIdx(); rxUsedSeen = (rxUsedSeen + 1) & 0xFFFF) {

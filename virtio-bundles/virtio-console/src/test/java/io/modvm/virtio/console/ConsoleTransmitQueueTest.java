@@ -1,5 +1,6 @@
 package io.modvm.virtio.console;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,8 +109,10 @@ class ConsoleTransmitQueueTest {
                 activation.resetRequests()::toString);
         driver.setAvailIdx(1);
         long accesses = memory.accesses();
+        byte[] ram = memory.contents(RAM, RAM_SIZE);
         tx.serve();
         assertEquals(accesses, memory.accesses(), "a device that needs a reset touched its queue");
+        assertArrayEquals(ram, memory.contents(RAM, RAM_SIZE), "a device that needs a reset wrote to guest RAM");
         assertEquals("", backend.output());
         assertEquals(1, activation.resetRequests().size());
     }

@@ -27,11 +27,18 @@ final class ChainParser {
     private static final long MAX_CHAIN_BYTES = 0xFFFF_FFFFL;
 
     private final GuestMemory memory;
-    private final long descTable;
+    private final RingArea descTable;
     private final int size;
     private final boolean indirectNegotiated;
+    /**
+     * Where a walk collects its segments, reused from chain to chain: {@link DescriptorChain} copies them into lists
+     * of its own, so nothing the parser hands out refers to these.
+     */
+    private final List<Segment> readable = new ArrayList<>();
+    private final List<Segment> writable = new ArrayList<>();
 
-    ChainParser(GuestMemory memory, long descTable, int size, boolean indirectNegotiated) {
+    /** @param descTable the queue's descriptor table, {@code size} entries checked to be in RAM */
+    ChainParser(GuestMemory memory, RingArea descTable, int size, boolean indirectNegotiated) {
         this.memory = memory;
         this.descTable = descTable;
         this.size = size;
@@ -50,13 +57,13 @@ final class ChainParser {
     }
 
     private DescriptorChain walk(int head) throws VirtqueueException {
-        List<Segment> readable = new ArrayList<>();
-        List<Segment> writable = new ArrayList<>();
+        readable.clear();
+        writable.clear();
         long readableLength = 0;
         long writableLength = 0;
         boolean sawWritable = false;
 
-        long table = descTable;
+        RingArea table = descTable;
         int tableEntries = size;
         boolean inIndirect = false;
         int index = head;
@@ -66,11 +73,12 @@ final class ChainParser {
                 // More steps than entries means some descriptor was visited twice.
                 throw error(VirtqueueError.DESCRIPTOR_LOOP, head, "after " + tableEntries + " descriptors");
             }
-            long at = table + (long) index * DESC_SIZE;
-            long addr = memory.readLong(at + DESC_ADDR);
-            long len = Integer.toUnsignedLong(memory.readInt(at + DESC_LEN));
-            int flags = Short.toUnsignedInt(memory.readShort(at + DESC_FLAGS));
-            int next = Short.toUnsignedInt(memory.readShort(at + DESC_NEXT));
+            // index < tableEntries <= 32768, so the offset fits an int and lies in the table.
+            int at = index * DESC_SIZE;
+            long addr = table.getLong(at + DESC_ADDR);
+            long len = Integer.toUnsignedLong(table.getInt(at + DESC_LEN));
+            int flags = Short.toUnsignedInt(table.getShort(at + DESC_FLAGS));
+            int next = Short.toUnsignedInt(table.getShort(at + DESC_NEXT));
 
             if ((flags & DESC_F_INDIRECT) != 0) {
                 if (inIndirect) {
@@ -91,7 +99,8 @@ final class ChainParser {
                             String.format("0x%x, %d bytes", addr, len));
                 }
                 // The WRITE flag of the descriptor naming the table is ignored, as the spec requires (2.7.5.3.2).
-                table = addr;
+                // Read once per chain: no view is worth taking, each access is checked by the memory.
+                table = RingArea.direct(memory, addr);
                 tableEntries = (int) (len / DESC_SIZE);
                 inIndirect = true;
                 index = 0;

@@ -3,7 +3,6 @@ package io.modvm.virtio.queue;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.memory.GuestMemoryException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -72,7 +71,18 @@ final class SegmentCursor {
     }
 
     private ByteBuffer[] take(GuestMemory memory, long length) {
-        List<ByteBuffer> views = new ArrayList<>();
+        // The ranges are walked twice, first only to count them, so that the one array made is the answer.
+        ByteBuffer[] views = new ByteBuffer[walk(length, null, null)];
+        return walk(length, memory, views) < 0 ? null : views;
+    }
+
+    /**
+     * Walks the next {@code length} bytes in ranges of one segment and at most MAX_VIEW bytes each, and returns how
+     * many. With {@code views}, also puts a view of each range there and moves past them; or returns -1, moving
+     * nothing, at the first range {@code memory} gives no view of.
+     */
+    private int walk(long length, GuestMemory memory, ByteBuffer[] views) {
+        int count = 0;
         int s = segment;
         long at = offset;
         long left = length;
@@ -84,18 +94,23 @@ final class SegmentCursor {
                 continue;
             }
             int n = (int) Math.min(Math.min(left, current.length() - at), MAX_VIEW);
-            ByteBuffer view = view(memory, current.address() + at, n);
-            if (view == null) {
-                return null;
+            if (views != null) {
+                ByteBuffer view = view(memory, current.address() + at, n);
+                if (view == null) {
+                    return -1;
+                }
+                views[count] = view;
             }
-            views.add(view);
+            count++;
             at += n;
             left -= n;
         }
-        segment = s;
-        offset = at;
-        consumed += length;
-        return views.toArray(new ByteBuffer[0]);
+        if (views != null) {
+            segment = s;
+            offset = at;
+            consumed += length;
+        }
+        return count;
     }
 
     private static ByteBuffer view(GuestMemory memory, long address, int length) {

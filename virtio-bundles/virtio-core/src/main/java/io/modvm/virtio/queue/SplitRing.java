@@ -51,13 +51,13 @@ final class SplitRing {
     }
 
     /** used_event sits right after the available ring's entries. */
-    static long usedEventOffset(int size) {
-        return AVAIL_RING + 2L * size;
+    static int usedEventOffset(int size) {
+        return AVAIL_RING + 2 * size;
     }
 
     /** avail_event sits right after the used ring's elements. */
-    static long availEventOffset(int size) {
-        return USED_RING + (long) USED_ELEM_SIZE * size;
+    static int availEventOffset(int size) {
+        return USED_RING + USED_ELEM_SIZE * size;
     }
 
     /**

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The guest owns the rings and may write anything into them at any time, so every index, pointer, length and
  * address read from them is checked before use, and the ring areas are checked against RAM once, at {@link
- * #create}. Guest mistakes are reported as {@link VirtqueueException}; see {@link VirtqueueError.Scope} for what
+ * #create}, which also takes the views of guest RAM through which the queue reads and writes them for its whole life
+ * (see {@code RingArea} for why they stay valid). Guest mistakes are reported as {@link VirtqueueException}; see {@link VirtqueueError.Scope} for what
  * each leaves usable. {@link IllegalArgumentException} and {@link IllegalStateException} only ever mean a bug in
  * the device using this class, never guest input.
  *
@@ -37,8 +38,10 @@ import org.slf4j.LoggerFactory;
 public final class SplitVirtqueue {
     private static final Logger LOG = LoggerFactory.getLogger(SplitVirtqueue.class);
 
-    private final GuestMemory memory;
     private final QueueConfig config;
+    /** The rings, as views made once here: their areas were checked against RAM at {@link #create}. */
+    private final RingArea avail;
+    private final RingArea used;
     private final int size;
     private final int mask;
     private final ChainParser parser;
@@ -58,11 +61,13 @@ public final class SplitVirtqueue {
     private VirtqueueException broken;
 
     private SplitVirtqueue(GuestMemory memory, QueueConfig config) {
-        this.memory = memory;
         this.config = config;
         this.size = config.size();
         this.mask = size - 1;
-        this.parser = new ChainParser(memory, config.descTable(), size, config.indirectDesc());
+        this.avail = RingArea.of(memory, config.availRing(), SplitRing.availRingBytes(size, config.eventIdx()));
+        this.used = RingArea.of(memory, config.usedRing(), SplitRing.usedRingBytes(size, config.eventIdx()));
+        this.parser = new ChainParser(memory, RingArea.of(memory, config.descTable(), SplitRing.descTableBytes(size)),
+                size, config.indirectDesc());
         // A fresh queue has signalled nothing and owes nothing: until something is pushed, no interrupt is due.
         this.checkedValid = true;
     }
@@ -224,7 +229,7 @@ public final class SplitVirtqueue {
         checkNotBroken();
         int head;
         try {
-            int availIdx = Short.toUnsignedInt(memory.readShort(config.availRing() + AVAIL_IDX));
+            int availIdx = Short.toUnsignedInt(avail.getShort(AVAIL_IDX));
             // The driver writes ring entries and descriptors before it publishes idx; read them only after it.
             VarHandle.acquireFence();
             int pending = (availIdx - nextAvail) & 0xFFFF;
@@ -232,10 +237,10 @@ public final class SplitVirtqueue {
                 // Found empty: ask for a kick at the next entry (avail_event), then look once more, since the driver
                 // may have published one before it could see the request. A device that drains until empty thus
                 // never sleeps through a buffer.
-                memory.writeShort(config.usedRing() + SplitRing.availEventOffset(size), (short) nextAvail);
+                used.putShort(SplitRing.availEventOffset(size), (short) nextAvail);
                 armedAt = nextAvail;
                 VarHandle.fullFence();
-                availIdx = Short.toUnsignedInt(memory.readShort(config.availRing() + AVAIL_IDX));
+                availIdx = Short.toUnsignedInt(avail.getShort(AVAIL_IDX));
                 VarHandle.acquireFence();
                 pending = (availIdx - nextAvail) & 0xFFFF;
             }
@@ -248,7 +253,7 @@ public final class SplitVirtqueue {
                 throw breakQueue(VirtqueueError.AVAIL_INDEX_JUMP,
                         "avail idx " + availIdx + ", device at " + nextAvail);
             }
-            head = Short.toUnsignedInt(memory.readShort(config.availRing() + AVAIL_RING + 2L * (nextAvail & mask)));
+            head = Short.toUnsignedInt(avail.getShort(AVAIL_RING + 2 * (nextAvail & mask)));
         } catch (GuestMemoryException e) {
             throw breakQueue(VirtqueueError.RING_FAULT, e.getMessage());
         }
@@ -286,15 +291,15 @@ public final class SplitVirtqueue {
         if (inFlight == 0) {
             throw new IllegalStateException("push of head " + head + " with no chain in flight");
         }
-        long element = config.usedRing() + USED_RING + (long) USED_ELEM_SIZE * (nextUsed & mask);
+        int element = USED_RING + USED_ELEM_SIZE * (nextUsed & mask);
         try {
-            memory.writeInt(element, head);
-            memory.writeInt(element + 4, (int) bytesWritten);
+            used.putInt(element, head);
+            used.putInt(element + 4, (int) bytesWritten);
             // The driver may read the element as soon as it sees the new idx: the element must be visible first.
             VarHandle.releaseFence();
             nextUsed = (nextUsed + 1) & 0xFFFF;
             inFlight--;
-            memory.writeShort(config.usedRing() + USED_IDX, (short) nextUsed);
+            used.putShort(USED_IDX, (short) nextUsed);
         } catch (GuestMemoryException e) {
             throw breakQueue(VirtqueueError.RING_FAULT, e.getMessage());
         }
@@ -332,10 +337,10 @@ public final class SplitVirtqueue {
         try {
             if (config.eventIdx()) {
                 int usedEvent = Short.toUnsignedInt(
-                        memory.readShort(config.availRing() + SplitRing.usedEventOffset(size)));
+                        avail.getShort(SplitRing.usedEventOffset(size)));
                 return !valid || SplitRing.needEvent(usedEvent, nextUsed, old);
             }
-            int flags = Short.toUnsignedInt(memory.readShort(config.availRing() + AVAIL_FLAGS));
+            int flags = Short.toUnsignedInt(avail.getShort(AVAIL_FLAGS));
             return (flags & AVAIL_F_NO_INTERRUPT) == 0;
         } catch (GuestMemoryException e) {
             throw breakQueue(VirtqueueError.RING_FAULT, e.getMessage());
@@ -364,14 +369,14 @@ public final class SplitVirtqueue {
         checkNotBroken();
         try {
             if (config.eventIdx()) {
-                memory.writeShort(config.usedRing() + SplitRing.availEventOffset(size), (short) nextAvail);
+                used.putShort(SplitRing.availEventOffset(size), (short) nextAvail);
             } else {
-                memory.writeShort(config.usedRing() + USED_FLAGS, (short) 0);
+                used.putShort(USED_FLAGS, (short) 0);
             }
             // Store (flag or avail_event) then load (avail idx): the full fence closes the race with a driver that
             // publishes a buffer and then reads our flag.
             VarHandle.fullFence();
-            return Short.toUnsignedInt(memory.readShort(config.availRing() + AVAIL_IDX)) != nextAvail;
+            return Short.toUnsignedInt(avail.getShort(AVAIL_IDX)) != nextAvail;
         } catch (GuestMemoryException e) {
             throw breakQueue(VirtqueueError.RING_FAULT, e.getMessage());
         }
@@ -379,7 +384,7 @@ public final class SplitVirtqueue {
 
     private void writeUsedFlags(int flags) throws VirtqueueException {
         try {
-            memory.writeShort(config.usedRing() + USED_FLAGS, (short) flags);
+            used.putShort(USED_FLAGS, (short) flags);
         } catch (GuestMemoryException e) {
             throw breakQueue(VirtqueueError.RING_FAULT, e.getMessage());
         }

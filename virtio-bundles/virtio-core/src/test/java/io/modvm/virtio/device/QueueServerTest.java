@@ -1,5 +1,6 @@
 package io.modvm.virtio.device;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -123,9 +124,11 @@ class QueueServerTest {
         assertTrue(activation.resetRequests().get(0).startsWith("testq: AVAIL_INDEX_JUMP"),
                 activation.resetRequests()::toString);
         long accesses = memory.accesses();
+        byte[] ram = memory.contents(RAM, RAM_SIZE);
         sibling.serve();
         broken.serve();
         assertEquals(accesses, memory.accesses(), "a queue of a device that needs a reset was touched");
+        assertArrayEquals(ram, memory.contents(RAM, RAM_SIZE), "a device that needs a reset wrote to guest RAM");
         assertTrue(sibling.stopped());
         assertEquals(1, activation.resetRequests().size());
     }

@@ -5,6 +5,7 @@ import io.modvm.virtio.queue.HeapGuestMemory;
 import io.modvm.virtio.queue.TestDriver;
 import io.modvm.virtio.queue.TestDriver.Buf;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -40,6 +41,15 @@ public final class HostileRing {
     /** Fresh zeroed RAM of this layout that fails the test on any access outside it. */
     public static StrictGuestMemory memory() {
         return new StrictGuestMemory(new HeapGuestMemory().add(RAM_A, RAM_A_SIZE).add(RAM_B, RAM_B_SIZE));
+    }
+
+    /** A copy of all of this layout's RAM, not counted as an access: see {@link StrictGuestMemory#contents}. */
+    public static byte[] contents(StrictGuestMemory memory) {
+        byte[] a = memory.contents(RAM_A, RAM_A_SIZE);
+        byte[] b = memory.contents(RAM_B, RAM_B_SIZE);
+        byte[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     /** Adds up to a ring's worth of requests, their buffers mostly device-writable if {@code deviceWrites}. */

@@ -31,9 +31,23 @@ public final class StrictGuestMemory implements GuestMemory {
         this.ram = ram;
     }
 
-    /** Accesses so far, each read, write, fill, discard or view counting once, so a test can see one that stopped. */
+    /**
+     * Accesses so far, each read, write, fill, discard or view counting once, so a test can see one that stopped.
+     * A queue reads and writes its rings through views it takes once, when it is created, so those accesses are not
+     * counted: a test that a stopped device leaves its rings alone also compares {@link #contents}.
+     */
     public long accesses() {
         return accesses.get();
+    }
+
+    /**
+     * A copy of {@code length} bytes of RAM at {@code address}, taken without counting as an access: comparing two
+     * shows whether anything wrote to RAM in between, also through a view.
+     */
+    public byte[] contents(long address, int length) {
+        byte[] copy = new byte[length];
+        ram.read(address, copy, 0, length);
+        return copy;
     }
 
     /** Every discard that reached RAM, in order. */
@@ -53,7 +67,8 @@ public final class StrictGuestMemory implements GuestMemory {
     /**
      * Runs {@code action} once, just before the next {@link #writeShort} at {@code address}: how a test plays a driver
      * that acts at the worst moment on another CPU, e.g. adds a buffer just before the device asks for kicks again
-     * (a write of a ring's flags or event index), so it still sees them off.
+     * (a write of a ring's flags or event index), so it still sees them off. A queue writes its rings through a view
+     * where it has one, which no hook sees: the test lays the ring across a host mapping to have it written here.
      */
     public void beforeNextWriteShort(long address, Runnable action) {
         hookAddress = address;

@@ -35,6 +35,11 @@ final class NetTxQueue implements ChainHandler {
     private final byte[] headerBytes = new byte[VirtioNet.HEADER_SIZE];
     /** The checked header as the backend gets it: direct, so a tap's writev takes it like the frame's views. */
     private final ByteBuffer header = ByteBuffer.allocateDirect(VirtioNet.HEADER_SIZE);
+    /**
+     * The header and a frame in one piece of guest RAM (the usual case), reused from frame to frame: the backend is
+     * done with a frame's buffers when send returns, and the view is cleared then, as it must not outlive its chain.
+     */
+    private final ByteBuffer[] headerAndView = {header, null};
 
     /**
      * @param backend the backend's queue, or null for a NIC without one: frames then go nowhere
@@ -83,13 +88,19 @@ final class NetTxQueue implements ChainHandler {
         if (vnetHeader) {
             header.clear();
             header.put(headerBytes).flip();
-            frame = new ByteBuffer[views.length + 1];
-            frame[0] = header;
-            System.arraycopy(views, 0, frame, 1, views.length);
+            if (views.length == 1) {
+                frame = headerAndView;
+                frame[1] = views[0];
+            } else {
+                frame = new ByteBuffer[views.length + 1];
+                frame[0] = header;
+                System.arraycopy(views, 0, frame, 1, views.length);
+            }
         } else {
             frame = views;
         }
         send(frame, frameLength);
+        headerAndView[1] = null;
         return 0;
     }
 

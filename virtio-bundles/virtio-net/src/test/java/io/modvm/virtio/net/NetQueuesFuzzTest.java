@@ -1,5 +1,6 @@
 package io.modvm.virtio.net;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,7 @@ class NetQueuesFuzzTest {
         for (int round = 0; round < rounds; round++) {
             boolean stoppedBefore = !activation.resetRequests().isEmpty();
             long accessesBefore = memory.accesses();
+            byte[] ramBefore = stoppedBefore ? HostileRing.contents(memory) : null;
             if (rx != null) {
                 for (int f = rnd.nextInt(4); f > 0; f--) {
                     byte[] frame = new byte[rnd.nextInt(3) == 0 ? rnd.nextInt(70_000) : rnd.nextInt(1600)];
@@ -101,6 +103,7 @@ class NetQueuesFuzzTest {
             }
             if (stoppedBefore) {
                 assertEquals(accessesBefore, memory.accesses(), "queue touched after DEVICE_NEEDS_RESET");
+                assertArrayEquals(ramBefore, HostileRing.contents(memory), "RAM written after DEVICE_NEEDS_RESET");
             }
             if (rnd.nextInt(3) == 0) {
                 GUEST.addRequests(rnd, driver, kind == 0);

@@ -1,5 +1,6 @@
 package io.modvm.virtio.rng;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,9 +97,11 @@ class RngQueueFuzzTest {
         for (int round = 0; round < rounds; round++) {
             boolean stoppedBefore = !activation.resetRequests().isEmpty();
             long accessesBefore = memory.accesses();
+            byte[] ramBefore = stoppedBefore ? HostileRing.contents(memory) : null;
             requests.serve();
             if (stoppedBefore) {
                 assertEquals(accessesBefore, memory.accesses(), "queue touched after DEVICE_NEEDS_RESET");
+                assertArrayEquals(ramBefore, HostileRing.contents(memory), "RAM written after DEVICE_NEEDS_RESET");
             }
             for (; usedSeen != driver.usedIdx(); usedSeen = (usedSeen + 1) & 0xFFFF) {
                 long length = driver.usedLength(usedSeen);

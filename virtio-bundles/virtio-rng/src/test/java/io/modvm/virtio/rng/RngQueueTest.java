@@ -1,5 +1,6 @@
 package io.modvm.virtio.rng;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -162,8 +163,10 @@ class RngQueueTest {
         assertTrue(resets().get(0).contains("HEAD_OUT_OF_RANGE"), resets()::toString);
         driver.add(List.of(), List.of(new Buf(DATA, 8)));
         long accesses = memory.accesses();
+        byte[] ram = memory.contents(RAM, RAM_SIZE);
         rq.serve();
         assertEquals(accesses, memory.accesses(), "a device that needs a reset touched its queue");
+        assertArrayEquals(ram, memory.contents(RAM, RAM_SIZE), "a device that needs a reset wrote to guest RAM");
         assertEquals(1, resets().size());
     }
 
