@@ -21,6 +21,14 @@ import java.util.TreeSet;
  * @param switches each feature switch given, by QEMU's name
  */
 record NetConfig(String netdev, byte[] mac, boolean mq, int vectors, int mtu, Map<String, Boolean> switches) {
+    /**
+     * The longest frame the device moves without segmentation, either way: a jumbo frame, or more if host_mtu
+     * offers the guest a larger MTU (plus an Ethernet header and a VLAN tag), which its driver then uses.
+     */
+    int plainFrameLimit() {
+        return Math.max(VirtioNet.MAX_PLAIN_FRAME, mtu + 18);
+    }
+
     static final String TYPE = "virtio-net-pci";
     /** QEMU's feature switches, by property name, and the bit each turns off. */
     static final Map<String, Integer> SWITCHES = switchBits();

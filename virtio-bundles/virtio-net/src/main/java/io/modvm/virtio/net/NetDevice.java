@@ -57,8 +57,13 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
     private volatile boolean nicLink = true;
     private volatile boolean announce;
     private volatile VirtioActivation active;
-    private long guestOffloads;
-    private int pairs = 1;
+    /**
+     * Written by the controlq's commands on its thread, and otherwise only while that thread is stopped (activate,
+     * reset, restore), so the commands take no lock: {@link #lifecycle} is held by whoever stops the controlq's
+     * thread and waits for it, and a command waiting for that lock would never let the wait end.
+     */
+    private volatile long guestOffloads;
+    private volatile int pairs = 1;
     private NetRxQueue[] receivers = new NetRxQueue[0];
     private final List<QueueWorker> workers = new ArrayList<>();
     private QueueWorker controlWorker;
@@ -288,7 +293,7 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
         ResetLatch latch = new ResetLatch(activation);
         boolean vnetHeader = backend != null && backend.vnetHeader();
         int frameLimit = VirtioNet.HEADER_SIZE + (NetOffloadBits.largeFrames(features) ? VirtioNet.MAX_GSO_FRAME
-                : Math.max(VirtioNet.MAX_PLAIN_FRAME, config.mtu() + 18));
+                : config.plainFrameLimit());
         receivers = new NetRxQueue[maxPairs];
         for (int p = 0; p < maxPairs; p++) {
             int rx = VirtioNet.rxQueue(p);
@@ -304,7 +309,8 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
             }
             if (activation.queue(tx) != null) {
                 NetTxQueue handler = new NetTxQueue("transmitq" + p, activation.memory(),
-                        backend == null ? null : backend.queue(p), vnetHeader, features, activation.kicks(tx),
+                        backend == null ? null : backend.queue(p), vnetHeader, features, config.plainFrameLimit(),
+                        activation.kicks(tx),
                         this::linkUp, () -> stopping, stats, log);
                 QueueServer server = new QueueServer(activation, tx, "transmitq" + p, handler, latch, log)
                         .suppressKicksWhileDraining().limitPerCall(TX_PER_CALL);
@@ -459,24 +465,20 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
 
     @Override
     public boolean setQueuePairs(int n) {
-        synchronized (lifecycle) {
-            if (!applyPairs(n)) {
-                return false;
-            }
-            pairs = n;
-            return true;
+        if (!applyPairs(n)) {
+            return false;
         }
+        pairs = n;
+        return true;
     }
 
     @Override
     public boolean setGuestOffloads(long offloads) {
-        synchronized (lifecycle) {
-            if (!applyOffloads(offloads)) {
-                return false;
-            }
-            guestOffloads = offloads;
-            return true;
+        if (!applyOffloads(offloads)) {
+            return false;
         }
+        guestOffloads = offloads;
+        return true;
     }
 
     private boolean applyOffloads(long offloads) {

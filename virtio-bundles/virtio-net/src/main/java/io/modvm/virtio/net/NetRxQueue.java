@@ -167,7 +167,16 @@ final class NetRxQueue implements ChainHandler {
                     dropWhileDown();
                     continue;
                 }
-                boolean moved = pass();
+                boolean moved;
+                try {
+                    moved = pass();
+                } catch (RuntimeException e) {
+                    // A bug here must not end receive unseen: the device asks the driver for a reset, as a failing
+                    // handler of the other queues does, and this thread waits for it.
+                    LOG.error("{}: receive failed", name, e);
+                    latch.trip(name + ": receive failed: " + e);
+                    continue;
+                }
                 if (moved && ++burst < BURST) {
                     continue;
                 }

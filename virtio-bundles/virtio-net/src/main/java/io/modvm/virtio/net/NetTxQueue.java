@@ -32,6 +32,7 @@ final class NetTxQueue implements ChainHandler {
     private final NetStats stats;
     private final GuestErrorLog log;
     private final String name;
+    private final int plainFrameLimit;
     private final byte[] headerBytes = new byte[VirtioNet.HEADER_SIZE];
     /** The checked header as the backend gets it: direct, so a tap's writev takes it like the frame's views. */
     private final ByteBuffer header = ByteBuffer.allocateDirect(VirtioNet.HEADER_SIZE);
@@ -45,14 +46,17 @@ final class NetTxQueue implements ChainHandler {
      * @param backend the backend's queue, or null for a NIC without one: frames then go nowhere
      * @param kicks the queue's kick notifier, which also wakes a wait for the backend when the device stops
      * @param stopping true once the device is stopping: a frame waiting for the backend is then dropped
+     * @param plainFrameLimit the longest frame without segmentation ({@link NetConfig#plainFrameLimit()})
      */
     NetTxQueue(String name, GuestMemory memory, NetworkQueue backend, boolean vnetHeader, long features,
-            EventNotifier kicks, BooleanSupplier linkUp, BooleanSupplier stopping, NetStats stats, GuestErrorLog log) {
+            int plainFrameLimit, EventNotifier kicks, BooleanSupplier linkUp, BooleanSupplier stopping, NetStats stats,
+            GuestErrorLog log) {
         this.name = name;
         this.memory = memory;
         this.backend = backend;
         this.vnetHeader = vnetHeader;
         this.features = features;
+        this.plainFrameLimit = plainFrameLimit;
         this.kicks = kicks;
         this.linkUp = linkUp;
         this.stopping = stopping;
@@ -71,7 +75,7 @@ final class NetTxQueue implements ChainHandler {
         reader.readFully(headerBytes);
         long frameLength = reader.remaining();
         TxHeader h = TxHeader.parse(headerBytes);
-        String problem = h.problem(frameLength, features);
+        String problem = h.problem(frameLength, features, plainFrameLimit);
         if (problem != null) {
             drop(name + " header", problem);
             return 0;

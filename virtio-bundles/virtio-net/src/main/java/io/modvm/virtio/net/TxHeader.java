@@ -27,7 +27,7 @@ record TxHeader(int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, 
      * Why a frame of {@code frameLength} bytes (after the header) with this header may not be sent, or null if it
      * may. {@code features} are the negotiated ones.
      */
-    String problem(long frameLength, long features) {
+    String problem(long frameLength, long features, int plainFrameLimit) {
         if (frameLength < VirtioNet.ETH_HEADER) {
             return "frame of " + frameLength + " bytes, shorter than an Ethernet header";
         }
@@ -48,7 +48,7 @@ record TxHeader(int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, 
             if (gsoType != VirtioNet.GSO_NONE) {
                 return "ECN without segmentation (gso_type 0x80)";
             }
-            return frameLength > VirtioNet.MAX_PLAIN_FRAME
+            return frameLength > plainFrameLimit
                     ? "frame of " + frameLength + " bytes without segmentation offload" : null;
         }
         int needed = switch (type) {

@@ -80,8 +80,8 @@ class NetQueuesFuzzTest {
                 VirtioNet.HEADER_SIZE + (rnd.nextBoolean() ? VirtioNet.MAX_GSO_FRAME : VirtioNet.MAX_PLAIN_FRAME),
                 () -> NetFilter.initial(MAC, false), () -> true, stats, latch, log) : null;
         QueueServer server = kind == 0 ? null : new QueueServer(activation, 0, kind == 1 ? "tx" : "ctrl",
-                kind == 1 ? new NetTxQueue("tx", memory, backend, vnetHeader, features, activation.kicks(0),
-                        () -> true, () -> false, stats, log)
+                kind == 1 ? new NetTxQueue("tx", memory, backend, vnetHeader, features, VirtioNet.MAX_PLAIN_FRAME,
+                        activation.kicks(0), () -> true, () -> false, stats, log)
                         : new NetCtrlQueue(memory, features, 4, new Sink(), log), latch, log);
         int rounds = 1 + rnd.nextInt(4);
         for (int round = 0; round < rounds; round++) {
@@ -116,7 +116,8 @@ class NetQueuesFuzzTest {
             if (vnetHeader) {
                 byte[] h = new byte[VirtioNet.HEADER_SIZE];
                 System.arraycopy(frame, 0, h, 0, h.length);
-                assertEquals(null, TxHeader.parse(h).problem(frame.length - skip, features),
+                assertEquals(null,
+                        TxHeader.parse(h).problem(frame.length - skip, features, VirtioNet.MAX_PLAIN_FRAME),
                         "a frame whose header fails the checks went out");
             }
         }

@@ -376,8 +376,8 @@ class NetQueuesTest {
 
     private NetTxQueue transmitter(long features, boolean vnetHeader) throws Exception {
         activation = new FakeActivation(memory, features, SplitVirtqueue.create(memory, driver.config()));
-        return new NetTxQueue("transmitq0", memory, backend, vnetHeader, features, activation.kicks(0),
-                () -> link, () -> false, stats, log);
+        return new NetTxQueue("transmitq0", memory, backend, vnetHeader, features, VirtioNet.MAX_PLAIN_FRAME,
+                activation.kicks(0), () -> link, () -> false, stats, log);
     }
 
     private void serveTx(NetTxQueue tx) {

@@ -17,44 +17,49 @@ class TxHeaderTest {
     }
 
     @Test
-    void aPlainFrameNeedsOnlyItsEthernetHeader() {
-        assertNull(h(0, 0, 0, 0, 0, 0).problem(60, 0));
-        assertNotNull(h(0, 0, 0, 0, 0, 0).problem(13, ALL), "shorter than an Ethernet header");
-        assertNotNull(h(0, 0, 0, 0, 0, 0).problem(VirtioNet.MAX_PLAIN_FRAME + 1, ALL), "too long unsegmented");
+    void aPlainFrameNeedsOnlyItsEthernetHeader() throws Exception {
+        assertNull(h(0, 0, 0, 0, 0, 0).problem(60, 0, VirtioNet.MAX_PLAIN_FRAME));
+        assertNotNull(h(0, 0, 0, 0, 0, 0).problem(13, ALL, VirtioNet.MAX_PLAIN_FRAME), "shorter than an Ethernet header");
+        assertNotNull(h(0, 0, 0, 0, 0, 0).problem(VirtioNet.MAX_PLAIN_FRAME + 1, ALL, VirtioNet.MAX_PLAIN_FRAME),
+                "too long unsegmented");
+        NetConfig bigMtu = NetConfig.parse("n", java.util.Map.of("netdev", "n0", "host_mtu", "16000"));
+        assertNull(h(0, 0, 0, 0, 0, 0).problem(16_018, ALL, bigMtu.plainFrameLimit()),
+                "host_mtu=16000 offers the guest frames of 16000 bytes and their Ethernet header");
+        assertNotNull(h(0, 0, 0, 0, 0, 0).problem(16_019, ALL, bigMtu.plainFrameLimit()));
     }
 
     @Test
     void checksumOffloadMustBeNegotiatedAndInsideTheFrame() {
-        assertNull(h(1, 0, 0, 0, 34, 6).problem(100, CSUM));
-        assertTrue(h(1, 0, 0, 0, 34, 6).problem(100, 0).contains("VIRTIO_NET_F_CSUM"));
-        assertNull(h(1, 0, 0, 0, 96, 2).problem(100, CSUM), "the field's last byte is the frame's last");
-        assertNotNull(h(1, 0, 0, 0, 97, 2).problem(100, CSUM), "one byte past the end");
-        assertNotNull(h(1, 0, 0, 0, 0xffff, 0xffff).problem(100, CSUM));
+        assertNull(h(1, 0, 0, 0, 34, 6).problem(100, CSUM, VirtioNet.MAX_PLAIN_FRAME));
+        assertTrue(h(1, 0, 0, 0, 34, 6).problem(100, 0, VirtioNet.MAX_PLAIN_FRAME).contains("VIRTIO_NET_F_CSUM"));
+        assertNull(h(1, 0, 0, 0, 96, 2).problem(100, CSUM, VirtioNet.MAX_PLAIN_FRAME), "the field's last byte is the frame's last");
+        assertNotNull(h(1, 0, 0, 0, 97, 2).problem(100, CSUM, VirtioNet.MAX_PLAIN_FRAME), "one byte past the end");
+        assertNotNull(h(1, 0, 0, 0, 0xffff, 0xffff).problem(100, CSUM, VirtioNet.MAX_PLAIN_FRAME));
     }
 
     @Test
     void unknownFlagsAreRefused() {
-        assertNotNull(h(2, 0, 0, 0, 0, 0).problem(60, ALL), "DATA_VALID is for received frames");
-        assertNotNull(h(0x80, 0, 0, 0, 0, 0).problem(60, ALL));
+        assertNotNull(h(2, 0, 0, 0, 0, 0).problem(60, ALL, VirtioNet.MAX_PLAIN_FRAME), "DATA_VALID is for received frames");
+        assertNotNull(h(0x80, 0, 0, 0, 0, 0).problem(60, ALL, VirtioNet.MAX_PLAIN_FRAME));
     }
 
     @Test
     void segmentationMustBeNegotiatedSizedAndInsideTheFrame() {
-        assertNull(h(1, VirtioNet.GSO_TCPV4, 54, 1448, 34, 16).problem(60000, TSO4));
-        assertNotNull(h(1, VirtioNet.GSO_TCPV4, 54, 1448, 34, 16).problem(60000, CSUM), "TSO4 not negotiated");
-        assertNotNull(h(1, VirtioNet.GSO_TCPV6, 74, 1428, 54, 16).problem(60000, TSO4), "TSO6 not negotiated");
-        assertNotNull(h(1, VirtioNet.GSO_UDP, 42, 1400, 34, 6).problem(60000, ALL), "UFO is never offered");
-        assertNotNull(h(1, VirtioNet.GSO_TCPV4, 54, 0, 34, 16).problem(60000, TSO4), "gso_size 0");
-        assertNotNull(h(1, VirtioNet.GSO_TCPV4, 60001, 1448, 34, 16).problem(60000, TSO4), "hdr_len past the end");
-        assertNotNull(h(1, VirtioNet.GSO_TCPV4, 54, 1448, 34, 16).problem(VirtioNet.MAX_GSO_FRAME + 1, TSO4));
-        assertNotNull(h(1, 7, 54, 1448, 34, 16).problem(60000, ALL), "an unknown gso_type");
+        assertNull(h(1, VirtioNet.GSO_TCPV4, 54, 1448, 34, 16).problem(60000, TSO4, VirtioNet.MAX_PLAIN_FRAME));
+        assertNotNull(h(1, VirtioNet.GSO_TCPV4, 54, 1448, 34, 16).problem(60000, CSUM, VirtioNet.MAX_PLAIN_FRAME), "TSO4 not negotiated");
+        assertNotNull(h(1, VirtioNet.GSO_TCPV6, 74, 1428, 54, 16).problem(60000, TSO4, VirtioNet.MAX_PLAIN_FRAME), "TSO6 not negotiated");
+        assertNotNull(h(1, VirtioNet.GSO_UDP, 42, 1400, 34, 6).problem(60000, ALL, VirtioNet.MAX_PLAIN_FRAME), "UFO is never offered");
+        assertNotNull(h(1, VirtioNet.GSO_TCPV4, 54, 0, 34, 16).problem(60000, TSO4, VirtioNet.MAX_PLAIN_FRAME), "gso_size 0");
+        assertNotNull(h(1, VirtioNet.GSO_TCPV4, 60001, 1448, 34, 16).problem(60000, TSO4, VirtioNet.MAX_PLAIN_FRAME), "hdr_len past the end");
+        assertNotNull(h(1, VirtioNet.GSO_TCPV4, 54, 1448, 34, 16).problem(VirtioNet.MAX_GSO_FRAME + 1, TSO4, VirtioNet.MAX_PLAIN_FRAME));
+        assertNotNull(h(1, 7, 54, 1448, 34, 16).problem(60000, ALL, VirtioNet.MAX_PLAIN_FRAME), "an unknown gso_type");
     }
 
     @Test
     void ecnNeedsItsFeatureAndASegmentation() {
-        assertNull(h(1, VirtioNet.GSO_TCPV4 | VirtioNet.GSO_ECN, 54, 1448, 34, 16).problem(60000, ALL));
-        assertNotNull(h(1, VirtioNet.GSO_TCPV4 | VirtioNet.GSO_ECN, 54, 1448, 34, 16).problem(60000, TSO4));
-        assertNotNull(h(0, VirtioNet.GSO_ECN, 0, 0, 0, 0).problem(60, ALL));
+        assertNull(h(1, VirtioNet.GSO_TCPV4 | VirtioNet.GSO_ECN, 54, 1448, 34, 16).problem(60000, ALL, VirtioNet.MAX_PLAIN_FRAME));
+        assertNotNull(h(1, VirtioNet.GSO_TCPV4 | VirtioNet.GSO_ECN, 54, 1448, 34, 16).problem(60000, TSO4, VirtioNet.MAX_PLAIN_FRAME));
+        assertNotNull(h(0, VirtioNet.GSO_ECN, 0, 0, 0, 0).problem(60, ALL, VirtioNet.MAX_PLAIN_FRAME));
     }
 
     @Test
