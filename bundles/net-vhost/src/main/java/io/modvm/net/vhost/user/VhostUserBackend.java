@@ -142,19 +142,28 @@ final class VhostUserBackend implements NetworkBackend, VringOffload {
         }
         long acknowledged = VhostRings.acknowledged(setup.features(), offered,
                 offered & VhostUserRequest.F_PROTOCOL_FEATURES);
-        VhostRings.start(c, acknowledged, setup, setup.rings(), SAME);
-        if (setup.mtu() > 0 && c.hasProtocol(VhostUserRequest.PROTOCOL_NET_MTU)) {
-            c.setMtu(setup.mtu());
+        try {
+            VhostRings.start(c, acknowledged, setup, setup.rings(), SAME);
+            if (setup.mtu() > 0 && c.hasProtocol(VhostUserRequest.PROTOCOL_NET_MTU)) {
+                c.setMtu(setup.mtu());
+            }
+            RingErrors old = errors;
+            errors = new RingErrors(setup.rings().stream().mapToInt(Vring::index).toArray());
+            old.close();
+            for (int i = 0; i < errors.count(); i++) {
+                c.setVringErr(errors.ring(i), errors.fd(i));
+            }
+            activePairs = setup.queuePairs();
+            running = setup;
+            enableRings(c, setup);
+        } catch (IOException | RuntimeException e) {
+            // The back-end may already serve the rings it was given (a ring without protocol features is live at
+            // its kick): take them back, so that only the device's own threads, which serve them after a refused
+            // start, touch them.
+            running = setup;
+            stop();
+            throw e;
         }
-        RingErrors old = errors;
-        errors = new RingErrors(setup.rings().stream().mapToInt(Vring::index).toArray());
-        old.close();
-        for (int i = 0; i < errors.count(); i++) {
-            c.setVringErr(errors.ring(i), errors.fd(i));
-        }
-        activePairs = setup.queuePairs();
-        running = setup;
-        enableRings(c, setup);
         LOG.info("{}: the vhost-user back-end at '{}' serves {} ring(s)", owner, path, setup.rings().size());
     }
 
