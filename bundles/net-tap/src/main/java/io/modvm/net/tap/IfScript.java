@@ -21,14 +21,23 @@ final class IfScript {
                     + "; give script=no (and downscript=no) to set the tap up yourself");
         }
         Process p;
+        String output;
         try {
-            p = new ProcessBuilder(script.toString(), ifname).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new DeviceException("network script " + script + " " + ifname + " did not end within "
-                        + TIMEOUT_SECONDS + " s");
+            // The output goes to a file, not a pipe read here: reading a pipe to its end would wait as long as the
+            // script, or a child it left behind holding the pipe, and the timeout would never apply.
+            Path log = Files.createTempFile("modvm-ifscript", ".log");
+            try {
+                p = new ProcessBuilder(script.toString(), ifname).redirectErrorStream(true)
+                        .redirectOutput(log.toFile()).start();
+                p.getOutputStream().close();
+                if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new DeviceException("network script " + script + " " + ifname + " did not end within "
+                            + TIMEOUT_SECONDS + " s");
+                }
+                output = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).strip();
+            } finally {
+                Files.deleteIfExists(log);
             }
             if (p.exitValue() != 0) {
                 throw new DeviceException("network script " + script + " " + ifname + " failed with status "
