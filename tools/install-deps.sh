@@ -25,7 +25,7 @@ have chattr || need+=(e2fsprogs)
 have qemu-img || need+=(qemu-utils)
 have qemu-system-x86_64 || need+=(qemu-system-x86)
 # The network tests run busybox's ping and nc inside the network namespaces they make (ip netns: iproute2).
-have busybox || need+=(busybox)
+have busybox || need+=(busybox-static)  # the default guest's build wants the static one; it serves both
 have ip || need+=(iproute2)
 # iperf3 measures the default guest's network from its shell (LinuxNetShellIT copies the host's binary and its
 # libraries into the guest's initramfs; that test runs where Linux user space can, not on a PVM host), and cpio
@@ -52,6 +52,7 @@ if [ "$(id -u)" -ne 0 ]; then
         exit 1
     fi
 fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# sudo drops DEBIAN_FRONTEND from the environment (env_reset), so it is set on the command: a package that asks a
+# question (iperf3 does) would otherwise wait for an answer nobody sees.
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
