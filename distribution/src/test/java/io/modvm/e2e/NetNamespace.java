@@ -32,16 +32,29 @@ final class NetNamespace implements AutoCloseable {
      * or no {@code ip}/{@code busybox}.
      */
     static NetNamespace create() throws IOException, InterruptedException {
-        assumeTrue("root".equals(System.getProperty("user.name")),
+        skipUnless("root".equals(System.getProperty("user.name")),
                 "network namespace tests need root (ip netns add); running as " + System.getProperty("user.name"));
+        skipUnless(exec(List.of("busybox", "true")).status == 0,
+                "busybox (ping, nc) is missing: tools/install-deps.sh installs it");
         String name = "modvm-it-" + ProcessHandle.current().pid() + "-" + COUNT.incrementAndGet();
         Result r = exec(List.of("ip", "netns", "add", name));
-        assumeTrue(r.status == 0, "ip netns add failed here, so no network namespace test can run: " + r.output);
+        skipUnless(r.status == 0, "ip netns add failed here, so no network namespace test can run: " + r.output);
         NetNamespace ns = new NetNamespace(name);
-        ns.run("ip", "link", "set", "lo", "up");
-        assumeTrue(exec(List.of("busybox", "true")).status == 0,
-                "busybox (ping, nc) is missing: tools/install-deps.sh installs it");
+        try {
+            ns.run("ip", "link", "set", "lo", "up");
+        } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+            ns.close();
+            throw e;
+        }
         return ns;
+    }
+
+    /** Skips the test, printing why (a skip's reason otherwise shows only in the reports), unless {@code holds}. */
+    private static void skipUnless(boolean holds, String reason) {
+        if (!holds) {
+            System.out.println("skipped: " + reason);
+        }
+        assumeTrue(holds, reason);
     }
 
     String name() {
