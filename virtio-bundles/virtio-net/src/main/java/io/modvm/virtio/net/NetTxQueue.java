@@ -41,6 +41,7 @@ final class NetTxQueue implements ChainHandler {
      * done with a frame's buffers when send returns, and the view is cleared then, as it must not outlive its chain.
      */
     private final ByteBuffer[] headerAndView = {header, null};
+    private ByteBuffer copied;
 
     /**
      * @param backend the backend's queue, or null for a NIC without one: frames then go nowhere
@@ -127,9 +128,15 @@ final class NetTxQueue implements ChainHandler {
         }
     }
 
-    /** A frame in guest RAM the memory cannot give views of (it crosses host mappings) is copied once. */
-    private static ByteBuffer copy(ChainReader reader, long frameLength) throws VirtqueueException {
-        ByteBuffer b = ByteBuffer.allocateDirect((int) frameLength);
+    /**
+     * A frame in guest RAM the memory cannot give views of (it crosses host mappings) is copied once, into a buffer
+     * this queue keeps for the next such frame (the backend is done with it when send returns).
+     */
+    private ByteBuffer copy(ChainReader reader, long frameLength) throws VirtqueueException {
+        if (copied == null || copied.capacity() < frameLength) {
+            copied = ByteBuffer.allocateDirect((int) frameLength);
+        }
+        ByteBuffer b = copied.clear().limit((int) frameLength);
         reader.read(b);
         return b.flip();
     }
