@@ -2,7 +2,7 @@
  * The running machine as other bundles (monitor, migration) see it.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.modvm.api.machine;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,198 @@
+package io.modvm.migration;
+
+import io.modvm.api.migration.MigratableMachine;
+import io.modvm.api.migration.MigrationChannel;
+import io.modvm.api.migration.MigrationException;
+import io.modvm.api.migration.MigrationListener;
+import io.modvm.api.migration.MigrationTransport;
+import io.modvm.api.machine.RunState;
+import io.modvm.api.monitor.MonitorEvents;
+import io.modvm.migration.incoming.IncomingMigration;
+import io.modvm.migration.outgoing.OutgoingMigration;
+import java.util.Map;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * The machine's migrations: at most one at a time, outgoing or incoming, with the parameters and capabilities the
+ * monitor set. The monitor commands act through it; a machine that started with {@code -incoming URI} starts its
+ * incoming migration here as soon as the machine is registered.
+ */
+@Component(service = Migrations.class, immediate = true)
+public final class Migrations {
+    private static final long TRANSPORT_WAIT_MILLIS = 10_000;
+    private final Transports transports = new Transports();
+    private final MigrationParameters parameters = new MigrationParameters();
+    private final MigrationCapabilities capabilities = new MigrationCapabilities();
+    private final MigrationEvents events = new MigrationEvents(() -> this.monitorEvents,
+            () -> capabilities.on("events"));
+    private volatile MonitorEvents monitorEvents;
+    private volatile MigratableMachine machine;
+    private volatile String deferredIncoming;
+    private MigrationProgress progress = new MigrationProgress(false);
+    private OutgoingMigration outgoing;
+    private Thread worker;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addTransport(MigrationTransport t) {
+        transports.add(t);
+    }
+
+    void removeTransport(MigrationTransport t) {
+        transports.remove(t);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setEvents(MonitorEvents e) {
+        monitorEvents = e;
+    }
+
+    void unsetEvents(MonitorEvents e) {
+        if (monitorEvents == e) {
+            monitorEvents = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setMachine(MigratableMachine m, Map<String, Object> properties) {
+        machine = m;
+        Object incoming = properties.get(MigratableMachine.PROP_INCOMING);
+        if (incoming instanceof String uri) {
+            if (uri.equals("defer")) {
+                deferredIncoming = uri;
+            } else {
+                try {
+                    incoming(uri);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    m.incomingFailed(e.getMessage());
+                }
+            }
+        }
+    }
+
+    void unsetMachine(MigratableMachine m) {
+        if (machine == m) {
+            machine = null;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        cancel();
+    }
+
+    public MigrationParameters parameters() {
+        return parameters;
+    }
+
+    public MigrationCapabilities capabilities() {
+        return capabilities;
+    }
+
+    /** The current or last migration's figures. */
+    public synchronized MigrationProgress progress() {
+        return progress;
+    }
+
+    /** The machine, or IllegalStateException if there is none yet. */
+    public MigratableMachine machine() {
+        MigratableMachine m = machine;
+        if (m == null) {
+            throw new IllegalStateException("there is no machine to migrate yet");
+        }
+        return m;
+    }
+
+    /**
+     * Starts an outgoing migration to {@code uri} on its own thread; the connection is made here, so that a bad URI
+     * or a destination that is not there is this call's error.
+     *
+     * @throws IllegalStateException if a migration runs, or the machine waits for an incoming one
+     * @throws IllegalArgumentException for an unknown scheme
+     * @throws MigrationException if the connection cannot be made
+     */
+    public synchronized void migrate(String uri) throws MigrationException {
+        MigratableMachine m = machine();
+        if (worker != null && worker.isAlive()) {
+            throw new IllegalStateException("There's a migration process in progress");
+        }
+        if (m.machine().state() == RunState.INMIGRATE) {
+            throw new IllegalStateException("Guest is waiting for an incoming migration");
+        }
+        Transports.Target target = transports.find(uri, 0);
+        MigrationChannel ch = target.transport().connect(target.address());
+        if (ch.output() == null) {
+            throw new MigrationException(uri + " cannot carry an outgoing migration");
+        }
+        progress = new MigrationProgress(false);
+        outgoing = new OutgoingMigration(m, ch, parameters, capabilities, progress, events);
+        worker = new Thread(outgoing, "modvm-migration");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** {@code migrate_cancel}: stops an outgoing migration that has not completed; nothing otherwise. */
+    public synchronized void cancel() {
+        if (outgoing != null && !progress.status().finished()) {
+            outgoing.cancel();
+        }
+    }
+
+    /** Waits for the running migration's thread, up to {@code millis}; for HMP's {@code migrate} without -d. */
+    public void await(long millis) throws InterruptedException {
+        Thread t;
+        synchronized (this) {
+            t = worker;
+        }
+        if (t != null) {
+            t.join(millis);
+        }
+    }
+
+    /**
+     * {@code migrate-incoming URI}: only on a machine started with {@code -incoming defer}, once.
+     *
+     * @throws IllegalStateException otherwise, with QEMU's message
+     */
+    public synchronized void migrateIncoming(String uri) {
+        if (deferredIncoming == null) {
+            throw new IllegalStateException("The incoming migration has already been started or was not set up"
+                    + " with -incoming defer");
+        }
+        incoming(uri);
+        deferredIncoming = null;
+    }
+
+    private synchronized void incoming(String uri) {
+        MigratableMachine m = machine();
+        Transports.Target target = transports.find(uri, TRANSPORT_WAIT_MILLIS);
+        MigrationListener listener;
+        try {
+            listener = target.transport().listen(target.address());
+        } catch (MigrationException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        progress = new MigrationProgress(true);
+        IncomingMigration job = new IncomingMigration(m, listener, progress, events, new IncomingMigration.Outcome() {
+            @Override
+            public void loaded() {
+                m.incomingLoaded();
+            }
+
+            @Override
+            public void failed(String reason) {
+                m.incomingFailed(reason);
+            }
+        });
+        worker = new Thread(job, "modvm-migration-incoming");
+        worker.setDaemon(true);
+        worker.start();
+    }
+}

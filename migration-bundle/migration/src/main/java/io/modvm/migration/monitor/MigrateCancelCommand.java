@@ -1,0 +1,39 @@
+package io.modvm.migration.monitor;
+
+import io.modvm.api.monitor.MonitorCommand;
+import io.modvm.api.monitor.MonitorException;
+import io.modvm.migration.Migrations;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code migrate_cancel}: stops the outgoing migration; the guest goes on running here. */
+@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=migrate_cancel")
+public final class MigrateCancelCommand extends MigrationCommand {
+    @Activate
+    public MigrateCancelCommand(@Reference Migrations migrations) {
+        super(migrations);
+    }
+
+    @Override
+    public String name() {
+        return "migrate_cancel";
+    }
+
+    @Override
+    public String description() {
+        return "cancel the current VM migration";
+    }
+
+    @Override
+    public String hmpName() {
+        return "migrate_cancel";
+    }
+
+    @Override
+    public Object execute(Map<String, Object> arguments) throws MonitorException {
+        migrations.cancel();
+        return Map.of();
+    }
+}

@@ -1,0 +1,96 @@
+package io.modvm.migration.monitor;
+
+import io.modvm.api.monitor.MonitorCommand;
+import io.modvm.api.monitor.MonitorException;
+import io.modvm.migration.MigrationProgress;
+import io.modvm.migration.MigrationStatus;
+import io.modvm.migration.Migrations;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@code migrate}: starts a live migration to {@code uri} and returns; HMP's {@code migrate URI} waits for the end
+ * and prints a failure, {@code migrate -d URI} returns at once, as in QEMU. Block migration ({@code blk},
+ * {@code inc}) is refused: modvm migrates with shared storage.
+ */
+@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=migrate")
+public final class MigrateCommand extends MigrationCommand {
+    @Activate
+    public MigrateCommand(@Reference Migrations migrations) {
+        super(migrations);
+    }
+
+    @Override
+    public String name() {
+        return "migrate";
+    }
+
+    @Override
+    public String description() {
+        return "migrate to URI (using -d to not wait for completion)";
+    }
+
+    @Override
+    public String hmpName() {
+        return "migrate";
+    }
+
+    @Override
+    public String hmpArguments() {
+        return "[-d] uri";
+    }
+
+    @Override
+    public Object execute(Map<String, Object> arguments) throws MonitorException {
+        String uri = string(arguments, "uri");
+        if (flag(arguments, "blk") || flag(arguments, "inc")) {
+            throw error("Block migration (blk, inc) is not supported by modvm: use shared storage, or copy the"
+                    + " disk images first");
+        }
+        if (flag(arguments, "resume")) {
+            throw error("Parameter 'resume' is for postcopy recovery, which modvm does not do");
+        }
+        run(() -> migrations.migrate(uri));
+        if (Boolean.TRUE.equals(arguments.get("__hmp-wait"))) {
+            try {
+                migrations.await(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            MigrationProgress p = migrations.progress();
+            if (p.status() == MigrationStatus.FAILED) {
+                throw error(p.error());
+            }
+        }
+        return Map.of();
+    }
+
+    @Override
+    public Map<String, Object> parseHmp(String text) throws MonitorException {
+        String rest = text.trim();
+        boolean detach = false;
+        while (rest.startsWith("-")) {
+            int space = rest.indexOf(' ');
+            String opt = space < 0 ? rest : rest.substring(0, space);
+            switch (opt) {
+                case "-d" -> detach = true;
+                case "-b", "-i" -> throw error("migrate " + opt + ": block migration is not supported by modvm;"
+                        + " use shared storage");
+                default -> throw error("migrate: unknown option " + opt + " (known: -d)");
+            }
+            rest = space < 0 ? "" : rest.substring(space + 1).trim();
+        }
+        if (rest.isEmpty()) {
+            throw error("Parameter 'uri' is missing");
+        }
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("uri", rest);
+        if (!detach) {
+            args.put("__hmp-wait", true);
+        }
+        return args;
+    }
+}

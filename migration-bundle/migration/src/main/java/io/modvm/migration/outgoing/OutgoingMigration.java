@@ -1,0 +1,234 @@
+package io.modvm.migration.outgoing;
+
+import io.modvm.api.machine.Machine;
+import io.modvm.api.machine.RunState;
+import io.modvm.api.migration.DirtyLog;
+import io.modvm.api.migration.MigratableMachine;
+import io.modvm.api.migration.MigrationChannel;
+import io.modvm.api.migration.MigrationException;
+import io.modvm.api.migration.RamBlock;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
+import io.modvm.migration.MigrationCapabilities;
+import io.modvm.migration.MigrationEvents;
+import io.modvm.migration.MigrationParameters;
+import io.modvm.migration.MigrationProgress;
+import io.modvm.migration.MigrationStatus;
+import io.modvm.migration.stream.AnswerReader;
+import io.modvm.migration.stream.StreamFormat;
+import io.modvm.migration.stream.StreamWriter;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One outgoing pre-copy migration, on its own thread: all of RAM while the guest runs, then rounds of the pages it
+ * dirtied until what is left fits {@code downtime-limit} at the bandwidth measured, then the guest pauses and the
+ * rest goes with the device state. Until the destination confirms (or, on a one-way carrier, until the stream is
+ * written), any failure or a cancel leaves the source running as before.
+ */
+public final class OutgoingMigration implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(OutgoingMigration.class);
+    /** Passes whose dirtying outran the link before auto-converge throttles, as QEMU counts them. */
+    private static final int THROTTLE_AFTER = 2;
+
+    private final MigratableMachine machine;
+    private final MigrationChannel channel;
+    private final MigrationParameters parameters;
+    private final MigrationCapabilities capabilities;
+    private final MigrationProgress progress;
+    private final MigrationEvents events;
+    private volatile boolean cancelled;
+
+    public OutgoingMigration(MigratableMachine machine, MigrationChannel channel, MigrationParameters parameters,
+            MigrationCapabilities capabilities, MigrationProgress progress, MigrationEvents events) {
+        this.machine = machine;
+        this.channel = channel;
+        this.parameters = parameters;
+        this.capabilities = capabilities;
+        this.progress = progress;
+        this.events = events;
+    }
+
+    /** Asks the migration to stop; it stops at its next run of pages, and the source goes on running. */
+    public void cancel() {
+        cancelled = true;
+        status(MigrationStatus.CANCELLING);
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // the channel is being abandoned
+        }
+    }
+
+    @Override
+    public void run() {
+        status(MigrationStatus.SETUP);
+        Machine m = machine.machine();
+        StreamWriter out = new StreamWriter(channel.output());
+        List<RamBlock> ram = machine.ram();
+        long totalBytes = ram.stream().mapToLong(RamBlock::size).sum();
+        try (DirtyLog log = machine.startDirtyLog(); CpuThrottle throttle = new CpuThrottle(m)) {
+            out.header(machine.describe());
+            AnswerReader answers = channel.input() == null ? null : new AnswerReader(channel.input());
+            if (answers != null) {
+                answers.expect(StreamFormat.OK, "the destination refused the migration");
+            }
+            status(MigrationStatus.ACTIVE);
+            Pacer pacer = new Pacer(() -> parameters.number("max-bandwidth"), () -> cancelled);
+            long passStart = System.nanoTime();
+            long passBytes = out.bytes();
+            long unsent = totalBytes;
+            for (int b = 0; b < ram.size(); b++) {
+                out.pages(b, ram.get(b), null, pacer);
+                unsent -= ram.get(b).size();
+                report(out, totalBytes, unsent);
+            }
+            int pass = 1;
+            out.passEnd(pass);
+            int outran = 0;
+            while (true) {
+                long[][] dirty = fetch(log, ram.size());
+                long dirtyPages = count(dirty);
+                long elapsed = Math.max(1, System.nanoTime() - passStart);
+                long sentBytes = out.bytes() - passBytes;
+                double bytesPerSecond = sentBytes * 1e9 / elapsed;
+                long remainingBytes = dirtyPages * StreamFormat.PAGE_SIZE;
+                long expectedMillis = bytesPerSecond > 0 ? (long) (remainingBytes * 1000 / bytesPerSecond) : 0;
+                progress.pass(pass, (long) (dirtyPages * 1e9 / elapsed), sentBytes * 8e3 / elapsed,
+                        expectedMillis);
+                report(out, totalBytes, remainingBytes);
+                events.pass(pass);
+                if (expectedMillis <= parameters.number("downtime-limit")) {
+                    sendFinal(m, out, log, ram, dirty, totalBytes);
+                    break;
+                }
+                if (capabilities.on("auto-converge")) {
+                    outran = remainingBytes * 100 > sentBytes * parameters.number("throttle-trigger-threshold")
+                            ? outran + 1 : 0;
+                    if (outran >= THROTTLE_AFTER) {
+                        int now = throttle.percent();
+                        throttle.set((int) Math.min(parameters.number("max-cpu-throttle"), now == 0
+                                ? parameters.number("cpu-throttle-initial")
+                                : now + parameters.number("cpu-throttle-increment")));
+                        progress.throttle(throttle.percent());
+                        outran = 0;
+                    }
+                }
+                passStart = System.nanoTime();
+                passBytes = out.bytes();
+                for (int b = 0; b < ram.size(); b++) {
+                    out.pages(b, ram.get(b), dirty[b], pacer);
+                }
+                out.passEnd(++pass);
+            }
+            if (answers != null) {
+                answers.expect(StreamFormat.DONE, "the destination could not load the machine");
+            }
+            channel.close();
+            progress.ram(out.bytes(), 0, totalBytes, out.zeroPages(), out.normalPages());
+            progress.downtime((System.nanoTime() - downtimeStart) / 1_000_000, out.bytes() - precopyBytes);
+            machine.resumeDevices();
+            machine.showState(RunState.POSTMIGRATE);
+            status(MigrationStatus.COMPLETED);
+            LOG.info("migration to {} completed: {} bytes in {} ms, downtime {} ms", channel.describe(),
+                    out.bytes(), progress.totalMillis(), progress.downtimeMillis());
+        } catch (IOException | MigrationException | StateException | RuntimeException e) {
+            abandon(m, stoppedHere, saved, e);
+        }
+    }
+
+    /** Set in the stop-and-copy phase: what a failure must undo, and where the downtime began. */
+    private boolean stoppedHere;
+    private boolean saved;
+    private long downtimeStart;
+    private long precopyBytes;
+
+    /** Pauses the guest, sends what is left and the device state. */
+    private void sendFinal(Machine m, StreamWriter out, DirtyLog log, List<RamBlock> ram, long[][] dirty,
+            long totalBytes) throws IOException, MigrationException, StateException {
+        precopyBytes = out.bytes();
+        progress.stopped(precopyBytes);
+        downtimeStart = System.nanoTime();
+        boolean wasRunning = m.state() == RunState.RUNNING;
+        if (wasRunning) {
+            m.pause();
+            stoppedHere = true;
+        }
+        machine.showState(RunState.FINISH_MIGRATE);
+        status(MigrationStatus.DEVICE);
+        StateRecord state = machine.saveState();
+        saved = true;
+        StreamWriter.Pacer unlimited = Pacer.unlimited(() -> cancelled);
+        long[][] last = fetch(log, ram.size());
+        for (int b = 0; b < ram.size(); b++) {
+            long[] pages = or(or(dirty[b], last[b]), log.deviceWritten(b));
+            out.pages(b, ram.get(b), pages, unlimited);
+        }
+        out.passEnd(Integer.MAX_VALUE);
+        out.state(state);
+        out.end();
+        report(out, totalBytes, 0);
+    }
+
+    private void abandon(Machine m, boolean resumeGuest, boolean resumeDevices, Exception e) {
+        try {
+            channel.close();
+        } catch (IOException | RuntimeException closing) {
+            // the stream is abandoned either way
+        }
+        if (resumeDevices) {
+            machine.resumeDevices();
+        }
+        machine.showState(null);
+        if (resumeGuest) {
+            m.resume();
+        }
+        if (cancelled || e instanceof InterruptedIOException) {
+            status(MigrationStatus.CANCELLED);
+            LOG.info("migration to {} cancelled; the guest goes on here", channel.describe());
+        } else {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            progress.fail(why);
+            events.status(MigrationStatus.FAILED);
+            LOG.warn("migration to {} failed, the guest goes on here: {}", channel.describe(), why);
+        }
+    }
+
+    private void report(StreamWriter out, long total, long remaining) {
+        progress.ram(out.bytes(), remaining, total, out.zeroPages(), out.normalPages());
+    }
+
+    private void status(MigrationStatus s) {
+        progress.status(s);
+        events.status(s);
+    }
+
+    private static long[][] fetch(DirtyLog log, int blocks) throws MigrationException {
+        long[][] out = new long[blocks][];
+        for (int b = 0; b < blocks; b++) {
+            out[b] = log.fetch(b);
+        }
+        return out;
+    }
+
+    private static long count(long[][] bitmaps) {
+        long n = 0;
+        for (long[] bits : bitmaps) {
+            for (long w : bits) {
+                n += Long.bitCount(w);
+            }
+        }
+        return n;
+    }
+
+    private static long[] or(long[] a, long[] b) {
+        long[] out = new long[Math.max(a.length, b.length)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (i < a.length ? a[i] : 0) | (i < b.length ? b[i] : 0);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,48 @@
+package io.modvm.migration.stream;
+
+/**
+ * The byte layout of a migration stream, version 1 (big-endian):
+ *
+ * <pre>
+ * "MODVMMIG" u32 version
+ * frames, each a tag byte and its body:
+ *   'D' u32 length, a state record (io.modvm.api.state codec): the source machine's description; first frame
+ *   'P' u16 block, u64 first page, u32 count, count pages of data
+ *   'Z' u16 block, u64 first page, u32 count: pages that are all zero
+ *   'I' u32 pass: the end of one pass over RAM
+ *   'S' u32 length, a state record: everything but RAM, after the last pages
+ *   'E': the end
+ * </pre>
+ *
+ * On a carrier with a way back, the destination answers the description with one line, {@code OK} or
+ * {@code REFUSED <why>}, before the source sends any RAM, and the end with {@code DONE} or {@code FAILED <why>}
+ * once the machine is loaded, so that the source stops only a guest that runs elsewhere.
+ */
+public final class StreamFormat {
+    /** The first bytes of every stream. */
+    static final byte[] MAGIC = {'M', 'O', 'D', 'V', 'M', 'M', 'I', 'G'};
+    /** The layout version this code writes and the newest it reads. */
+    static final int VERSION = 1;
+    /** Guest pages are counted in 4 KiB. */
+    public static final int PAGE_SIZE = 4096;
+    /** Pages in one data frame at most: 1 MiB. */
+    static final int MAX_RUN = 256;
+    /** A description or state record longer than this is not believed. */
+    static final int MAX_RECORD = 256 << 20;
+
+    static final int DESCRIPTION = 'D';
+    static final int PAGES = 'P';
+    static final int ZERO_PAGES = 'Z';
+    static final int PASS_END = 'I';
+    static final int STATE = 'S';
+    static final int END = 'E';
+
+    /** The destination's answers on the way back. */
+    public static final String OK = "OK";
+    public static final String REFUSED = "REFUSED";
+    public static final String DONE = "DONE";
+    public static final String FAILED = "FAILED";
+
+    private StreamFormat() {
+    }
+}

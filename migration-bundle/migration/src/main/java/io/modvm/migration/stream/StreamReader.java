@@ -1,0 +1,163 @@
+package io.modvm.migration.stream;
+
+import io.modvm.api.migration.MigrationException;
+import io.modvm.api.migration.RamBlock;
+import io.modvm.api.state.StateCodec;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reads a stream ({@link StreamFormat}) into a machine's RAM. Nothing in the stream is trusted: the magic and
+ * version come first, every block index, page number and count is checked against the destination's own RAM and
+ * every record length against a bound, and the first bad frame ends the load with a message naming it.
+ */
+public final class StreamReader {
+    private final DataInputStream in;
+    private final byte[] chunk = new byte[StreamFormat.MAX_RUN * StreamFormat.PAGE_SIZE];
+    private long bytes;
+    private long frames;
+
+    public StreamReader(InputStream source) {
+        this.in = new DataInputStream(new BufferedInputStream(source, 1 << 20));
+    }
+
+    /** The magic, the version and the source's description. */
+    public StateRecord header() throws MigrationException {
+        byte[] magic = new byte[StreamFormat.MAGIC.length];
+        try {
+            in.readFully(magic);
+            if (!Arrays.equals(magic, StreamFormat.MAGIC)) {
+                throw new MigrationException("not a modvm migration stream (it does not start with "
+                        + new String(StreamFormat.MAGIC, java.nio.charset.StandardCharsets.US_ASCII) + ")");
+            }
+            int version = in.readInt();
+            if (version < 1 || version > StreamFormat.VERSION) {
+                throw new MigrationException("migration stream version " + Integer.toUnsignedString(version)
+                        + " is not readable by this modvm (it reads versions 1 to " + StreamFormat.VERSION + ")");
+            }
+            bytes += magic.length + 4;
+            if (in.readUnsignedByte() != StreamFormat.DESCRIPTION) {
+                throw new MigrationException("migration stream: the machine description is missing");
+            }
+            bytes++;
+            return record("machine description");
+        } catch (EOFException e) {
+            throw new MigrationException("migration stream ends before its header is complete (" + bytes
+                    + " bytes read)", e);
+        } catch (IOException e) {
+            throw new MigrationException("migration stream: " + e.getMessage(), e);
+        }
+    }
+
+    /** What {@link #load} found at the end of RAM: the machine's state, read from the 'S' frame. */
+    public record Loaded(StateRecord state, long pages, long zeroPages, int passes) {
+    }
+
+    /**
+     * Reads frames into {@code ram} until the end; returns the machine state. {@code ram} must be the
+     * destination's blocks, in the order the description listed them (the caller compared them first).
+     */
+    public Loaded load(List<RamBlock> ram) throws MigrationException {
+        StateRecord state = null;
+        long pages = 0;
+        long zeros = 0;
+        int passes = 0;
+        try {
+            while (true) {
+                int tag = in.readUnsignedByte();
+                bytes++;
+                frames++;
+                switch (tag) {
+                    case StreamFormat.PAGES, StreamFormat.ZERO_PAGES -> {
+                        int block = in.readUnsignedShort();
+                        long first = in.readLong();
+                        int count = in.readInt();
+                        bytes += 14;
+                        RamBlock target = check(ram, block, first, count, tag == StreamFormat.PAGES);
+                        long at = first * StreamFormat.PAGE_SIZE;
+                        int length = count * StreamFormat.PAGE_SIZE;
+                        if (tag == StreamFormat.PAGES) {
+                            in.readFully(chunk, 0, length);
+                            bytes += length;
+                            target.view(at, length).put(chunk, 0, length);
+                            pages += count;
+                        } else {
+                            target.zero(at, length);
+                            zeros += count;
+                        }
+                    }
+                    case StreamFormat.PASS_END -> {
+                        in.readInt();
+                        bytes += 4;
+                        passes++;
+                    }
+                    case StreamFormat.STATE -> {
+                        if (state != null) {
+                            throw bad("a second machine state");
+                        }
+                        state = record("machine state");
+                    }
+                    case StreamFormat.END -> {
+                        if (state == null) {
+                            throw bad("the end, before the machine state");
+                        }
+                        return new Loaded(state, pages, zeros, passes);
+                    }
+                    default -> throw bad(String.format("unknown frame tag 0x%02x", tag));
+                }
+            }
+        } catch (EOFException e) {
+            throw new MigrationException("migration stream ends early, at byte " + bytes
+                    + " (the source stopped, or the file is truncated)", e);
+        } catch (IOException e) {
+            throw new MigrationException("migration stream: " + e.getMessage() + " at byte " + bytes, e);
+        }
+    }
+
+    private RamBlock check(List<RamBlock> ram, int block, long first, int count, boolean data)
+            throws MigrationException {
+        if (block >= ram.size()) {
+            throw bad("RAM block " + block + " (the machine has " + ram.size() + ")");
+        }
+        RamBlock b = ram.get(block);
+        long limit = b.size() / StreamFormat.PAGE_SIZE;
+        if (count <= 0 || (data && count > StreamFormat.MAX_RUN) || first < 0 || first > limit
+                || count > limit - first) {
+            throw bad(count + " pages at page " + first + " of " + b.name() + " (" + limit + " pages)");
+        }
+        return b;
+    }
+
+    private StateRecord record(String what) throws IOException, MigrationException {
+        int length = in.readInt();
+        bytes += 4;
+        if (length < 0 || length > StreamFormat.MAX_RECORD) {
+            throw bad(what + " of " + Integer.toUnsignedString(length) + " bytes");
+        }
+        byte[] b = new byte[length];
+        in.readFully(b);
+        bytes += length;
+        try {
+            return StateCodec.decode(b);
+        } catch (StateException e) {
+            throw new MigrationException("migration stream: " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private MigrationException bad(String what) {
+        return new MigrationException("migration stream is malformed at byte " + bytes + " (frame " + frames + "): "
+                + what);
+    }
+
+    /** Bytes read so far. */
+    public long bytes() {
+        return bytes;
+    }
+}

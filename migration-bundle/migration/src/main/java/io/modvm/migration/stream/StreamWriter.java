@@ -1,0 +1,173 @@
+package io.modvm.migration.stream;
+
+import io.modvm.api.migration.RamBlock;
+import io.modvm.api.state.StateCodec;
+import io.modvm.api.state.StateRecord;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * Writes a stream ({@link StreamFormat}). RAM goes out as runs of pages, an all-zero page as a marker only; every
+ * byte written is counted, for {@code query-migrate}.
+ */
+public final class StreamWriter {
+    private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(StreamFormat.PAGE_SIZE);
+
+    private final DataOutputStream out;
+    private final byte[] chunk = new byte[StreamFormat.MAX_RUN * StreamFormat.PAGE_SIZE];
+    private long bytes;
+    private long normalPages;
+    private long zeroPages;
+
+    public StreamWriter(OutputStream target) {
+        this.out = new DataOutputStream(new BufferedOutputStream(target, 1 << 20));
+    }
+
+    public void header(StateRecord description) throws IOException {
+        out.write(StreamFormat.MAGIC);
+        out.writeInt(StreamFormat.VERSION);
+        bytes += StreamFormat.MAGIC.length + 4;
+        record(StreamFormat.DESCRIPTION, description);
+        out.flush();
+    }
+
+    /**
+     * Sends the pages of {@code block} whose bits are set in {@code pages} (one bit per page), or every page when
+     * {@code pages} is null. Returns the number of pages sent; {@code paced} is told every run's size, to keep to
+     * the bandwidth limit and to notice a cancel.
+     */
+    public long pages(int blockIndex, RamBlock block, long[] pages, Pacer paced) throws IOException {
+        long count = block.size() / StreamFormat.PAGE_SIZE;
+        long sent = 0;
+        long page = 0;
+        while (page < count) {
+            if (pages != null) {
+                page = nextSet(pages, page, count);
+                if (page >= count) {
+                    break;
+                }
+            }
+            long end = page + 1;
+            while (end < count && end - page < StreamFormat.MAX_RUN && (pages == null || isSet(pages, end))) {
+                end++;
+            }
+            sent += run(blockIndex, block, page, (int) (end - page), paced);
+            page = end;
+        }
+        return sent;
+    }
+
+    /** A run of consecutive pages: zero pages as markers, the others as data, in order. */
+    private int run(int blockIndex, RamBlock block, long first, int count, Pacer paced) throws IOException {
+        ByteBuffer view = block.view(first * StreamFormat.PAGE_SIZE, count * StreamFormat.PAGE_SIZE);
+        int i = 0;
+        while (i < count) {
+            boolean zero = isZero(view, i);
+            int j = i + 1;
+            while (j < count && isZero(view, j) == zero) {
+                j++;
+            }
+            long before = bytes;
+            if (zero) {
+                out.writeByte(StreamFormat.ZERO_PAGES);
+                out.writeShort(blockIndex);
+                out.writeLong(first + i);
+                out.writeInt(j - i);
+                bytes += 15;
+                zeroPages += j - i;
+            } else {
+                int length = (j - i) * StreamFormat.PAGE_SIZE;
+                view.get(i * StreamFormat.PAGE_SIZE, chunk, 0, length);
+                out.writeByte(StreamFormat.PAGES);
+                out.writeShort(blockIndex);
+                out.writeLong(first + i);
+                out.writeInt(j - i);
+                out.write(chunk, 0, length);
+                bytes += 15 + length;
+                normalPages += j - i;
+            }
+            paced.sent(bytes - before);
+            i = j;
+        }
+        return count;
+    }
+
+    private static boolean isZero(ByteBuffer view, int page) {
+        return view.slice(page * StreamFormat.PAGE_SIZE, StreamFormat.PAGE_SIZE).mismatch(ZERO_PAGE) < 0;
+    }
+
+    public void passEnd(int pass) throws IOException {
+        out.writeByte(StreamFormat.PASS_END);
+        out.writeInt(pass);
+        bytes += 5;
+        out.flush();
+    }
+
+    public void state(StateRecord state) throws IOException {
+        record(StreamFormat.STATE, state);
+    }
+
+    public void end() throws IOException {
+        out.writeByte(StreamFormat.END);
+        bytes++;
+        out.flush();
+    }
+
+    private void record(int tag, StateRecord r) throws IOException {
+        byte[] b = StateCodec.encode(r);
+        out.writeByte(tag);
+        out.writeInt(b.length);
+        out.write(b);
+        bytes += 5 + b.length;
+    }
+
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    /** Bytes written so far. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Pages sent with their data. */
+    public long normalPages() {
+        return normalPages;
+    }
+
+    /** Pages sent as zero markers. */
+    public long zeroPages() {
+        return zeroPages;
+    }
+
+    static boolean isSet(long[] bits, long i) {
+        return (bits[(int) (i >>> 6)] & (1L << (i & 63))) != 0;
+    }
+
+    /** The first set bit at or after {@code from}, or {@code limit}. */
+    static long nextSet(long[] bits, long from, long limit) {
+        int w = (int) (from >>> 6);
+        if (w >= bits.length) {
+            return limit;
+        }
+        long word = bits[w] & (-1L << (from & 63));
+        while (true) {
+            if (word != 0) {
+                return Math.min(limit, ((long) w << 6) + Long.numberOfTrailingZeros(word));
+            }
+            if (++w >= bits.length) {
+                return limit;
+            }
+            word = bits[w];
+        }
+    }
+
+    /** Told the size of everything written, between runs: sleeps to keep to a bandwidth, throws to stop. */
+    @FunctionalInterface
+    public interface Pacer {
+        void sent(long bytes) throws IOException;
+    }
+}

@@ -1,0 +1,57 @@
+package io.modvm.migration.transport.socket;
+
+import io.modvm.api.migration.MigrationChannel;
+import io.modvm.api.migration.MigrationException;
+import io.modvm.api.migration.MigrationListener;
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A bound listening socket; the first source to connect gets the stream, and the socket closes then. */
+final class SocketListener implements MigrationListener {
+    private final ServerSocketChannel server;
+    private final String description;
+    private final Path socketFile;
+
+    /** @param socketFile the unix socket's file, removed on close; null for tcp */
+    SocketListener(ServerSocketChannel server, String description, Path socketFile) {
+        this.server = server;
+        this.description = description;
+        this.socketFile = socketFile;
+    }
+
+    @Override
+    public MigrationChannel accept() throws MigrationException {
+        try {
+            SocketChannel peer = server.accept();
+            close();
+            return new SocketChannelStreams(peer, description);
+        } catch (IOException e) {
+            throw new MigrationException(description + ": stopped waiting for the source ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing a listening socket has nothing to report
+        }
+        if (socketFile != null) {
+            try {
+                Files.deleteIfExists(socketFile);
+            } catch (IOException e) {
+                // a socket file left behind is replaced by the next listener
+            }
+        }
+    }
+}
