@@ -12,10 +12,13 @@ import java.util.List;
  * A KVM vCPU's whole state as the {@value #TYPE} record (version {@value #VERSION}): general registers, segment,
  * descriptor-table and control registers by name; the FPU/SSE/AVX state as the XSAVE area (or the legacy FPU
  * area where KVM has no XSAVE); XCRs; MSRs ({@link KvmStateMsrs}); pending events; debug registers; the local
- * APIC's register page; the multiprocessing state. Restored in QEMU's order (kvm_arch_put_registers, with the
- * LAPIC put that QEMU's APIC device does): special registers first (the APIC base among them, which the LAPIC
- * needs), then general registers, XSAVE, XCRs, MSRs, LAPIC, MP state, the TSC deadline (which only holds once the
- * LAPIC is in that mode), events and debug registers.
+ * APIC's register page; the multiprocessing state.
+ *
+ * <p>Restored in QEMU 7.2's order: its APIC device puts the APIC base and then the LAPIC page (the page's ID
+ * register reads differently in x2APIC mode, which the base selects), and kvm_arch_put_registers then puts special
+ * registers (where KVM keeps the APIC base), general registers, XSAVE, XCRs, MSRs, events, MP state, the TSC
+ * deadline (which only holds once the LAPIC is in that mode) and debug registers. Here the special registers carry
+ * the APIC base, so they go first and the LAPIC right after them.
  */
 final class KvmVcpuState {
     static final String TYPE = "kvm-vcpu";
@@ -169,6 +172,10 @@ final class KvmVcpuState {
             s.put(INTERRUPT_BITMAP, fixed(r.getBytes("interrupt_bitmap"), INTERRUPT_BITMAP_SIZE, "interrupt_bitmap"));
             set(KvmIoctl.SET_SREGS, sregs, "special registers", "KVM_SET_SREGS");
         }
+        try (Memory lapic = new Memory(1024)) {
+            lapic.write(0, fixed(r.getBytes("lapic"), 1024, "lapic"), 0, 1024);
+            set(KvmIoctl.SET_LAPIC, lapic, "local APIC", "KVM_SET_LAPIC");
+        }
         try (Memory regs = new Memory(KvmRegs.REGS_SIZE)) {
             ByteBuffer g = KvmRegs.buffer(regs);
             for (int i = 0; i < KvmRegs.GPR_NAMES.length; i++) {
@@ -197,15 +204,6 @@ final class KvmVcpuState {
             }
         }
         KvmStateMsrs.restore(fd, r.getRecords("msrs"), false, who);
-        try (Memory lapic = new Memory(1024)) {
-            lapic.write(0, fixed(r.getBytes("lapic"), 1024, "lapic"), 0, 1024);
-            set(KvmIoctl.SET_LAPIC, lapic, "local APIC", "KVM_SET_LAPIC");
-        }
-        try (Memory mp = new Memory(4)) {
-            mp.setInt(0, (int) r.getLong("mp_state"));
-            set(KvmIoctl.SET_MP_STATE, mp, "MP state", "KVM_SET_MP_STATE");
-        }
-        KvmStateMsrs.restore(fd, r.getRecords("msrs"), true, who);
         if (r.has("events") && caps.vcpuEvents()) {
             StateRecord e = r.getRecord("events");
             e.require("kvm-vcpu-events", 1, 1);
@@ -220,6 +218,11 @@ final class KvmVcpuState {
             throw new AcceleratorException("cannot restore " + who + " pending events: this host's KVM has no "
                     + "KVM_SET_VCPU_EVENTS");
         }
+        try (Memory mp = new Memory(4)) {
+            mp.setInt(0, (int) r.getLong("mp_state"));
+            set(KvmIoctl.SET_MP_STATE, mp, "MP state", "KVM_SET_MP_STATE");
+        }
+        KvmStateMsrs.restore(fd, r.getRecords("msrs"), true, who);
         if (r.has("debugregs") && caps.debugregs()) {
             StateRecord d = r.getRecord("debugregs");
             d.require("kvm-debugregs", 1, 1);

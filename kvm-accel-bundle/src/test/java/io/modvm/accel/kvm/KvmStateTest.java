@@ -104,6 +104,9 @@ class KvmStateTest {
             target.mapRam(0, 0, ram, 0, RAM, false);
             ram.view(0, (int) RAM).put(memory);
             target.restoreState(vmCopy);
+            long clockGap = target.saveState().getLong("clock_ns") - vmState.getLong("clock_ns");
+            assertTrue(clockGap >= 0 && clockGap < 2_000_000_000L, "the guest clock goes on from the saved value, "
+                    + "not from the time the target VM was made: " + clockGap + " ns apart");
             Reports reports = new Reports(STOP_AGAIN_AT);
             try (VcpuRunner runner = new VcpuRunner(target, v -> {
                 v.restoreState(vcpuCopy);
