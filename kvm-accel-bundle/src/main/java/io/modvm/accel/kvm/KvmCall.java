@@ -1,6 +1,7 @@
 package io.modvm.accel.kvm;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.modvm.api.accel.AcceleratorException;
 import io.modvm.api.state.StateException;
@@ -20,6 +21,37 @@ final class KvmCall {
         } catch (LastErrorException e) {
             throw new AcceleratorException(what + " (" + name + "): " + Errno.describe(e), e);
         }
+    }
+
+    /** Reads a KVM list from a buffer of {@code capacity} entries whose count sits in its first 32 bits. */
+    interface ListRead<T> {
+        T read(Memory buffer) throws LastErrorException;
+    }
+
+    private static final int E2BIG = 7;
+
+    /**
+     * Issues a list ioctl (supported CPUID, MSR index list) with room for {@code from} entries, then twice as many
+     * while KVM answers E2BIG, up to {@code to}.
+     *
+     * @param header bytes before the entries (the count and any padding)
+     * @param what the start of the message if KVM fails otherwise
+     * @param tooLarge the message if {@code to} entries do not suffice
+     */
+    static <T> T readList(int from, int to, long header, long entrySize, ListRead<T> read, String what,
+            String tooLarge) throws AcceleratorException {
+        for (int capacity = from; capacity <= to; capacity *= 2) {
+            try (Memory buffer = new Memory(header + capacity * entrySize)) {
+                buffer.clear();
+                buffer.setInt(0, capacity);
+                return read.read(buffer);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != E2BIG) {
+                    throw new AcceleratorException(what + ": " + Errno.describe(e), e);
+                }
+            }
+        }
+        throw new AcceleratorException(tooLarge);
     }
 
     /** A record that cannot be read here, as the accelerator's error (the message names the record and field). */

@@ -1,6 +1,5 @@
 package io.modvm.accel.kvm;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import io.modvm.api.accel.AcceleratorException;
 import io.modvm.api.accel.CpuidEntry;
@@ -16,7 +15,6 @@ import java.util.List;
 final class KvmCpuid {
     private static final int ENTRY_SIZE = 40;
     private static final int HEADER = 8;
-    private static final int E2BIG = 7;
 
     private final byte[] entries;
     private final int count;
@@ -27,23 +25,11 @@ final class KvmCpuid {
     }
 
     static KvmCpuid supported(int systemFd) throws AcceleratorException {
-        for (int capacity = 128; capacity <= 4096; capacity *= 2) {
-            try (Memory table = new Memory(HEADER + (long) capacity * ENTRY_SIZE)) {
-                table.clear();
-                table.setInt(0, capacity);
-                try {
-                    LibC.ioctl(systemFd, KvmIoctl.GET_SUPPORTED_CPUID, table);
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() == E2BIG) {
-                        continue;
-                    }
-                    throw new AcceleratorException("cannot read KVM's supported CPUID: " + Errno.describe(e), e);
-                }
-                int n = table.getInt(0);
-                return new KvmCpuid(table.getByteArray(HEADER, n * ENTRY_SIZE), n);
-            }
-        }
-        throw new AcceleratorException("KVM's supported CPUID table is larger than 4096 entries");
+        return KvmCall.readList(128, 4096, HEADER, ENTRY_SIZE, table -> {
+            LibC.ioctl(systemFd, KvmIoctl.GET_SUPPORTED_CPUID, table);
+            int n = table.getInt(0);
+            return new KvmCpuid(table.getByteArray(HEADER, n * ENTRY_SIZE), n);
+        }, "cannot read KVM's supported CPUID", "KVM's supported CPUID table is larger than 4096 entries");
     }
 
     /** The entries every vCPU gets, as {@link #applyTo} gives them to vCPU 0 (APIC ID 0, hypervisor bit set). */

@@ -30,7 +30,6 @@ final class KvmStateMsrs {
     private static final long TSC_TOLERANCE = 10_000_000_000L;
     /** IA32_ARCH_CAPABILITIES: some KVMs (this project's PVM among them) refuse to set it; never saved. */
     private static final int ARCH_CAPABILITIES = 0x10A;
-    private static final int E2BIG = 7;
 
     private static final List<Msr> CANDIDATES = candidates();
 
@@ -72,26 +71,14 @@ final class KvmStateMsrs {
 
     /** The indexes KVM_GET_MSR_INDEX_LIST gives on the system fd {@code systemFd}. */
     static Set<Integer> indexList(int systemFd) throws AcceleratorException {
-        for (int capacity = 256; capacity <= 16384; capacity *= 2) {
-            try (Memory list = new Memory(4 + 4L * capacity)) {
-                list.setInt(0, capacity);
-                try {
-                    LibC.ioctl(systemFd, KvmIoctl.GET_MSR_INDEX_LIST, list);
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() == E2BIG) {
-                        continue;
-                    }
-                    throw new AcceleratorException("cannot list KVM's MSRs (KVM_GET_MSR_INDEX_LIST): "
-                            + Errno.describe(e), e);
-                }
-                Set<Integer> indexes = new HashSet<>();
-                for (int i = 0; i < list.getInt(0); i++) {
-                    indexes.add(list.getInt(4 + 4L * i));
-                }
-                return Set.copyOf(indexes);
+        return KvmCall.readList(256, 16384, 4, 4, list -> {
+            LibC.ioctl(systemFd, KvmIoctl.GET_MSR_INDEX_LIST, list);
+            Set<Integer> indexes = new HashSet<>();
+            for (int i = 0; i < list.getInt(0); i++) {
+                indexes.add(list.getInt(4 + 4L * i));
             }
-        }
-        throw new AcceleratorException("KVM lists more than 16384 MSRs");
+            return Set.copyOf(indexes);
+        }, "cannot list KVM's MSRs (KVM_GET_MSR_INDEX_LIST)", "KVM lists more than 16384 MSRs");
     }
 
     /** Decides once, on the first vCPU saved, which candidates this VM's records carry. */

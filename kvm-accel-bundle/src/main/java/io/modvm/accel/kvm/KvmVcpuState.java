@@ -36,19 +36,28 @@ final class KvmVcpuState {
     private static final KvmLayout SEGMENT = KvmLayout.of("base", 0, 8, "limit", 8, 4, "selector", 12, 2,
             "type", 14, 1, "present", 15, 1, "dpl", 16, 1, "db", 17, 1, "s", 18, 1, "l", 19, 1, "g", 20, 1,
             "avl", 21, 1, "unusable", 22, 1);
-    private static final KvmLayout EVENTS = KvmLayout.of("exception.injected", 0, 1, "exception.nr", 1, 1,
-            "exception.has_error_code", 2, 1, "exception.pending", 3, 1, "exception.error_code", 4, 4,
-            "interrupt.injected", 8, 1, "interrupt.nr", 9, 1, "interrupt.soft", 10, 1, "interrupt.shadow", 11, 1,
-            "nmi.injected", 12, 1, "nmi.pending", 13, 1, "nmi.masked", 14, 1, "sipi_vector", 16, 4, "flags", 20, 4,
-            "smi.smm", 24, 1, "smi.pending", 25, 1, "smi.smm_inside_nmi", 26, 1, "smi.latched_init", 27, 1,
-            "triple_fault.pending", 28, 1, "exception_has_payload", 55, 1, "exception_payload", 56, 8);
-    private static final int EVENTS_SIZE = 64;
+    /** A fixed KVM structure carried as a record of named fields, with the ioctls that read and write it. */
+    private record NamedPart(String type, KvmLayout layout, int size, long get, long set, String part, String ioctl) {
+    }
+
+    private static final NamedPart EVENTS_PART = new NamedPart("kvm-vcpu-events", KvmLayout.of(
+            "exception.injected", 0, 1, "exception.nr", 1, 1, "exception.has_error_code", 2, 1,
+            "exception.pending", 3, 1, "exception.error_code", 4, 4, "interrupt.injected", 8, 1,
+            "interrupt.nr", 9, 1, "interrupt.soft", 10, 1, "interrupt.shadow", 11, 1, "nmi.injected", 12, 1,
+            "nmi.pending", 13, 1, "nmi.masked", 14, 1, "sipi_vector", 16, 4, "flags", 20, 4, "smi.smm", 24, 1,
+            "smi.pending", 25, 1, "smi.smm_inside_nmi", 26, 1, "smi.latched_init", 27, 1,
+            "triple_fault.pending", 28, 1, "exception_has_payload", 55, 1, "exception_payload", 56, 8), 64,
+            KvmIoctl.GET_VCPU_EVENTS, KvmIoctl.SET_VCPU_EVENTS, "pending events", "VCPU_EVENTS");
+    /** The flags field of kvm_vcpu_events: what KVM is to take from the structure. */
+    private static final int EVENTS_FLAGS = 20;
     /** NMI_PENDING, SIPI_VECTOR, SHADOW, SMM, PAYLOAD, TRIPLE_FAULT: the flags a restore may pass back. */
     private static final int EVENTS_VALID = 0x3F;
-    private static final int EVENTS_SET = 0x7; // NMI_PENDING | SIPI_VECTOR | SHADOW: always restored
-    private static final KvmLayout DEBUGREGS = KvmLayout.of("db0", 0, 8, "db1", 8, 8, "db2", 16, 8, "db3", 24, 8,
-            "dr6", 32, 8, "dr7", 40, 8, "flags", 48, 8);
-    private static final int DEBUGREGS_SIZE = 128;
+    /** NMI_PENDING | SIPI_VECTOR | SHADOW: always restored. */
+    private static final int EVENTS_SET = 0x7;
+    /** kvm_debugregs; its flags field must be zero when set, and is left out. */
+    private static final NamedPart DEBUGREGS_PART = new NamedPart("kvm-debugregs", KvmLayout.of("db0", 0, 8,
+            "db1", 8, 8, "db2", 16, 8, "db3", 24, 8, "dr6", 32, 8, "dr7", 40, 8), 128, KvmIoctl.GET_DEBUGREGS,
+            KvmIoctl.SET_DEBUGREGS, "debug registers", "DEBUGREGS");
 
     private final int fd;
     private final String who;
@@ -110,19 +119,10 @@ final class KvmVcpuState {
         b.put("msrs", msrs.save(fd, who));
         b.put("skipped_msrs", msrs.skipped());
         if (caps.vcpuEvents()) {
-            try (Memory events = get(KvmIoctl.GET_VCPU_EVENTS, EVENTS_SIZE, "pending events",
-                    "KVM_GET_VCPU_EVENTS")) {
-                StateRecord.Builder e = StateRecord.builder("kvm-vcpu-events", 1);
-                EVENTS.save(KvmRegs.buffer(events), 0, e);
-                b.put("events", e.build());
-            }
+            b.put("events", saveNamed(EVENTS_PART));
         }
         if (caps.debugregs()) {
-            try (Memory dr = get(KvmIoctl.GET_DEBUGREGS, DEBUGREGS_SIZE, "debug registers", "KVM_GET_DEBUGREGS")) {
-                StateRecord.Builder d = StateRecord.builder("kvm-debugregs", 1);
-                DEBUGREGS.save(KvmRegs.buffer(dr), 0, d);
-                b.put("debugregs", d.build());
-            }
+            b.put("debugregs", saveNamed(DEBUGREGS_PART));
         }
         try (Memory lapic = get(KvmIoctl.GET_LAPIC, 1024, "local APIC", "KVM_GET_LAPIC")) {
             b.put("lapic", lapic.getByteArray(0, 1024));
@@ -131,6 +131,37 @@ final class KvmVcpuState {
             b.put("mp_state", mp.getInt(0) & 0xFFFFFFFFL);
         }
         return b.build();
+    }
+
+    private StateRecord saveNamed(NamedPart p) throws AcceleratorException {
+        try (Memory m = get(p.get(), p.size(), p.part(), "KVM_GET_" + p.ioctl())) {
+            StateRecord.Builder b = StateRecord.builder(p.type(), 1);
+            p.layout().save(KvmRegs.buffer(m), 0, b);
+            return b.build();
+        }
+    }
+
+    /** Writes the {@code field} record back, if the saved vCPU had it; a host without the ioctl cannot take it. */
+    private void restoreNamed(StateRecord r, String field, NamedPart p, boolean supported)
+            throws StateException, AcceleratorException {
+        if (!r.has(field)) {
+            return;
+        }
+        if (!supported) {
+            throw new AcceleratorException("cannot restore " + who + " " + p.part() + ": this host's KVM has no KVM_SET_"
+                    + p.ioctl());
+        }
+        StateRecord saved = r.getRecord(field);
+        saved.require(p.type(), 1, 1);
+        try (Memory m = new Memory(p.size())) {
+            m.clear();
+            ByteBuffer buffer = KvmRegs.buffer(m);
+            p.layout().load(saved, buffer, 0);
+            if (p == EVENTS_PART) {
+                buffer.putInt(EVENTS_FLAGS, (int) (saved.getLong("flags") & EVENTS_VALID | EVENTS_SET));
+            }
+            set(p.set(), m, p.part(), "KVM_SET_" + p.ioctl());
+        }
     }
 
     private Memory get(long request, int size, String part, String name) throws AcceleratorException {
@@ -204,38 +235,13 @@ final class KvmVcpuState {
             }
         }
         KvmStateMsrs.restore(fd, r.getRecords("msrs"), false, who);
-        if (r.has("events") && caps.vcpuEvents()) {
-            StateRecord e = r.getRecord("events");
-            e.require("kvm-vcpu-events", 1, 1);
-            try (Memory events = new Memory(EVENTS_SIZE)) {
-                events.clear();
-                ByteBuffer buffer = KvmRegs.buffer(events);
-                EVENTS.load(e, buffer, 0);
-                buffer.putInt(20, (int) (e.getLong("flags") & EVENTS_VALID | EVENTS_SET));
-                set(KvmIoctl.SET_VCPU_EVENTS, events, "pending events", "KVM_SET_VCPU_EVENTS");
-            }
-        } else if (r.has("events")) {
-            throw new AcceleratorException("cannot restore " + who + " pending events: this host's KVM has no "
-                    + "KVM_SET_VCPU_EVENTS");
-        }
+        restoreNamed(r, "events", EVENTS_PART, caps.vcpuEvents());
         try (Memory mp = new Memory(4)) {
             mp.setInt(0, (int) r.getLong("mp_state"));
             set(KvmIoctl.SET_MP_STATE, mp, "MP state", "KVM_SET_MP_STATE");
         }
         KvmStateMsrs.restore(fd, r.getRecords("msrs"), true, who);
-        if (r.has("debugregs") && caps.debugregs()) {
-            StateRecord d = r.getRecord("debugregs");
-            d.require("kvm-debugregs", 1, 1);
-            try (Memory dr = new Memory(DEBUGREGS_SIZE)) {
-                dr.clear();
-                DEBUGREGS.load(d, KvmRegs.buffer(dr), 0);
-                dr.setLong(48, 0);
-                set(KvmIoctl.SET_DEBUGREGS, dr, "debug registers", "KVM_SET_DEBUGREGS");
-            }
-        } else if (r.has("debugregs")) {
-            throw new AcceleratorException("cannot restore " + who + " debug registers: this host's KVM has no "
-                    + "KVM_SET_DEBUGREGS");
-        }
+        restoreNamed(r, "debugregs", DEBUGREGS_PART, caps.debugregs());
     }
 
     /** The XSAVE area, or the legacy FPU area; a record of one kind cannot go to a host of the other. */

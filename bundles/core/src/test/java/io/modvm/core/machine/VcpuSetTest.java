@@ -6,23 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.api.accel.AcceleratorException;
-import io.modvm.api.accel.Attachment;
 import io.modvm.api.accel.BootState;
 import io.modvm.api.accel.CpuMode;
-import io.modvm.api.accel.EventNotifier;
-import io.modvm.api.accel.MsiRoute;
-import io.modvm.api.accel.RamRegion;
 import io.modvm.api.accel.RegisterDump;
 import io.modvm.api.accel.Vcpu;
 import io.modvm.api.accel.VcpuExitHandler;
 import io.modvm.api.accel.VcpuStop;
-import io.modvm.api.accel.VirtualMachine;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
 import io.modvm.core.bus.IoBus;
+import io.modvm.core.testing.StubVm;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -120,62 +115,13 @@ class VcpuSetTest {
         }
     }
 
-    private final class FakeVm implements VirtualMachine {
-        @Override
-        public RamRegion allocateRam(String name, long size) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void mapRam(int slot, long guestAddress, RamRegion region, long regionOffset, long size,
-                boolean readOnly) {
-            throw new UnsupportedOperationException();
-        }
-
+    private final class FakeVm extends StubVm {
         @Override
         public Vcpu createVcpu(int index) {
             FakeVcpu v = new FakeVcpu(index);
             v.value = 100 + index;
             vcpus.put(index, v);
             return v;
-        }
-
-        @Override
-        public void setIrqLine(int gsi, boolean level) {
-        }
-
-        @Override
-        public void signalMsi(long address, int data) {
-        }
-
-        @Override
-        public EventNotifier bindIoEvent(long address, int length, boolean pio, OptionalLong dataMatch) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public EventNotifier bindIrq(int gsi) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Attachment attachIoEvent(EventNotifier notifier, long address, int length, boolean pio,
-                OptionalLong dataMatch) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Attachment attachIrq(EventNotifier notifier, int gsi) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public MsiRoute routeMsi(long address, int data) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
         }
     }
 
