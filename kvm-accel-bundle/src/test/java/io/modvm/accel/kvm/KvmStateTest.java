@@ -122,6 +122,105 @@ class KvmStateTest {
         }
     }
 
+    /** What the two-CPU guest reported; the BSP's count reaching {@code stopAt} stops both vCPUs. */
+    private static final class SmpReports {
+        final List<Long> bsp = new CopyOnWriteArrayList<>();
+        final List<Long> ap = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicReference<Vcpu> apVcpu = new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.CountDownLatch apCreated = new java.util.concurrent.CountDownLatch(1);
+        private final int stopAt;
+
+        SmpReports(int stopAt) {
+            this.stopAt = stopAt;
+        }
+
+        void write(int port, long value, Vcpu vcpu) {
+            if (port == 0xF1) {
+                bsp.add(value);
+                if (value == stopAt) {
+                    apVcpu.get().kick();
+                    vcpu.kick();
+                }
+            } else if (port == 0xF5) {
+                ap.add(value);
+            }
+        }
+
+        /** The AP exists before the BSP runs, so that the BSP's SIPI finds it. */
+        VcpuRunner.Task<Object> ap(VcpuRunner.Task<?> setup) {
+            return v -> {
+                setup.run(v);
+                apVcpu.set(v);
+                apCreated.countDown();
+                return null;
+            };
+        }
+
+        VcpuRunner.Task<Object> bsp(VcpuRunner.Task<?> setup) {
+            return v -> {
+                apCreated.await();
+                setup.run(v);
+                return null;
+            };
+        }
+    }
+
+    @Test
+    void twoVcpusRestoredCarryOnEachFromItsOwnState() throws Exception {
+        Path elf = TestGuestBuilder.build(work, "guests/smp_counter.c");
+        KvmAccelerator kvm = new KvmAccelerator();
+        StateRecord[] vcpuStates = new StateRecord[2];
+        StateRecord vmState;
+        byte[] memory = new byte[(int) RAM];
+        long apLast;
+        try (VirtualMachine source = kvm.createVm(new VmOptions("smp-source", 2))) {
+            RamRegion ram = source.allocateRam("ram", RAM);
+            source.mapRam(0, 0, ram, 0, RAM, false);
+            TestGuestImage image = TestGuestImage.read(elf);
+            image.loadInto(ram.view(0, (int) RAM));
+            SmpReports reports = new SmpReports(20);
+            BootState boot = new BootState(CpuMode.PROTECTED, image.entry(), 0, 0, 0, 0, 0, 0);
+            try (VcpuRunner ap = new VcpuRunner(source, 1, reports.ap(v -> null), reports::write);
+                    VcpuRunner bsp = new VcpuRunner(source, 0, reports.bsp(v -> {
+                        v.setBootState(boot);
+                        return null;
+                    }), reports::write)) {
+                assertEquals(VcpuStop.Reason.REQUESTED, bsp.awaitStop().reason());
+                assertEquals(VcpuStop.Reason.REQUESTED, ap.awaitStop().reason());
+                vcpuStates[0] = StateCodec.decode(StateCodec.encode(bsp.onVcpuThread(Vcpu::saveState)));
+                vcpuStates[1] = StateCodec.decode(StateCodec.encode(ap.onVcpuThread(Vcpu::saveState)));
+                vmState = StateCodec.decode(StateCodec.encode(source.saveState()));
+            }
+            ram.view(0, (int) RAM).get(memory);
+            assertTrue(reports.ap.size() > 0, "the AP ran on the source");
+            apLast = reports.ap.get(reports.ap.size() - 1);
+            assertEquals(sequence(1, apLast), reports.ap);
+        }
+        assertEquals(1, vcpuStates[1].getLong("index"));
+        try (VirtualMachine target = kvm.createVm(new VmOptions("smp-target", 2))) {
+            RamRegion ram = target.allocateRam("ram", RAM);
+            target.mapRam(0, 0, ram, 0, RAM, false);
+            ram.view(0, (int) RAM).put(memory);
+            target.restoreState(vmState);
+            SmpReports reports = new SmpReports(80);
+            try (VcpuRunner ap = new VcpuRunner(target, 1, reports.ap(v -> {
+                v.restoreState(vcpuStates[1]);
+                return null;
+            }), reports::write);
+                    VcpuRunner bsp = new VcpuRunner(target, 0, reports.bsp(v -> {
+                        v.restoreState(vcpuStates[0]);
+                        return null;
+                    }), reports::write)) {
+                assertEquals(VcpuStop.Reason.REQUESTED, bsp.awaitStop().reason());
+                assertEquals(VcpuStop.Reason.REQUESTED, ap.awaitStop().reason());
+            }
+            assertEquals(sequence(21, 80), reports.bsp, "the BSP goes on with the next tick");
+            assertTrue(reports.ap.size() > 0, "the AP runs after the restore, without a new SIPI");
+            assertEquals(sequence(apLast + 1, apLast + reports.ap.size()), reports.ap,
+                    "the AP goes on from its own last number");
+        }
+    }
+
     private static List<Long> sequence(long from, long to) {
         return LongStream.rangeClosed(from, to).boxed().toList();
     }

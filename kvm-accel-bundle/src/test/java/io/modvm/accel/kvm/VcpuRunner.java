@@ -10,7 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * vCPU 0 of a test VM on a thread of its own (vCPU calls belong to the creating thread): it is set up, runs until a
+ * A vCPU of a test VM on a thread of its own (vCPU calls belong to the creating thread): it is set up, runs until a
  * port handler kicks it, and then serves tasks on that same thread until closed.
  */
 final class VcpuRunner implements AutoCloseable {
@@ -30,16 +30,21 @@ final class VcpuRunner implements AutoCloseable {
     private final CompletableFuture<VcpuStop> stop = new CompletableFuture<>();
     private final Thread thread;
 
+    /** vCPU 0. */
     VcpuRunner(VirtualMachine vm, Task<?> setup, Out out) {
+        this(vm, 0, setup, out);
+    }
+
+    VcpuRunner(VirtualMachine vm, int index, Task<?> setup, Out out) {
         thread = new Thread(() -> {
-            try (Vcpu vcpu = vm.createVcpu(0)) {
+            try (Vcpu vcpu = vm.createVcpu(index)) {
                 setup.run(vcpu);
                 stop.complete(vcpu.run(handler(vcpu, out)));
                 serve(vcpu);
             } catch (Throwable e) {
                 stop.completeExceptionally(e);
             }
-        }, "vcpu-runner");
+        }, "vcpu-runner-" + index);
         thread.start();
     }
 
