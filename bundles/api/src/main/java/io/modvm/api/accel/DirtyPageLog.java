@@ -12,9 +12,12 @@ import org.osgi.annotation.versioning.ProviderType;
  * memory. Whoever migrates must cover those itself: mark the pages its devices wrote, or send those devices' buffers
  * again with their state in the stop-and-copy phase.
  *
- * <p>The first {@link #fetch} after the start reports every page of the region: logging begins with all pages
- * dirty, so that the guest's pages are write-protected chunk by chunk as they are fetched rather than all at once
- * when logging starts, and every page is sent once.
+ * <p>The first {@link #fetch} after the start reports every page a writable slot maps (and so does the first fetch
+ * after a slot is mapped while the log runs): logging begins with all pages dirty, so that the guest's pages are
+ * write-protected chunk by chunk as they are fetched rather than all at once when logging starts, and every page is
+ * sent once. Read-only slots are never logged.
+ *
+ * <p>One log at a time per VM; fetches may come from any thread, one at a time.
  */
 @ProviderType
 public interface DirtyPageLog extends AutoCloseable {
