@@ -89,13 +89,14 @@ public final class KvmAccelerator implements Accelerator {
             }
             int runSize = LibC.ioctl(system, KvmIoctl.GET_VCPU_MMAP_SIZE, 0L);
             KvmCpuid cpuid = KvmCpuid.supported(system);
+            java.util.Set<Integer> msrIndexes = KvmStateMsrs.indexList(system);
             int vm;
             try {
                 vm = LibC.ioctl(system, KvmIoctl.CREATE_VM, 0L);
             } catch (LastErrorException e) {
                 throw new AcceleratorException("KVM refused to create a VM: " + Errno.describe(e), e);
             }
-            return new KvmVm(options.name(), vm, runSize, cpuid);
+            return new KvmVm(options.name(), vm, runSize, cpuid, msrIndexes);
         } finally {
             LibC.close(system);
         }

@@ -53,6 +53,34 @@ final class KvmIoctl {
     static final long GET_LAPIC = ior(0x8e, 1024);
     static final long SET_LAPIC = iow(0x8f, 1024);
     static final long SET_CPUID2 = iow(0x90, 8);
+    static final long GET_MSR_INDEX_LIST = iowr(0x02, 4);
+    static final long GET_MSRS = iowr(0x88, 8);
+    static final long GET_FPU = ior(0x8c, KvmRegs.FPU_SIZE);
+    static final long GET_MP_STATE = ior(0x98, 4);
+    static final long SET_MP_STATE = iow(0x99, 4);
+    static final long GET_VCPU_EVENTS = ior(0x9f, 64);
+    static final long SET_VCPU_EVENTS = iow(0xa0, 64);
+    static final long GET_DEBUGREGS = ior(0xa1, 128);
+    static final long SET_DEBUGREGS = iow(0xa2, 128);
+    static final int XSAVE_SIZE = 4096;
+    static final long GET_XSAVE = ior(0xa4, XSAVE_SIZE);
+    static final long SET_XSAVE = iow(0xa5, XSAVE_SIZE);
+    static final long GET_XSAVE2 = ior(0xcf, XSAVE_SIZE);
+    static final int XCRS_SIZE = 392;
+    static final long GET_XCRS = ior(0xa6, XCRS_SIZE);
+    static final long SET_XCRS = iow(0xa7, XCRS_SIZE);
+    static final int IRQCHIP_SIZE = 520;
+    static final long GET_IRQCHIP = iowr(0x62, IRQCHIP_SIZE);
+    static final long SET_IRQCHIP = ior(0x63, IRQCHIP_SIZE);
+    static final int PIT2_SIZE = 112;
+    static final long GET_PIT2 = ior(0x9f, PIT2_SIZE);
+    static final long SET_PIT2 = iow(0xa0, PIT2_SIZE);
+    static final int CLOCK_SIZE = 48;
+    static final long GET_CLOCK = ior(0x7c, CLOCK_SIZE);
+    static final long SET_CLOCK = iow(0x7b, CLOCK_SIZE);
+    static final long GET_DIRTY_LOG = iow(0x42, 16);
+    static final long CLEAR_DIRTY_LOG = iowr(0xc0, 24);
+    static final long ENABLE_CAP = iow(0xa3, 104);
 
     static final int CAP_IRQCHIP = 0;
     static final int CAP_USER_MEMORY = 3;
@@ -65,6 +93,19 @@ final class KvmIoctl {
     static final int CAP_MAX_VCPUS = 66;
     static final int CAP_SIGNAL_MSI = 77;
     static final int CAP_IMMEDIATE_EXIT = 136;
+    static final int CAP_MP_STATE = 14;
+    static final int CAP_ADJUST_CLOCK = 39;
+    static final int CAP_VCPU_EVENTS = 41;
+    static final int CAP_DEBUGREGS = 50;
+    static final int CAP_XSAVE = 55;
+    static final int CAP_XCRS = 56;
+    static final int CAP_MANUAL_DIRTY_LOG_PROTECT2 = 168;
+    static final int CAP_XSAVE2 = 208;
+
+    static final int MEM_LOG_DIRTY_PAGES = 1;
+    static final int MEM_READONLY = 2;
+    static final int DIRTY_LOG_MANUAL_PROTECT_ENABLE = 1;
+    static final int DIRTY_LOG_INITIALLY_SET = 2;
 
     static final int EXIT_UNKNOWN = 0;
     static final int EXIT_EXCEPTION = 1;

@@ -20,7 +20,7 @@ final class KvmRegs {
     static final int SREGS_SIZE = 8 * 24 + 2 * 16 + 7 * 8 + 4 * 8;
     static final int FPU_SIZE = 416;
 
-    private static final String[] GPR_NAMES = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp", "r8", "r9",
+    static final String[] GPR_NAMES = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp", "r8", "r9",
         "r10", "r11", "r12", "r13", "r14", "r15", "rip", "rflags"};
     private static final int RSI = 4;
     private static final int RSP = 6;

@@ -9,6 +9,7 @@ import io.modvm.api.accel.RegisterDump;
 import io.modvm.api.accel.Vcpu;
 import io.modvm.api.accel.VcpuExitHandler;
 import io.modvm.api.accel.VcpuStop;
+import io.modvm.api.state.StateRecord;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.slf4j.Logger;
@@ -40,9 +41,11 @@ final class KvmVcpu implements Vcpu {
     private final Memory regs = new Memory(KvmRegs.REGS_SIZE);
     private final Memory sregs = new Memory(KvmRegs.SREGS_SIZE);
     private final Object lifecycle = new Object();
+    private final KvmVcpuState state;
     private boolean closed;
 
-    KvmVcpu(int index, int vmFd, int runSize, KvmCpuid cpuid, VcpuSignal signal) throws AcceleratorException {
+    KvmVcpu(int index, int vmFd, int runSize, KvmCpuid cpuid, VcpuSignal signal, KvmVmCaps caps,
+            KvmStateMsrs msrs) throws AcceleratorException {
         this.index = index;
         this.signal = signal;
         this.runSize = runSize;
@@ -62,6 +65,7 @@ final class KvmVcpu implements Vcpu {
             this.signalSet = signal.set();
             zeroTimeout.clear();
             LibC.ioctl(fd, KvmIoctl.SET_SIGNAL_MASK, kvmSignalMask);
+            this.state = new KvmVcpuState(fd, index, caps, msrs);
         } catch (LastErrorException e) {
             LibC.close(fd);
             throw new AcceleratorException("cannot set up vCPU " + index + ": " + Errno.describe(e), e);
@@ -243,6 +247,16 @@ final class KvmVcpu implements Vcpu {
         } catch (LastErrorException e) {
             throw new AcceleratorException("cannot read registers of vCPU " + index + ": " + Errno.describe(e), e);
         }
+    }
+
+    @Override
+    public StateRecord saveState() throws AcceleratorException {
+        return state.save(index);
+    }
+
+    @Override
+    public void restoreState(StateRecord saved) throws AcceleratorException {
+        state.restore(saved);
     }
 
     @Override

@@ -4,11 +4,14 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import io.modvm.api.accel.AcceleratorException;
 import io.modvm.api.accel.Attachment;
+import io.modvm.api.accel.CpuModel;
+import io.modvm.api.accel.DirtyPageLog;
 import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.accel.MsiRoute;
 import io.modvm.api.accel.RamRegion;
 import io.modvm.api.accel.Vcpu;
 import io.modvm.api.accel.VirtualMachine;
+import io.modvm.api.state.StateRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -34,12 +37,22 @@ final class KvmVm implements VirtualMachine {
     private final List<AutoCloseable> owned = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private final KvmGsiRouting routing;
+    private final KvmVmCaps caps;
+    private final KvmStateMsrs msrs;
+    private final KvmSlots slots;
+    private final KvmVmState state;
+    private final AtomicReference<KvmDirtyLog> dirtyLog = new AtomicReference<>();
 
-    KvmVm(String name, int fd, int runSize, KvmCpuid cpuid) throws AcceleratorException {
+    KvmVm(String name, int fd, int runSize, KvmCpuid cpuid, java.util.Set<Integer> msrIndexes)
+            throws AcceleratorException {
         this.name = name;
         this.fd = fd;
         this.runSize = runSize;
         this.cpuid = cpuid;
+        this.caps = KvmVmCaps.of(fd);
+        this.msrs = new KvmStateMsrs(msrIndexes);
+        this.slots = new KvmSlots(fd);
+        this.state = new KvmVmState(fd);
         try {
             optional(() -> LibC.ioctl(fd, KvmIoctl.SET_TSS_ADDR, TSS_ADDRESS), "KVM_SET_TSS_ADDR");
             try (Memory address = new Memory(8)) {
@@ -91,13 +104,8 @@ final class KvmVm implements VirtualMachine {
             throw new AcceleratorException(String.format(
                     "bad memory slot %d: guest 0x%x size 0x%x offset 0x%x", slot, guestAddress, size, regionOffset));
         }
-        try (Memory region32 = new Memory(32)) {
-            region32.setInt(0, slot);
-            region32.setInt(4, readOnly ? 2 : 0);
-            region32.setLong(8, guestAddress);
-            region32.setLong(16, size);
-            region32.setLong(24, ram.hostAddress() + regionOffset);
-            LibC.ioctl(fd, KvmIoctl.SET_USER_MEMORY_REGION, region32);
+        try {
+            slots.map(new KvmSlots.Slot(slot, guestAddress, ram, regionOffset, size, readOnly));
         } catch (LastErrorException e) {
             throw new AcceleratorException(String.format("cannot map guest RAM at 0x%x (%d MiB): %s",
                     guestAddress, size >> 20, Errno.describe(e)), e);
@@ -106,7 +114,7 @@ final class KvmVm implements VirtualMachine {
 
     @Override
     public Vcpu createVcpu(int index) throws AcceleratorException {
-        KvmVcpu vcpu = new KvmVcpu(index, fd, runSize, cpuid, signal);
+        KvmVcpu vcpu = new KvmVcpu(index, fd, runSize, cpuid, signal, caps, msrs);
         owned.add(vcpu);
         return vcpu;
     }
@@ -263,6 +271,48 @@ final class KvmVm implements VirtualMachine {
             ioctl.call();
         } catch (LastErrorException e) {
             LOG.debug("unbinding failed: {}", Errno.describe(e));
+        }
+    }
+
+    @Override
+    public StateRecord saveState() throws AcceleratorException {
+        return state.save();
+    }
+
+    @Override
+    public void restoreState(StateRecord saved) throws AcceleratorException {
+        state.restore(saved);
+    }
+
+    @Override
+    public StateRecord cpuModel() {
+        return CpuModel.describe(cpuid.entries());
+    }
+
+    @Override
+    public DirtyPageLog startDirtyLog() throws AcceleratorException {
+        synchronized (dirtyLog) {
+            if (dirtyLog.get() != null) {
+                throw new AcceleratorException("dirty-page logging is already running on this VM");
+            }
+            KvmDirtyLog log = KvmDirtyLog.start(fd, slots, caps, this::stopDirtyLog);
+            dirtyLog.set(log);
+            owned.add(log);
+            return log;
+        }
+    }
+
+    private void stopDirtyLog() {
+        synchronized (dirtyLog) {
+            KvmDirtyLog log = dirtyLog.getAndSet(null);
+            owned.remove(log);
+            if (!closed) {
+                try {
+                    slots.log(false);
+                } catch (LastErrorException e) {
+                    LOG.warn("stopping dirty-page logging failed: {}", Errno.describe(e));
+                }
+            }
         }
     }
 

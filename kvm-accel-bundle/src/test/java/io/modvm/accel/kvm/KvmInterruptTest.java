@@ -6,8 +6,6 @@ import io.modvm.api.accel.BootState;
 import io.modvm.api.accel.CpuMode;
 import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.accel.RamRegion;
-import io.modvm.api.accel.Vcpu;
-import io.modvm.api.accel.VcpuExitHandler;
 import io.modvm.api.accel.VcpuStop;
 import io.modvm.api.accel.VirtualMachine;
 import io.modvm.api.accel.VmOptions;
@@ -16,7 +14,6 @@ import io.modvm.testguest.TestGuestImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,64 +60,29 @@ class KvmInterruptTest {
     private List<Integer> runGuest(VirtualMachine vm, MsiSender msiSender) throws Exception {
         Path elf = TestGuestBuilder.build(work, "guests/interrupts.c");
         List<Integer> reported = new CopyOnWriteArrayList<>();
-        AtomicReference<Object> result = new AtomicReference<>();
         try (EventNotifier irq5 = vm.bindIrq(5)) {
             RamRegion ram = vm.allocateRam("ram", RAM);
             vm.mapRam(0, 0, ram, 0, RAM, false);
             TestGuestImage image = TestGuestImage.read(elf);
             image.loadInto(ram.view(0, (int) RAM));
             BootState boot = new BootState(CpuMode.PROTECTED, image.entry(), 0, 0, 0, 0, 0, 0);
-            Thread t = new Thread(() -> {
-                try (Vcpu vcpu = vm.createVcpu(0)) {
-                    vcpu.setBootState(boot);
-                    result.set(vcpu.run(new VcpuExitHandler() {
-                        @Override
-                        public long pioRead(int port, int size) {
-                            return port == 0x3FD ? 0x60 : 0xFF;
-                        }
-
-                        @Override
-                        public void pioWrite(int port, int size, long value) {
-                            try {
-                                if (port == 0xF2 && value == 1) {
-                                    irq5.signal();
-                                } else if (port == 0xF2 && value == 2) {
-                                    msiSender.send();
-                                } else if (port == 0xF1) {
-                                    reported.add((int) value);
-                                } else if (port == 0xF0) {
-                                    vcpu.kick();
-                                }
-                            } catch (Exception e) {
-                                result.set(e);
-                            }
-                        }
-
-                        @Override
-                        public long mmioRead(long address, int size) {
-                            return -1;
-                        }
-
-                        @Override
-                        public void mmioWrite(long address, int size, long value) {
-                        }
-
-                        @Override
-                        public boolean onKick() {
-                            return false;
-                        }
-                    }));
-                } catch (Exception e) {
-                    result.set(e);
+            try (VcpuRunner runner = new VcpuRunner(vm, v -> {
+                v.setBootState(boot);
+                return null;
+            }, (port, value, vcpu) -> {
+                if (port == 0xF2 && value == 1) {
+                    irq5.signal();
+                } else if (port == 0xF2 && value == 2) {
+                    msiSender.send();
+                } else if (port == 0xF1) {
+                    reported.add((int) value);
+                } else if (port == 0xF0) {
+                    vcpu.kick();
                 }
-            });
-            t.start();
-            t.join();
+            })) {
+                assertEquals(VcpuStop.Reason.REQUESTED, runner.awaitStop().reason());
+            }
         }
-        if (result.get() instanceof Exception e) {
-            throw e;
-        }
-        assertEquals(VcpuStop.Reason.REQUESTED, ((VcpuStop) result.get()).reason());
         return reported;
     }
 }

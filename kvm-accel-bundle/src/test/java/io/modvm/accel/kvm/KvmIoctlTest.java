@@ -22,5 +22,29 @@ class KvmIoctlTest {
         assertEquals(0x41A0AE8DL, KvmIoctl.SET_FPU);
         assertEquals(0x4004AE8BL, KvmIoctl.SET_SIGNAL_MASK);
         assertEquals(0x8400AE8EL, KvmIoctl.GET_LAPIC);
+        // The state and dirty-log requests, as printed by a C program including linux/kvm.h.
+        assertEquals(0xC004AE02L, KvmIoctl.GET_MSR_INDEX_LIST);
+        assertEquals(0xC008AE88L, KvmIoctl.GET_MSRS);
+        assertEquals(0x81A0AE8CL, KvmIoctl.GET_FPU);
+        assertEquals(0x8004AE98L, KvmIoctl.GET_MP_STATE);
+        assertEquals(0x4004AE99L, KvmIoctl.SET_MP_STATE);
+        assertEquals(0x8040AE9FL, KvmIoctl.GET_VCPU_EVENTS);
+        assertEquals(0x4040AEA0L, KvmIoctl.SET_VCPU_EVENTS);
+        assertEquals(0x8080AEA1L, KvmIoctl.GET_DEBUGREGS);
+        assertEquals(0x4080AEA2L, KvmIoctl.SET_DEBUGREGS);
+        assertEquals(0x9000AEA4L, KvmIoctl.GET_XSAVE);
+        assertEquals(0x5000AEA5L, KvmIoctl.SET_XSAVE);
+        assertEquals(0x9000AECFL, KvmIoctl.GET_XSAVE2);
+        assertEquals(0x8188AEA6L, KvmIoctl.GET_XCRS);
+        assertEquals(0x4188AEA7L, KvmIoctl.SET_XCRS);
+        assertEquals(0xC208AE62L, KvmIoctl.GET_IRQCHIP);
+        assertEquals(0x8208AE63L, KvmIoctl.SET_IRQCHIP);
+        assertEquals(0x8070AE9FL, KvmIoctl.GET_PIT2);
+        assertEquals(0x4070AEA0L, KvmIoctl.SET_PIT2);
+        assertEquals(0x8030AE7CL, KvmIoctl.GET_CLOCK);
+        assertEquals(0x4030AE7BL, KvmIoctl.SET_CLOCK);
+        assertEquals(0x4010AE42L, KvmIoctl.GET_DIRTY_LOG);
+        assertEquals(0xC018AEC0L, KvmIoctl.CLEAR_DIRTY_LOG);
+        assertEquals(0x4068AEA3L, KvmIoctl.ENABLE_CAP);
     }
 }

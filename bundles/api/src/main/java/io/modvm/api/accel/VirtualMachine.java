@@ -1,5 +1,6 @@
 package io.modvm.api.accel;
 
+import io.modvm.api.state.StateRecord;
 import java.util.OptionalLong;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -55,6 +56,53 @@ public interface VirtualMachine extends AutoCloseable {
 
     /** Allocates a line that delivers one message-signalled interrupt (address/data as the guest programmed). */
     MsiRoute routeMsi(long address, int data) throws AcceleratorException;
+
+    /**
+     * The VM-wide state the accelerator keeps: the in-kernel interrupt controllers (PIC master and slave, IOAPIC),
+     * the timer (PIT) and the guest clock. Callable from any thread, but only while every vCPU is parked outside
+     * {@link Vcpu#run}, so that the parts agree with each other and with the vCPUs' records.
+     *
+     * @throws AcceleratorException with one line naming the part that could not be read and the host's error
+     * @since 1.4
+     */
+    default StateRecord saveState() throws AcceleratorException {
+        throw new AcceleratorException("this accelerator cannot save VM state");
+    }
+
+    /**
+     * Loads a record made by {@link #saveState()}, with every vCPU parked. The guest clock continues from the saved
+     * value (the time the machine spent stopped or in transit does not pass for the guest), and the timer's counting
+     * is kept relative to it. Restore this before the vCPUs' records.
+     *
+     * @throws AcceleratorException if the record is of another type or a newer version (the message names it), or
+     *     a part is refused (the message names the part and the host's error)
+     * @since 1.4
+     */
+    default void restoreState(StateRecord state) throws AcceleratorException {
+        throw new AcceleratorException("this accelerator cannot restore VM state");
+    }
+
+    /**
+     * What the guest's CPUs look like (vendor, family, model, stepping, feature bits and every CPUID entry given to
+     * the vCPUs), as a {@link CpuModel} record, so that a migration's destination can compare the source's with its
+     * own ({@link CpuModel#differences}) before it accepts the guest.
+     *
+     * @since 1.4
+     */
+    default StateRecord cpuModel() throws AcceleratorException {
+        throw new AcceleratorException("this accelerator cannot describe its CPU model");
+    }
+
+    /**
+     * Starts logging the guest's writes to every writable RAM slot, mapped now or later, until the returned log is
+     * closed. See {@link DirtyPageLog} for what it covers and what it does not (writes by the VMM itself).
+     *
+     * @throws AcceleratorException if the host cannot log writes, or a log is already running on this VM
+     * @since 1.4
+     */
+    default DirtyPageLog startDirtyLog() throws AcceleratorException {
+        throw new AcceleratorException("this accelerator cannot log dirty pages");
+    }
 
     @Override
     void close();

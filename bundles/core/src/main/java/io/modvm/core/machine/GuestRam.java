@@ -19,6 +19,7 @@ final class GuestRam {
 
     private final MemoryLayout layout;
     private volatile GuestMemory memory;
+    private volatile RamRegion region;
 
     GuestRam(long bytes) {
         this.layout = new MemoryLayout(bytes);
@@ -40,7 +41,16 @@ final class GuestRam {
         }
         GuestMemory mapped = builder.build();
         memory = mapped;
+        region = ram;
         return mapped;
+    }
+
+    /**
+     * The host memory behind guest RAM in the current run (low RAM from offset 0, RAM above 4 GiB right after it);
+     * null before the first.
+     */
+    RamRegion region() {
+        return region;
     }
 
     /** Guest RAM of the current run; null before the first. */

@@ -1,7 +1,9 @@
 package io.modvm.core.machine;
 
+import io.modvm.api.accel.AcceleratorException;
 import io.modvm.api.accel.BootState;
 import io.modvm.api.accel.VirtualMachine;
+import io.modvm.api.state.StateRecord;
 import io.modvm.core.bus.IoBus;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * while any hold exists, so the monitor's {@code stop}, a device hot-swap and (later) a snapshot or a migration can
  * overlap without one resuming what another paused. Holds outlive a run: the vCPUs of the next run (after a reset)
  * park before they enter the guest.
+ *
+ * <p>While paused, the parked vCPU threads also do work for the machine on themselves ({@link #saveStates()},
+ * {@link #restoreStates}): vCPU calls belong to the thread that created the vCPU, and a parked thread is outside
+ * KVM_RUN, with any port or MMIO access it exited for already completed.
  */
 final class VcpuSet {
     private static final Logger LOG = LoggerFactory.getLogger(VcpuSet.class);
@@ -32,6 +38,8 @@ final class VcpuSet {
     private boolean paused;
     private int parked;
     private int live;
+    /** Work the parked vCPUs are doing on themselves, or null. */
+    private VcpuRound<?> round;
 
     /** @param post where a vCPU reports why the run ends (guest reset, power-off, an error) */
     VcpuSet(IoBus pio, IoBus mmio, Consumer<RunEnd> post) {
@@ -159,8 +167,76 @@ final class VcpuSet {
         }
     }
 
-    /** Called on a vCPU thread after a kick and before it first enters the guest. Returns false to leave the loop. */
-    boolean parkIfPaused() {
+    /**
+     * Each vCPU's state, in vCPU order, each saved on its own vCPU's thread. The machine must be paused (every vCPU
+     * parked by a hold).
+     *
+     * @throws MachineException if the vCPUs are not all parked, or a vCPU's state cannot be read (the message names
+     *     the vCPU and the part)
+     */
+    List<StateRecord> saveStates() throws MachineException {
+        return onEachParked(io.modvm.api.accel.Vcpu::saveState);
+    }
+
+    /**
+     * Restores {@code states} (one per vCPU, in vCPU order, as {@link #saveStates()} returns them), each on its own
+     * vCPU's thread, with the machine paused. The vCPUs continue from those states when the last hold is released.
+     *
+     * @throws MachineException if the count differs from the vCPUs', the vCPUs are not all parked, or a record is
+     *     refused (the message names the vCPU and why)
+     */
+    void restoreStates(List<StateRecord> states) throws MachineException {
+        int count;
+        synchronized (lock) {
+            count = threads.size();
+        }
+        if (states.size() != count) {
+            throw new MachineException("the saved state has " + states.size() + " vCPUs, this machine " + count);
+        }
+        onEachParked(vcpu -> {
+            vcpu.restoreState(states.get(vcpu.index()));
+            return null;
+        });
+    }
+
+    /** Has every parked vCPU do {@code work} on its own thread; returns what each returned, in vCPU order. */
+    <T> List<T> onEachParked(VcpuRound.Work<T> work) throws MachineException {
+        synchronized (lock) {
+            if (!paused || parked < live || live != threads.size() || threads.isEmpty()) {
+                throw new MachineException("the vCPUs are not all paused (" + parked + " of " + threads.size()
+                        + " parked); pause the machine first");
+            }
+            if (round != null) {
+                throw new MachineException("the vCPUs are already busy with " + round);
+            }
+            VcpuRound<T> mine = new VcpuRound<>(work, threads.size());
+            round = mine;
+            lock.notifyAll();
+            try {
+                while (!mine.complete() && !stopRequested && live == threads.size()) {
+                    lock.wait(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                round = null;
+            }
+            if (!mine.complete()) {
+                throw new MachineException("the vCPUs stopped before their state was handled");
+            }
+            try {
+                return mine.results();
+            } catch (AcceleratorException e) {
+                throw new MachineException(e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Called on a vCPU thread after a kick and before it first enters the guest. Returns false to leave the loop.
+     * While parked, the thread does its part of any {@link VcpuRound} the machine hands out.
+     */
+    boolean parkIfPaused(VcpuThread self) {
         if (stopRequested) {
             return false;
         }
@@ -171,6 +247,12 @@ final class VcpuSet {
             parked++;
             lock.notifyAll();
             while (pauseRequested && !stopRequested) {
+                VcpuRound<?> r = round;
+                if (r != null && r.pendingFor(self.index())) {
+                    r.runOn(self.index(), self.vcpu());
+                    lock.notifyAll();
+                    continue;
+                }
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {

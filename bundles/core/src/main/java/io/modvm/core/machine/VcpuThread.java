@@ -54,7 +54,7 @@ final class VcpuThread extends Thread implements VcpuExitHandler {
             }
             // The stopper sets the flag before it kicks: either we see it here or its kick reaches KVM_RUN. A pause
             // that outlived the last run holds this one's vCPUs before they enter the guest.
-            if (!set.parkIfPaused()) {
+            if (!set.parkIfPaused(this)) {
                 return;
             }
             VcpuStop stop = v.run(this);
@@ -83,6 +83,15 @@ final class VcpuThread extends Thread implements VcpuExitHandler {
             counted = true;
             created.countDown();
         }
+    }
+
+    int index() {
+        return index;
+    }
+
+    /** The vCPU, once created and until it is closed; only its own thread may call it. */
+    Vcpu vcpu() {
+        return vcpu;
     }
 
     void kick() {
@@ -114,6 +123,6 @@ final class VcpuThread extends Thread implements VcpuExitHandler {
 
     @Override
     public boolean onKick() {
-        return set.parkIfPaused();
+        return set.parkIfPaused(this);
     }
 }

@@ -3,6 +3,8 @@ package io.modvm.core.machine;
 import io.modvm.api.accel.Accelerator;
 import io.modvm.api.accel.AcceleratorException;
 import io.modvm.api.accel.BootState;
+import io.modvm.api.accel.DirtyPageLog;
+import io.modvm.api.accel.RamRegion;
 import io.modvm.api.accel.VirtualMachine;
 import io.modvm.api.accel.VmOptions;
 import io.modvm.api.device.PowerButton;
@@ -12,6 +14,7 @@ import io.modvm.api.machine.RunState;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.api.monitor.QmpEvents;
+import io.modvm.api.state.StateRecord;
 import io.modvm.core.acpi.FirmwareTables;
 import io.modvm.core.boot.BootException;
 import io.modvm.core.boot.KernelImages;
@@ -203,6 +206,95 @@ public final class VmMachine implements Machine {
     /** Guest RAM of the current run; null before the first. */
     public GuestMemory memory() {
         return ram.memory();
+    }
+
+    /**
+     * The host memory behind guest RAM in the current run, for copying it and for {@link DirtyPageLog#fetch}: low
+     * RAM from offset 0, the RAM above 4 GiB right after it. Null before the first run; a reset replaces it.
+     */
+    public RamRegion ramRegion() {
+        return ram.region();
+    }
+
+    /**
+     * Every vCPU's state (records of the accelerator's type, {@code kvm-vcpu} with KVM), in vCPU order. The machine
+     * must be paused ({@link #pause()} or a {@link #hold}); each vCPU saves itself on its own thread, and the caller
+     * waits. Take {@link #saveVmState()} in the same pause, so that the parts agree.
+     *
+     * @throws MachineException if the machine is not paused or a vCPU's state cannot be read (one line naming the
+     *     vCPU and the part)
+     */
+    public List<StateRecord> saveVcpuStates() throws MachineException {
+        return vcpus.saveStates();
+    }
+
+    /**
+     * Loads vCPU states made by {@link #saveVcpuStates()} (one per vCPU, same order), each on its own vCPU's thread,
+     * with the machine paused; the vCPUs go on from them when the last hold is released. Restore
+     * {@link #restoreVmState} first.
+     *
+     * @throws MachineException if the machine is not paused, the vCPU count differs, or a record is refused (the
+     *     message names the vCPU and the record's type or version)
+     */
+    public void restoreVcpuStates(List<StateRecord> states) throws MachineException {
+        vcpus.restoreStates(states);
+    }
+
+    /**
+     * The accelerator's VM-wide state (with KVM the {@code kvm-vm} record: PIC pair, IOAPIC, PIT, guest clock), with
+     * the machine paused. Any thread may call it.
+     */
+    public StateRecord saveVmState() throws MachineException {
+        requirePaused();
+        return withVm(VirtualMachine::saveState);
+    }
+
+    /** Loads a record made by {@link #saveVmState()}, with the machine paused, before the vCPUs' records. */
+    public void restoreVmState(StateRecord state) throws MachineException {
+        requirePaused();
+        withVm(v -> {
+            v.restoreState(state);
+            return null;
+        });
+    }
+
+    /**
+     * What the guest's CPUs look like (an {@link io.modvm.api.accel.CpuModel} record), for a migration's
+     * compatibility check; compare with {@link io.modvm.api.accel.CpuModel#differences}. Any time during a run.
+     */
+    public StateRecord cpuModel() throws MachineException {
+        return withVm(VirtualMachine::cpuModel);
+    }
+
+    /**
+     * Starts logging guest writes to RAM (see {@link DirtyPageLog}: writes that devices make through guest memory
+     * views are not in it, and the caller accounts for them). Closing the log stops it; a reset ends the VM and the
+     * log with it.
+     */
+    public DirtyPageLog startDirtyLog() throws MachineException {
+        return withVm(VirtualMachine::startDirtyLog);
+    }
+
+    private void requirePaused() throws MachineException {
+        if (!vcpus.paused()) {
+            throw new MachineException("the machine must be paused to save or restore its state");
+        }
+    }
+
+    private <T> T withVm(io.modvm.core.pci.PciHost.VmAction<T> action) throws MachineException {
+        boolean[] ran = {false};
+        try {
+            T result = vm.with(v -> {
+                ran[0] = true;
+                return action.apply(v);
+            });
+            if (!ran[0]) {
+                throw new MachineException("the machine has no VM now (it is starting or resetting)");
+            }
+            return result;
+        } catch (AcceleratorException e) {
+            throw new MachineException(e.getMessage(), e);
+        }
     }
 
     /** The PCI functions, for {@code query-pci}. */

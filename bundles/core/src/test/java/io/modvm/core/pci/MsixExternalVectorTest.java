@@ -7,13 +7,10 @@ import io.modvm.api.accel.AcceleratorException;
 import io.modvm.api.accel.Attachment;
 import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.accel.MsiRoute;
-import io.modvm.api.accel.RamRegion;
-import io.modvm.api.accel.Vcpu;
-import io.modvm.api.accel.VirtualMachine;
 import io.modvm.api.device.BusHandler;
+import io.modvm.core.testing.StubVm;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,48 +22,12 @@ class MsixExternalVectorTest {
     /** Route updates: each write of an entry's dword makes one, whether or not the message changed. */
     private final List<String> updates = new ArrayList<>();
 
-    private final class Vm implements VirtualMachine {
+    private final class Vm extends StubVm {
         private int nextGsi = 24;
-
-        @Override
-        public RamRegion allocateRam(String name, long size) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void mapRam(int slot, long guestAddress, RamRegion region, long regionOffset, long size,
-                boolean readOnly) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Vcpu createVcpu(int index) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setIrqLine(int gsi, boolean level) {
-        }
 
         @Override
         public void signalMsi(long address, int data) {
             vm.add("msi " + Integer.toHexString(data));
-        }
-
-        @Override
-        public EventNotifier bindIoEvent(long address, int length, boolean pio, OptionalLong dataMatch) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public EventNotifier bindIrq(int gsi) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Attachment attachIoEvent(EventNotifier notifier, long address, int length, boolean pio,
-                OptionalLong dataMatch) {
-            throw new UnsupportedOperationException();
         }
 
         @Override
@@ -95,10 +56,6 @@ class MsixExternalVectorTest {
                     vm.add("free " + gsi);
                 }
             };
-        }
-
-        @Override
-        public void close() {
         }
     }
 
