@@ -4,6 +4,8 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.devices.emulated.support.DeviceProperties;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
@@ -29,9 +31,28 @@ public final class AcpiPmFactory implements DeviceFactory {
 
     @Override
     public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
+        return build(context, properties, null);
+    }
+
+    /** The ACPI hardware going on from a predecessor's {@code acpi-pm} state, its PM timer continuing. */
+    @Override
+    public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
+        return build(context, properties, state);
+    }
+
+    private Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
         DeviceProperties.of(TYPE, properties);
         AcpiPm device = new AcpiPm(context.deviceId(), context.irqLine(AcpiPm.SCI_IRQ), context::requestPowerOff,
                 context::requestReset);
+        if (state != null) {
+            try {
+                device.restoreState(state);
+            } catch (StateException e) {
+                throw new DeviceException(TYPE + ": cannot take over the saved state: " + e.getMessage());
+            }
+        }
         context.mapPio(AcpiPm.PM1_EVT_BLK, AcpiPm.PM1_EVT_LEN, device.eventBlock());
         context.mapPio(AcpiPm.PM1_CNT_BLK, AcpiPm.PM1_CNT_LEN, device.controlBlock());
         context.mapPio(AcpiPm.PM_TMR_BLK, AcpiPm.PM_TMR_LEN, device.timer());
