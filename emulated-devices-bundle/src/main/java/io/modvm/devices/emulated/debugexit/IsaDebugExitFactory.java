@@ -4,6 +4,8 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.devices.emulated.support.DeviceProperties;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
@@ -29,6 +31,25 @@ public final class IsaDebugExitFactory implements DeviceFactory {
 
     @Override
     public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
+        return build(context, properties, null);
+    }
+
+    /** The same device again, on the same ports: its state is empty, but checked. */
+    @Override
+    public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
+        return build(context, properties, state);
+    }
+
+    private Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
+        if (state != null) {
+            try {
+                IsaDebugExit.check(state);
+            } catch (StateException e) {
+                throw new DeviceException(TYPE + ": cannot take over the saved state: " + e.getMessage());
+            }
+        }
         DeviceProperties props = DeviceProperties.of(TYPE, properties, "iobase", "iosize");
         int iobase = (int) props.number("iobase", DEFAULT_IOBASE, 0, PORT_SPACE - 1, true);
         int iosize = (int) props.number("iosize", DEFAULT_IOSIZE, 1, PORT_SPACE, false);
