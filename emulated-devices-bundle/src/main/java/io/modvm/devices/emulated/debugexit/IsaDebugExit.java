@@ -70,7 +70,7 @@ public final class IsaDebugExit implements StatefulDevice, BusHandler {
     }
 
     /** Checks that {@code state} is this device's: there is nothing else to take over. */
-    static void check(StateRecord state) throws StateException {
+    void restoreState(StateRecord state) throws StateException {
         state.require(STATE_TYPE, 1, STATE_VERSION);
     }
 
