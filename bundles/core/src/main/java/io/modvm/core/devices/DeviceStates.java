@@ -46,6 +46,10 @@ final class DeviceStates {
      *     device in the middle of a hot-swap, or a device that failed to save (the others are resumed)
      */
     synchronized Map<String, StateRecord> saveAll() throws DeviceException {
+        return table.exclusive(this::saveEach);
+    }
+
+    private Map<String, StateRecord> saveEach() throws DeviceException {
         Map<String, DeviceTable.Plugged> devices = table.plugged();
         for (Map.Entry<String, DeviceTable.Plugged> e : devices.entrySet()) {
             if (!(e.getValue().device() instanceof StatefulDevice)) {

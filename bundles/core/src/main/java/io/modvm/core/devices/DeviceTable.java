@@ -279,6 +279,22 @@ final class DeviceTable {
         }
     }
 
+    /** Work on every device at once, which no plug, unplug or swap may interleave with. */
+    @FunctionalInterface
+    interface Exclusive<T> {
+        T run() throws DeviceException;
+    }
+
+    /**
+     * Runs {@code work} holding the lock that plugs, unplugs, parks and restores take, so that the devices stay as
+     * they are meanwhile (a machine-wide save: a factory that leaves waits until every state is taken).
+     */
+    <T> T exclusive(Exclusive<T> work) throws DeviceException {
+        synchronized (devices) {
+            return work.run();
+        }
+    }
+
     /** The ids of the plugged devices, in plug order. */
     List<String> ids() {
         synchronized (devices) {
