@@ -1,6 +1,8 @@
 package io.modvm.core.acpi;
 
 import io.modvm.api.device.BusHandler;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 
 /**
  * The GPE0 register block of the FADT ({@link PcPlatform#GPE0_BLOCK_PORT}, {@value PcPlatform#GPE0_BLOCK_LENGTH}
@@ -49,6 +51,31 @@ public final class AcpiGpe {
         status = 0;
         enable = 0;
         update();
+    }
+
+    /** The type of {@link #saveState()}'s record. */
+    public static final String STATE_TYPE = "acpi-gpe";
+    public static final int STATE_VERSION = 1;
+
+    /** GPE0_STS and GPE0_EN as the guest left them, a {@value #STATE_TYPE} record. */
+    public synchronized StateRecord saveState() {
+        return StateRecord.builder(STATE_TYPE, STATE_VERSION).put("status", status).put("enable", enable).build();
+    }
+
+    /** Takes GPE0_STS and GPE0_EN from {@code r}, and drives the SCI as they say. */
+    public void restoreState(StateRecord r) throws StateException {
+        r.require(STATE_TYPE, 1, STATE_VERSION);
+        long s = r.getLong("status");
+        long e = r.getLong("enable");
+        if ((s & ~MASK) != 0 || (e & ~MASK) != 0) {
+            throw new StateException(STATE_TYPE + ": status 0x" + Long.toHexString(s) + ", enable 0x"
+                    + Long.toHexString(e) + " outside the " + EVENTS + " events of the block");
+        }
+        synchronized (this) {
+            status = (int) s;
+            enable = (int) e;
+            update();
+        }
     }
 
     synchronized int status() {

@@ -8,8 +8,12 @@ import io.modvm.api.device.StatefulDevice;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
 import io.modvm.api.state.StateRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,6 +36,20 @@ final class DeviceTable {
     private boolean ended;
     /** Each device's PCI functions, in the order it plugged them; a parked device keeps its entry here. */
     private final Map<String, List<PciBinding>> pciBindings = new ConcurrentHashMap<>();
+    /** Devices parked for a hot-swap, whatever bus they sit on; guarded by the devices lock. */
+    private final Set<String> parkedIds = new HashSet<>();
+    /** The ids of plugged and parked devices in plug order, which a swap does not change; guarded by the lock. */
+    private final List<String> order = new ArrayList<>();
+    /** What built each plugged or parked device, so that an in-place restore builds it the same way. */
+    private final Map<String, Origin> origins = new HashMap<>();
+
+    /** The factory that built a device and the properties it was given. */
+    record Origin(DeviceFactory factory, Map<String, String> properties) {
+    }
+
+    /** A plugged device and what built it. */
+    record Plugged(Device device, Origin origin) {
+    }
 
     DeviceTable(DeviceWiring wiring) {
         this.wiring = wiring;
@@ -48,11 +66,13 @@ final class DeviceTable {
             if (ended) {
                 throw DeviceIds.machineEnded(id);
             }
-            if (devices.containsKey(id) || pciBindings.containsKey(id)) {
+            if (devices.containsKey(id) || pciBindings.containsKey(id) || parkedIds.contains(id)) {
                 throw DeviceIds.duplicate(id);
             }
             try {
                 devices.put(id, factory.create(new MachineDeviceContext(wiring, this, id, factory.type()), properties));
+                origins.put(id, new Origin(factory, Map.copyOf(properties)));
+                order.add(id);
             } catch (DeviceException e) {
                 release(id);
                 wiring.backends().release(id, true);
@@ -74,7 +94,7 @@ final class DeviceTable {
     boolean unplug(String id) {
         synchronized (devices) {
             Device d = devices.remove(id);
-            if (d == null && !pciBindings.containsKey(id)) {
+            if (d == null && !pciBindings.containsKey(id) && !parkedIds.contains(id)) {
                 return false;
             }
             release(id);
@@ -90,14 +110,14 @@ final class DeviceTable {
     /** True if {@code id} is plugged, or parked for a hot-swap. */
     boolean contains(String id) {
         synchronized (devices) {
-            return devices.containsKey(id) || pciBindings.containsKey(id);
+            return devices.containsKey(id) || pciBindings.containsKey(id) || parkedIds.contains(id);
         }
     }
 
-    /** True if {@code id} is parked: its PCI functions wait for a new instance. */
+    /** True if {@code id} is parked: its PCI functions, if it has any, and its state wait for a new instance. */
     boolean parked(String id) {
         synchronized (devices) {
-            return !devices.containsKey(id) && pciBindings.containsKey(id);
+            return parkedIds.contains(id);
         }
     }
 
@@ -122,18 +142,22 @@ final class DeviceTable {
         return f;
     }
 
-    /** True if {@code id} can be carried across a hot-swap: a {@link StatefulDevice} with a PCI function. */
+    /**
+     * True if {@code id} can be carried across a hot-swap: a {@link StatefulDevice}, on any bus. A PCI device keeps
+     * its functions parked; an ISA or platform device gives its ports and MMIO ranges back and its successor claims
+     * them again.
+     */
     boolean swappable(String id) {
         synchronized (devices) {
-            return devices.get(id) instanceof StatefulDevice && pciBindings.containsKey(id);
+            return devices.get(id) instanceof StatefulDevice;
         }
     }
 
     /**
      * Hot-swap, first half, with the vCPUs paused: quiesces the device and takes its state while its classes still
-     * exist, parks its PCI functions (slot, BARs, MSI-X stay as the guest knows them; accesses read 0 meanwhile) and
-     * closes the old instance. Returns null, having changed nothing, if it is not {@link #swappable} or failed to
-     * save its state (then it serves the guest again).
+     * exist, parks its PCI functions (slot, BARs, MSI-X stay as the guest knows them; accesses read 0 meanwhile),
+     * takes its ports and MMIO ranges off the buses and closes the old instance. Returns null, having changed
+     * nothing, if it is not {@link #swappable} or failed to save its state (then it serves the guest again).
      */
     StateRecord park(String id) {
         synchronized (devices) {
@@ -154,8 +178,9 @@ final class DeviceTable {
                 }
                 return null;
             }
-            pciBindings.get(id).forEach(PciBinding::park);
+            pciBindings.getOrDefault(id, List.of()).forEach(PciBinding::park);
             devices.remove(id);
+            parkedIds.add(id);
             releaseBuses(id);
             try {
                 d.close();
@@ -170,7 +195,7 @@ final class DeviceTable {
 
     /**
      * Hot-swap, second half: {@code factory} builds the device that takes over {@code state} and gets the parked
-     * PCI functions back. On failure the functions stay parked.
+     * PCI functions back (a device on no PCI function claims its ports again). On failure the device stays parked.
      *
      * @throws DeviceException the factory's reason, or a new device that does not take its PCI function back
      */
@@ -197,6 +222,8 @@ final class DeviceTable {
                 throw new DeviceException(id + ": the new device did not take its PCI function back");
             }
             devices.put(id, d);
+            parkedIds.remove(id);
+            origins.put(id, new Origin(factory, Map.copyOf(properties)));
         }
     }
 
@@ -225,14 +252,53 @@ final class DeviceTable {
     private void release(String id) {
         wiring.pci().unplug(id);
         pciBindings.remove(id);
+        parkedIds.remove(id);
+        origins.remove(id);
+        order.remove(id);
         wiring.pio().releaseAll(id);
         wiring.mmio().releaseAll(id);
+    }
+
+    /**
+     * The plugged devices with what built them, in plug order, for a machine-wide save or restore.
+     *
+     * @throws DeviceException if a device is parked for a hot-swap: its state is with the swap until a new
+     *     instance takes it
+     */
+    Map<String, Plugged> plugged() throws DeviceException {
+        synchronized (devices) {
+            if (!parkedIds.isEmpty()) {
+                throw new DeviceException("device " + parkedIds.iterator().next() + " is being handed to a new "
+                        + "instance of its bundle; try again once that is done");
+            }
+            Map<String, Plugged> out = new LinkedHashMap<>();
+            for (String id : order) {
+                out.put(id, new Plugged(devices.get(id), origins.get(id)));
+            }
+            return out;
+        }
+    }
+
+    /** Work on every device at once, which no plug, unplug or swap may interleave with. */
+    @FunctionalInterface
+    interface Exclusive<T> {
+        T run() throws DeviceException;
+    }
+
+    /**
+     * Runs {@code work} holding the lock that plugs, unplugs, parks and restores take, so that the devices stay as
+     * they are meanwhile (a machine-wide save: a factory that leaves waits until every state is taken).
+     */
+    <T> T exclusive(Exclusive<T> work) throws DeviceException {
+        synchronized (devices) {
+            return work.run();
+        }
     }
 
     /** The ids of the plugged devices, in plug order. */
     List<String> ids() {
         synchronized (devices) {
-            return List.copyOf(devices.keySet());
+            return order.stream().filter(devices::containsKey).toList();
         }
     }
 
@@ -271,6 +337,13 @@ final class DeviceTable {
                 wiring.backends().release(d.getKey(), true);
             }
             devices.clear();
+            for (String id : parkedIds) {
+                wiring.pci().unplug(id);
+                wiring.backends().release(id, true);
+            }
+            parkedIds.clear();
+            origins.clear();
+            order.clear();
         }
     }
 

@@ -4,6 +4,7 @@ import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.device.PowerButton;
 import io.modvm.api.machine.Machine;
+import io.modvm.api.state.StateRecord;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -22,6 +23,7 @@ public final class MachineDevices implements DeviceHost {
     private final DeviceTable table;
     private final EjectRequests ejects;
     private final HotSwap swap;
+    private final DeviceStates states;
 
     /**
      * @param machine paused while a device is parked for a hot-swap
@@ -32,6 +34,7 @@ public final class MachineDevices implements DeviceHost {
         this.table = new DeviceTable(wiring);
         this.ejects = new EjectRequests(table, wiring);
         this.swap = new HotSwap(table, ejects, machine, swapTimeoutMillis);
+        this.states = new DeviceStates(table);
         wiring.pci().hotplug().onEject((slot, owner) -> ejects.ejected(owner));
     }
 
@@ -85,6 +88,37 @@ public final class MachineDevices implements DeviceHost {
     @Override
     public boolean discardParked(String id, Runnable gone) {
         return swap.discard(id, gone);
+    }
+
+    /**
+     * Snapshot and migration, with the vCPUs paused: quiesces every device and returns its state by device id, in
+     * plug order. Each value is a {@code device} v1 record: {@code type} (the device type) and {@code state} (the
+     * device's own record). The devices stay quiesced until {@link #resumeAll} or {@link #restoreAll}.
+     *
+     * @throws DeviceException "State blocked by non-migratable device 'ID' (TYPE)" if a device has no state (nothing
+     *     is quiesced then), a device in the middle of a hot-swap, or a device that failed to save
+     */
+    public Map<String, StateRecord> saveAll() throws DeviceException {
+        return states.saveAll();
+    }
+
+    /** The devices {@link #saveAll} quiesced serve the guest again: the save is done, or abandoned. */
+    public void resumeAll() {
+        states.resumeAll();
+    }
+
+    /**
+     * Loads {@code saved} (what {@link #saveAll} returned, on this machine or another built from the same devices)
+     * into the devices plugged now, with the vCPUs paused, through the hot-swap path: each device is quiesced and
+     * parked, and its factory builds the new instance from the saved state in the same slot, BARs and ports. The
+     * restored devices serve the guest as soon as the vCPUs run.
+     *
+     * @throws DeviceException naming the device: a state for an id this machine does not have, a device without a
+     *     state, a state of another device type or a newer version (all refused before anything changes), or a
+     *     state the device's factory refused (the devices then keep the state they had)
+     */
+    public void restoreAll(Map<String, StateRecord> saved) throws DeviceException {
+        states.restoreAll(saved);
     }
 
     /** The ids of the plugged devices, in plug order. */

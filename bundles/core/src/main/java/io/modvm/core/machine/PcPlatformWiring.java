@@ -1,5 +1,7 @@
 package io.modvm.core.machine;
 
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.core.acpi.AcpiGpe;
 import io.modvm.core.acpi.LevelLine;
 import io.modvm.core.acpi.PcPlatform;
@@ -52,6 +54,28 @@ final class PcPlatformWiring {
             return sci.newSource();
         }
         return PciIntxLines.covers(gsi) ? intx.newSource(gsi) : null;
+    }
+
+    /** The type of {@link #saveState()}'s record. */
+    static final String STATE_TYPE = "pc-platform";
+    static final int STATE_VERSION = 1;
+
+    /**
+     * The platform parts the core serves, as the guest left them: a {@value #STATE_TYPE} record of the PCI bus
+     * ({@code pci}: configuration address, each function's registers, BARs and MSI-X, the hotplug registers) and
+     * the GPE0 block ({@code gpe}). The shared lines (SCI, PCI INTx) follow from their sources' levels.
+     */
+    StateRecord saveState() {
+        return StateRecord.builder(STATE_TYPE, STATE_VERSION).put("pci", pci.saveState()).put("gpe", gpe.saveState())
+                .build();
+    }
+
+    /** Puts back what {@link #saveState} saved; the PCI bus must hold the same devices in the same slots. */
+    void restoreState(StateRecord r) throws StateException {
+        r.require(STATE_TYPE, 1, STATE_VERSION);
+        StateRecord gpeState = r.getRecord("gpe");
+        pci.restoreState(r.getRecord("pci"));
+        gpe.restoreState(gpeState);
     }
 
     /**

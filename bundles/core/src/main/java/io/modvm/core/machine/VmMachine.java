@@ -14,6 +14,7 @@ import io.modvm.api.machine.RunState;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.api.monitor.QmpEvents;
+import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
 import io.modvm.core.acpi.FirmwareTables;
 import io.modvm.core.boot.BootException;
@@ -295,6 +296,29 @@ public final class VmMachine implements Machine {
         } catch (AcceleratorException e) {
             throw new MachineException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Snapshot and migration, with the vCPUs paused and after {@code devices().saveAll()} (so that no device thread
+     * changes an MSI-X pending bit meanwhile): the platform the core serves, a {@code pc-platform} v1 record of the
+     * PCI bus ({@code pci-bus} v1: configuration address, each function's {@code pci-function} v1 with its
+     * {@code pci-bar} and {@code msix} v1 records, and {@code pci-hotplug} v1) and the GPE0 block ({@code acpi-gpe}
+     * v1).
+     */
+    public StateRecord savePlatformState() {
+        return platform.saveState();
+    }
+
+    /**
+     * Puts back what {@link #savePlatformState} saved, with the vCPUs paused and before
+     * {@code devices().restoreAll(...)}: the PCI functions' registers, the BARs mapped where the guest put them
+     * (with their ioeventfds), MSI-X tables and routes, INTx levels, the hotplug and GPE registers. This machine
+     * must hold the same devices in the same PCI slots (plugged from the same configuration).
+     *
+     * @throws StateException naming the slot and device that differ, or a record that is not readable here
+     */
+    public void restorePlatformState(StateRecord state) throws StateException {
+        platform.restoreState(state);
     }
 
     /** The PCI functions, for {@code query-pci}. */

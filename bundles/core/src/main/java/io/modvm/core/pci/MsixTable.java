@@ -4,6 +4,10 @@ import io.modvm.api.accel.AcceleratorException;
 import io.modvm.api.accel.Attachment;
 import io.modvm.api.accel.EventNotifier;
 import io.modvm.api.accel.MsiRoute;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -261,6 +265,64 @@ final class MsixTable {
             }
             if (fire) {
                 signal(v);
+            }
+        }
+    }
+
+    static final String STATE_TYPE = "msix";
+    static final int STATE_VERSION = 1;
+
+    /**
+     * The {@value #STATE_TYPE} record: MSI-X enable and function mask, the table as the guest reads it (16 bytes a
+     * vector: address low, address high, data, vector control, little-endian) and the pending-bit array.
+     */
+    synchronized StateRecord saveState() {
+        ByteBuffer table = ByteBuffer.allocate(vectors * ENTRY_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v = 0; v < vectors; v++) {
+            table.putLong(address[v]).putInt(data[v]).putInt(control[v]);
+        }
+        ByteBuffer pba = ByteBuffer.allocate(pending.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long word : pending) {
+            pba.putLong(word);
+        }
+        return StateRecord.builder(STATE_TYPE, STATE_VERSION).put("enabled", enabled)
+                .put("functionMask", functionMask).put("table", table.array()).put("pba", pba.array()).build();
+    }
+
+    /**
+     * Takes the table, pending bits and control bits of {@code r}; the routes into the VM are made again from the
+     * new entries (those of a vector whose notifier a signaller outside the VMM holds at once, the others when they
+     * first fire). A vector left pending stays pending until the guest unmasks it, as it would have.
+     */
+    void restoreState(StateRecord r) throws StateException {
+        r.require(STATE_TYPE, 1, STATE_VERSION);
+        byte[] tableBytes = r.getBytes("table");
+        byte[] pbaBytes = r.getBytes("pba");
+        if (tableBytes.length != vectors * ENTRY_SIZE || pbaBytes.length != pending.length * 8) {
+            throw new StateException(owner + ": an MSI-X table of " + tableBytes.length + " bytes and a PBA of "
+                    + pbaBytes.length + " for " + vectors + " vectors");
+        }
+        boolean enable = r.getBoolean("enabled");
+        boolean mask = r.getBoolean("functionMask");
+        ByteBuffer table = ByteBuffer.wrap(tableBytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer pba = ByteBuffer.wrap(pbaBytes).order(ByteOrder.LITTLE_ENDIAN);
+        synchronized (this) {
+            for (int v = 0; v < vectors; v++) {
+                address[v] = table.getLong();
+                data[v] = table.getInt();
+                control[v] = table.getInt();
+                dropRoute(v);
+            }
+            for (int w = 0; w < pending.length; w++) {
+                pending[w] = pba.getLong();
+            }
+            if (vectors % 64 != 0) {
+                pending[pending.length - 1] &= (1L << (vectors % 64)) - 1;
+            }
+            enabled = enable;
+            functionMask = mask;
+            for (int v = 0; v < vectors; v++) {
+                syncExternal(v);
             }
         }
     }

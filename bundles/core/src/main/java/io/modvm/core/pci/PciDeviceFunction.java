@@ -9,6 +9,8 @@ import io.modvm.api.pci.PciBar;
 import io.modvm.api.pci.PciCapability;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.core.acpi.LevelLine;
 import java.util.ArrayList;
 import java.util.List;
@@ -424,6 +426,90 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
                 msix.reset();
             }
             intxAsserted = false;
+            driveIntx();
+        }
+        remap();
+    }
+
+    static final String STATE_TYPE = "pci-function";
+    static final int STATE_VERSION = 1;
+
+    /**
+     * What the guest made of this function, a {@value #STATE_TYPE} record: where it is and whose ({@code slot},
+     * {@code owner}, {@code vendorId}, {@code deviceId}, to be checked on restore), the command register, the
+     * interrupt line register, each BAR's address ({@code bars}: {@code pci-bar} records of {@code index} and
+     * {@code address}), the device's INTx level, and the MSI-X table ({@code msix}, if the function has one). The
+     * rest of configuration space follows from the device's spec, or is the device's own (its capabilities' bodies
+     * are in its record).
+     */
+    synchronized StateRecord saveState() {
+        List<StateRecord> barRecords = new ArrayList<>();
+        for (PciBar b : bars) {
+            if (b != null) {
+                barRecords.add(StateRecord.builder("pci-bar", 1).put("index", b.index())
+                        .put("address", address[b.index()]).build());
+            }
+        }
+        StateRecord.Builder r = StateRecord.builder(STATE_TYPE, STATE_VERSION).put("slot", slot).put("owner", owner)
+                .put("vendorId", spec.vendorId()).put("deviceId", spec.deviceId()).put("command", command)
+                .put("interruptLine", interruptLine).put("intxAsserted", intxAsserted).put("bars", barRecords);
+        if (msix != null) {
+            r.put("msix", msix.saveState());
+        }
+        return r.build();
+    }
+
+    /**
+     * Puts back what {@link #saveState} saved, on a function of the same device in the same slot: the registers,
+     * the BARs mapped where the guest had them (with the ioeventfds inside them), the MSI-X table with its routes,
+     * and the INTx level driven again.
+     *
+     * @throws StateException if the record is of another function, or does not fit this one; nothing changed then
+     */
+    void restoreState(StateRecord r) throws StateException {
+        r.require(STATE_TYPE, 1, STATE_VERSION);
+        if (r.getInt("slot") != slot || !r.getString("owner").equals(owner) || r.getInt("vendorId") != spec.vendorId()
+                || r.getInt("deviceId") != spec.deviceId()) {
+            throw new StateException(String.format("PCI %02x.0 (%s, %04x:%04x): the saved function is %s's in slot "
+                    + "%s, %04x:%04x", slot, owner, spec.vendorId(), spec.deviceId(), r.getString("owner"),
+                    r.getLong("slot"), r.getInt("vendorId"), r.getInt("deviceId")));
+        }
+        long[] saved = new long[6];
+        int seen = 0;
+        for (StateRecord b : r.getRecords("bars")) {
+            b.require("pci-bar", 1, 1);
+            int index = b.getInt("index");
+            if (index < 0 || index > 5 || bars[index] == null) {
+                throw new StateException(owner + ": a saved address for BAR " + index + ", which it does not have");
+            }
+            saved[index] = b.getLong("address") & ~(bars[index].size() - 1);
+            seen |= 1 << index;
+        }
+        for (PciBar b : bars) {
+            if (b != null && (seen & 1 << b.index()) == 0) {
+                throw new StateException(owner + ": no saved address for BAR " + b.index());
+            }
+        }
+        if (r.has("msix") != (msix != null)) {
+            throw new StateException(owner + ": MSI-X " + (msix != null ? "missing from" : "in") + " the saved state");
+        }
+        int savedCommand = r.getInt("command") & COMMAND_WRITABLE;
+        int savedLine = r.getInt("interruptLine") & 0xff;
+        boolean savedIntx = r.getBoolean("intxAsserted");
+        synchronized (this) {
+            if (msix != null) {
+                msix.restoreState(r.getRecord("msix"));
+            }
+            command = savedCommand;
+            interruptLine = savedLine;
+            synchronized (window) {
+                for (PciBar b : bars) {
+                    if (b != null) {
+                        address[b.index()] = saved[b.index()];
+                    }
+                }
+            }
+            intxAsserted = intx != null && savedIntx;
             driveIntx();
         }
         remap();

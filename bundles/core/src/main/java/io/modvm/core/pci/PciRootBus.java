@@ -5,9 +5,13 @@ import io.modvm.api.device.DeviceException;
 import io.modvm.api.pci.PciBar;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.core.pci.hotplug.PciHotplug;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * PCI bus 0 behind configuration mechanism #1: the address latch at port 0xCF8 and the data window at 0xCFC-0xCFF.
@@ -223,6 +227,71 @@ public final class PciRootBus {
         hotplug.reset();
         window.releaseRetired();
         functions().forEach(PciDeviceFunction::reset);
+    }
+
+    /** The type of {@link #saveState()}'s record. */
+    public static final String STATE_TYPE = "pci-bus";
+    public static final int STATE_VERSION = 1;
+
+    /**
+     * The bus as the guest left it, with the vCPUs paused and the devices quiesced: a {@value #STATE_TYPE} record
+     * of the host bridge's configuration address register ({@code configAddress}), each function's configuration
+     * ({@code functions}, in slot order: see {@code pci-function}) and the ACPI hotplug registers
+     * ({@code hotplug}).
+     */
+    public StateRecord saveState() {
+        List<StateRecord> saved = new ArrayList<>();
+        for (PciDeviceFunction f : functions()) {
+            saved.add(f.saveState());
+        }
+        return StateRecord.builder(STATE_TYPE, STATE_VERSION).put("configAddress", latch & 0xFFFF_FFFFL)
+                .put("functions", saved).put("hotplug", hotplug.saveState()).build();
+    }
+
+    /**
+     * Puts back what {@link #saveState} saved onto this bus, whose functions must be the same devices in the same
+     * slots (the devices are plugged first, from the same configuration): every function's registers, BARs mapped
+     * where the guest put them, MSI-X tables and routes, INTx levels, the hotplug registers and the configuration
+     * address. The vCPUs must be paused.
+     *
+     * @throws StateException naming the slot and device if a function differs, is missing or is extra; the bus is
+     *     unchanged then
+     */
+    public void restoreState(StateRecord r) throws StateException {
+        r.require(STATE_TYPE, 1, STATE_VERSION);
+        Map<Integer, StateRecord> bySlot = new HashMap<>();
+        for (StateRecord f : r.getRecords("functions")) {
+            f.require(PciDeviceFunction.STATE_TYPE, 1, PciDeviceFunction.STATE_VERSION);
+            if (bySlot.put(f.getInt("slot"), f) != null) {
+                throw new StateException(STATE_TYPE + ": slot " + f.getLong("slot") + " saved twice");
+            }
+        }
+        Map<Integer, StateRecord> unmatched = new HashMap<>(bySlot);
+        List<PciDeviceFunction> here = functions();
+        for (PciDeviceFunction f : here) {
+            StateRecord saved = unmatched.remove(f.slot());
+            if (saved == null) {
+                throw new StateException(String.format("PCI slot %02x holds %s here, but nothing in the saved state",
+                        f.slot(), f.owner()));
+            }
+            if (!saved.getString("owner").equals(f.owner())) {
+                throw new StateException(String.format("PCI slot %02x holds %s here, but %s in the saved state",
+                        f.slot(), f.owner(), saved.getString("owner")));
+            }
+        }
+        if (!unmatched.isEmpty()) {
+            StateRecord extra = unmatched.values().iterator().next();
+            throw new StateException(String.format("PCI slot %02x held %s in the saved state, but is empty here",
+                    extra.getInt("slot"), extra.getString("owner")));
+        }
+        StateRecord hotplugState = r.getRecord("hotplug");
+        int address = (int) r.getLong("configAddress") & 0x80FF_FFFC;
+        hotplug.checkState(hotplugState);
+        for (PciDeviceFunction f : here) {
+            f.restoreState(bySlot.get(f.slot()));
+        }
+        hotplug.restoreState(hotplugState);
+        latch = address;
     }
 
     /** What {@code query-pci} reports, in slot order. */

@@ -1,9 +1,11 @@
 package io.modvm.devices.emulated.acpipm;
 
 import io.modvm.api.device.BusHandler;
-import io.modvm.api.device.Device;
-import io.modvm.api.device.PowerButton;
 import io.modvm.api.device.IrqLine;
+import io.modvm.api.device.PowerButton;
+import io.modvm.api.device.StatefulDevice;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.devices.emulated.support.AccessWidth;
 import io.modvm.devices.emulated.support.WarnOnce;
 import java.util.function.LongSupplier;
@@ -21,8 +23,11 @@ import org.slf4j.LoggerFactory;
  * may throw. Bus accesses come from vCPU threads and {@link #pressPowerButton()} from the monitor, so all state is
  * guarded by one lock; the machine's power-off and reset requests are made after the lock is released, as the
  * i8042 does, because they stop vCPUs that may be waiting for this lock.
+ *
+ * <p>Its state ({@link AcpiPmState}) goes to a successor across a bundle update, a snapshot or a migration; the PM
+ * timer travels as a tick count, so the successor's timer goes on from it.
  */
-public final class AcpiPm implements Device, PowerButton {
+public final class AcpiPm implements StatefulDevice, PowerButton {
     public static final int PM1_EVT_BLK = 0x600;
     public static final int PM1_EVT_LEN = 4;
     public static final int PM1_CNT_BLK = 0x604;
@@ -75,7 +80,8 @@ public final class AcpiPm implements Device, PowerButton {
     private final Runnable powerOffRequest;
     private final Runnable resetRequest;
     private final LongSupplier nanoClock;
-    private final long clockBase;
+    /** The host time of tick 0; guarded by the lock (a restore moves it). */
+    private long clockBase;
     private final Object lock = new Object();
     private final WarnOnce badAccess = new WarnOnce(LOG);
     private final WarnOnce unsupportedSleep = new WarnOnce(LOG);
@@ -183,7 +189,47 @@ public final class AcpiPm implements Device, PowerButton {
         }
     }
 
-    /** The PM timer's full tick count since the device was built; split so that it cannot overflow. */
+    @Override
+    public void quiesce() {
+        // No threads and no host I/O: the guest, paused, is the only thing that changes this device.
+    }
+
+    @Override
+    public StateRecord saveState() {
+        synchronized (lock) {
+            return new AcpiPmState(status, enable, sleepType, resetRegister, ticks(), timerPeriod).toRecord();
+        }
+    }
+
+    @Override
+    public void resume() {
+    }
+
+    /**
+     * Takes over a predecessor's state: the registers, the SCI as they drive it, and the PM timer going on from
+     * the saved count.
+     */
+    void restoreState(StateRecord record) throws StateException {
+        AcpiPmState s = AcpiPmState.from(record);
+        synchronized (lock) {
+            status = s.status();
+            enable = s.enable();
+            sleepType = s.sleepType();
+            resetRegister = s.resetRegister();
+            clockBase = nanoClock.getAsLong() - nanosFor(s.timerTicks());
+            timerPeriod = s.timerPeriod();
+            updateSci();
+        }
+    }
+
+    /** The fewest nanoseconds that {@link #ticks()} counts as {@code ticks}; split so that it cannot overflow. */
+    private static long nanosFor(long ticks) {
+        long seconds = ticks / PM_TIMER_HZ;
+        long rest = ticks % PM_TIMER_HZ;
+        return seconds * NANOS_PER_SECOND + (rest * NANOS_PER_SECOND + PM_TIMER_HZ - 1) / PM_TIMER_HZ;
+    }
+
+    /** The PM timer's full tick count since the device's epoch; split so that it cannot overflow. */
     private long ticks() {
         long elapsed = nanoClock.getAsLong() - clockBase;
         long seconds = elapsed / NANOS_PER_SECOND;

@@ -4,7 +4,9 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.state.StateRecord;
 import io.modvm.devices.emulated.support.DeviceProperties;
+import io.modvm.devices.emulated.support.StatefulDeviceFactory;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 
@@ -14,7 +16,7 @@ import org.osgi.service.component.annotations.Component;
  */
 @Component(service = DeviceFactory.class,
         property = {DeviceFactory.PROP_TYPE + "=" + AcpiPmFactory.TYPE, DeviceFactory.PROP_BUS + "=isa"})
-public final class AcpiPmFactory implements DeviceFactory {
+public final class AcpiPmFactory extends StatefulDeviceFactory {
     static final String TYPE = "acpi-pm";
 
     @Override
@@ -28,10 +30,12 @@ public final class AcpiPmFactory implements DeviceFactory {
     }
 
     @Override
-    public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
+    protected Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
         DeviceProperties.of(TYPE, properties);
         AcpiPm device = new AcpiPm(context.deviceId(), context.irqLine(AcpiPm.SCI_IRQ), context::requestPowerOff,
                 context::requestReset);
+        restoreInto(device, state, AcpiPm::restoreState);
         context.mapPio(AcpiPm.PM1_EVT_BLK, AcpiPm.PM1_EVT_LEN, device.eventBlock());
         context.mapPio(AcpiPm.PM1_CNT_BLK, AcpiPm.PM1_CNT_LEN, device.controlBlock());
         context.mapPio(AcpiPm.PM_TMR_BLK, AcpiPm.PM_TMR_LEN, device.timer());

@@ -1,8 +1,10 @@
 package io.modvm.devices.emulated.i8042;
 
 import io.modvm.api.device.BusHandler;
-import io.modvm.api.device.Device;
 import io.modvm.api.device.IrqLine;
+import io.modvm.api.device.StatefulDevice;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.devices.emulated.support.AccessWidth;
 import io.modvm.devices.emulated.support.WarnOnce;
 import java.util.ArrayDeque;
@@ -14,8 +16,12 @@ import org.slf4j.LoggerFactory;
  * An Intel 8042 keyboard controller as on a PC/AT with a PS/2 mouse port: a data port, a status/command port,
  * one output buffer shared by the controller, the keyboard and the mouse, IRQ 1 for keyboard data and IRQ 12
  * for mouse data. The controller answers at once, so the input buffer is never full.
+ *
+ * <p>Its state goes to a successor across a bundle update, a snapshot or a migration: an {@value #STATE_TYPE}
+ * record with the controller's RAM (the command byte is byte 0), its output buffer and status, the output port, the
+ * controller's own reply queue, the command waiting for its data byte, and the keyboard's and mouse's records.
  */
-public final class I8042Controller implements Device {
+public final class I8042Controller implements StatefulDevice {
     public static final int DATA_PORT = 0x60;
     public static final int COMMAND_PORT = 0x64;
 
@@ -140,6 +146,72 @@ public final class I8042Controller implements Device {
             controllerOutput.clear();
             keyboard.reset();
             mouse.reset();
+            updateIrqs();
+        }
+    }
+
+    static final String STATE_TYPE = I8042Factory.TYPE;
+    static final int STATE_VERSION = 1;
+
+    @Override
+    public void quiesce() {
+        // No threads and no host input: only the paused guest changes this controller.
+    }
+
+    @Override
+    public StateRecord saveState() {
+        synchronized (lock) {
+            byte[] ramBytes = new byte[ram.length];
+            for (int i = 0; i < ram.length; i++) {
+                ramBytes[i] = (byte) ram[i];
+            }
+            byte[] replies = new byte[controllerOutput.size()];
+            byte[] replyFromAux = new byte[replies.length];
+            int i = 0;
+            for (int entry : controllerOutput) {
+                replies[i] = (byte) entry;
+                replyFromAux[i++] = (byte) ((entry & FROM_AUX) != 0 ? 1 : 0);
+            }
+            return StateRecord.builder(STATE_TYPE, STATE_VERSION).put("ram", ramBytes)
+                    .put("outputBuffer", outputBuffer).put("outputFull", outputFull)
+                    .put("outputFromAux", outputFromAux).put("lastWasCommand", lastWasCommand)
+                    .put("outputPort", outputPort).put("pendingCommand", pendingCommand)
+                    .put("controllerReplies", replies).put("controllerRepliesFromAux", replyFromAux)
+                    .put("keyboard", keyboard.save()).put("mouse", mouse.save()).build();
+        }
+    }
+
+    @Override
+    public void resume() {
+    }
+
+    /** Takes over a predecessor's state, and drives IRQ 1 and 12 as it says. */
+    void restoreState(StateRecord r) throws StateException {
+        r.require(STATE_TYPE, 1, STATE_VERSION);
+        byte[] ramBytes = r.getBytes("ram");
+        byte[] replies = r.getBytes("controllerReplies");
+        byte[] fromAux = r.getBytes("controllerRepliesFromAux");
+        int pending = r.getInt("pendingCommand");
+        if (ramBytes.length != ram.length || fromAux.length != replies.length || pending < -1 || pending > 0xff) {
+            throw new StateException(STATE_TYPE + ": " + ramBytes.length + " RAM bytes (not " + ram.length + "), "
+                    + replies.length + " replies with " + fromAux.length + " sources, pending command " + pending);
+        }
+        synchronized (lock) {
+            keyboard.restore(r.getRecord("keyboard"));
+            mouse.restore(r.getRecord("mouse"));
+            for (int i = 0; i < ram.length; i++) {
+                ram[i] = ramBytes[i] & 0xff;
+            }
+            controllerOutput.clear();
+            for (int i = 0; i < replies.length; i++) {
+                controllerOutput.add((replies[i] & 0xff) | (fromAux[i] != 0 ? FROM_AUX : 0));
+            }
+            outputBuffer = r.getInt("outputBuffer") & 0xff;
+            outputFull = r.getBoolean("outputFull");
+            outputFromAux = r.getBoolean("outputFromAux");
+            lastWasCommand = r.getBoolean("lastWasCommand");
+            outputPort = r.getInt("outputPort") & 0xff;
+            pendingCommand = pending;
             updateIrqs();
         }
     }

@@ -1,5 +1,7 @@
 package io.modvm.devices.emulated.i8042;
 
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import java.util.ArrayDeque;
 
 /**
@@ -64,5 +66,36 @@ abstract class Ps2Device {
 
     final int takeOutput() {
         return output.remove();
+    }
+
+    /** This device's state: what {@link #putQueue} writes, then the device's own fields. */
+    abstract StateRecord save();
+
+    /** Takes a state {@link #save} wrote; the caller has checked nothing, so this does. */
+    abstract void restore(StateRecord state) throws StateException;
+
+    /** The state every PS/2 device shares: its output queue, oldest first, and the command awaiting a parameter. */
+    final StateRecord.Builder putQueue(StateRecord.Builder b) {
+        byte[] queued = new byte[output.size()];
+        int i = 0;
+        for (int value : output) {
+            queued[i++] = (byte) value;
+        }
+        return b.put("output", queued).put("awaitingParameter", awaitingParameter);
+    }
+
+    /** Reads what {@link #putQueue} wrote. */
+    final void takeQueue(StateRecord r) throws StateException {
+        byte[] queued = r.getBytes("output");
+        int awaiting = r.getInt("awaitingParameter");
+        if (queued.length > QUEUE_DEPTH || awaiting < -1 || awaiting > 0xff) {
+            throw new StateException(r.type() + ": " + queued.length + " bytes queued (at most " + QUEUE_DEPTH
+                    + "), awaiting a parameter for " + awaiting);
+        }
+        output.clear();
+        for (byte b : queued) {
+            output.add(b & 0xff);
+        }
+        awaitingParameter = awaiting;
     }
 }

@@ -1,5 +1,7 @@
 package io.modvm.devices.emulated.i8042;
 
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -111,6 +113,32 @@ final class Ps2Keyboard extends Ps2Device {
         } else {
             reply(RESEND);
         }
+    }
+
+    static final String STATE_TYPE = "ps2-keyboard";
+    static final int STATE_VERSION = 1;
+
+    @Override
+    StateRecord save() {
+        return putQueue(StateRecord.builder(STATE_TYPE, STATE_VERSION)).put("scancodeSet", scancodeSet)
+                .put("leds", leds).put("typematic", typematic).put("scanning", scanning).build();
+    }
+
+    @Override
+    void restore(StateRecord r) throws StateException {
+        r.require(STATE_TYPE, 1, STATE_VERSION);
+        int set = r.getInt("scancodeSet");
+        int ledBits = r.getInt("leds");
+        int rate = r.getInt("typematic");
+        if (set < 1 || set > 3 || (ledBits & ~0x07) != 0 || (rate & ~0x7f) != 0) {
+            throw new StateException(STATE_TYPE + ": scancode set " + set + ", LEDs " + ledBits + ", typematic "
+                    + rate + " out of range");
+        }
+        takeQueue(r);
+        scancodeSet = set;
+        leds = ledBits;
+        typematic = rate;
+        scanning = r.getBoolean("scanning");
     }
 
     /** The set number as the controller's set-2-to-set-1 translation passes it on. */

@@ -1,5 +1,8 @@
 package io.modvm.devices.emulated.i8042;
 
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
+
 /**
  * A plain three-button PS/2 mouse that never moves. It answers the probes of Linux's psmouse driver quickly and
  * consistently, so the aux port comes up as a standard mouse instead of timing out command by command.
@@ -95,6 +98,33 @@ final class Ps2Mouse extends Ps2Device {
             sampleRate = value;
         }
         reply(ACK);
+    }
+
+    static final String STATE_TYPE = "ps2-mouse";
+    static final int STATE_VERSION = 1;
+
+    @Override
+    StateRecord save() {
+        return putQueue(StateRecord.builder(STATE_TYPE, STATE_VERSION)).put("sampleRate", sampleRate)
+                .put("resolution", resolution).put("scaling21", scaling21).put("reporting", reporting)
+                .put("remote", remote).put("wrap", wrap).build();
+    }
+
+    @Override
+    void restore(StateRecord r) throws StateException {
+        r.require(STATE_TYPE, 1, STATE_VERSION);
+        int rate = r.getInt("sampleRate");
+        int res = r.getInt("resolution");
+        if ((rate & ~0xff) != 0 || (res & ~0x03) != 0) {
+            throw new StateException(STATE_TYPE + ": sample rate " + rate + ", resolution " + res + " out of range");
+        }
+        takeQueue(r);
+        sampleRate = rate;
+        resolution = res;
+        scaling21 = r.getBoolean("scaling21");
+        reporting = r.getBoolean("reporting");
+        remote = r.getBoolean("remote");
+        wrap = r.getBoolean("wrap");
     }
 
     private int statusByte() {

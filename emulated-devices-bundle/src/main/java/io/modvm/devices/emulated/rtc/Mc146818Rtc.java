@@ -1,8 +1,10 @@
 package io.modvm.devices.emulated.rtc;
 
 import io.modvm.api.device.BusHandler;
-import io.modvm.api.device.Device;
 import io.modvm.api.device.IrqLine;
+import io.modvm.api.device.StatefulDevice;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.devices.emulated.support.AccessWidth;
 import io.modvm.devices.emulated.support.WarnOnce;
 import java.time.Clock;
@@ -20,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * register C are worked out from the clock when the guest reads C. Those conditions are not delivered as
  * interrupts (no timer runs), which Linux does not need to boot; IRQF and the IRQ line stay consistent with
  * register C.
+ *
+ * <p>Its state ({@link RtcState}) goes to a successor across a bundle update, a snapshot or a migration, the clock
+ * as an offset from the host's, so that the guest's time goes on.
  */
-public final class Mc146818Rtc implements Device, BusHandler {
+public final class Mc146818Rtc implements StatefulDevice, BusHandler {
     static final int PORT_COUNT = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(Mc146818Rtc.class);
@@ -160,6 +165,40 @@ public final class Mc146818Rtc implements Device, BusHandler {
                 irqAsserted = false;
                 irq.set(false);
             }
+        }
+    }
+
+    @Override
+    public void quiesce() {
+        // No threads and no host I/O: the clock is computed from the host's when read.
+    }
+
+    @Override
+    public StateRecord saveState() {
+        synchronized (lock) {
+            byte[] bytes = new byte[RtcState.CMOS_BYTES];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = (byte) cmos[i];
+            }
+            return new RtcState(bytes, index, offsetNanos, Math.max(0, hostNanos() - flagsCheckedNanos)).toRecord();
+        }
+    }
+
+    @Override
+    public void resume() {
+    }
+
+    /** Takes over a predecessor's state: the CMOS, the clock's offset from the host's, the flags owed, the line. */
+    void restoreState(StateRecord record) throws StateException {
+        RtcState s = RtcState.from(record);
+        synchronized (lock) {
+            for (int i = 0; i < cmos.length; i++) {
+                cmos[i] = s.cmos()[i] & 0xff;
+            }
+            index = s.index();
+            offsetNanos = s.guestMinusHostNanos();
+            flagsCheckedNanos = hostNanos() - s.flagsAgeNanos();
+            updateIrq();
         }
     }
 

@@ -7,6 +7,8 @@ import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.device.IrqLine;
+import io.modvm.api.state.StateRecord;
+import io.modvm.devices.emulated.support.StatefulDeviceFactory;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
@@ -15,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /** Builds {@code isa-serial} devices: a 16550A UART on the ISA bus. */
 @Component(service = DeviceFactory.class,
         property = {DeviceFactory.PROP_TYPE + "=" + SerialConfig.TYPE, DeviceFactory.PROP_BUS + "=isa"})
-public final class IsaSerialFactory implements DeviceFactory {
+public final class IsaSerialFactory extends StatefulDeviceFactory {
     private static final Logger LOG = LoggerFactory.getLogger(IsaSerialFactory.class);
 
     @Override
@@ -29,12 +31,19 @@ public final class IsaSerialFactory implements DeviceFactory {
     }
 
     @Override
-    public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
+    protected Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
         SerialConfig config = SerialConfig.parse(properties);
         CharBackend backend = context.backend(BackendKinds.CHARDEV, config.chardev(), CharBackend.class);
         IrqLine irq = context.irqLine(config.irq());
         Uart16550 uart = new Uart16550(context.deviceId(), irq, backend);
-        context.mapPio(config.iobase(), Uart16550.PORT_COUNT, uart);
+        restoreInto(uart, state, Uart16550::restoreState);
+        try {
+            context.mapPio(config.iobase(), Uart16550.PORT_COUNT, uart);
+        } catch (DeviceException e) {
+            uart.close();
+            throw e;
+        }
         if (backend != null) {
             backend.attach(uart);
         }

@@ -72,6 +72,37 @@ final class RxFifo {
         return value;
     }
 
+    /** The queued characters, oldest first. */
+    byte[] contents() {
+        byte[] out = new byte[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = slots[(head + i) % DEPTH];
+        }
+        return out;
+    }
+
+    /** For each queued character, oldest first, 1 if it is a break character, else 0. */
+    byte[] breakFlags() {
+        byte[] out = new byte[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = (byte) (breaks[(head + i) % DEPTH] ? 1 : 0);
+        }
+        return out;
+    }
+
+    /** Replaces the queue with {@code values} and their break flags; at most {@link #DEPTH} characters. */
+    void load(byte[] values, byte[] breakFlags) {
+        clear();
+        for (int i = 0; i < values.length; i++) {
+            slots[i] = values[i];
+            breaks[i] = breakFlags[i] != 0;
+            if (breaks[i]) {
+                breakCount++;
+            }
+        }
+        count = values.length;
+    }
+
     /** Whether the oldest character is a break; false when empty. */
     boolean topIsBreak() {
         return count > 0 && breaks[head];

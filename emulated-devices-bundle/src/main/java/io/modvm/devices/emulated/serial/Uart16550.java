@@ -3,8 +3,10 @@ package io.modvm.devices.emulated.serial;
 import io.modvm.api.device.BusHandler;
 import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.CharReceiver;
-import io.modvm.api.device.Device;
 import io.modvm.api.device.IrqLine;
+import io.modvm.api.device.StatefulDevice;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.devices.emulated.support.AccessWidth;
 import io.modvm.devices.emulated.support.WarnOnce;
 import org.slf4j.Logger;
@@ -21,8 +23,12 @@ import org.slf4j.LoggerFactory;
  * <p>Bus accesses come from vCPU threads and {@link #receive} from a backend thread, so all register state is
  * guarded by one lock. Calls into the backend are made after the lock is released: a backend may hold its own
  * lock while it delivers input, and calling it with ours held could deadlock.
+ *
+ * <p>Its state ({@link UartState}) goes to a successor across an update of its bundle, a snapshot or a migration:
+ * {@link #quiesce()} stops taking host input (the backend keeps what comes meanwhile), and the successor, built by
+ * {@link IsaSerialFactory#restore}, takes the same backend again.
  */
-public final class Uart16550 implements Device, BusHandler, CharReceiver {
+public final class Uart16550 implements StatefulDevice, BusHandler, CharReceiver {
     static final int PORT_COUNT = 8;
 
     private static final Logger LOG = LoggerFactory.getLogger(Uart16550.class);
@@ -105,6 +111,8 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
     /** The backend was told there is no room and waits for {@link CharBackend#receiverReady()}. */
     private boolean backendWaiting;
     private boolean closed;
+    /** Host input waits in the backend: the state is being taken. */
+    private boolean quiesced;
 
     /**
      * The caller attaches the UART to {@code backend} once the UART is plugged, so that no input reaches a
@@ -248,6 +256,59 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
         }
     }
 
+    @Override
+    public void quiesce() {
+        synchronized (lock) {
+            quiesced = true;
+        }
+    }
+
+    @Override
+    public StateRecord saveState() {
+        synchronized (lock) {
+            return new UartState(ier, fcr, lcr, mcr, scr, divisor, rbr, lineErrors, msrDeltas, thrInterruptPending,
+                    breakPending, rx.contents(), rx.breakFlags()).toRecord();
+        }
+    }
+
+    @Override
+    public void resume() {
+        boolean wake;
+        synchronized (lock) {
+            quiesced = false;
+            wake = takeBackendWakeup();
+        }
+        if (wake) {
+            backend.receiverReady();
+        }
+    }
+
+    /**
+     * Takes over a predecessor's state, before this UART is attached to its backend: the registers, the FIFO as it
+     * was, and the interrupt line driven as they say.
+     *
+     * @throws StateException if the record is not a readable {@code isa-serial} state
+     */
+    void restoreState(StateRecord record) throws StateException {
+        UartState s = UartState.from(record);
+        synchronized (lock) {
+            ier = s.ier();
+            fcr = s.fcr();
+            lcr = s.lcr();
+            mcr = s.mcr();
+            scr = s.scr();
+            divisor = s.divisor();
+            rbr = s.rbr();
+            lineErrors = s.lineErrors();
+            msrDeltas = s.msrDeltas();
+            thrInterruptPending = s.thrInterruptPending();
+            breakPending = s.breakPending();
+            rx.setLimit(fifoEnabled() ? RxFifo.DEPTH : 1);
+            rx.load(s.rx(), s.rxBreaks());
+            updateIrq();
+        }
+    }
+
     private int readRegister(int register) {
         switch (register) {
             case RBR_THR_DLL:
@@ -317,7 +378,7 @@ public final class Uart16550 implements Device, BusHandler, CharReceiver {
 
     /** In loopback the receiver is cut off from the serial input, so host input must wait. */
     private boolean acceptsInput() {
-        return !closed && !loopback();
+        return !closed && !quiesced && !loopback();
     }
 
     private int readReceiveBuffer() {

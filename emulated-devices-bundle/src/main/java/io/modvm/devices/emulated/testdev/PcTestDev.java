@@ -1,15 +1,22 @@
 package io.modvm.devices.emulated.testdev;
 
 import io.modvm.api.device.BusHandler;
-import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
+import io.modvm.api.device.StatefulDevice;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 
 /**
  * QEMU's {@code pc-testdev} as kvm-unit-tests uses it: a 4-byte port scratch register at 0xe0, an ignored
  * "flush page" port at 0xe4, an interrupt-pulse port at 0xe8 and a page of scratch MMIO at 0xe0000000. Its
  * only purpose is to let a guest prove that port and MMIO dispatch reach the right device.
+ *
+ * <p>Its state, a {@value #STATE_TYPE} record, is the two scratch areas: a guest that wrote them reads back the
+ * same after a bundle update, a snapshot or a migration.
  */
-public final class PcTestDev implements Device {
+public final class PcTestDev implements StatefulDevice {
+    static final String STATE_TYPE = PcTestDevFactory.TYPE;
+    static final int STATE_VERSION = 1;
     public static final int SCRATCH_PORT = 0xe0;
     public static final int FLUSH_PORT = 0xe4;
     public static final int IRQ_PORT = 0xe8;
@@ -54,6 +61,33 @@ public final class PcTestDev implements Device {
     public void reset() {
         scratchPort.clear();
         mmio.clear();
+    }
+
+    @Override
+    public void quiesce() {
+    }
+
+    @Override
+    public StateRecord saveState() {
+        return StateRecord.builder(STATE_TYPE, STATE_VERSION).put("scratchPort", scratchPort.contents())
+                .put("scratchMmio", mmio.contents()).build();
+    }
+
+    @Override
+    public void resume() {
+    }
+
+    /** Takes over a predecessor's scratch areas. */
+    void restoreState(StateRecord state) throws StateException {
+        state.require(STATE_TYPE, 1, STATE_VERSION);
+        byte[] port = state.getBytes("scratchPort");
+        byte[] page = state.getBytes("scratchMmio");
+        if (port.length != scratchPort.length() || page.length != mmio.length()) {
+            throw new StateException(STATE_TYPE + ": scratch areas of " + port.length + " and " + page.length
+                    + " bytes, not " + scratchPort.length() + " and " + mmio.length());
+        }
+        scratchPort.load(port);
+        mmio.load(page);
     }
 
     @Override

@@ -4,14 +4,16 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.state.StateRecord;
 import io.modvm.devices.emulated.support.DeviceProperties;
+import io.modvm.devices.emulated.support.StatefulDeviceFactory;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 
 /** Builds {@code pc-testdev}, the port and MMIO test device of kvm-unit-tests, at its fixed addresses. */
 @Component(service = DeviceFactory.class,
         property = {DeviceFactory.PROP_TYPE + "=" + PcTestDevFactory.TYPE, DeviceFactory.PROP_BUS + "=isa"})
-public final class PcTestDevFactory implements DeviceFactory {
+public final class PcTestDevFactory extends StatefulDeviceFactory {
     static final String TYPE = "pc-testdev";
 
     @Override
@@ -25,9 +27,11 @@ public final class PcTestDevFactory implements DeviceFactory {
     }
 
     @Override
-    public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
+    protected Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
+            throws DeviceException {
         DeviceProperties.of(TYPE, properties);
         PcTestDev device = new PcTestDev(context.deviceId(), context);
+        restoreInto(device, state, PcTestDev::restoreState);
         context.mapPio(PcTestDev.SCRATCH_PORT, PcTestDev.PORT_WIDTH, device.scratchPort());
         context.mapPio(PcTestDev.FLUSH_PORT, PcTestDev.PORT_WIDTH, device.flushPort());
         context.mapPio(PcTestDev.IRQ_PORT, PcTestDev.PORT_WIDTH, device.irqPort());

@@ -37,6 +37,20 @@ final class ScratchMemory implements BusHandler {
         }
     }
 
+    /** A copy of the bytes. */
+    synchronized byte[] contents() {
+        return bytes.clone();
+    }
+
+    /** Replaces the bytes; {@code values} must be as long as this memory. */
+    synchronized void load(byte[] values) {
+        System.arraycopy(values, 0, bytes, 0, bytes.length);
+    }
+
+    int length() {
+        return bytes.length;
+    }
+
     synchronized void clear() {
         Arrays.fill(bytes, (byte) 0);
     }

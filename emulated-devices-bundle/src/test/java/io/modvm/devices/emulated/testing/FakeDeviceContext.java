@@ -109,6 +109,11 @@ public final class FakeDeviceContext implements DeviceContext {
         return backends.get(spec);
     }
 
+    /** Makes {@code spec} name {@code backend}, as a machine hands a device's backend to its successor. */
+    public void provide(String spec, FakeCharBackend backend) {
+        backends.put(spec, backend);
+    }
+
     @Override
     public synchronized void requestReset() {
         resets++;

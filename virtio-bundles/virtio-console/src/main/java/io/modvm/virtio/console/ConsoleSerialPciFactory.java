@@ -4,6 +4,7 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.pci.VirtioPciFactory;
 import java.util.Map;
@@ -46,15 +47,18 @@ public final class ConsoleSerialPciFactory extends VirtioPciFactory<ConsoleDevic
     }
 
     /**
-     * Takes over a console function saved by this or an earlier version (one with a chardev: one without plugs
-     * nothing and has no state to hand over).
+     * Takes over a console function saved by this or an earlier version, or, without a chardev, the empty bus that
+     * plugs nothing (its state is an empty record).
      */
     @Override
     public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
             throws DeviceException {
         if (config(properties).chardev() == null) {
-            throw new DeviceException(TYPE + " " + context.deviceId() + ": without a chardev there is no device to"
-                    + " take over");
+            try {
+                return EmptySerialBus.restore(context.deviceId(), state);
+            } catch (StateException e) {
+                throw new DeviceException(TYPE + " " + context.deviceId() + ": " + e.getMessage());
+            }
         }
         return super.restore(context, properties, state);
     }

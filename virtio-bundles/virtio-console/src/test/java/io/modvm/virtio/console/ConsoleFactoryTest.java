@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.StatefulDevice;
+import io.modvm.api.state.StateCodec;
+import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.testing.StubDeviceContext;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +45,19 @@ class ConsoleFactoryTest {
         StubDeviceContext context = new StubDeviceContext("dev0");
         assertInstanceOf(EmptySerialBus.class, new ConsoleSerialPciFactory().create(context, Map.of()));
         assertEquals(List.of(), context.backendsAskedFor());
+    }
+
+    @Test
+    void anEmptyVirtioSerialPciHasAnEmptyStateAndIsRestoredFromIt() throws Exception {
+        ConsoleSerialPciFactory factory = new ConsoleSerialPciFactory();
+        StatefulDevice bus = (StatefulDevice) factory.create(new StubDeviceContext("vs0"), Map.of());
+        bus.quiesce();
+        StateRecord state = StateCodec.decode(StateCodec.encode(bus.saveState()));
+        assertInstanceOf(EmptySerialBus.class, factory.restore(new StubDeviceContext("vs0"), Map.of(), state));
+        DeviceException e = assertThrows(DeviceException.class, () -> factory.restore(new StubDeviceContext("vs0"),
+                Map.of(), StateRecord.builder("virtio-serial-bus", 2).build()));
+        assertEquals("virtio-serial-pci vs0: virtio-serial-bus state version 2 is not readable here (versions 1 to "
+                + "1)", e.getMessage());
     }
 
     @Test

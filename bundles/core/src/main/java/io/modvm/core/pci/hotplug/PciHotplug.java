@@ -1,6 +1,8 @@
 package io.modvm.core.pci.hotplug;
 
 import io.modvm.api.device.BusHandler;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
 import io.modvm.core.acpi.AcpiGpe;
 import io.modvm.core.acpi.ByteRegisters;
 import io.modvm.core.acpi.PcPlatform;
@@ -179,6 +181,44 @@ public final class PciHotplug {
 
     synchronized int up() {
         return up;
+    }
+
+    /** The type of {@link #saveState()}'s record. */
+    public static final String STATE_TYPE = "pci-hotplug";
+    public static final int STATE_VERSION = 1;
+
+    /**
+     * The registers the guest reads, a {@value #STATE_TYPE} record: {@code PCIU} (slots announced as added and not
+     * yet seen) and {@code PCID} (removals requested and not yet ejected), each a slot bitmap. An eject in progress
+     * is not state: the slot is unplugged before the guest runs again.
+     */
+    public synchronized StateRecord saveState() {
+        return StateRecord.builder(STATE_TYPE, STATE_VERSION).put("pciu", up & 0xFFFF_FFFFL)
+                .put("pcid", down & 0xFFFF_FFFFL).build();
+    }
+
+    /** Checks that {@code r} is a readable {@link #saveState} record, without taking it. */
+    public void checkState(StateRecord r) throws StateException {
+        r.require(STATE_TYPE, 1, STATE_VERSION);
+        for (String name : new String[] {"pciu", "pcid"}) {
+            long bits = r.getLong(name);
+            if ((bits & ~(HOTPLUGGABLE_SLOTS & 0xFFFF_FFFFL)) != 0) {
+                throw new StateException(STATE_TYPE + "." + name + " = 0x" + Long.toHexString(bits)
+                        + " names slots that cannot hotplug");
+            }
+        }
+    }
+
+    /**
+     * Takes the registers of {@code r}; a pending announcement goes on as it would have (the GPE status that tells
+     * the guest is the GPE block's own state).
+     */
+    public void restoreState(StateRecord r) throws StateException {
+        checkState(r);
+        synchronized (this) {
+            up = (int) r.getLong("pciu");
+            down = (int) r.getLong("pcid");
+        }
     }
 
     private record Ejected(int slot, String owner) {
