@@ -296,19 +296,6 @@ class Qcow2ImageTest {
     }
 
     @Test
-    void snapshotsOpenOnlyReadOnly() throws Exception {
-        Path path = create("s.qcow2", "1M");
-        QemuTools.io(path, "qcow2", "write -P 0x77 0 4096");
-        img("snapshot", "-c", "s1", path.toString());
-        ImageFormatException e = assertThrows(ImageFormatException.class, () -> open(path, false));
-        assertTrue(e.getMessage().contains("readonly=on"), e.getMessage());
-        try (DiskImage image = open(path, true)) {
-            assertEquals((byte) 0x77, read(image, 4095, 1)[0]);
-            assertThrows(IOException.class, () -> image.write(ByteBuffer.wrap(new byte[1]), 0));
-        }
-    }
-
-    @Test
     void backingLoopIsRefused() throws Exception {
         Path a = create("a.qcow2", "1M");
         Path b = dir.resolve("b.qcow2");
