@@ -79,17 +79,19 @@ final class Qcow2SnapshotTable {
             rest.get(KNOWN_EXTRA, unknown);
             String id = utf8(name, i, "id", rest, extraSize, idSize);
             String tag = utf8(name, i, "name", rest, extraSize + idSize, nameSize);
+            String shown = printable(tag);
             if (vmStateSize < 0 || size < 0 || dateNanos < 0 || dateNanos >= 1_000_000_000) {
-                throw new ImageFormatException(name + ": qcow2 snapshot '" + tag + "' has an impossible VM state"
+                throw new ImageFormatException(name + ": qcow2 snapshot '" + shown + "' has an impossible VM state"
                         + " size, disk size or date");
             }
             if (l1Size < 0 || l1Size > MAX_L1_ENTRIES) {
-                throw new ImageFormatException(name + ": qcow2 snapshot '" + tag + "' has an L1 table of "
+                throw new ImageFormatException(name + ": qcow2 snapshot '" + shown + "' has an L1 table of "
                         + Integer.toUnsignedString(l1Size) + " entries (at most " + MAX_L1_ENTRIES + ")");
             }
-            if ((l1Offset & (clusterSize - 1)) != 0 || (l1Size > 0 && (l1Offset <= 0
+            // An offset of 0 (or any other metadata's) is left to the overlap check below, which names it.
+            if ((l1Offset & (clusterSize - 1)) != 0 || (l1Size > 0 && (l1Offset < 0
                     || 8L * l1Size > fileSize || l1Offset > fileSize - 8L * l1Size))) {
-                throw new ImageFormatException(name + ": qcow2 snapshot '" + tag + "' L1 table at " + l1Offset
+                throw new ImageFormatException(name + ": qcow2 snapshot '" + shown + "' L1 table at " + l1Offset
                         + " is misaligned or past the end of the file");
             }
             snapshots.add(new Qcow2Snapshot(l1Offset, l1Size, id, tag, dateSeconds, dateNanos, vmClock,
@@ -99,7 +101,8 @@ final class Qcow2SnapshotTable {
         List<Extent> extents = new ArrayList<>(metadata);
         extents.add(new Extent("snapshot table", offset, length));
         for (Qcow2Snapshot s : snapshots) {
-            extents.add(new Extent("L1 table of snapshot '" + s.name() + "'", s.l1Offset(), 8L * s.l1Size()));
+            extents.add(new Extent("L1 table of snapshot '" + printable(s.name()) + "'", s.l1Offset(),
+                    8L * s.l1Size()));
         }
         checkOverlaps(name, extents, clusterSize);
         return new Loaded(snapshots, length);
@@ -190,6 +193,13 @@ final class Qcow2SnapshotTable {
             throw new ImageFormatException(name + ": qcow2 snapshot table entry " + index + " has a " + what
                     + " that is not UTF-8");
         }
+    }
+
+    /** A name from the file as an error message may show it: on one line, control characters replaced. */
+    static String printable(String name) {
+        StringBuilder out = new StringBuilder();
+        name.codePoints().limit(80).forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return out.toString();
     }
 
     private static long align8(long at) {

@@ -73,7 +73,8 @@ final class Qcow2Snapshots implements InternalSnapshots {
         synchronized (image) {
             checkWritable();
             if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-                throw new IOException(file.path() + ": snapshot name '" + name + "' is longer than "
+                throw new IOException(file.path() + ": snapshot name '" + Qcow2SnapshotTable.printable(name)
+                        + "' is longer than "
                         + MAX_NAME_BYTES + " bytes");
             }
             if (snapshots.size() >= Qcow2Header.MAX_SNAPSHOTS) {
@@ -120,12 +121,13 @@ final class Qcow2Snapshots implements InternalSnapshots {
             checkWritable();
             Qcow2Snapshot snapshot = byIdOrName(idOrName);
             if (snapshot.diskSize() != image.size()) {
-                throw new IOException(file.path() + ": snapshot '" + snapshot.name() + "' is of a disk of "
+                throw new IOException(file.path() + ": snapshot '" + Qcow2SnapshotTable.printable(snapshot.name())
+                        + "' is of a disk of "
                         + snapshot.diskSize() + " bytes, not " + image.size() + "; loading it would resize the disk,"
                         + " which is not supported here (qemu-img snapshot -a can)");
             }
             long[] target = Qcow2L1Table.read(file, snapshot.l1Offset(), snapshot.l1Size());
-            image.checkTree(target, snapshot.name());
+            image.checkTree(target, Qcow2SnapshotTable.printable(snapshot.name()));
             for (int i = 0; i < target.length; i++) {
                 // Flags in a snapshot's table are stale; the final pass below sets the active table's.
                 target[i] &= Qcow2Image.OFFSET_MASK;
@@ -152,7 +154,7 @@ final class Qcow2Snapshots implements InternalSnapshots {
             checkWritable();
             Qcow2Snapshot snapshot = byIdOrName(idOrName);
             long[] tree = Qcow2L1Table.read(file, snapshot.l1Offset(), snapshot.l1Size());
-            image.checkTree(tree, snapshot.name());
+            image.checkTree(tree, Qcow2SnapshotTable.printable(snapshot.name()));
             List<Qcow2Snapshot> rest = new ArrayList<>(snapshots);
             rest.removeIf(s -> s == snapshot);
             writeTable(rest);
@@ -205,7 +207,8 @@ final class Qcow2Snapshots implements InternalSnapshots {
                 return s;
             }
         }
-        throw new IOException(file.path() + ": no snapshot with id or name '" + idOrName + "'");
+        throw new IOException(file.path() + ": no snapshot with id or name '"
+                + Qcow2SnapshotTable.printable(idOrName) + "'");
     }
 
     /** One more than the largest id read as a number (its leading digits, as strtoul does), as QEMU numbers them. */
