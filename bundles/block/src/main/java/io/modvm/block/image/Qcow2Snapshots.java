@@ -111,6 +111,7 @@ final class Qcow2Snapshots implements InternalSnapshots {
             // next savevm's write, so it goes, as in QEMU.
             long clusterSize = header.clusterSize();
             image.unmapPastDisk(image.vmStateOffset(), (vmStateSize + clusterSize - 1) & -clusterSize);
+            image.flush();
             return snapshot.info();
         }
     }
@@ -145,6 +146,7 @@ final class Qcow2Snapshots implements InternalSnapshots {
             if (image.updateRefcounts(active, 0)) {
                 l1.replace(active);
             }
+            image.flush();
         }
     }
 
@@ -167,6 +169,7 @@ final class Qcow2Snapshots implements InternalSnapshots {
             if (image.updateRefcounts(active, 0)) {
                 image.l1().replace(active);
             }
+            image.flush();
         }
     }
 
