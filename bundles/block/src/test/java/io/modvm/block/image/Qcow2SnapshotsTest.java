@@ -11,14 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modvm.block.CacheMode;
 import io.modvm.block.DiskImage;
 import io.modvm.block.InternalSnapshots;
 import io.modvm.block.SnapshotInfo;
 import io.modvm.testkit.QemuTools;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,20 +48,11 @@ class Qcow2SnapshotsTest {
     }
 
     private Path create(String name, String size, String... options) throws Exception {
-        Path path = dir.resolve(name);
-        List<String> args = new ArrayList<>(List.of("create", "-f", "qcow2"));
-        for (String o : options) {
-            args.add("-o");
-            args.add(o);
-        }
-        args.add(path.toString());
-        args.add(size);
-        img(args.toArray(String[]::new));
-        return path;
+        return TestQcow2.create(dir, name, size, options);
     }
 
     private static DiskImage open(Path path, boolean readOnly) throws IOException {
-        return ImageOpener.open(path, null, readOnly, CacheMode.WRITEBACK);
+        return TestQcow2.open(path, readOnly);
     }
 
     private static byte[] read(DiskImage image) throws IOException {
@@ -244,15 +233,9 @@ class Qcow2SnapshotsTest {
 
     @Test
     void compressedClustersSharedWithASnapshot() throws Exception {
-        Path raw = dir.resolve("plain.raw");
         byte[] model = new byte[4 * MIB];
-        Random rnd = new Random(3);
-        for (int i = 0; i < model.length; i += 4096) {
-            Arrays.fill(model, i, i + 4096, (byte) rnd.nextInt(4));
-        }
-        Files.write(raw, model);
-        Path path = dir.resolve("c.qcow2");
-        img("convert", "-c", "-f", "raw", "-O", "qcow2", raw.toString(), path.toString());
+        Path path = TestQcow2.compressed(dir, model, 3);
+        Random rnd = new Random(4);
         byte[] changed = model.clone();
         try (DiskImage image = open(path, false)) {
             image.internalSnapshots().create("z", 0, DATE, 0);
