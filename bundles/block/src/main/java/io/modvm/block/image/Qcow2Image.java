@@ -24,10 +24,10 @@ import java.util.Map;
 final class Qcow2Image extends FileImage {
     /** Bits 9 to 55 of an L1, L2 or refcount table entry hold a file offset. */
     static final long OFFSET_MASK = 0x00FF_FFFF_FFFF_FE00L;
-    private static final long COPIED = 1L << 63;
-    private static final long COMPRESSED = 1L << 62;
+    /** Entry flag: the cluster's refcount is exactly one, so it may be written in place. */
+    static final long COPIED = 1L << 63;
+    static final long COMPRESSED = 1L << 62;
     private static final long ZERO = 1L;
-    private static final int CACHED_TABLES = 32;
 
     private final Qcow2Header header;
     private final DiskImage backing;
@@ -38,14 +38,8 @@ final class Qcow2Image extends FileImage {
     private final Qcow2Refcounts refcounts;
     private final Qcow2Snapshots snapshots;
     private final Qcow2Compressed compressed;
-    private final Map<Long, long[]> l2Cache = new LinkedHashMap<>(CACHED_TABLES, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, long[]> eldest) {
-            return size() > CACHED_TABLES;
-        }
-    };
+    private final Qcow2L2Tables l2Tables;
+    private final Qcow2TreeRefcounts trees;
 
     Qcow2Image(HostFile file, Qcow2Header header, boolean readOnly, CacheMode cache, DiskImage backing)
             throws IOException {
@@ -57,8 +51,10 @@ final class Qcow2Image extends FileImage {
         this.l2Bits = clusterBits - 3;
         this.l1 = new Qcow2L1Table(file, header.l1Offset(), header.l1Size());
         this.refcounts = new Qcow2Refcounts(file, header);
-        this.snapshots = new Qcow2Snapshots(this, file, header, refcounts);
         this.compressed = new Qcow2Compressed(file, clusterBits);
+        this.l2Tables = new Qcow2L2Tables(file, clusterSize);
+        this.trees = new Qcow2TreeRefcounts(file, clusterSize, l2Tables, refcounts, compressed);
+        this.snapshots = new Qcow2Snapshots(this, file, header, refcounts);
         if (!readOnly && header.autoclearFeatures() != 0) {
             // Autoclear features (persistent bitmaps...) describe data this writer will not keep up to date; the
             // spec says to clear the bits so the next reader knows.
@@ -283,22 +279,7 @@ final class Qcow2Image extends FileImage {
         if (l2Offset == 0) {
             return 0;
         }
-        return l2Table(l2Offset)[(int) (vcluster & ((1L << l2Bits) - 1))];
-    }
-
-    private long[] l2Table(long l2Offset) throws IOException {
-        long[] table = l2Cache.get(l2Offset);
-        if (table == null) {
-            checkClusterOffset(l2Offset, "L2 table");
-            ByteBuffer raw = ByteBuffer.allocate((int) clusterSize);
-            file.read(raw, l2Offset);
-            table = new long[(int) (clusterSize / 8)];
-            for (int i = 0; i < table.length; i++) {
-                table[i] = raw.getLong(8 * i);
-            }
-            l2Cache.put(l2Offset, table);
-        }
-        return table;
+        return l2Tables.get(l2Offset)[(int) (vcluster & ((1L << l2Bits) - 1))];
     }
 
     /**
@@ -320,7 +301,7 @@ final class Qcow2Image extends FileImage {
             installL2Table(l1Index, table);
             return;
         }
-        long[] table = l2Table(l2Offset);
+        long[] table = l2Tables.get(l2Offset);
         if ((l1.get(l1Index) & COPIED) == 0) {
             // A snapshot shares this table: the running image takes its own copy, in which every cluster is now
             // referenced from two tables (so none is COPIED), and lets go of the shared one.
@@ -333,20 +314,14 @@ final class Qcow2Image extends FileImage {
             refcounts.release(l2Offset);
             return;
         }
-        table[l2Index] = value;
-        file.write(ByteBuffer.allocate(8).putLong(0, value), l2Offset + 8L * l2Index);
+        l2Tables.writeEntry(l2Offset, l2Index, value);
     }
 
     /** Writes {@code table} to a new cluster, then points L1 entry {@code l1Index} at it. */
     private void installL2Table(int l1Index, long[] table) throws IOException {
         long host = refcounts.allocate();
-        writeL2Table(host, table);
-        l2Cache.put(host, table);
+        l2Tables.write(host, table);
         l1.set(l1Index, host | COPIED);
-    }
-
-    private void writeL2Table(long host, long[] table) throws IOException {
-        Qcow2L1Table.write(file, host, table);
     }
 
     /** The offset of the VM state area: the first byte that no L1 entry of the disk itself covers, as in QEMU. */
@@ -365,126 +340,20 @@ final class Qcow2Image extends FileImage {
         return l1;
     }
 
-    /**
-     * Adds {@code addend} (1, 0 or -1) to the refcount of every cluster the tree under {@code l1Entries} uses (its
-     * L2 tables, their data clusters, compressed clusters), and sets QCOW_OFLAG_COPIED in its L2 tables and in
-     * {@code l1Entries} where the refcount ends up one, clears it elsewhere. Returns whether {@code l1Entries}
-     * changed; the caller writes it if it is the active table. A refcount is raised only after the flag that allows
-     * writing in place is gone, and flags are set only once the refcount has come down.
-     */
-    boolean updateRefcounts(long[] l1Entries, int addend) throws IOException {
-        boolean l1Changed = false;
-        for (int i = 0; i < l1Entries.length; i++) {
-            long l2Offset = l1Entries[i] & OFFSET_MASK;
-            if (l2Offset == 0) {
-                continue;
-            }
-            long[] table = l2Table(l2Offset);
-            boolean changed = false;
-            for (int j = 0; j < table.length; j++) {
-                long entry = table[j];
-                long updated = addend > 0 ? entry & ~COPIED : entry;
-                if (addend > 0 && updated != entry) {
-                    table[j] = updated;
-                    changed = true;
-                }
-            }
-            if (changed) {
-                writeL2Table(l2Offset, table);
-                changed = false;
-            }
-            for (int j = 0; j < table.length; j++) {
-                long entry = table[j];
-                long updated = entry & ~COPIED;
-                if ((entry & COMPRESSED) != 0) {
-                    if (addend != 0) {
-                        for (long host : compressed.hostClusters(entry)) {
-                            adjust(host, addend);
-                        }
-                    }
-                } else if ((entry & OFFSET_MASK) != 0) {
-                    long host = dataOffset(entry);
-                    if (addend != 0) {
-                        adjust(host, addend);
-                    }
-                    if (refcounts.get(host) == 1) {
-                        updated |= COPIED;
-                    }
-                }
-                if (updated != entry) {
-                    table[j] = updated;
-                    changed = true;
-                }
-            }
-            if (changed) {
-                writeL2Table(l2Offset, table);
-            }
-            if (addend != 0) {
-                adjust(l2Offset, addend);
-            }
-            long updated = refcounts.get(l2Offset) == 1 ? l2Offset | COPIED : l2Offset;
-            if (updated != l1Entries[i]) {
-                l1Entries[i] = updated;
-                l1Changed = true;
-            }
-        }
-        return l1Changed;
-    }
-
-    /**
-     * Refuses a snapshot's tree before any refcount changes if it points at clusters that are misaligned or not in
-     * use, so that a damaged table cannot leave refcounts half updated.
-     */
-    void checkTree(long[] l1Entries, String snapshot) throws IOException {
-        for (long l1Entry : l1Entries) {
-            long l2Offset = l1Entry & OFFSET_MASK;
-            if (l2Offset == 0) {
-                continue;
-            }
-            checkInUse(l2Offset, snapshot);
-            for (long entry : l2Table(l2Offset)) {
-                if ((entry & COMPRESSED) != 0) {
-                    for (long host : compressed.hostClusters(entry)) {
-                        checkInUse(host, snapshot);
-                    }
-                } else if ((entry & OFFSET_MASK) != 0) {
-                    checkInUse(entry & OFFSET_MASK, snapshot);
-                }
-            }
-        }
-    }
-
-    private void checkInUse(long host, String snapshot) throws IOException {
-        if ((host & (clusterSize - 1)) != 0 || refcounts.get(host) == 0) {
-            throw new ImageFormatException(path() + ": qcow2 snapshot '" + snapshot + "' uses the cluster at " + host
-                    + ", which is misaligned or free; repair the image with qemu-img check -r all");
-        }
-    }
-
-    private void adjust(long host, int addend) throws IOException {
-        if (addend > 0) {
-            refcounts.addRef(host);
-        } else {
-            refcounts.release(host);
-        }
+    /** Refcount changes of whole trees, for the snapshot operations. */
+    Qcow2TreeRefcounts trees() {
+        return trees;
     }
 
     /** Forgets cached L2 tables, after the active L1 table was replaced. */
     void dropCaches() {
-        l2Cache.clear();
+        l2Tables.clear();
     }
 
     private long dataOffset(long entry) throws IOException {
         long host = entry & OFFSET_MASK;
-        checkClusterOffset(host, "data cluster");
+        l2Tables.checkAligned(host, "data cluster");
         return host;
-    }
-
-    private void checkClusterOffset(long host, String what) throws IOException {
-        if ((host & (clusterSize - 1)) != 0) {
-            throw new ImageFormatException(path() + ": qcow2 " + what + " at " + host
-                    + " is not cluster-aligned; repair the image with qemu-img check -r all");
-        }
     }
 
     @Override

@@ -99,7 +99,7 @@ final class Qcow2Snapshots implements InternalSnapshots {
                 l1Offset = refcounts.allocateRun(8L * copy.length);
                 Qcow2L1Table.write(file, l1Offset, copy);
             }
-            if (image.updateRefcounts(active, 1)) {
+            if (image.trees().update(active, 1)) {
                 image.l1().replace(active);
             }
             Qcow2Snapshot snapshot = new Qcow2Snapshot(l1Offset, copy.length, nextId(), name, seconds,
@@ -128,7 +128,7 @@ final class Qcow2Snapshots implements InternalSnapshots {
                         + " which is not supported here (qemu-img snapshot -a can)");
             }
             long[] target = Qcow2L1Table.read(file, snapshot.l1Offset(), snapshot.l1Size());
-            image.checkTree(target, Qcow2SnapshotTable.printable(snapshot.name()));
+            image.trees().check(target, Qcow2SnapshotTable.printable(snapshot.name()));
             for (int i = 0; i < target.length; i++) {
                 // Flags in a snapshot's table are stale; the final pass below sets the active table's.
                 target[i] &= Qcow2Image.OFFSET_MASK;
@@ -137,13 +137,13 @@ final class Qcow2Snapshots implements InternalSnapshots {
             l1.grow(target.length, true, refcounts);
             // The snapshot's clusters gain the running image's reference before its table points at them; the old
             // clusters lose theirs only after, so a crash between leaves leaks, never a cluster freed in use.
-            image.updateRefcounts(target.clone(), 1);
+            image.trees().update(target.clone(), 1);
             long[] old = l1.copy();
             l1.replace(target);
             image.dropCaches();
-            image.updateRefcounts(old, -1);
+            image.trees().update(old, -1);
             long[] active = l1.copy();
-            if (image.updateRefcounts(active, 0)) {
+            if (image.trees().update(active, 0)) {
                 l1.replace(active);
             }
             image.flush();
@@ -156,17 +156,17 @@ final class Qcow2Snapshots implements InternalSnapshots {
             checkWritable();
             Qcow2Snapshot snapshot = byIdOrName(idOrName);
             long[] tree = Qcow2L1Table.read(file, snapshot.l1Offset(), snapshot.l1Size());
-            image.checkTree(tree, Qcow2SnapshotTable.printable(snapshot.name()));
+            image.trees().check(tree, Qcow2SnapshotTable.printable(snapshot.name()));
             List<Qcow2Snapshot> rest = new ArrayList<>(snapshots);
             rest.removeIf(s -> s == snapshot);
             writeTable(rest);
             // From here on, a failure can only leak clusters: nothing points at the snapshot any more.
-            image.updateRefcounts(tree, -1);
+            image.trees().update(tree, -1);
             if (snapshot.l1Size() > 0) {
                 refcounts.releaseRun(snapshot.l1Offset(), 8L * snapshot.l1Size());
             }
             long[] active = image.l1().copy();
-            if (image.updateRefcounts(active, 0)) {
+            if (image.trees().update(active, 0)) {
                 image.l1().replace(active);
             }
             image.flush();
