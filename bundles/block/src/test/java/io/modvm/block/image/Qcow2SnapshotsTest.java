@@ -47,14 +47,6 @@ class Qcow2SnapshotsTest {
         QemuTools.require();
     }
 
-    private Path create(String name, String size, String... options) throws Exception {
-        return TestQcow2.create(dir, name, size, options);
-    }
-
-    private static DiskImage open(Path path, boolean readOnly) throws IOException {
-        return TestQcow2.open(path, readOnly);
-    }
-
     private static byte[] read(DiskImage image) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate((int) image.size());
         image.read(buffer, 0);
@@ -93,14 +85,14 @@ class Qcow2SnapshotsTest {
 
     @Test
     void snapshotsMadeHereAreListedAppliedAndDeletedByQemuImg() throws Exception {
-        Path path = create("m.qcow2", "8M");
+        Path path = TestQcow2.create(dir, "m.qcow2", "8M");
         Random rnd = new Random(1);
         byte[] first = new byte[8 * MIB];
         byte[] vmState = new byte[200 * 1024 + 17];
         rnd.nextBytes(vmState);
         byte[] second;
         byte[] last;
-        try (DiskImage image = open(path, false)) {
+        try (DiskImage image = TestQcow2.open(path, false)) {
             InternalSnapshots snapshots = image.internalSnapshots();
             assertTrue(snapshots.list().isEmpty());
             scribble(image, first, rnd, 40);
@@ -137,7 +129,7 @@ class Qcow2SnapshotsTest {
 
     @Test
     void snapshotsMadeByQemuImgAreListedAppliedAndDeletedHere() throws Exception {
-        Path path = create("q.qcow2", "4M");
+        Path path = TestQcow2.create(dir, "q.qcow2", "4M");
         QemuTools.io(path, "qcow2", "write -P 0x11 0 4M");
         img("snapshot", "-c", "q1", path.toString());
         QemuTools.io(path, "qcow2", "write -P 0x22 65536 1M", "write -P 0x23 3000000 5000");
@@ -148,7 +140,7 @@ class Qcow2SnapshotsTest {
         byte[] q2 = q1.clone();
         Arrays.fill(q2, 65536, 65536 + MIB, (byte) 0x22);
         Arrays.fill(q2, 3_000_000, 3_005_000, (byte) 0x23);
-        try (DiskImage image = open(path, false)) {
+        try (DiskImage image = TestQcow2.open(path, false)) {
             InternalSnapshots snapshots = image.internalSnapshots();
             List<SnapshotInfo> list = snapshots.list();
             assertEquals(List.of("1", "2"), list.stream().map(SnapshotInfo::id).toList());
@@ -164,7 +156,7 @@ class Qcow2SnapshotsTest {
             image.write(ByteBuffer.wrap(new byte[] {9, 9, 9}), 100);
         }
         checkClean(path);
-        try (DiskImage image = open(path, false)) {
+        try (DiskImage image = TestQcow2.open(path, false)) {
             InternalSnapshots snapshots = image.internalSnapshots();
             snapshots.goTo("2");
             assertArrayEquals(q2, read(image));
@@ -175,7 +167,7 @@ class Qcow2SnapshotsTest {
         checkClean(path);
         img("snapshot", "-a", "q2", path.toString());
         assertContents(q2, path, dir);
-        try (DiskImage image = open(path, false)) {
+        try (DiskImage image = TestQcow2.open(path, false)) {
             image.internalSnapshots().delete("2");
             IOException e = assertThrows(IOException.class, () -> image.internalSnapshots().goTo("q1"));
             assertTrue(e.getMessage().contains("no snapshot"), e.getMessage());
@@ -189,11 +181,11 @@ class Qcow2SnapshotsTest {
     @ValueSource(strings = {"compat=1.1", "compat=0.10", "cluster_size=512", "refcount_bits=8", "refcount_bits=64",
         "cluster_size=2M"})
     void writesAfterASnapshotLeaveItsDataIntact(String option) throws Exception {
-        Path path = create("c.qcow2", "6M", option);
+        Path path = TestQcow2.create(dir, "c.qcow2", "6M", option);
         Random rnd = new Random(option.hashCode());
         byte[] before = new byte[6 * MIB];
         byte[] after;
-        try (DiskImage image = open(path, false)) {
+        try (DiskImage image = TestQcow2.open(path, false)) {
             scribble(image, before, rnd, 30);
             image.internalSnapshots().create("before", 0, DATE, 0);
             after = before.clone();
@@ -215,7 +207,7 @@ class Qcow2SnapshotsTest {
         }
         checkClean(path);
         assertContents(after, path, dir);
-        try (DiskImage image = open(path, false)) {
+        try (DiskImage image = TestQcow2.open(path, false)) {
             image.internalSnapshots().goTo("before");
             assertArrayEquals(before, read(image));
             scribble(image, new byte[6 * MIB], rnd, 10);
@@ -237,7 +229,7 @@ class Qcow2SnapshotsTest {
         Path path = TestQcow2.compressed(dir, model, 3);
         Random rnd = new Random(4);
         byte[] changed = model.clone();
-        try (DiskImage image = open(path, false)) {
+        try (DiskImage image = TestQcow2.open(path, false)) {
             image.internalSnapshots().create("z", 0, DATE, 0);
             scribble(image, changed, rnd, 20);
             image.discard(MIB, MIB);
@@ -246,7 +238,7 @@ class Qcow2SnapshotsTest {
         }
         checkClean(path);
         assertContents(changed, path, dir);
-        try (DiskImage image = open(path, false)) {
+        try (DiskImage image = TestQcow2.open(path, false)) {
             image.internalSnapshots().goTo("z");
             assertArrayEquals(model, read(image));
             image.internalSnapshots().delete("z");
@@ -259,12 +251,12 @@ class Qcow2SnapshotsTest {
     @ValueSource(strings = {"cluster_size=65536", "cluster_size=512"})
     void vmStateWrittenBeforeCreateIsReadBackAfterGoTo(String option) throws Exception {
         // With 512-byte clusters a 1 MiB disk has 32 L1 entries; the state needs as many again, so the L1 table grows.
-        Path path = create("v.qcow2", "1M", option);
+        Path path = TestQcow2.create(dir, "v.qcow2", "1M", option);
         Random rnd = new Random(11);
         byte[] disk = new byte[MIB];
         byte[] state = new byte[MIB + 4321];
         rnd.nextBytes(state);
-        try (DiskImage image = open(path, false)) {
+        try (DiskImage image = TestQcow2.open(path, false)) {
             scribble(image, disk, rnd, 10);
             InternalSnapshots snapshots = image.internalSnapshots();
             int half = state.length / 2;
@@ -279,7 +271,7 @@ class Qcow2SnapshotsTest {
         }
         checkClean(path);
         assertEquals(List.of("1 vm " + state.length), qemuSnapshots(path));
-        try (DiskImage image = open(path, false)) {
+        try (DiskImage image = TestQcow2.open(path, false)) {
             InternalSnapshots snapshots = image.internalSnapshots();
             snapshots.goTo("vm");
             assertArrayEquals(disk, read(image));
@@ -304,10 +296,10 @@ class Qcow2SnapshotsTest {
 
     @Test
     void idsAreNumberedAsQemuNumbersThem() throws Exception {
-        Path path = create("ids.qcow2", "1M");
+        Path path = TestQcow2.create(dir, "ids.qcow2", "1M");
         img("snapshot", "-c", "a", path.toString());
         img("snapshot", "-c", "b", path.toString());
-        try (DiskImage image = open(path, false)) {
+        try (DiskImage image = TestQcow2.open(path, false)) {
             InternalSnapshots snapshots = image.internalSnapshots();
             snapshots.delete("1");
             assertEquals("3", snapshots.create("c", 0, DATE, 0).id());
@@ -325,10 +317,10 @@ class Qcow2SnapshotsTest {
 
     @Test
     void readOnlyImagesListButDoNotChange() throws Exception {
-        Path path = create("ro.qcow2", "1M");
+        Path path = TestQcow2.create(dir, "ro.qcow2", "1M");
         QemuTools.io(path, "qcow2", "write -P 0x77 0 4096");
         img("snapshot", "-c", "s1", path.toString());
-        try (DiskImage image = open(path, true)) {
+        try (DiskImage image = TestQcow2.open(path, true)) {
             assertEquals((byte) 0x77, read(image)[4095]);
             assertThrows(IOException.class, () -> image.write(ByteBuffer.wrap(new byte[1]), 0));
             InternalSnapshots snapshots = image.internalSnapshots();
@@ -340,7 +332,7 @@ class Qcow2SnapshotsTest {
         }
         Path raw = dir.resolve("r.raw");
         img("create", "-f", "raw", raw.toString(), "1M");
-        try (DiskImage image = open(raw, false)) {
+        try (DiskImage image = TestQcow2.open(raw, false)) {
             assertNull(image.internalSnapshots());
         }
         checkClean(path);
@@ -348,8 +340,8 @@ class Qcow2SnapshotsTest {
 
     @Test
     void snapshotsWhileAnotherThreadWrites() throws Exception {
-        Path path = create("t.qcow2", "4M");
-        try (DiskImage image = open(path, false)) {
+        Path path = TestQcow2.create(dir, "t.qcow2", "4M");
+        try (DiskImage image = TestQcow2.open(path, false)) {
             List<Throwable> failures = new ArrayList<>();
             Thread writer = new Thread(() -> {
                 Random rnd = new Random(9);
