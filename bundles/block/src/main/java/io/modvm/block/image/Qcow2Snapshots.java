@@ -123,9 +123,8 @@ final class Qcow2Snapshots implements InternalSnapshots {
             Qcow2Snapshot snapshot = byIdOrName(idOrName);
             if (snapshot.diskSize() != image.size()) {
                 throw new IOException(file.path() + ": snapshot '" + Qcow2SnapshotTable.printable(snapshot.name())
-                        + "' is of a disk of "
-                        + snapshot.diskSize() + " bytes, not " + image.size() + "; loading it would resize the disk,"
-                        + " which is not supported here (qemu-img snapshot -a can)");
+                        + "' is of a disk of " + snapshot.diskSize() + " bytes, not " + image.size()
+                        + "; loading it would resize the disk, which is not supported here (qemu-img snapshot -a can)");
             }
             long[] target = Qcow2L1Table.read(file, snapshot.l1Offset(), snapshot.l1Size());
             image.trees().check(target, Qcow2SnapshotTable.printable(snapshot.name()));
