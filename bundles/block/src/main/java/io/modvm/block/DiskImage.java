@@ -74,4 +74,12 @@ public interface DiskImage extends Closeable {
     default Map<String, Object> formatSpecific() {
         return null;
     }
+
+    /**
+     * The image's internal snapshots (qcow2), or null for a format that cannot hold them (raw), as QEMU's {@code
+     * savevm} then refuses the drive. A read-only image lists its snapshots but refuses to change them.
+     */
+    default InternalSnapshots internalSnapshots() {
+        return null;
+    }
 }

@@ -18,17 +18,26 @@ import java.nio.file.Path;
  * @param refcountTableOffset file offset of the refcount table
  * @param refcountTableClusters clusters the refcount table takes
  * @param refcountOrder log2 of the refcount width in bits
- * @param snapshots internal snapshot count
+ * @param snapshots internal snapshot count (at most {@link #MAX_SNAPSHOTS})
+ * @param snapshotsOffset file offset of the snapshot table (cluster-aligned; 0 or stale when there are none)
  * @param autoclearFeatures autoclear feature bits (cleared when the image is opened writable)
  * @param headerLength bytes of the fixed header (72 for version 2)
  * @param backingFile the backing file name as stored, or null
  * @param backingFormat the backing format from the header extension, or null to probe
  */
 record Qcow2Header(int version, int clusterBits, long size, int l1Size, long l1Offset, long refcountTableOffset,
-        int refcountTableClusters, int refcountOrder, int snapshots, long autoclearFeatures, int headerLength,
-        String backingFile, String backingFormat) {
+        int refcountTableClusters, int refcountOrder, int snapshots, long snapshotsOffset, long autoclearFeatures,
+        int headerLength, String backingFile, String backingFormat) {
     static final int MAGIC = 0x514649FB;
     static final int AUTOCLEAR_OFFSET = 88;
+    /** Header fields l1_size (4 bytes) and l1_table_offset (8), next to each other: one write switches tables. */
+    static final int L1_FIELDS_OFFSET = 36;
+    /** Header fields nb_snapshots (4 bytes) and snapshots_offset (8): one write switches snapshot tables. */
+    static final int SNAPSHOT_FIELDS_OFFSET = 60;
+    /** QEMU's QCOW_MAX_SNAPSHOTS. */
+    static final int MAX_SNAPSHOTS = 65536;
+    /** The fixed part of a snapshot table entry, the least each entry takes. */
+    static final int SNAPSHOT_ENTRY_HEADER = 40;
     /** Bytes of the header read at open; the fixed part plus extensions must fit in the first cluster anyway. */
     static final int READ_BYTES = 4096;
 
@@ -74,7 +83,8 @@ record Qcow2Header(int version, int clusterBits, long size, int l1Size, long l1O
         long l1Offset = bytes.getLong(40);
         long refcountTableOffset = bytes.getLong(48);
         int refcountTableClusters = bytes.getInt(56);
-        int snapshots = bytes.getInt(60);
+        int snapshots = bytes.getInt(SNAPSHOT_FIELDS_OFFSET);
+        long snapshotsOffset = bytes.getLong(SNAPSHOT_FIELDS_OFFSET + 4);
         long incompatible = 0;
         long autoclear = 0;
         int refcountOrder = 4;
@@ -107,6 +117,14 @@ record Qcow2Header(int version, int clusterBits, long size, int l1Size, long l1O
         }
         checkTable(name, "refcount table", refcountTableOffset, refcountTableClusters * clusterSize, clusterSize,
                 fileSize);
+        if (snapshots < 0 || snapshots > MAX_SNAPSHOTS) {
+            throw new ImageFormatException(name + ": qcow2 snapshot count " + Integer.toUnsignedString(snapshots)
+                    + " is more than the " + MAX_SNAPSHOTS + " allowed; repair it with qemu-img check -r all");
+        }
+        if (snapshots > 0) {
+            checkTable(name, "snapshot table", snapshotsOffset, (long) SNAPSHOT_ENTRY_HEADER * snapshots,
+                    clusterSize, fileSize);
+        }
         String backingFile = null;
         if (backingOffset != 0) {
             if (backingSize <= 0 || backingSize > MAX_BACKING_NAME || backingOffset < headerLength
@@ -120,7 +138,8 @@ record Qcow2Header(int version, int clusterBits, long size, int l1Size, long l1O
         String backingFormat = readBackingFormat(bytes, name, headerLength,
                 backingOffset != 0 ? (int) backingOffset : (int) Math.min(clusterSize, bytes.capacity()));
         return new Qcow2Header(version, clusterBits, size, l1Size, l1Offset, refcountTableOffset,
-                refcountTableClusters, refcountOrder, snapshots, autoclear, headerLength, backingFile, backingFormat);
+                refcountTableClusters, refcountOrder, snapshots, snapshotsOffset, autoclear, headerLength, backingFile,
+                backingFormat);
     }
 
     private static void checkIncompatible(String name, long incompatible) throws IOException {

@@ -14,32 +14,32 @@ import java.util.Map;
  * <p>Every metadata change is written to the file at once (the caches are write-through), in the order that keeps
  * the image consistent if the process dies between any two writes: new data before the L2 entry that points at it,
  * a new L2 table before the L1 entry, and a freed cluster's refcount lowered only after its L2 entry is gone. A flush
- * is then a single fsync. Images with internal snapshots open read-only only, since their clusters may be shared.
+ * is then a single fsync.
+ *
+ * <p>Internal snapshots share clusters with the running image: a cluster (data or L2 table) whose refcount is above
+ * one is never written in place. A write gives the running image its own copy, and QCOW_OFLAG_COPIED marks, as in
+ * QEMU, exactly the entries of the active tables whose cluster has refcount one, so that a write can tell without
+ * reading refcounts. The snapshot operations themselves are in {@link Qcow2Snapshots}.
  */
 final class Qcow2Image extends FileImage {
     /** Bits 9 to 55 of an L1, L2 or refcount table entry hold a file offset. */
     static final long OFFSET_MASK = 0x00FF_FFFF_FFFF_FE00L;
-    private static final long COPIED = 1L << 63;
-    private static final long COMPRESSED = 1L << 62;
+    /** Entry flag: the cluster's refcount is exactly one, so it may be written in place. */
+    static final long COPIED = 1L << 63;
+    static final long COMPRESSED = 1L << 62;
     private static final long ZERO = 1L;
-    private static final int CACHED_TABLES = 32;
 
     private final Qcow2Header header;
     private final DiskImage backing;
     private final int clusterBits;
     private final long clusterSize;
     private final int l2Bits;
-    private final long[] l1;
+    private final Qcow2L1Table l1;
     private final Qcow2Refcounts refcounts;
+    private final Qcow2Snapshots snapshots;
     private final Qcow2Compressed compressed;
-    private final Map<Long, long[]> l2Cache = new LinkedHashMap<>(CACHED_TABLES, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, long[]> eldest) {
-            return size() > CACHED_TABLES;
-        }
-    };
+    private final Qcow2L2Tables l2Tables;
+    private final Qcow2TreeRefcounts trees;
 
     Qcow2Image(HostFile file, Qcow2Header header, boolean readOnly, CacheMode cache, DiskImage backing)
             throws IOException {
@@ -49,18 +49,12 @@ final class Qcow2Image extends FileImage {
         this.clusterBits = header.clusterBits();
         this.clusterSize = header.clusterSize();
         this.l2Bits = clusterBits - 3;
-        if (!readOnly && header.snapshots() != 0) {
-            throw new ImageFormatException(file.path() + ": qcow2 images with internal snapshots can only be"
-                    + " opened read-only here; use readonly=on, or delete the snapshots with qemu-img snapshot -d");
-        }
-        ByteBuffer raw = ByteBuffer.allocate(8 * header.l1Size());
-        file.read(raw, header.l1Offset());
-        this.l1 = new long[header.l1Size()];
-        for (int i = 0; i < l1.length; i++) {
-            l1[i] = raw.getLong(8 * i);
-        }
+        this.l1 = new Qcow2L1Table(file, header.l1Offset(), header.l1Size());
         this.refcounts = new Qcow2Refcounts(file, header);
         this.compressed = new Qcow2Compressed(file, clusterBits);
+        this.l2Tables = new Qcow2L2Tables(file, clusterSize);
+        this.trees = new Qcow2TreeRefcounts(file, clusterSize, l2Tables, refcounts, compressed);
+        this.snapshots = new Qcow2Snapshots(this, file, header, refcounts);
         if (!readOnly && header.autoclearFeatures() != 0) {
             // Autoclear features (persistent bitmaps...) describe data this writer will not keep up to date; the
             // spec says to clear the bits so the next reader knows.
@@ -110,6 +104,11 @@ final class Qcow2Image extends FileImage {
     }
 
     @Override
+    public Qcow2Snapshots internalSnapshots() {
+        return snapshots;
+    }
+
+    @Override
     public long discardGranularity() {
         return clusterSize;
     }
@@ -117,6 +116,11 @@ final class Qcow2Image extends FileImage {
     @Override
     public synchronized void read(ByteBuffer destination, long offset) throws IOException {
         ImageRanges.check(offset, destination.remaining(), size());
+        readRange(destination, offset);
+    }
+
+    /** Reads at any offset the L1 table can address: the disk, or the VM state area past it. */
+    void readRange(ByteBuffer destination, long offset) throws IOException {
         long at = offset;
         while (destination.hasRemaining()) {
             int inCluster = (int) (at & (clusterSize - 1));
@@ -157,6 +161,11 @@ final class Qcow2Image extends FileImage {
     public synchronized void write(ByteBuffer source, long offset) throws IOException {
         ImageRanges.checkWritable(readOnly, path());
         ImageRanges.check(offset, source.remaining(), size());
+        writeRange(source, offset);
+    }
+
+    /** Writes at any offset the L1 table can address: the disk, or the VM state area past it. */
+    void writeRange(ByteBuffer source, long offset) throws IOException {
         long at = offset;
         while (source.hasRemaining()) {
             int inCluster = (int) (at & (clusterSize - 1));
@@ -237,12 +246,7 @@ final class Qcow2Image extends FileImage {
             boolean whole = inCluster == 0 && (n == clusterSize || at + n == size());
             long vcluster = at >> clusterBits;
             if (whole && (header.version() >= 3 || backing == null)) {
-                long old = l2Entry(vcluster);
-                long replacement = backing != null ? ZERO : 0;
-                if (old != replacement) {
-                    setL2Entry(vcluster, replacement);
-                    releaseClusters(old);
-                }
+                replaceEntry(vcluster, backing != null ? ZERO : 0);
             } else if (mustZero) {
                 writeCluster(at, ByteBuffer.allocate((int) n));
             }
@@ -250,28 +254,32 @@ final class Qcow2Image extends FileImage {
         }
     }
 
+    /**
+     * Makes the clusters of {@code [offset, offset + length)} unallocated, whole clusters past the disk (the VM state
+     * area) that no guest reads: QEMU's discard of the state once a snapshot holds it.
+     */
+    void unmapPastDisk(long offset, long length) throws IOException {
+        for (long at = offset; at < offset + length; at += clusterSize) {
+            replaceEntry(at >> clusterBits, 0);
+        }
+    }
+
+    /** Points {@code vcluster} at {@code replacement} (no data, or the zero flag) and drops what it held. */
+    private void replaceEntry(long vcluster, long replacement) throws IOException {
+        long old = l2Entry(vcluster);
+        if (old != replacement) {
+            setL2Entry(vcluster, replacement);
+            releaseClusters(old);
+        }
+    }
+
     private long l2Entry(long vcluster) throws IOException {
         int l1Index = (int) (vcluster >> l2Bits);
-        long l2Offset = l1[l1Index] & OFFSET_MASK;
+        long l2Offset = l1.get(l1Index) & OFFSET_MASK;
         if (l2Offset == 0) {
             return 0;
         }
-        return l2Table(l2Offset)[(int) (vcluster & ((1L << l2Bits) - 1))];
-    }
-
-    private long[] l2Table(long l2Offset) throws IOException {
-        long[] table = l2Cache.get(l2Offset);
-        if (table == null) {
-            checkClusterOffset(l2Offset, "L2 table");
-            ByteBuffer raw = ByteBuffer.allocate((int) clusterSize);
-            file.read(raw, l2Offset);
-            table = new long[(int) (clusterSize / 8)];
-            for (int i = 0; i < table.length; i++) {
-                table[i] = raw.getLong(8 * i);
-            }
-            l2Cache.put(l2Offset, table);
-        }
-        return table;
+        return l2Tables.get(l2Offset)[(int) (vcluster & ((1L << l2Bits) - 1))];
     }
 
     /**
@@ -281,42 +289,71 @@ final class Qcow2Image extends FileImage {
     private void setL2Entry(long vcluster, long value) throws IOException {
         int l1Index = (int) (vcluster >> l2Bits);
         int l2Index = (int) (vcluster & ((1L << l2Bits) - 1));
-        long l2Offset = l1[l1Index] & OFFSET_MASK;
+        long l2Offset = l1.get(l1Index) & OFFSET_MASK;
         if (l2Offset == 0) {
             if (value == 0) {
                 return;
             }
+            // Only the VM state area reaches past the table; it grows as QEMU's does.
+            l1.grow(l1Index + 1, false, refcounts);
             long[] table = new long[(int) (clusterSize / 8)];
             table[l2Index] = value;
-            long host = refcounts.allocate();
-            ByteBuffer raw = ByteBuffer.allocate((int) clusterSize);
-            raw.putLong(8 * l2Index, value);
-            file.write(raw, host);
-            l2Cache.put(host, table);
-            l1[l1Index] = host | COPIED;
-            file.write(ByteBuffer.allocate(8).putLong(0, l1[l1Index]), header.l1Offset() + 8L * l1Index);
+            installL2Table(l1Index, table);
             return;
         }
-        if ((l1[l1Index] & COPIED) == 0) {
-            throw new ImageFormatException(path() + ": qcow2 L2 table at " + l2Offset
-                    + " is shared (no COPIED flag), which a snapshot-free image should not have");
+        long[] table = l2Tables.get(l2Offset);
+        if ((l1.get(l1Index) & COPIED) == 0) {
+            // A snapshot shares this table: the running image takes its own copy, in which every cluster is now
+            // referenced from two tables (so none is COPIED), and lets go of the shared one.
+            long[] copy = new long[table.length];
+            for (int i = 0; i < copy.length; i++) {
+                copy[i] = table[i] & ~COPIED;
+            }
+            copy[l2Index] = value;
+            installL2Table(l1Index, copy);
+            refcounts.release(l2Offset);
+            return;
         }
-        long[] table = l2Table(l2Offset);
-        table[l2Index] = value;
-        file.write(ByteBuffer.allocate(8).putLong(0, value), l2Offset + 8L * l2Index);
+        l2Tables.writeEntry(l2Offset, l2Index, value);
+    }
+
+    /** Writes {@code table} to a new cluster, then points L1 entry {@code l1Index} at it. */
+    private void installL2Table(int l1Index, long[] table) throws IOException {
+        long host = refcounts.allocate();
+        l2Tables.write(host, table);
+        l1.set(l1Index, host | COPIED);
+    }
+
+    /** The offset of the VM state area: the first byte that no L1 entry of the disk itself covers, as in QEMU. */
+    long vmStateOffset() {
+        long l2Span = clusterSize << l2Bits;
+        return (header.size() + l2Span - 1) / l2Span * l2Span;
+    }
+
+    /** The first offset past what the largest L1 table QEMU allows can address. */
+    long addressLimit() {
+        return (long) Qcow2SnapshotTable.MAX_L1_ENTRIES << (clusterBits + l2Bits);
+    }
+
+    /** The active L1 table. */
+    Qcow2L1Table l1() {
+        return l1;
+    }
+
+    /** Refcount changes of whole trees, for the snapshot operations. */
+    Qcow2TreeRefcounts trees() {
+        return trees;
+    }
+
+    /** Forgets cached L2 tables, after the active L1 table was replaced. */
+    void dropCaches() {
+        l2Tables.clear();
     }
 
     private long dataOffset(long entry) throws IOException {
         long host = entry & OFFSET_MASK;
-        checkClusterOffset(host, "data cluster");
+        l2Tables.checkAligned(host, "data cluster");
         return host;
-    }
-
-    private void checkClusterOffset(long host, String what) throws IOException {
-        if ((host & (clusterSize - 1)) != 0) {
-            throw new ImageFormatException(path() + ": qcow2 " + what + " at " + host
-                    + " is not cluster-aligned; repair the image with qemu-img check -r all");
-        }
     }
 
     @Override

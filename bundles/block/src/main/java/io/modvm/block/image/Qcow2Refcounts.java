@@ -108,8 +108,54 @@ final class Qcow2Refcounts {
         }
     }
 
+    /**
+     * Takes {@code bytes} worth of consecutive new clusters (at least one) and returns the offset of the first. A
+     * run cut by a refcount block placed on the way is given back and taken again after it.
+     */
+    long allocateRun(long bytes) throws IOException {
+        long clusters = Math.max(1, (bytes + clusterSize - 1) >> clusterBits);
+        if (clusters >= entriesPerBlock) {
+            throw new IOException(file.path() + ": qcow2 table of " + bytes + " bytes is too large for a cluster"
+                    + " size of " + clusterSize + "; convert the image with a larger cluster_size");
+        }
+        for (int attempt = 0; attempt < 4; attempt++) {
+            long first = allocate();
+            long last = first;
+            while (last - first < (clusters - 1) << clusterBits) {
+                long next = allocate();
+                if (next != last + clusterSize) {
+                    releaseRun(first, last + clusterSize - first);
+                    release(next);
+                    break;
+                }
+                last = next;
+            }
+            if (last - first == (clusters - 1) << clusterBits) {
+                return first;
+            }
+        }
+        throw new IOException(file.path() + ": qcow2 found no run of " + clusters + " free clusters");
+    }
+
+    /** Drops one reference to each cluster of {@code [offset, offset + bytes)}. */
+    void releaseRun(long offset, long bytes) throws IOException {
+        for (long at = offset; at < offset + bytes; at += clusterSize) {
+            release(at);
+        }
+    }
+
+    /** Adds one reference to the cluster at {@code hostOffset}, which must be in use already. */
+    void addRef(long hostOffset) throws IOException {
+        adjust(hostOffset, 1);
+    }
+
     /** Drops one reference to the cluster at {@code hostOffset}. */
     void release(long hostOffset) throws IOException {
+        adjust(hostOffset, -1);
+    }
+
+    /** Adds {@code delta} (1 or -1) to the refcount of a cluster in use. */
+    private void adjust(long hostOffset, int delta) throws IOException {
         long cluster = hostOffset >> clusterBits;
         long blockIndex = cluster / entriesPerBlock;
         if (blockIndex >= table.length || table[(int) blockIndex] == 0) {
@@ -123,7 +169,7 @@ final class Qcow2Refcounts {
             throw new ImageFormatException(file.path() + ": qcow2 cluster at " + hostOffset
                     + " is in use with refcount 0; repair the image with qemu-img check -r all");
         }
-        write(table[(int) blockIndex], block, index, refcount - 1);
+        write(table[(int) blockIndex], block, index, refcount + delta);
     }
 
     /**

@@ -36,6 +36,23 @@ class Qcow2CrashTest {
     @CsvSource({"1, 65536, 65536", "2, 65536, 65536", "3, 512, 4096", "4, 512, 4096", "5, 4096, 8192", "6, 512, 65536"})
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void killedWriterLeavesAConsistentImage(long seed, int clusterSize, int slotSize) throws Exception {
+        killAndVerify(seed, clusterSize, slotSize, false);
+    }
+
+    /**
+     * The same with internal snapshots taken and deleted between the writes. A kill inside a snapshot operation may
+     * leave a QCOW_OFLAG_COPIED flag out of step with its refcount, as it may in QEMU (the flag and the refcount live
+     * in different clusters); {@code qemu-img check -r all} repairs that. Anything else (a refcount below its
+     * references, a damaged table) and any lost write are failures.
+     */
+    @ParameterizedTest
+    @CsvSource({"11, 65536, 65536", "12, 512, 4096", "13, 4096, 8192", "14, 65536, 4096"})
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void killedWriterTakingSnapshotsLosesNothing(long seed, int clusterSize, int slotSize) throws Exception {
+        killAndVerify(seed, clusterSize, slotSize, true);
+    }
+
+    private void killAndVerify(long seed, int clusterSize, int slotSize, boolean snapshots) throws Exception {
         Path image = dir.resolve("crash.qcow2");
         QemuTools.img("create", "-f", "qcow2", "-o", "cluster_size=" + clusterSize, image.toString(),
                 String.valueOf((long) CrashWorkload.OPS * slotSize));
@@ -43,8 +60,8 @@ class Qcow2CrashTest {
         int waitForFlushes = 1 + rnd.nextInt(200);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process child = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                CrashWorkload.class.getName(), image.toString(), Long.toString(seed), Integer.toString(slotSize)))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                CrashWorkload.class.getName(), image.toString(), Long.toString(seed), Integer.toString(slotSize),
+                snapshots ? "snapshots" : "plain")).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         int flushedUpTo = -1;
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -62,7 +79,20 @@ class Qcow2CrashTest {
             child.waitFor();
         }
         assertTrue(flushedUpTo >= 0, "the writer never flushed");
-        QemuTools.check(image);
+        if (snapshots) {
+            String report = QemuTools.run(List.of("/usr/bin/qemu-img", "check", image.toString()), 0, 2, 3);
+            for (String line : report.split("\n")) {
+                assertTrue(!line.startsWith("ERROR") || line.startsWith("ERROR OFLAG_COPIED"), report);
+            }
+            QemuTools.run(List.of("/usr/bin/qemu-img", "check", "-r", "all", image.toString()), 0);
+            QemuTools.checkClean(image);
+            if (flushedUpTo >= CrashWorkload.SNAPSHOT_EVERY) {
+                String listing = QemuTools.img("snapshot", "-l", image.toString());
+                assertTrue(listing.contains(" op"), "no snapshot survived: " + listing);
+            }
+        } else {
+            QemuTools.check(image);
+        }
         byte[] contents = QemuTools.contents(image, dir);
         CrashWorkload workload = new CrashWorkload(seed, slotSize);
         byte[][] expected = new byte[CrashWorkload.OPS][];

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.modvm.block.CacheMode;
 import io.modvm.block.DiskImage;
 import io.modvm.testkit.QemuTools;
 import java.io.IOException;
@@ -18,9 +17,7 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,20 +38,11 @@ class Qcow2ImageTest {
     }
 
     private Path create(String name, String size, String... options) throws Exception {
-        Path path = dir.resolve(name);
-        List<String> args = new ArrayList<>(List.of("create", "-f", "qcow2"));
-        for (String o : options) {
-            args.add("-o");
-            args.add(o);
-        }
-        args.add(path.toString());
-        args.add(size);
-        img(args.toArray(String[]::new));
-        return path;
+        return TestQcow2.create(dir, name, size, options);
     }
 
     private static DiskImage open(Path path, boolean readOnly) throws IOException {
-        return ImageOpener.open(path, null, readOnly, CacheMode.WRITEBACK);
+        return TestQcow2.open(path, readOnly);
     }
 
     private static byte[] read(DiskImage image, long offset, int length) throws IOException {
@@ -226,16 +214,8 @@ class Qcow2ImageTest {
 
     @Test
     void compressedClustersAreReadAndRewritten() throws Exception {
-        Path raw = dir.resolve("plain.raw");
         byte[] model = new byte[8 * MIB];
-        Random rnd = new Random(3);
-        for (int i = 0; i < model.length; i += 4096) {
-            // Compressible but not uniform, so the clusters really are stored compressed.
-            Arrays.fill(model, i, i + 4096, (byte) rnd.nextInt(4));
-        }
-        Files.write(raw, model);
-        Path path = dir.resolve("c.qcow2");
-        img("convert", "-c", "-f", "raw", "-O", "qcow2", raw.toString(), path.toString());
+        Path path = TestQcow2.compressed(dir, model, 3);
         assertTrue(Files.size(path) < model.length / 2, "qemu-img did not compress");
         try (DiskImage image = open(path, false)) {
             assertArrayEquals(model, read(image, 0, model.length));
@@ -293,19 +273,6 @@ class Qcow2ImageTest {
             image.write(ByteBuffer.wrap(new byte[] {1}), 0);
         }
         checkClean(path);
-    }
-
-    @Test
-    void snapshotsOpenOnlyReadOnly() throws Exception {
-        Path path = create("s.qcow2", "1M");
-        QemuTools.io(path, "qcow2", "write -P 0x77 0 4096");
-        img("snapshot", "-c", "s1", path.toString());
-        ImageFormatException e = assertThrows(ImageFormatException.class, () -> open(path, false));
-        assertTrue(e.getMessage().contains("readonly=on"), e.getMessage());
-        try (DiskImage image = open(path, true)) {
-            assertEquals((byte) 0x77, read(image, 4095, 1)[0]);
-            assertThrows(IOException.class, () -> image.write(ByteBuffer.wrap(new byte[1]), 0));
-        }
     }
 
     @Test
