@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The state of every device of a machine at once, for a snapshot or a migration, in the records a hot-swap carries.
- * Each device's record is wrapped in a {@value #TYPE} record (version {@value #VERSION}) that names the device type
- * that wrote it ({@code type}, as {@code -device} spells it) around the device's own record ({@code state}), so that
- * a restore can tell a state meant for another kind of device before any device reads it.
+ * Each device's record is wrapped in a {@value #TYPE} record (version {@value #VERSION}) that names the device
+ * ({@code id}) and the device type that wrote it ({@code type}, as {@code -device} spells it) around the device's
+ * own record ({@code state}), so that a restore can tell a state meant for another device before any device reads
+ * it. All of them together make one {@value #LIST_TYPE} record ({@code devices}: the {@value #TYPE} records in plug
+ * order).
  *
  * <p>A restore into a machine that runs goes through the hot-swap path, device by device: the current instance is
  * quiesced and parked, and its factory builds the new one from the saved state in the same slot and ports
@@ -29,6 +31,9 @@ final class DeviceStates {
     /** The wrapper record's type. */
     static final String TYPE = "device";
     static final int VERSION = 1;
+    /** The record of every device's wrapped state. */
+    static final String LIST_TYPE = "devices";
+    static final int LIST_VERSION = 1;
 
     private final DeviceTable table;
     /** Devices quiesced by {@link #saveAll} and not resumed since; guarded by this. */
@@ -68,7 +73,7 @@ final class DeviceStates {
             for (Map.Entry<String, DeviceTable.Plugged> e : devices.entrySet()) {
                 current = e.getKey();
                 StateRecord state = ((StatefulDevice) e.getValue().device()).saveState();
-                out.put(current, wrap(type(e.getValue()), state));
+                out.put(current, wrap(current, type(e.getValue()), state));
             }
         } catch (RuntimeException | LinkageError ex) {
             LOG.warn("device {}: its state could not be saved", current, ex);
@@ -159,6 +164,10 @@ final class DeviceStates {
             }
             try {
                 wrapped.require(TYPE, 1, VERSION);
+                if (wrapped.has("id") && !wrapped.getString("id").equals(id)) {
+                    throw new DeviceException("device '" + id + "' was given the saved state of device '"
+                            + wrapped.getString("id") + "'");
+                }
                 String saved = wrapped.getString("type");
                 if (!saved.equals(type)) {
                     throw new DeviceException("device '" + id + "' is a " + type + " here, but its saved state is a "
@@ -191,8 +200,27 @@ final class DeviceStates {
         }
     }
 
-    static StateRecord wrap(String type, StateRecord state) {
-        return StateRecord.builder(TYPE, VERSION).put("type", type).put("state", state).build();
+    static StateRecord wrap(String id, String type, StateRecord state) {
+        return StateRecord.builder(TYPE, VERSION).put("id", id).put("type", type).put("state", state).build();
+    }
+
+    /** {@link #saveAll}'s states as one {@value #LIST_TYPE} record. */
+    static StateRecord toList(Map<String, StateRecord> states) {
+        return StateRecord.builder(LIST_TYPE, LIST_VERSION).put("devices", List.copyOf(states.values())).build();
+    }
+
+    /** The states of a {@value #LIST_TYPE} record by device id, for {@link #restoreAll}. */
+    static Map<String, StateRecord> fromList(StateRecord list) throws StateException {
+        list.require(LIST_TYPE, 1, LIST_VERSION);
+        Map<String, StateRecord> out = new LinkedHashMap<>();
+        for (StateRecord device : list.getRecords("devices")) {
+            device.require(TYPE, 1, VERSION);
+            String id = device.getString("id");
+            if (out.put(id, device) != null) {
+                throw new StateException(LIST_TYPE + ": device '" + id + "' saved twice");
+            }
+        }
+        return out;
     }
 
     private static String type(DeviceTable.Plugged p) {

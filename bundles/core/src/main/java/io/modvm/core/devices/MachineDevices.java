@@ -4,6 +4,7 @@ import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.device.PowerButton;
 import io.modvm.api.machine.Machine;
+import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
 import java.util.List;
 import java.util.Map;
@@ -92,14 +93,49 @@ public final class MachineDevices implements DeviceHost {
 
     /**
      * Snapshot and migration, with the vCPUs paused: quiesces every device and returns its state by device id, in
-     * plug order. Each value is a {@code device} v1 record: {@code type} (the device type) and {@code state} (the
-     * device's own record). The devices stay quiesced until {@link #resumeAll} or {@link #restoreAll}.
+     * plug order. Each value is a {@code device} v1 record: {@code id}, {@code type} (the device type) and
+     * {@code state} (the device's own record). The devices stay quiesced until {@link #resumeAll} or
+     * {@link #restoreAll}.
      *
      * @throws DeviceException "State blocked by non-migratable device 'ID' (TYPE)" if a device has no state (nothing
      *     is quiesced then), a device in the middle of a hot-swap, or a device that failed to save
      */
     public Map<String, StateRecord> saveAll() throws DeviceException {
         return states.saveAll();
+    }
+
+    /**
+     * {@link #saveAll} as one {@code devices} v1 record ({@code devices}: the {@code device} v1 records in plug
+     * order), for a caller that speaks {@link StateException}.
+     *
+     * @throws StateException with {@link #saveAll}'s message
+     */
+    public StateRecord saveState() throws StateException {
+        try {
+            return DeviceStates.toList(saveAll());
+        } catch (DeviceException e) {
+            throw stateException(e);
+        }
+    }
+
+    /**
+     * {@link #restoreAll} from a {@link #saveState} record.
+     *
+     * @throws StateException with {@link #restoreAll}'s message, or for a record that is not a readable
+     *     {@code devices} v1 record
+     */
+    public void restoreState(StateRecord saved) throws StateException {
+        try {
+            restoreAll(DeviceStates.fromList(saved));
+        } catch (DeviceException e) {
+            throw stateException(e);
+        }
+    }
+
+    private static StateException stateException(DeviceException e) {
+        StateException s = new StateException(e.getMessage());
+        s.initCause(e);
+        return s;
     }
 
     /** The devices {@link #saveAll} quiesced serve the guest again: the save is done, or abandoned. */

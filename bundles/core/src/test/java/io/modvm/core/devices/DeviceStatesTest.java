@@ -201,6 +201,33 @@ class DeviceStatesTest {
     }
 
     @Test
+    void theStatesAsOneRecordRoundTripThroughTheCodecAndRestore() throws Exception {
+        RegisterFactory f = new RegisterFactory("isa-reg");
+        m.plug("a", f, Map.of());
+        m.plug("b", f, Map.of("port", "0x701"));
+        wiring.pio.write(0x700, 1, 11);
+        wiring.pio.write(0x701, 1, 12);
+        StateRecord saved = StateCodec.decode(StateCodec.encode(m.saveState()));
+        assertEquals("devices", saved.type());
+        assertEquals(List.of("a", "b"), saved.getRecords("devices").stream().map(r -> {
+            try {
+                return r.getString("id");
+            } catch (StateException e) {
+                throw new AssertionError(e);
+            }
+        }).toList());
+        m.resumeAll();
+        wiring.pio.write(0x700, 1, 0);
+        wiring.pio.write(0x701, 1, 0);
+        m.restoreState(saved);
+        assertEquals(11, wiring.pio.read(0x700, 1));
+        assertEquals(12, wiring.pio.read(0x701, 1));
+        StateException unknown = assertThrows(StateException.class,
+                () -> m.restoreState(StateRecord.builder("devices", 2).build()));
+        assertEquals("devices state version 2 is not readable here (versions 1 to 1)", unknown.getMessage());
+    }
+
+    @Test
     void aDeviceWithoutStateBlocksTheSaveNamingItAndNothingIsQuiesced() throws Exception {
         RegisterFactory f = new RegisterFactory("isa-reg");
         m.plug("a", f, Map.of());
@@ -228,7 +255,7 @@ class DeviceStatesTest {
         assertEquals("device 'a' (isa-reg) has no state in the saved state",
                 assertThrows(DeviceException.class, () -> m.restoreAll(Map.of())).getMessage());
 
-        StateRecord other = DeviceStates.wrap("isa-other", saved.get("a").getRecord("state"));
+        StateRecord other = DeviceStates.wrap("a", "isa-other", saved.get("a").getRecord("state"));
         assertEquals("device 'a' is a isa-reg here, but its saved state is a isa-other's",
                 assertThrows(DeviceException.class, () -> m.restoreAll(Map.of("a", other))).getMessage());
 
@@ -236,6 +263,10 @@ class DeviceStatesTest {
                 .put("state", saved.get("a").getRecord("state")).build();
         assertEquals("device 'a' (isa-reg): device state version 2 is not readable here (versions 1 to 1)",
                 assertThrows(DeviceException.class, () -> m.restoreAll(Map.of("a", newer))).getMessage());
+
+        StateRecord ofB = DeviceStates.wrap("b", "isa-reg", saved.get("a").getRecord("state"));
+        assertEquals("device 'a' was given the saved state of device 'b'",
+                assertThrows(DeviceException.class, () -> m.restoreAll(Map.of("a", ofB))).getMessage());
 
         assertEquals(List.of(), f.calls, "no device was touched");
         assertEquals(5, wiring.pio.read(0x700, 1));
@@ -247,8 +278,8 @@ class DeviceStatesTest {
         m.plug("a", f, Map.of());
         m.plug("b", f, Map.of("port", "0x701"));
         Map<String, StateRecord> bad = Map.of(
-                "a", DeviceStates.wrap("isa-reg", StateRecord.builder("register", 1).put("value", 1L).build()),
-                "b", DeviceStates.wrap("isa-reg", StateRecord.builder("register", 1).put("value", 66L).build()));
+                "a", DeviceStates.wrap("a", "isa-reg", StateRecord.builder("register", 1).put("value", 1L).build()),
+                "b", DeviceStates.wrap("b", "isa-reg", StateRecord.builder("register", 1).put("value", 66L).build()));
         wiring.pio.write(0x700, 1, 3);
         wiring.pio.write(0x701, 1, 4);
         DeviceException e = assertThrows(DeviceException.class, () -> m.restoreAll(bad));
