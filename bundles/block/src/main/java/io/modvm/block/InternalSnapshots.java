@@ -13,9 +13,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link DiskImage#internalSnapshots()}.
  *
  * <p>A {@code savevm} runs, with the guest paused and the device drained: {@link #find} the tag and {@link #delete}
- * what it finds (savevm replaces a snapshot of the same name or id), {@link #writeVmState} the machine state from
- * position 0 on, then {@link #create} with the number of bytes written. {@code loadvm}: {@link #goTo}, then
- * {@link #readVmState} the state back ({@link SnapshotInfo#vmStateSize()} bytes).
+ * what it finds by its id (savevm replaces a snapshot of the same name), {@link #writeVmState} the machine state
+ * from position 0 on, then {@link #create} with the number of bytes written. {@code loadvm}: {@link #find} the
+ * tag, {@link #goTo} its id, then {@link #readVmState} the state back ({@link SnapshotInfo#vmStateSize()}
+ * bytes).
  *
  * <p>Every method holds the image's lock, so I/O on the image waits for it and sees the image before or after it.
  * The changing operations refuse a read-only image with an {@link IOException}; {@link #list} works on any.
@@ -26,8 +27,9 @@ public interface InternalSnapshots {
     List<SnapshotInfo> list();
 
     /**
-     * The first snapshot whose id or whose name is {@code tag}, in table order: how {@code savevm}, {@code delvm} and
-     * {@code loadvm} find a snapshot in QEMU.
+     * The first snapshot named {@code tag}, in table order: how {@code savevm}, {@code delvm} and {@code loadvm} find
+     * a snapshot in QEMU 7.2, by name only ({@code loadvm 2} does not load the snapshot with id 2; {@code savevm 2}
+     * makes a new snapshot named "2").
      */
     Optional<SnapshotInfo> find(String tag);
 
@@ -47,8 +49,9 @@ public interface InternalSnapshots {
 
     /**
      * Makes the disk what it was when the snapshot was taken ({@code loadvm}'s disk half, {@code qemu-img snapshot
-     * -a}): the snapshot whose id is {@code idOrName}, else the first whose name is. Whatever was written since is
-     * gone unless another snapshot holds it.
+     * -a}): the snapshot whose id is {@code idOrName}, else the first whose name is (as QEMU's qcow2 driver looks it
+     * up; {@code loadvm TAG} is {@code find(TAG)} then {@code goTo(id)}). Whatever was written since is gone unless
+     * another snapshot holds it.
      *
      * @throws IOException no such snapshot (the message says so), a snapshot of a different disk size, or I/O
      */

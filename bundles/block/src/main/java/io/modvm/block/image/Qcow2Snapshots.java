@@ -63,7 +63,7 @@ final class Qcow2Snapshots implements InternalSnapshots {
     @Override
     public Optional<SnapshotInfo> find(String tag) {
         synchronized (image) {
-            return snapshots.stream().filter(s -> s.id().equals(tag) || s.name().equals(tag)).findFirst()
+            return snapshots.stream().filter(s -> s.name().equals(tag)).findFirst()
                     .map(Qcow2Snapshot::info);
         }
     }
