@@ -251,7 +251,7 @@ final class KvmVcpu implements Vcpu {
 
     @Override
     public StateRecord saveState() throws AcceleratorException {
-        return state.save(index);
+        return state.save();
     }
 
     @Override

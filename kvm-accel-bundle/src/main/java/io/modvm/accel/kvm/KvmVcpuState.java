@@ -60,18 +60,20 @@ final class KvmVcpuState {
             KvmIoctl.SET_DEBUGREGS, "debug registers", "DEBUGREGS");
 
     private final int fd;
+    private final int index;
     private final String who;
     private final KvmVmCaps caps;
     private final KvmStateMsrs msrs;
 
     KvmVcpuState(int fd, int index, KvmVmCaps caps, KvmStateMsrs msrs) {
         this.fd = fd;
+        this.index = index;
         this.who = "vCPU " + index;
         this.caps = caps;
         this.msrs = msrs;
     }
 
-    StateRecord save(int index) throws AcceleratorException {
+    StateRecord save() throws AcceleratorException {
         StateRecord.Builder b = StateRecord.builder(TYPE, VERSION).put("index", index);
         try (Memory regs = get(KvmIoctl.GET_REGS, KvmRegs.REGS_SIZE, "general registers", "KVM_GET_REGS")) {
             ByteBuffer r = KvmRegs.buffer(regs);
@@ -180,6 +182,10 @@ final class KvmVcpuState {
     void restore(StateRecord r) throws AcceleratorException {
         try {
             r.require(TYPE, 1, VERSION);
+            if (r.getLong("index") != index) {
+                throw new AcceleratorException("cannot restore " + who + " from the state of vCPU "
+                        + r.getLong("index"));
+            }
             restoreChecked(r);
         } catch (StateException e) {
             throw KvmCall.unreadable("cannot restore " + who, e);

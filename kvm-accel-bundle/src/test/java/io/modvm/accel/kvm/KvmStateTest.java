@@ -245,6 +245,10 @@ class KvmStateTest {
                         assertEquals(value(first, field), value(again, field), field);
                     }
                 }
+                StateRecord ofVcpu1 = StateRecord.builder("kvm-vcpu", 1).put("index", 1).build();
+                AcceleratorException wrongVcpu = assertThrows(AcceleratorException.class,
+                        () -> v.restoreState(ofVcpu1));
+                assertEquals("cannot restore vCPU 0 from the state of vCPU 1", wrongVcpu.getMessage());
                 seen.add(assertThrows(AcceleratorException.class, () -> v.restoreState(withVersion(first, 2))));
                 seen.add(assertThrows(AcceleratorException.class,
                         () -> v.restoreState(StateRecord.builder("i8042", 1).build())));
