@@ -9,6 +9,7 @@ import io.modvm.api.machine.RunState;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.migration.incoming.IncomingMigration;
 import io.modvm.migration.outgoing.OutgoingMigration;
+import io.modvm.migration.snapshot.Snapshots;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -63,6 +64,9 @@ public final class Migrations {
             policyOption = ReferencePolicyOption.GREEDY)
     void setMachine(MigratableMachine m, Map<String, Object> properties) {
         machine = m;
+        if (properties.get(MigratableMachine.PROP_LOADVM) instanceof String tag) {
+            loadAtStart(m, tag);
+        }
         Object incoming = properties.get(MigratableMachine.PROP_INCOMING);
         if (incoming instanceof String uri) {
             if (uri.equals("defer")) {
@@ -75,6 +79,20 @@ public final class Migrations {
                 }
             }
         }
+    }
+
+    /** {@code -loadvm TAG}: loads the snapshot on a thread of its own, then lets the guest run. */
+    private static void loadAtStart(MigratableMachine m, String tag) {
+        Thread t = new Thread(() -> {
+            try {
+                new Snapshots(m).load(tag);
+                m.incomingLoaded();
+            } catch (MigrationException | RuntimeException e) {
+                m.incomingFailed("-loadvm " + tag + ": " + e.getMessage());
+            }
+        }, "modvm-loadvm");
+        t.setDaemon(true);
+        t.start();
     }
 
     void unsetMachine(MigratableMachine m) {

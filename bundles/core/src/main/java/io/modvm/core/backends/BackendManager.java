@@ -512,6 +512,17 @@ public final class BackendManager implements DeviceBackends {
         return out;
     }
 
+    /** The open backends of {@code kind}, by id, in arrival order: {@code savevm} looks for its disks there. */
+    public synchronized Map<String, Backend> opened(String kind) {
+        Map<String, Backend> out = new LinkedHashMap<>();
+        for (Entry e : entries.values()) {
+            if (e.kind.equals(kind) && e.open != null) {
+                out.put(e.id, e.open);
+            }
+        }
+        return out;
+    }
+
     @Override
     public synchronized void closeAll() {
         for (Entry e : List.copyOf(entries.values())) {

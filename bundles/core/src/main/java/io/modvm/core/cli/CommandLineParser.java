@@ -3,6 +3,7 @@ package io.modvm.core.cli;
 import io.modvm.core.backends.BackendSpec;
 import io.modvm.core.devices.DeviceSpec;
 import io.modvm.core.machine.MachineSpec;
+import io.modvm.core.machine.StartMode;
 import io.modvm.core.options.OptionList;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +40,9 @@ final class CommandLineParser {
         String append = null;
         String name = "modvm";
         boolean noReboot = false;
+        boolean startPaused = false;
+        String incoming = null;
+        String loadvm = null;
         boolean defaults = true;
         List<String> serials = new ArrayList<>();
         List<DeviceSpec> devices = new ArrayList<>();
@@ -66,6 +70,9 @@ final class CommandLineParser {
                     // modvm has no display and only KVM: these ask for what it always does
                 }
                 case "-no-reboot" -> noReboot = true;
+                case "-S" -> startPaused = true;
+                case "-incoming" -> incoming = incoming(value(args, ++i, arg));
+                case "-loadvm" -> loadvm = value(args, ++i, arg);
                 case "-nodefaults" -> defaults = false;
                 case "-m" -> memory = memory(value(args, ++i, arg));
                 case "-smp" -> vcpus = smp(value(args, ++i, arg));
@@ -146,7 +153,23 @@ final class CommandLineParser {
         }
         all.addAll(devices);
         return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append == null ? "" : append,
-                noReboot), backends, all, append, qmp, monitors);
+                noReboot), backends, all, append, qmp, monitors, start(startPaused, incoming, loadvm));
+    }
+
+    private static StartMode start(boolean paused, String incoming, String loadvm) throws UsageException {
+        if (incoming != null && loadvm != null) {
+            throw new UsageException("-incoming and -loadvm both give the guest's state: use one of them");
+        }
+        return new StartMode(paused, incoming, loadvm);
+    }
+
+    /** QEMU's URI forms; the scheme is checked here, its transport when the machine starts. */
+    private static String incoming(String uri) throws UsageException {
+        if (!uri.equals("defer") && uri.indexOf(':') <= 0) {
+            throw new UsageException("-incoming " + uri + ": expected defer or a URI such as tcp:HOST:PORT,"
+                    + " unix:PATH, exec:COMMAND or file:PATH");
+        }
+        return uri;
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {
@@ -293,6 +316,11 @@ final class CommandLineParser {
                                       HMP (text) monitor
                   -nodefaults         no default serial port
                   -no-reboot          end instead of restarting when the guest resets
+                  -S                  do not start the guest until the monitor's cont
+                  -incoming URI       take the guest's state from a migration stream before it runs:
+                                      tcp:HOST:PORT, unix:PATH, exec:COMMAND, file:PATH, or defer
+                                      (then the monitor's migrate-incoming URI)
+                  -loadvm TAG         start from the snapshot TAG in the machine's qcow2 disks
                   -nographic          accepted for QEMU compatibility (modvm has no display)
                   -version            print the version
                   -h, -help           print this help

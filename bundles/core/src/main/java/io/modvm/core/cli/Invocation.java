@@ -3,6 +3,7 @@ package io.modvm.core.cli;
 import io.modvm.core.backends.BackendSpec;
 import io.modvm.core.devices.DeviceSpec;
 import io.modvm.core.machine.MachineSpec;
+import io.modvm.core.machine.StartMode;
 import java.util.List;
 
 /** What a command line asks for. */
@@ -14,7 +15,7 @@ sealed interface Invocation {
      * endpoints, for the monitor bundle.
      */
     record Run(MachineSpec spec, List<BackendSpec> backends, List<DeviceSpec> devices, String userAppend,
-            List<String> qmp, List<String> monitors) implements Invocation {
+            List<String> qmp, List<String> monitors, StartMode start) implements Invocation {
         public Run {
             backends = List.copyOf(backends);
             devices = List.copyOf(devices);

@@ -6,6 +6,7 @@ import io.modvm.api.backend.BackendKinds;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.machine.Machine;
+import io.modvm.api.migration.MigratableMachine;
 import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.api.net.Nic;
@@ -28,9 +29,11 @@ import io.modvm.core.config.ManagedConfigurations;
 import io.modvm.core.devices.DeviceManager;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
+import io.modvm.core.machine.MigratableVm;
 import io.modvm.core.machine.VmMachine;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +72,7 @@ final class MachineRun {
         this.machine = new VmMachine(spec, accelerator, line -> err.println("modvm: " + line), events, backends,
                 swapTimeoutMillis);
         this.devices = new DeviceManager(catalog, new ConfigAdminStore(admin, DeviceManager.FACTORY_PID), events);
+        machine.startMode(run.start());
         machine.devices().onGuestEject(devices::ejectedByGuest);
         backends.onOpened(devices::retryWaiting);
         machine.onStart(this::start);
@@ -117,6 +121,14 @@ final class MachineRun {
         command("set_link", new SetLinkCommand(nics));
         command("query-rx-filter", new QueryRxFilterCommand(nics));
         command(InfoNetworkCommand.NAME, new InfoNetworkCommand(nics, backends));
+        Map<String, Object> start = new HashMap<>();
+        if (run.start().incoming() != null) {
+            start.put(MigratableMachine.PROP_INCOMING, run.start().incoming());
+        }
+        if (run.start().loadvm() != null) {
+            start.put(MigratableMachine.PROP_LOADVM, run.start().loadvm());
+        }
+        register(MigratableMachine.class, new MigratableVm(machine, backends::opened), start);
         register(Machine.class, machine, Map.of("modvm.machine.name", machine.name(),
                 "modvm.qmp", run.qmp().toArray(new String[0]),
                 "modvm.monitor", run.monitors().toArray(new String[0])));

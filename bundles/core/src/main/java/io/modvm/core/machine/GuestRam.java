@@ -18,7 +18,7 @@ final class GuestRam {
         {PcPlatform.LAPIC_ADDRESS, 0x10_0000}};
 
     private final MemoryLayout layout;
-    private volatile GuestMemory memory;
+    private volatile RamGuestMemory memory;
     private volatile RamRegion region;
 
     GuestRam(long bytes) {
@@ -39,7 +39,7 @@ final class GuestRam {
             vm.mapRam(1, MemoryLayout.HIGH_RAM_START, ram, layout.lowRamSize(), layout.highRamSize(), false);
             builder.add(MemoryLayout.HIGH_RAM_START, ram, layout.lowRamSize(), layout.highRamSize());
         }
-        GuestMemory mapped = builder.build();
+        RamGuestMemory mapped = builder.build();
         memory = mapped;
         region = ram;
         return mapped;
@@ -54,9 +54,10 @@ final class GuestRam {
     }
 
     /** Guest RAM of the current run; null before the first. */
-    GuestMemory memory() {
+    RamGuestMemory memory() {
         return memory;
     }
+
 
     /** What {@code [base, base + length)} would shadow ("guest RAM", "the interrupt controller at ..."), or null. */
     String mmioConflict(long base, long length) {

@@ -67,6 +67,11 @@ public final class VmMachine implements Machine {
     private volatile RunState state = RunState.PRELAUNCH;
     /** Host limitations are told once, when the first VM exists, so that an error before it stays one line. */
     private boolean noted;
+    private volatile StartMode start = StartMode.NORMAL;
+    /** What the monitor is shown instead of the run state while a migration or snapshot has the machine. */
+    private volatile RunState shown;
+    /** Keeps the guest from running until an incoming stream or snapshot is loaded; guarded by monitorLock. */
+    private Hold incomingHold;
     private volatile StartHook onStart;
     private volatile Runnable onceRunning;
     /** The monitor's {@code stop}, until {@code cont}; guarded by itself. */
@@ -112,6 +117,15 @@ public final class VmMachine implements Machine {
      */
     public void onceRunning(Runnable hook) {
         this.onceRunning = hook;
+    }
+
+    /** How the first run starts ({@code -S}, {@code -incoming}, {@code -loadvm}); set before {@link #run}. */
+    public void startMode(StartMode mode) {
+        this.start = mode;
+    }
+
+    public StartMode startMode() {
+        return start;
     }
 
     /** Runs the machine until it ends; returns the process exit status. */
@@ -171,6 +185,9 @@ public final class VmMachine implements Machine {
             GuestMemory memory = ram.map(created);
             long rsdp = FirmwareTables.write(memory, spec.vcpus(), true);
             BootState boot = loader.load(memory, ram.layout(), rsdp);
+            if (!guestStarted) {
+                holdForStart();
+            }
             vcpus.start(created, spec.vcpus(), boot);
             guestStarted = true;
             state = RunState.RUNNING;
@@ -193,6 +210,59 @@ public final class VmMachine implements Machine {
             platform.reset();
             vm.close(created);
         }
+    }
+
+    /**
+     * Before the first run: {@code -S} holds the vCPUs as the monitor's {@code stop} does (so {@code cont} starts
+     * them); {@code -incoming} and {@code -loadvm} hold them until the state is loaded.
+     */
+    private void holdForStart() {
+        StartMode mode = start;
+        synchronized (monitorLock) {
+            if (mode.paused()) {
+                monitorHold = new Hold("-S");
+                vcpus.hold(0);
+            }
+            if (mode.waitsForState()) {
+                incomingHold = new Hold(mode.incoming() != null ? "-incoming" : "-loadvm");
+                vcpus.hold(0);
+                shown = mode.incoming() != null ? RunState.INMIGRATE : RunState.RESTORE_VM;
+            } else if (mode.paused()) {
+                shown = RunState.PRELAUNCH;
+            }
+        }
+    }
+
+    /** The incoming state is loaded: the guest runs, unless {@code -S} or a {@code stop} still holds it. */
+    void incomingLoaded() {
+        Hold h;
+        synchronized (monitorLock) {
+            h = incomingHold;
+            incomingHold = null;
+            shown = null;
+        }
+        if (h != null && h.release()) {
+            events.emit(QmpEvents.RESUME, null);
+        }
+    }
+
+    /** The incoming state could not be loaded: the machine ends with {@code reason}, its guest never run. */
+    void incomingFailed(String reason) {
+        errors.accept(reason);
+        ends.post(RunEnd.exit(1));
+    }
+
+    /** Shows {@code s} to the monitor instead of the run state; null shows the run state again. */
+    void show(RunState s) {
+        shown = s;
+    }
+
+    GuestRam ram() {
+        return ram;
+    }
+
+    int vcpuCount() {
+        return spec.vcpus();
     }
 
     private RunEnd awaitEnd() {
@@ -333,6 +403,10 @@ public final class VmMachine implements Machine {
 
     @Override
     public RunState state() {
+        RunState over = shown;
+        if (over != null && state == RunState.RUNNING) {
+            return over;
+        }
         RunState s = state;
         return s == RunState.RUNNING && vcpus.paused() ? RunState.PAUSED : s;
     }
@@ -358,8 +432,14 @@ public final class VmMachine implements Machine {
     public void resume() {
         Hold h;
         synchronized (monitorLock) {
+            if (incomingHold != null) {
+                return;
+            }
             h = monitorHold;
             monitorHold = null;
+            if (h != null) {
+                shown = null;
+            }
         }
         if (h != null && h.release()) {
             events.emit(QmpEvents.RESUME, null);

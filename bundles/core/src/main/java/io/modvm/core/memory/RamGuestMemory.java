@@ -23,6 +23,8 @@ public final class RamGuestMemory implements GuestMemory {
     }
 
     private final Range[] ranges;
+    /** Set while a migration runs: every write and every view is recorded there. */
+    private volatile WrittenPages written;
 
     private RamGuestMemory(Range[] ranges) {
         this.ranges = ranges;
@@ -47,6 +49,18 @@ public final class RamGuestMemory implements GuestMemory {
 
         public RamGuestMemory build() {
             return new RamGuestMemory(ranges.toArray(new Range[0]));
+        }
+    }
+
+    /** Starts (or, with null, stops) recording the pages device writes touch. */
+    public void track(WrittenPages pages) {
+        written = pages;
+    }
+
+    private void wrote(Range r, long address, long length) {
+        WrittenPages w = written;
+        if (w != null) {
+            w.mark(r.region, r.regionOffset + (address - r.start), length);
         }
     }
 
@@ -117,6 +131,7 @@ public final class RamGuestMemory implements GuestMemory {
 
     private void writeValue(long address, int size, long value) {
         Range r = range(address, size);
+        wrote(r, address, size);
         ByteBuffer chunk = chunkFor(r, address, size);
         if (chunk == null) {
             for (int i = 0; i < size; i++) {
@@ -182,6 +197,7 @@ public final class RamGuestMemory implements GuestMemory {
 
     @Override
     public void write(long address, byte[] source, int offset, int length) {
+        wrote(range(address, length), address, length);
         copy(address, source, offset, length, (chunk, at, from, n) -> chunk.put(at, source, from, n));
     }
 
@@ -220,6 +236,7 @@ public final class RamGuestMemory implements GuestMemory {
     @Override
     public void discard(long address, long length) {
         Range r = range(address, length);
+        wrote(r, address, length);
         long first = (address + PAGE - 1) & -PAGE;
         long last = (address + length) & -PAGE;
         if (first >= last) {
@@ -238,6 +255,7 @@ public final class RamGuestMemory implements GuestMemory {
     @Override
     public ByteBuffer view(long address, int length) {
         Range r = range(address, length);
+        wrote(r, address, length);
         ByteBuffer chunk = chunkFor(r, address, length);
         if (chunk == null) {
             throw new GuestMemoryException(String.format("range at 0x%x of %d bytes crosses a host mapping",

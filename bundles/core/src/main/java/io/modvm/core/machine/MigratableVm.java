@@ -1,0 +1,255 @@
+package io.modvm.core.machine;
+
+import io.modvm.api.accel.AcceleratorException;
+import io.modvm.api.accel.CpuModel;
+import io.modvm.api.accel.DirtyPageLog;
+import io.modvm.api.accel.RamRegion;
+import io.modvm.api.backend.Backend;
+import io.modvm.api.device.DeviceException;
+import io.modvm.api.machine.Machine;
+import io.modvm.api.machine.RunState;
+import io.modvm.api.migration.DirtyLog;
+import io.modvm.api.migration.MigratableMachine;
+import io.modvm.api.migration.MigrationException;
+import io.modvm.api.migration.RamBlock;
+import io.modvm.api.state.StateException;
+import io.modvm.api.state.StateRecord;
+import io.modvm.core.memory.RamGuestMemory;
+import io.modvm.core.memory.WrittenPages;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The machine as snapshots and migration see it: its RAM, a description to compare before taking a stream, and
+ * its state in one record, {@code machine} v1, made of the parts' own records: the accelerator's VM-wide state
+ * ({@code vm}), the PCI bus ({@code pci}), every device ({@code devices}, by id) and every vCPU ({@code vcpus}).
+ * They are restored bus first, then the devices (which re-drive their interrupt lines), then the interrupt
+ * controllers and clock, so that the saved controller state has the last word, and the vCPUs last, as the
+ * accelerator asks.
+ */
+public final class MigratableVm implements MigratableMachine {
+    static final String DESCRIPTION = "machine-description";
+    static final String STATE = "machine";
+    private static final String RAM_BLOCK = "pc.ram";
+
+    private final VmMachine machine;
+    private final Function<String, Map<String, Backend>> backends;
+
+    /** @param backends the open backends of a kind, by id */
+    public MigratableVm(VmMachine machine, Function<String, Map<String, Backend>> backends) {
+        this.machine = machine;
+        this.backends = backends;
+    }
+
+    @Override
+    public Machine machine() {
+        return machine;
+    }
+
+    @Override
+    public List<RamBlock> ram() {
+        RamRegion region = Objects.requireNonNull(machine.ramRegion(), "no RAM before the machine runs");
+        return List.of(new RegionBlock(RAM_BLOCK, region));
+    }
+
+    @Override
+    public StateRecord describe() {
+        StateRecord.Builder b = StateRecord.builder(DESCRIPTION, 1);
+        b.put("vcpus", machine.vcpuCount());
+        List<StateRecord> blocks = new ArrayList<>();
+        for (RamBlock r : ram()) {
+            blocks.add(StateRecord.builder("ram-block", 1).put("name", r.name()).put("size", r.size()).build());
+        }
+        b.put("ram", blocks);
+        try {
+            b.put("cpu", machine.cpuModel());
+        } catch (MachineException e) {
+            b.put("cpu-unknown", e.getMessage());
+        }
+        b.put("devices", String.join(",", machine.devices().ids()));
+        return b.build();
+    }
+
+    @Override
+    public List<String> differences(StateRecord source) {
+        List<String> out = new ArrayList<>();
+        StateRecord here = describe();
+        try {
+            source.require(DESCRIPTION, 1, 1);
+            if (source.getLong("vcpus") != here.getLong("vcpus")) {
+                out.add("vCPUs: source " + source.getLong("vcpus") + ", here " + here.getLong("vcpus"));
+            }
+            Map<String, Long> sourceRam = ramSizes(source);
+            Map<String, Long> hereRam = ramSizes(here);
+            if (!sourceRam.equals(hereRam)) {
+                out.add("RAM: source " + sizes(sourceRam) + ", here " + sizes(hereRam)
+                        + " (start the destination with the same -m)");
+            }
+            if (source.has("cpu") && here.has("cpu")) {
+                CpuModel.differences(source.getRecord("cpu"), here.getRecord("cpu"))
+                        .forEach(d -> out.add("CPU: " + d));
+            } else if (source.has("cpu") != here.has("cpu")) {
+                out.add("CPU: the " + (source.has("cpu") ? "destination" : "source") + " cannot describe its CPU");
+            }
+            if (!source.getString("devices").equals(here.getString("devices"))) {
+                out.add("devices: source [" + source.getString("devices") + "], here [" + here.getString("devices")
+                        + "] (start the destination with the same devices, in the same order)");
+            }
+        } catch (StateException e) {
+            out.add("the source's description is not readable here: " + e.getMessage());
+        }
+        return out;
+    }
+
+    private static Map<String, Long> ramSizes(StateRecord d) throws StateException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (StateRecord r : d.getRecords("ram")) {
+            r.require("ram-block", 1, 1);
+            out.put(r.getString("name"), r.getLong("size"));
+        }
+        return out;
+    }
+
+    private static String sizes(Map<String, Long> ram) {
+        List<String> parts = new ArrayList<>();
+        ram.forEach((n, s) -> parts.add(n + " " + (s >> 20) + " MiB"));
+        return String.join(", ", parts);
+    }
+
+    @Override
+    public StateRecord saveState() throws StateException {
+        Map<String, StateRecord> devices;
+        try {
+            devices = machine.devices().saveAll();
+        } catch (DeviceException e) {
+            throw new StateException(e.getMessage());
+        }
+        try {
+            StateRecord.Builder b = StateRecord.builder(STATE, 1);
+            b.put("vm", machine.saveVmState());
+            b.put("pci", machine.savePlatformState());
+            List<StateRecord> list = new ArrayList<>();
+            devices.forEach((id, s) -> list.add(StateRecord.builder("device-entry", 1).put("id", id)
+                    .put("state", s).build()));
+            b.put("devices", list);
+            b.put("vcpus", machine.saveVcpuStates());
+            return b.build();
+        } catch (MachineException | RuntimeException e) {
+            machine.devices().resumeAll();
+            throw new StateException(e.getMessage());
+        }
+    }
+
+    @Override
+    public void resumeDevices() {
+        machine.devices().resumeAll();
+    }
+
+    @Override
+    public void restoreState(StateRecord state) throws StateException {
+        state.require(STATE, 1, 1);
+        Map<String, StateRecord> devices = new LinkedHashMap<>();
+        for (StateRecord e : state.getRecords("devices")) {
+            e.require("device-entry", 1, 1);
+            devices.put(e.getString("id"), e.getRecord("state"));
+        }
+        try {
+            machine.restorePlatformState(state.getRecord("pci"));
+            machine.devices().restoreAll(devices);
+            machine.restoreVmState(state.getRecord("vm"));
+            machine.restoreVcpuStates(state.getRecords("vcpus"));
+        } catch (MachineException | DeviceException e) {
+            throw new StateException(e.getMessage());
+        }
+    }
+
+    @Override
+    public DirtyLog startDirtyLog() throws MigrationException {
+        RamRegion region = machine.ramRegion();
+        RamGuestMemory memory = machine.ram().memory();
+        DirtyPageLog vcpuWrites;
+        try {
+            vcpuWrites = machine.startDirtyLog();
+        } catch (MachineException e) {
+            throw new MigrationException(e.getMessage(), e);
+        }
+        WrittenPages deviceWrites = new WrittenPages(region);
+        memory.track(deviceWrites);
+        return new DirtyLog() {
+            @Override
+            public int pageSize() {
+                return 4096;
+            }
+
+            @Override
+            public long[] fetch(int block) throws MigrationException {
+                try {
+                    return vcpuWrites.fetch(region);
+                } catch (AcceleratorException e) {
+                    throw new MigrationException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public long[] deviceWritten(int block) {
+                return deviceWrites.snapshot();
+            }
+
+            @Override
+            public void close() {
+                memory.track(null);
+                vcpuWrites.close();
+            }
+        };
+    }
+
+    @Override
+    public void showState(RunState state) {
+        machine.show(state);
+    }
+
+    @Override
+    public void incomingLoaded() {
+        machine.incomingLoaded();
+    }
+
+    @Override
+    public void incomingFailed(String reason) {
+        machine.incomingFailed(reason);
+    }
+
+    @Override
+    public Map<String, Backend> backends(String kind) {
+        return backends.apply(kind);
+    }
+
+    /** Guest RAM's region as a migration block. */
+    private record RegionBlock(String name, RamRegion region) implements RamBlock {
+        @Override
+        public long size() {
+            return region.size();
+        }
+
+        @Override
+        public ByteBuffer view(long offset, int length) {
+            Objects.checkFromIndexSize(offset, length, region.size());
+            return region.view(offset, length);
+        }
+
+        @Override
+        public void zero(long offset, long length) {
+            Objects.checkFromIndexSize(offset, length, region.size());
+            region.discard(offset, length);
+        }
+
+        @Override
+        public int fd() {
+            return region.fd();
+        }
+    }
+}

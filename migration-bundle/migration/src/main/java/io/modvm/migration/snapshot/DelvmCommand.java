@@ -1,0 +1,44 @@
+package io.modvm.migration.snapshot;
+
+import io.modvm.api.migration.MigrationException;
+import io.modvm.api.monitor.MonitorCommand;
+import io.modvm.api.monitor.MonitorException;
+import io.modvm.migration.Migrations;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** HMP {@code delvm TAG}: deletes the snapshot from every disk that has it. */
+@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=__io.modvm_delvm")
+public final class DelvmCommand extends SnapshotCommand {
+    @Activate
+    public DelvmCommand(@Reference Migrations migrations) {
+        super(migrations);
+    }
+
+    @Override
+    public String name() {
+        return "__io.modvm_delvm";
+    }
+
+    @Override
+    public String description() {
+        return "delete a VM snapshot from its tag or id";
+    }
+
+    @Override
+    public String hmpName() {
+        return "delvm";
+    }
+
+    @Override
+    public Object execute(Map<String, Object> arguments) throws MonitorException {
+        try {
+            snapshots().delete(tag(arguments, true));
+        } catch (MigrationException e) {
+            throw error(e);
+        }
+        return Map.of();
+    }
+}

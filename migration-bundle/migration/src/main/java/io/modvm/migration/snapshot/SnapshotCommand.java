@@ -1,0 +1,56 @@
+package io.modvm.migration.snapshot;
+
+import io.modvm.api.migration.MigrationException;
+import io.modvm.api.monitor.MonitorCommand;
+import io.modvm.api.monitor.MonitorException;
+import io.modvm.migration.Migrations;
+import java.util.Map;
+
+/**
+ * What the snapshot commands share. They are HMP commands in QEMU 7.2 (its QMP has jobs instead), so their QMP
+ * names are vendor names, as QEMU's own extensions are spelled.
+ */
+abstract class SnapshotCommand implements MonitorCommand {
+    private final Migrations migrations;
+
+    SnapshotCommand(Migrations migrations) {
+        this.migrations = migrations;
+    }
+
+    Snapshots snapshots() throws MonitorException {
+        try {
+            return new Snapshots(migrations.machine());
+        } catch (IllegalStateException e) {
+            throw new MonitorException(MonitorException.GENERIC_ERROR, e.getMessage());
+        }
+    }
+
+    static MonitorException error(MigrationException e) {
+        return new MonitorException(MonitorException.GENERIC_ERROR, e.getMessage());
+    }
+
+    static String tag(Map<String, Object> arguments, boolean required) throws MonitorException {
+        Object v = arguments.get("tag");
+        if (v == null && !required) {
+            return null;
+        }
+        if (!(v instanceof String s) || s.isEmpty()) {
+            throw new MonitorException(MonitorException.GENERIC_ERROR, "Parameter 'tag' is missing");
+        }
+        return s;
+    }
+
+    @Override
+    public String hmpArguments() {
+        return "tag";
+    }
+
+    @Override
+    public Map<String, Object> parseHmp(String text) throws MonitorException {
+        String t = text.trim();
+        if (t.isEmpty()) {
+            throw new MonitorException(MonitorException.GENERIC_ERROR, "Parameter 'tag' is missing");
+        }
+        return Map.of("tag", t);
+    }
+}

@@ -1,0 +1,34 @@
+package io.modvm.migration.snapshot;
+
+import io.modvm.api.monitor.MonitorCommand;
+import io.modvm.block.InternalSnapshots;
+import io.modvm.migration.Migrations;
+import io.modvm.migration.jobs.Jobs;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** QMP {@code snapshot-load} {job-id, tag, vmstate, devices}: as HMP loadvm, as a job. */
+@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=snapshot-load")
+public final class SnapshotLoadCommand extends SnapshotJobCommand {
+    @Activate
+    public SnapshotLoadCommand(@Reference Migrations migrations, @Reference Jobs jobs) {
+        super(migrations, jobs, true);
+    }
+
+    @Override
+    public String name() {
+        return "snapshot-load";
+    }
+
+    @Override
+    public String description() {
+        return "Load a VM snapshot";
+    }
+
+    @Override
+    void work(Snapshots snapshots, String tag, Map<String, InternalSnapshots> disks) throws Exception {
+        snapshots.load(tag, disks);
+    }
+}
