@@ -16,4 +16,16 @@ public interface BlockNode extends Backend {
 
     /** The cache mode the image was opened with. */
     CacheMode cache();
+
+    /**
+     * Starts logging the chunks of {@code granularity} bytes (a power of two, at least 512) that writes through
+     * {@link #image()} touch, for a copy of the disk made while the guest runs.
+     *
+     * @throws IllegalStateException if a log is already running on this node
+     * @throws UnsupportedOperationException if this node cannot log its writes
+     * @since 1.2
+     */
+    default WriteLog trackWrites(long granularity) {
+        throw new UnsupportedOperationException("this block node cannot log its writes");
+    }
 }

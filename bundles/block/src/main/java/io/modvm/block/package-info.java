@@ -5,7 +5,7 @@
  * {@code blockdev-add} and that a device takes by its {@code drive=} id.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.modvm.block;
 
 import org.osgi.annotation.bundle.Export;

@@ -22,6 +22,8 @@ final class LibC {
     static final int PROT_WRITE = 2;
     static final int MAP_SHARED = 1;
     static final int MAP_NORESERVE = 0x4000;
+    static final int MAP_FIXED = 0x10;
+    static final int SEEK_END = 2;
     static final int MFD_CLOEXEC = 1;
     static final int EFD_CLOEXEC = 0x80000;
     static final int EFD_NONBLOCK = 0x800;
@@ -49,6 +51,10 @@ final class LibC {
             throws LastErrorException;
 
     static native int munmap(Pointer addr, long length) throws LastErrorException;
+
+    static native long lseek(int fd, long offset, int whence) throws LastErrorException;
+
+    static native int dup3(int oldfd, int newfd, int flags) throws LastErrorException;
 
     static native int memfd_create(String name, int flags) throws LastErrorException;
 

@@ -78,6 +78,46 @@ final class MemfdRam implements RamRegion {
         }
     }
 
+    /**
+     * Maps {@code other} over the region's own mapping (MAP_FIXED: the address stays, the old pages go) and puts it
+     * under the region's descriptor number (dup3), so that everything that holds either one reaches the new pages.
+     * KVM follows the host mapping through its MMU notifier, which drops what it had mapped of the old pages.
+     */
+    @Override
+    public synchronized void adopt(int other) throws AcceleratorException {
+        try {
+            if (closed) {
+                throw new AcceleratorException("guest RAM is closed");
+            }
+            long otherSize;
+            try {
+                otherSize = LibC.lseek(other, 0, LibC.SEEK_END);
+            } catch (LastErrorException e) {
+                throw new AcceleratorException("the memory handed over is not a file (errno " + e.getErrorCode()
+                        + ")", e);
+            }
+            if (otherSize != size) {
+                throw new AcceleratorException("the memory handed over has " + otherSize + " bytes, guest RAM "
+                        + size);
+            }
+            try {
+                LibC.mmap(base, size, LibC.PROT_READ | LibC.PROT_WRITE,
+                        LibC.MAP_SHARED | LibC.MAP_NORESERVE | LibC.MAP_FIXED, other, 0);
+            } catch (LastErrorException e) {
+                throw new AcceleratorException("cannot map the memory handed over (errno " + e.getErrorCode() + ")",
+                        e);
+            }
+            // From here the old pages are unmapped; the descriptor swap cannot fail for a valid pair of numbers.
+            LibC.dup3(other, fd, LibC.O_CLOEXEC);
+        } finally {
+            try {
+                LibC.close(other);
+            } catch (LastErrorException e) {
+                // the hand-over descriptor is gone either way
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {

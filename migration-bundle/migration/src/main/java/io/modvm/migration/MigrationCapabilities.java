@@ -9,7 +9,9 @@ import java.util.Set;
 /**
  * QEMU 7.2's migration capabilities. modvm can turn on {@code events} (MIGRATION and MIGRATION_PASS events),
  * {@code auto-converge} (throttle the vCPUs of a guest that dirties RAM faster than the link) and
- * {@code return-path} (always used where the carrier has a way back); the others are shown off and refused on.
+ * {@code return-path} (always used where the carrier has a way back) and {@code x-ignore-shared} (RAM is shared
+ * memory, so it is not copied: on a unix socket the source hands its memfd over to a destination on the same host,
+ * a live update of the VMM in milliseconds); the others are shown off and refused on.
  */
 public final class MigrationCapabilities {
     private static final List<String> NAMES = List.of("xbzrle", "rdma-pin-all", "auto-converge", "zero-blocks",
@@ -17,7 +19,7 @@ public final class MigrationCapabilities {
             "pause-before-switchover", "multifd", "dirty-bitmaps", "postcopy-blocktime", "late-block-activate",
             "x-ignore-shared", "validate-uuid", "background-snapshot", "zero-copy-send", "postcopy-preempt");
     private static final Set<String> SUPPORTED = Set.of("auto-converge", "events", "return-path", "zero-blocks",
-            "late-block-activate", "validate-uuid");
+            "late-block-activate", "validate-uuid", "x-ignore-shared");
 
     private final Map<String, Boolean> states = new LinkedHashMap<>();
 

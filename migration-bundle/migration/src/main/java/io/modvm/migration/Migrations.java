@@ -149,11 +149,24 @@ public final class Migrations {
         if (ch.output() == null) {
             throw new MigrationException(uri + " cannot carry an outgoing migration");
         }
+        if (capabilities.on("x-ignore-shared") && !ch.passesDescriptors()) {
+            closeQuietly(ch);
+            throw new MigrationException("x-ignore-shared hands guest RAM over to a destination on this host, which "
+                    + uri + " cannot do: use unix:PATH");
+        }
         progress = new MigrationProgress(false);
         outgoing = new OutgoingMigration(m, ch, parameters, capabilities, progress, events);
         worker = new Thread(outgoing, "modvm-migration");
         worker.setDaemon(true);
         worker.start();
+    }
+
+    private static void closeQuietly(MigrationChannel ch) {
+        try {
+            ch.close();
+        } catch (java.io.IOException e) {
+            // the migration is refused either way
+        }
     }
 
     /** {@code migrate_cancel}: stops an outgoing migration that has not completed; nothing otherwise. */

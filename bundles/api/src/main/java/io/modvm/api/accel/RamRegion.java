@@ -38,6 +38,21 @@ public interface RamRegion extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Replaces the memory behind the region with the memory of {@code fd}, a memfd of the same size that another
+     * process handed over (a local migration): the same host address and the same descriptor number then reach the
+     * new pages, so KVM's slots (which follow the host mapping), cached views and vhost's memory table all see them
+     * without being rebuilt; the region's own pages are freed. The region takes ownership of {@code fd}. The caller
+     * makes sure nothing runs on the memory meanwhile (vCPUs held, devices not started).
+     *
+     * @throws AcceleratorException if {@code fd} is not of the region's size or cannot be mapped; the region then
+     *     keeps its own memory and {@code fd} is closed
+     * @since 1.5
+     */
+    default void adopt(int fd) throws AcceleratorException {
+        throw new AcceleratorException("this guest memory cannot take over memory from another process");
+    }
+
     @Override
     void close();
 }

@@ -20,6 +20,39 @@ public interface MigrationChannel extends Closeable {
     String describe();
 
     /**
+     * Whether the carrier passes file descriptors beside the bytes (a unix socket), which a local migration needs
+     * to hand guest RAM over instead of copying it.
+     *
+     * @since 1.1
+     */
+    default boolean passesDescriptors() {
+        return false;
+    }
+
+    /**
+     * Writes {@code data} to the stream with {@code fds} riding on it (the caller flushed what it buffered before):
+     * the other side finds them in {@link #takeDescriptors} once it has read these bytes. The descriptors stay the
+     * caller's.
+     *
+     * @throws java.io.IOException if the carrier cannot pass descriptors, or the write fails
+     * @since 1.1
+     */
+    default void writeWithDescriptors(byte[] data, int[] fds) throws java.io.IOException {
+        throw new java.io.IOException(describe() + " cannot pass file descriptors");
+    }
+
+    /**
+     * The destination's side: the next {@code count} descriptors that arrived with bytes already read from
+     * {@link #input()}, oldest first; the caller owns them.
+     *
+     * @throws java.io.IOException if fewer arrived, or the carrier cannot pass descriptors
+     * @since 1.1
+     */
+    default int[] takeDescriptors(int count) throws java.io.IOException {
+        throw new java.io.IOException(describe() + " cannot pass file descriptors");
+    }
+
+    /**
      * Closes both directions; a thread blocked reading or writing returns with an exception. A carrier that runs a
      * command waits for it here and reports a failed command as an {@link java.io.IOException}.
      */

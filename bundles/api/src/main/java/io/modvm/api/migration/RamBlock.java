@@ -24,4 +24,15 @@ public interface RamBlock {
 
     /** The memfd holding the block, for a hand-over to another process on this host; -1 if there is none. */
     int fd();
+
+    /**
+     * Takes over the memory of {@code fd}, the same block's memfd handed over by the source on this host, in place
+     * of the block's own memory, which is freed. Takes ownership of {@code fd}, closing it on failure too.
+     *
+     * @throws MigrationException if the block cannot take it (another size, a memory without a memfd)
+     * @since 1.1
+     */
+    default void adopt(int fd) throws MigrationException {
+        throw new MigrationException("RAM block " + name() + " cannot take over memory from another process");
+    }
 }

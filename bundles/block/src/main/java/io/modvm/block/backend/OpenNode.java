@@ -3,6 +3,7 @@ package io.modvm.block.backend;
 import io.modvm.block.BlockNode;
 import io.modvm.block.CacheMode;
 import io.modvm.block.DiskImage;
+import io.modvm.block.WriteLog;
 import io.modvm.block.image.HostFile;
 import java.io.Closeable;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 final class OpenNode implements BlockNode {
     private static final Logger LOG = LoggerFactory.getLogger(OpenNode.class);
 
-    private final DiskImage image;
+    private final TrackedImage image;
     private final CacheMode cache;
     private final HostFile file;
     private final List<Closeable> owned;
@@ -27,7 +28,7 @@ final class OpenNode implements BlockNode {
      * @param owned closed with the node, in order
      */
     OpenNode(DiskImage image, CacheMode cache, HostFile file, List<Closeable> owned) {
-        this.image = image;
+        this.image = new TrackedImage(image);
         this.cache = cache;
         this.file = file;
         this.owned = List.copyOf(owned);
@@ -41,6 +42,11 @@ final class OpenNode implements BlockNode {
     @Override
     public CacheMode cache() {
         return cache;
+    }
+
+    @Override
+    public WriteLog trackWrites(long granularity) {
+        return image.track(granularity);
     }
 
     /** The host file under this node, for a format node on top; null for a node that has none to lend. */

@@ -12,6 +12,7 @@ import io.modvm.api.backend.BackendFactory;
 import io.modvm.api.device.DeviceException;
 import io.modvm.block.BlockNode;
 import io.modvm.block.CacheMode;
+import io.modvm.block.WriteLog;
 import io.modvm.testkit.QemuTools;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +99,29 @@ class BlockNodeFactoriesTest {
                 "backing", "null"));
         assertNull(withoutBacking.image().backing());
         assertEquals("\0\0\0", head(withoutBacking, 3), "backing=null: unallocated clusters read as zeroes");
+    }
+
+    /** A write log sees every write, zeroing and discard through the node, chunk by chunk, and stops when closed. */
+    @Test
+    void aWriteLogMarksTheChunksWritesTouch() throws Exception {
+        Path disk = image("w.img", "", 1 << 20);
+        BlockNode raw = open(new RawNodeFactory(), "w0", Map.of("file.driver", "file", "file.filename",
+                disk.toString()));
+        raw.image().write(ByteBuffer.allocate(10), 0);
+        try (WriteLog log = raw.trackWrites(64 << 10)) {
+            assertThrows(IllegalStateException.class, () -> raw.trackWrites(64 << 10));
+            assertEquals(0L, log.fetch()[0], "a write before the log started is not in it");
+            raw.image().write(ByteBuffer.allocate(2), (64 << 10) - 1);
+            raw.image().writeZeroes(5L << 16, 1, false);
+            raw.image().discard(15L << 16, 4096);
+            assertEquals(0b1000_0000_0010_0011L, log.fetch()[0]);
+            assertEquals(0L, log.fetch()[0], "a fetch clears");
+        }
+        raw.image().write(ByteBuffer.allocate(10), 0);
+        try (WriteLog log = raw.trackWrites(1 << 20)) {
+            assertEquals(0L, log.fetch()[0], "the closed log's writes do not carry over");
+        }
+        raw.close();
     }
 
     @Test

@@ -251,5 +251,14 @@ public final class MigratableVm implements MigratableMachine {
         public int fd() {
             return region.fd();
         }
+
+        @Override
+        public void adopt(int fd) throws MigrationException {
+            try {
+                region.adopt(fd);
+            } catch (AcceleratorException e) {
+                throw new MigrationException(name + ": " + e.getMessage(), e);
+            }
+        }
     }
 }

@@ -59,6 +59,7 @@ public final class IncomingMigration implements Runnable {
             if (ch.input() == null) {
                 throw new MigrationException(ch.describe() + " gives no stream to read");
             }
+            MigrationChannel channel = ch;
             OutputStream back = ch.output();
             StreamReader in = new StreamReader(ch.input());
             StateRecord source = in.header();
@@ -72,7 +73,7 @@ public final class IncomingMigration implements Runnable {
             status(MigrationStatus.ACTIVE);
             StreamReader.Loaded loaded;
             try {
-                loaded = in.load(machine.ram());
+                loaded = in.load(machine.ram(), channel::takeDescriptors);
                 machine.restoreState(loaded.state());
             } catch (MigrationException | StateException e) {
                 answer(back, StreamFormat.FAILED, e.getMessage());
@@ -81,8 +82,8 @@ public final class IncomingMigration implements Runnable {
             answer(back, StreamFormat.DONE, null);
             progress.ram(in.bytes(), 0, 0, loaded.zeroPages(), loaded.pages());
             status(MigrationStatus.COMPLETED);
-            LOG.info("incoming migration from {} loaded: {} bytes, {} passes", ch.describe(), in.bytes(),
-                    loaded.passes());
+            LOG.info("incoming migration from {} loaded: {} bytes, {} passes, {} RAM blocks handed over",
+                    ch.describe(), in.bytes(), loaded.passes(), loaded.handedOver());
             closeQuietly(ch);
             outcome.loaded();
         } catch (MigrationException | StateException e) {

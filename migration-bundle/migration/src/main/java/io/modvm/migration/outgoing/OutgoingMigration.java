@@ -70,59 +70,22 @@ public final class OutgoingMigration implements Runnable {
         StreamWriter out = new StreamWriter(channel.output());
         List<RamBlock> ram = machine.ram();
         long totalBytes = ram.stream().mapToLong(RamBlock::size).sum();
-        try (DirtyLog log = machine.startDirtyLog(); CpuThrottle throttle = new CpuThrottle(m)) {
-            out.header(machine.describe());
+        boolean local = capabilities.on("x-ignore-shared");
+        try (DirtyLog log = local ? null : machine.startDirtyLog(); CpuThrottle throttle = new CpuThrottle(m)) {
+            out.header(machine.describe(), local);
             AnswerReader answers = channel.input() == null ? null : new AnswerReader(channel.input());
             if (answers != null) {
                 answers.expect(StreamFormat.OK, "the destination refused the migration");
             }
             status(MigrationStatus.ACTIVE);
-            Pacer pacer = new Pacer(() -> parameters.number("max-bandwidth"), () -> cancelled);
-            long passStart = System.nanoTime();
-            long passBytes = out.bytes();
-            long unsent = totalBytes;
-            for (int b = 0; b < ram.size(); b++) {
-                out.pages(b, ram.get(b), null, pacer);
-                unsent -= ram.get(b).size();
-                report(out, totalBytes, unsent);
-            }
-            int pass = 1;
-            out.passEnd(pass);
-            int outran = 0;
-            while (true) {
-                long[][] dirty = fetch(log, ram.size());
-                long dirtyPages = count(dirty);
-                long elapsed = Math.max(1, System.nanoTime() - passStart);
-                long sentBytes = out.bytes() - passBytes;
-                double bytesPerSecond = sentBytes * 1e9 / elapsed;
-                long remainingBytes = dirtyPages * StreamFormat.PAGE_SIZE;
-                long expectedMillis = bytesPerSecond > 0 ? (long) (remainingBytes * 1000 / bytesPerSecond) : 0;
-                progress.pass(pass, (long) (dirtyPages * 1e9 / elapsed), sentBytes * 8e3 / elapsed,
-                        expectedMillis);
-                report(out, totalBytes, remainingBytes);
-                events.pass(pass);
-                if (expectedMillis <= parameters.number("downtime-limit")) {
-                    sendFinal(m, out, log, ram, dirty, totalBytes);
-                    break;
-                }
-                if (capabilities.on("auto-converge")) {
-                    outran = remainingBytes * 100 > sentBytes * parameters.number("throttle-trigger-threshold")
-                            ? outran + 1 : 0;
-                    if (outran >= THROTTLE_AFTER) {
-                        int now = throttle.percent();
-                        throttle.set((int) Math.min(parameters.number("max-cpu-throttle"), now == 0
-                                ? parameters.number("cpu-throttle-initial")
-                                : now + parameters.number("cpu-throttle-increment")));
-                        progress.throttle(throttle.percent());
-                        outran = 0;
+            if (local) {
+                sendFinal(m, out, totalBytes, () -> {
+                    for (int b = 0; b < ram.size(); b++) {
+                        out.handOver(b, ram.get(b), channel);
                     }
-                }
-                passStart = System.nanoTime();
-                passBytes = out.bytes();
-                for (int b = 0; b < ram.size(); b++) {
-                    out.pages(b, ram.get(b), dirty[b], pacer);
-                }
-                out.passEnd(++pass);
+                });
+            } else {
+                precopy(m, out, log, throttle, ram, totalBytes);
             }
             if (answers != null) {
                 answers.expect(StreamFormat.DONE, "the destination could not load the machine");
@@ -130,7 +93,10 @@ public final class OutgoingMigration implements Runnable {
             channel.close();
             progress.ram(out.bytes(), 0, totalBytes, out.zeroPages(), out.normalPages());
             progress.downtime((System.nanoTime() - downtimeStart) / 1_000_000, out.bytes() - precopyBytes);
-            machine.resumeDevices();
+            if (!local) {
+                // with the memory handed over, a device running here would write into the guest that runs there
+                machine.resumeDevices();
+            }
             machine.showState(RunState.POSTMIGRATE);
             status(MigrationStatus.COMPLETED);
             LOG.info("migration to {} completed: {} bytes in {} ms, downtime {} ms", channel.describe(),
@@ -140,15 +106,76 @@ public final class OutgoingMigration implements Runnable {
         }
     }
 
+    /**
+     * All of RAM while the guest runs, then the pages it dirtied, pass after pass, until the rest fits the downtime
+     * limit; then the stop-and-copy.
+     */
+    private void precopy(Machine m, StreamWriter out, DirtyLog log, CpuThrottle throttle, List<RamBlock> ram,
+            long totalBytes) throws IOException, MigrationException, StateException {
+        Pacer pacer = new Pacer(() -> parameters.number("max-bandwidth"), () -> cancelled);
+        long passStart = System.nanoTime();
+        long passBytes = out.bytes();
+        long unsent = totalBytes;
+        for (int b = 0; b < ram.size(); b++) {
+            out.pages(b, ram.get(b), null, pacer);
+            unsent -= ram.get(b).size();
+            report(out, totalBytes, unsent);
+        }
+        int pass = 1;
+        out.passEnd(pass);
+        int outran = 0;
+        while (true) {
+            long[][] dirty = fetch(log, ram.size());
+            long dirtyPages = count(dirty);
+            long elapsed = Math.max(1, System.nanoTime() - passStart);
+            long sentBytes = out.bytes() - passBytes;
+            double bytesPerSecond = sentBytes * 1e9 / elapsed;
+            long remainingBytes = dirtyPages * StreamFormat.PAGE_SIZE;
+            long expectedMillis = bytesPerSecond > 0 ? (long) (remainingBytes * 1000 / bytesPerSecond) : 0;
+            progress.pass(pass, (long) (dirtyPages * 1e9 / elapsed), sentBytes * 8e3 / elapsed,
+                    expectedMillis);
+            report(out, totalBytes, remainingBytes);
+            events.pass(pass);
+            if (expectedMillis <= parameters.number("downtime-limit")) {
+                sendFinal(m, out, totalBytes, () -> lastPages(out, log, ram, dirty));
+                break;
+            }
+            if (capabilities.on("auto-converge")) {
+                outran = remainingBytes * 100 > sentBytes * parameters.number("throttle-trigger-threshold")
+                        ? outran + 1 : 0;
+                if (outran >= THROTTLE_AFTER) {
+                    int now = throttle.percent();
+                    throttle.set((int) Math.min(parameters.number("max-cpu-throttle"), now == 0
+                            ? parameters.number("cpu-throttle-initial")
+                            : now + parameters.number("cpu-throttle-increment")));
+                    progress.throttle(throttle.percent());
+                    outran = 0;
+                }
+            }
+            passStart = System.nanoTime();
+            passBytes = out.bytes();
+            for (int b = 0; b < ram.size(); b++) {
+                out.pages(b, ram.get(b), dirty[b], pacer);
+            }
+            out.passEnd(++pass);
+        }
+    }
+
     /** Set in the stop-and-copy phase: what a failure must undo, and where the downtime began. */
     private boolean stoppedHere;
     private boolean saved;
     private long downtimeStart;
     private long precopyBytes;
 
-    /** Pauses the guest, sends what is left and the device state. */
-    private void sendFinal(Machine m, StreamWriter out, DirtyLog log, List<RamBlock> ram, long[][] dirty,
-            long totalBytes) throws IOException, MigrationException, StateException {
+    /** What the stop-and-copy sends of RAM: the pages left, or the memory handed over. */
+    @FunctionalInterface
+    private interface FinalRam {
+        void send() throws IOException, MigrationException;
+    }
+
+    /** Pauses the guest, sends what is left of RAM ({@code rest}) and the device state. */
+    private void sendFinal(Machine m, StreamWriter out, long totalBytes, FinalRam rest)
+            throws IOException, MigrationException, StateException {
         precopyBytes = out.bytes();
         progress.stopped(precopyBytes);
         downtimeStart = System.nanoTime();
@@ -161,16 +188,22 @@ public final class OutgoingMigration implements Runnable {
         status(MigrationStatus.DEVICE);
         StateRecord state = machine.saveState();
         saved = true;
+        rest.send();
+        out.passEnd(Integer.MAX_VALUE);
+        out.state(state);
+        out.end();
+        report(out, totalBytes, 0);
+    }
+
+    /** The pages dirtied since the last pass, by the vCPUs or by the devices. */
+    private void lastPages(StreamWriter out, DirtyLog log, List<RamBlock> ram, long[][] dirty)
+            throws IOException, MigrationException {
         StreamWriter.Pacer unlimited = Pacer.unlimited(() -> cancelled);
         long[][] last = fetch(log, ram.size());
         for (int b = 0; b < ram.size(); b++) {
             long[] pages = or(or(dirty[b], last[b]), log.deviceWritten(b));
             out.pages(b, ram.get(b), pages, unlimited);
         }
-        out.passEnd(Integer.MAX_VALUE);
-        out.state(state);
-        out.end();
-        report(out, totalBytes, 0);
     }
 
     private void abandon(Machine m, boolean resumeGuest, boolean resumeDevices, Exception e) {

@@ -1,7 +1,7 @@
 package io.modvm.migration.stream;
 
 /**
- * The byte layout of a migration stream, version 1 (big-endian):
+ * The byte layout of a migration stream, versions 1 and 2 (big-endian):
  *
  * <pre>
  * "MODVMMIG" u32 version
@@ -10,19 +10,26 @@ package io.modvm.migration.stream;
  *   'P' u16 block, u64 first page, u32 count, count pages of data
  *   'Z' u16 block, u64 first page, u32 count: pages that are all zero
  *   'I' u32 pass: the end of one pass over RAM
+ *   'F' u16 block, u64 size: the block's memfd rides on these bytes (SCM_RIGHTS), to be mapped in place of the
+ *       destination's own memory; a local migration sends it instead of pages (version 2)
  *   'S' u32 length, a state record: everything but RAM, after the last pages
  *   'E': the end
  * </pre>
  *
- * On a carrier with a way back, the destination answers the description with one line, {@code OK} or
+ * A stream writes version 1 unless it uses a frame that came with version 2, so that an older reader refuses it
+ * by its version rather than at the first frame it does not know.
+ *
+ * <p>On a carrier with a way back, the destination answers the description with one line, {@code OK} or
  * {@code REFUSED <why>}, before the source sends any RAM, and the end with {@code DONE} or {@code FAILED <why>}
  * once the machine is loaded, so that the source stops only a guest that runs elsewhere.
  */
 public final class StreamFormat {
     /** The first bytes of every stream. */
     static final byte[] MAGIC = {'M', 'O', 'D', 'V', 'M', 'M', 'I', 'G'};
-    /** The layout version this code writes and the newest it reads. */
-    static final int VERSION = 1;
+    /** The layout version of a stream with version 1's frames only. */
+    static final int VERSION_1 = 1;
+    /** The newest layout version this code writes and reads. */
+    static final int VERSION = 2;
     /** Guest pages are counted in 4 KiB. */
     public static final int PAGE_SIZE = 4096;
     /** Pages in one data frame at most: 1 MiB. */
@@ -34,6 +41,7 @@ public final class StreamFormat {
     static final int PAGES = 'P';
     static final int ZERO_PAGES = 'Z';
     static final int PASS_END = 'I';
+    static final int HANDOVER = 'F';
     static final int STATE = 'S';
     static final int END = 'E';
 

@@ -57,7 +57,7 @@ public final class StreamReader {
     }
 
     /** What {@link #load} found at the end of RAM: the machine's state, read from the 'S' frame. */
-    public record Loaded(StateRecord state, long pages, long zeroPages, int passes) {
+    public record Loaded(StateRecord state, long pages, long zeroPages, int passes, int handedOver) {
     }
 
     /**
@@ -65,10 +65,27 @@ public final class StreamReader {
      * destination's blocks, in the order the description listed them (the caller compared them first).
      */
     public Loaded load(List<RamBlock> ram) throws MigrationException {
+        return load(ram, count -> {
+            throw new IOException("this carrier passes no file descriptors");
+        });
+    }
+
+    /** Where the descriptors that ride on the stream are found: the channel's {@code takeDescriptors}. */
+    @FunctionalInterface
+    public interface Descriptors {
+        int[] take(int count) throws IOException;
+    }
+
+    /**
+     * As {@link #load(List)}, taking a block's memory handed over ('F') from {@code descriptors}; {@link Loaded}
+     * counts the blocks taken so.
+     */
+    public Loaded load(List<RamBlock> ram, Descriptors descriptors) throws MigrationException {
         StateRecord state = null;
         long pages = 0;
         long zeros = 0;
         int passes = 0;
+        int handedOver = 0;
         try {
             while (true) {
                 int tag = in.readUnsignedByte();
@@ -93,6 +110,23 @@ public final class StreamReader {
                             zeros += count;
                         }
                     }
+                    case StreamFormat.HANDOVER -> {
+                        int block = in.readUnsignedShort();
+                        long size = in.readLong();
+                        bytes += 10;
+                        if (block >= ram.size()) {
+                            throw bad("memory handed over for RAM block " + block + " (the machine has "
+                                    + ram.size() + ")");
+                        }
+                        RamBlock target = ram.get(block);
+                        if (size != target.size()) {
+                            throw bad("memory of " + size + " bytes handed over for " + target.name() + " ("
+                                    + target.size() + " bytes)");
+                        }
+                        int[] fd = descriptors.take(1);
+                        target.adopt(fd[0]);
+                        handedOver++;
+                    }
                     case StreamFormat.PASS_END -> {
                         in.readInt();
                         bytes += 4;
@@ -108,7 +142,7 @@ public final class StreamReader {
                         if (state == null) {
                             throw bad("the end, before the machine state");
                         }
-                        return new Loaded(state, pages, zeros, passes);
+                        return new Loaded(state, pages, zeros, passes, handedOver);
                     }
                     default -> throw bad(String.format("unknown frame tag 0x%02x", tag));
                 }

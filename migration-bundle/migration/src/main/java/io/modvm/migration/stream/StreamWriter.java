@@ -1,5 +1,6 @@
 package io.modvm.migration.stream;
 
+import io.modvm.api.migration.MigrationChannel;
 import io.modvm.api.migration.RamBlock;
 import io.modvm.api.state.StateCodec;
 import io.modvm.api.state.StateRecord;
@@ -26,9 +27,18 @@ public final class StreamWriter {
         this.out = new DataOutputStream(new BufferedOutputStream(target, 1 << 20));
     }
 
+    /** The magic, version 1 and the description. */
     public void header(StateRecord description) throws IOException {
+        header(description, false);
+    }
+
+    /**
+     * The magic, the version and the description; {@code extended} if the stream will use a frame that came with
+     * version 2 ({@link #handOver}).
+     */
+    public void header(StateRecord description, boolean extended) throws IOException {
         out.write(StreamFormat.MAGIC);
-        out.writeInt(StreamFormat.VERSION);
+        out.writeInt(extended ? StreamFormat.VERSION : StreamFormat.VERSION_1);
         bytes += StreamFormat.MAGIC.length + 4;
         record(StreamFormat.DESCRIPTION, description);
         out.flush();
@@ -97,6 +107,22 @@ public final class StreamWriter {
 
     private static boolean isZero(ByteBuffer view, int page) {
         return view.slice(page * StreamFormat.PAGE_SIZE, StreamFormat.PAGE_SIZE).mismatch(ZERO_PAGE) < 0;
+    }
+
+    /**
+     * Hands {@code block}'s memfd over instead of its pages: flushes what is buffered, then writes the frame with
+     * the descriptor riding on it. The stream must have been started {@code extended}.
+     */
+    public void handOver(int blockIndex, RamBlock block, MigrationChannel channel) throws IOException {
+        int fd = block.fd();
+        if (fd < 0) {
+            throw new IOException("RAM block " + block.name() + " has no memfd to hand over");
+        }
+        out.flush();
+        ByteBuffer frame = ByteBuffer.allocate(11);
+        frame.put((byte) StreamFormat.HANDOVER).putShort((short) blockIndex).putLong(block.size());
+        channel.writeWithDescriptors(frame.array(), new int[] {fd});
+        bytes += frame.capacity();
     }
 
     public void passEnd(int pass) throws IOException {
