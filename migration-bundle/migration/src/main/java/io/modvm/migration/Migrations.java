@@ -156,6 +156,8 @@ public final class Migrations {
             throw new MigrationException(uri + " cannot carry an outgoing migration");
         }
         progress = new MigrationProgress(false);
+        // query-migrate right after migrate returns already shows the migration, as QEMU's does.
+        progress.status(MigrationStatus.SETUP);
         outgoing = new OutgoingMigration(m, ch, parameters, capabilities, progress, events);
         worker = new Thread(outgoing, "modvm-migration");
         worker.setDaemon(true);
