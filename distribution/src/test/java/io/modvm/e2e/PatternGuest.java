@@ -104,6 +104,44 @@ final class PatternGuest {
         return (String) ((Map<String, Object>) c.returned("query-status")).get("status");
     }
 
+    /** Runs an HMP command line through QMP's human-monitor-command and returns what it printed. */
+    static String hmp(QmpTestClient c, String line) throws Exception {
+        return (String) c.returned("human-monitor-command", Map.of("command-line", line));
+    }
+
+    /**
+     * Waits until the running migration finished {@code passes} passes over RAM (query-migrate's dirty-sync-count)
+     * and returns that answer; fails if it ended first.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> awaitPasses(QmpTestClient c, long passes) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> info = (Map<String, Object>) c.returned("query-migrate");
+            Object status = info.get("status");
+            assertTrue("setup".equals(status) || "active".equals(status), "the migration is not active: " + info);
+            Map<String, Object> ram = (Map<String, Object>) info.get("ram");
+            if ("active".equals(status) && ((Number) ram.get("dirty-sync-count")).longValue() >= passes) {
+                return info;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the migration did not make " + passes + " passes within 120 s");
+    }
+
+    /** Waits until query-status no longer shows {@code status}; returns the new one. */
+    static String awaitStatusChange(QmpTestClient c, String status) throws Exception {
+        long deadline = System.nanoTime() + SEEN.toNanos();
+        while (System.nanoTime() < deadline) {
+            String now = status(c);
+            if (!status.equals(now)) {
+                return now;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("still " + status + " after " + SEEN);
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -3,6 +3,7 @@ package io.modvm.e2e;
 import static io.modvm.e2e.PatternGuest.SEEN;
 import static io.modvm.e2e.PatternGuest.awaitPassAfter;
 import static io.modvm.e2e.PatternGuest.guest;
+import static io.modvm.e2e.PatternGuest.hmp;
 import static io.modvm.e2e.PatternGuest.lastPass;
 import static io.modvm.e2e.PatternGuest.start;
 import static io.modvm.e2e.PatternGuest.status;
@@ -47,10 +48,6 @@ class SnapshotIT {
         List<String> all = new ArrayList<>(args);
         all.addAll(List.of("-drive", "file=" + image + ",if=virtio,format=" + format));
         return all;
-    }
-
-    private static String hmp(QmpTestClient c, String line) throws Exception {
-        return (String) c.returned("human-monitor-command", Map.of("command-line", line));
     }
 
     @Test

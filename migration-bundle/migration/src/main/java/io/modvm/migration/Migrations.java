@@ -10,6 +10,7 @@ import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.migration.incoming.IncomingMigration;
 import io.modvm.migration.outgoing.OutgoingMigration;
 import io.modvm.migration.snapshot.Snapshots;
+import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -132,7 +133,8 @@ public final class Migrations {
      * Starts an outgoing migration to {@code uri} on its own thread; the connection is made here, so that a bad URI
      * or a destination that is not there is this call's error.
      *
-     * @throws IllegalStateException if a migration runs, or the machine waits for an incoming one
+     * @throws IllegalStateException if a migration runs, the machine waits for an incoming one, or a part of it
+     *     blocks migration ({@link MigratableMachine#migrationBlockers()})
      * @throws IllegalArgumentException for an unknown scheme
      * @throws MigrationException if the connection cannot be made
      */
@@ -143,6 +145,10 @@ public final class Migrations {
         }
         if (m.machine().state() == RunState.INMIGRATE) {
             throw new IllegalStateException("Guest is waiting for an incoming migration");
+        }
+        List<String> blockers = m.migrationBlockers();
+        if (!blockers.isEmpty()) {
+            throw new IllegalStateException("Migration is blocked: " + String.join("; ", blockers));
         }
         Transports.Target target = transports.find(uri, 0);
         MigrationChannel ch = target.transport().connect(target.address());
@@ -155,6 +161,8 @@ public final class Migrations {
                     + uri + " cannot do: use unix:PATH");
         }
         progress = new MigrationProgress(false);
+        // query-migrate right after migrate returns already shows the migration, as QEMU's does.
+        progress.status(MigrationStatus.SETUP);
         outgoing = new OutgoingMigration(m, ch, parameters, capabilities, progress, events);
         worker = new Thread(outgoing, "modvm-migration");
         worker.setDaemon(true);

@@ -37,6 +37,17 @@ public interface MigratableMachine {
     List<String> differences(StateRecord source);
 
     /**
+     * Why this machine cannot migrate live now, one line for each part that stops it, naming the part and what to
+     * do (a NIC whose frames a datapath outside the process writes into guest RAM, unseen by the dirty log); empty
+     * if it can. {@code migrate} refuses while there is one.
+     *
+     * @since 1.1
+     */
+    default List<String> migrationBlockers() {
+        return List.of();
+    }
+
+    /**
      * The state of everything but RAM: vCPUs, interrupt controllers and clock, the PCI bus, every device. The vCPUs
      * must be held ({@link Machine#hold}); the devices are quiesced here and stay so until {@link #resumeDevices()}.
      *

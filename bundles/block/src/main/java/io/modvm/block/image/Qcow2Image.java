@@ -201,8 +201,13 @@ final class Qcow2Image extends FileImage {
     /** Gives {@code vcluster} a new host cluster holding {@code contents}, then frees what it used before. */
     private void replaceCluster(long vcluster, long oldEntry, ByteBuffer contents) throws IOException {
         long host = refcounts.allocate();
-        file.write(contents.clear(), host);
-        setL2Entry(vcluster, host | COPIED);
+        try {
+            file.write(contents.clear(), host);
+            setL2Entry(vcluster, host | COPIED);
+        } catch (IOException | RuntimeException e) {
+            giveBack(host, e);
+            throw e;
+        }
         releaseClusters(oldEntry);
     }
 
@@ -320,8 +325,26 @@ final class Qcow2Image extends FileImage {
     /** Writes {@code table} to a new cluster, then points L1 entry {@code l1Index} at it. */
     private void installL2Table(int l1Index, long[] table) throws IOException {
         long host = refcounts.allocate();
-        l2Tables.write(host, table);
-        l1.set(l1Index, host | COPIED);
+        try {
+            l2Tables.write(host, table);
+            l1.set(l1Index, host | COPIED);
+        } catch (IOException | RuntimeException e) {
+            giveBack(host, e);
+            throw e;
+        }
+    }
+
+    /**
+     * A cluster allocated for a write that failed (a full disk) is given back, so that the image has no leaked
+     * cluster afterwards; if even that fails, the leak is what qemu-img check would report, and the first error
+     * stands.
+     */
+    private void giveBack(long host, Exception cause) {
+        try {
+            refcounts.release(host);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /** The offset of the VM state area: the first byte that no L1 entry of the disk itself covers, as in QEMU. */

@@ -295,6 +295,19 @@ final class DeviceTable {
         }
     }
 
+    /** What built each plugged device (not a parked one), by id in plug order. */
+    Map<String, Origin> origins() {
+        synchronized (devices) {
+            Map<String, Origin> out = new LinkedHashMap<>();
+            for (String id : order) {
+                if (devices.containsKey(id)) {
+                    out.put(id, origins.get(id));
+                }
+            }
+            return out;
+        }
+    }
+
     /** The ids of the plugged devices, in plug order. */
     List<String> ids() {
         synchronized (devices) {

@@ -6,6 +6,7 @@ import io.modvm.api.device.PowerButton;
 import io.modvm.api.machine.Machine;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -155,6 +156,16 @@ public final class MachineDevices implements DeviceHost {
      */
     public void restoreAll(Map<String, StateRecord> saved) throws DeviceException {
         states.restoreAll(saved);
+    }
+
+    /**
+     * Each plugged device's type and the properties it was created with, by id in plug order: what a migration's
+     * destination must have too.
+     */
+    public Map<String, DeviceConfiguration> configurations() {
+        Map<String, DeviceConfiguration> out = new LinkedHashMap<>();
+        table.origins().forEach((id, o) -> out.put(id, new DeviceConfiguration(o.factory().type(), o.properties())));
+        return out;
     }
 
     /** The ids of the plugged devices, in plug order. */

@@ -5,6 +5,7 @@ import io.modvm.api.accel.CpuModel;
 import io.modvm.api.accel.DirtyPageLog;
 import io.modvm.api.accel.RamRegion;
 import io.modvm.api.backend.Backend;
+import io.modvm.api.backend.BackendKinds;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.machine.Machine;
 import io.modvm.api.machine.RunState;
@@ -12,6 +13,7 @@ import io.modvm.api.migration.DirtyLog;
 import io.modvm.api.migration.MigratableMachine;
 import io.modvm.api.migration.MigrationException;
 import io.modvm.api.migration.RamBlock;
+import io.modvm.api.net.NetworkBackend;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
 import io.modvm.core.memory.RamGuestMemory;
@@ -72,6 +74,7 @@ public final class MigratableVm implements MigratableMachine {
             b.put("cpu-unknown", e.getMessage());
         }
         b.put("devices", String.join(",", machine.devices().ids()));
+        b.put("device-configs", DeviceDescriptions.describe(machine.devices().configurations()));
         return b.build();
     }
 
@@ -96,7 +99,10 @@ public final class MigratableVm implements MigratableMachine {
             } else if (source.has("cpu") != here.has("cpu")) {
                 out.add("CPU: the " + (source.has("cpu") ? "destination" : "source") + " cannot describe its CPU");
             }
-            if (!source.getString("devices").equals(here.getString("devices"))) {
+            if (source.has("device-configs")) {
+                out.addAll(DeviceDescriptions.differences(source.getRecords("device-configs"),
+                        here.getRecords("device-configs")));
+            } else if (!source.getString("devices").equals(here.getString("devices"))) {
                 out.add("devices: source [" + source.getString("devices") + "], here [" + here.getString("devices")
                         + "] (start the destination with the same devices, in the same order)");
             }
@@ -104,6 +110,31 @@ public final class MigratableVm implements MigratableMachine {
             out.add("the source's description is not readable here: " + e.getMessage());
         }
         return out;
+    }
+
+    @Override
+    public List<String> migrationBlockers() {
+        Map<String, Backend> netdevs = backends.apply(BackendKinds.NETDEV);
+        List<String> out = new ArrayList<>();
+        machine.devices().configurations().forEach((id, c) -> {
+            String netdev = c.properties().get(BackendKinds.NETDEV);
+            if (netdev != null && netdevs.get(netdev) instanceof NetworkBackend nb) {
+                nb.offload().ifPresent(o -> out.add(offloadBlocker(id, netdev, o.name())));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * A NIC whose rings a datapath outside the process serves: the frames that datapath writes into guest RAM never
+     * reach the dirty log, so pages sent early would arrive stale. vhost-net can be left off for the tap; a
+     * vhost-user back-end is the only way that NIC's frames go.
+     */
+    private static String offloadBlocker(String nic, String netdev, String offload) {
+        String what = offload.equals("vhost-net") ? "start netdev '" + netdev + "' with vhost=off"
+                : "give the NIC a netdev whose frames modvm moves itself (tap, user)";
+        return "NIC '" + nic + "' moves its frames through " + offload + " (netdev '" + netdev + "'), whose writes to"
+                + " guest RAM the dirty log cannot see; " + what + " to migrate this guest";
     }
 
     private static Map<String, Long> ramSizes(StateRecord d) throws StateException {

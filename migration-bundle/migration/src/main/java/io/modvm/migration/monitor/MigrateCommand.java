@@ -87,10 +87,39 @@ public final class MigrateCommand extends MigrationCommand {
             throw error("Parameter 'uri' is missing");
         }
         Map<String, Object> args = new LinkedHashMap<>();
-        args.put("uri", rest);
+        args.put("uri", rest.startsWith("\"") ? quoted(rest) : rest);
         if (!detach) {
             args.put("__hmp-wait", true);
         }
         return args;
+    }
+
+    /**
+     * A URI in double quotes, as QEMU's HMP takes one with spaces ({@code migrate "exec:cat > FILE"}): backslash
+     * escapes a quote, a backslash, n or r; nothing may follow the closing quote.
+     */
+    private static String quoted(String text) throws MonitorException {
+        StringBuilder out = new StringBuilder();
+        for (int i = 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                if (!text.substring(i + 1).isBlank()) {
+                    throw error("migrate: extraneous characters at the end of line");
+                }
+                return out.toString();
+            }
+            if (c == '\\' && i + 1 < text.length()) {
+                char e = text.charAt(++i);
+                switch (e) {
+                    case 'n' -> out.append('\n');
+                    case 'r' -> out.append('\r');
+                    case '\\', '"', '\'' -> out.append(e);
+                    default -> throw error("migrate: unsupported escape code: '\\" + e + "'");
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        throw error("migrate: unterminated string");
     }
 }

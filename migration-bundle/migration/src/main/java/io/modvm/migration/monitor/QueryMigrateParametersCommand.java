@@ -35,22 +35,40 @@ public final class QueryMigrateParametersCommand extends MigrationCommand {
         return migrations.parameters().all();
     }
 
+    /**
+     * As QEMU 7.2's {@code info migrate_parameters}: its lines in its order and units, the strings quoted; the
+     * parameters its HMP does not show (the multifd compression levels) are in QMP only.
+     */
     @Override
     @SuppressWarnings("unchecked")
     public String formatHmp(Object result) {
+        Map<String, Object> values = (Map<String, Object>) result;
         StringBuilder out = new StringBuilder();
-        ((Map<String, Object>) result).forEach((k, v) -> {
+        for (String[] line : HMP_LINES) {
+            Object v = values.get(line[0]);
+            if (v == null) {
+                continue;
+            }
             String shown = v instanceof Boolean b ? (b ? "on" : "off") : String.valueOf(v);
-            String unit = switch (k) {
-                case "downtime-limit", "x-checkpoint-delay", "announce-initial", "announce-max", "announce-step"
-                        -> " ms";
-                case "max-bandwidth", "xbzrle-cache-size", "max-postcopy-bandwidth" -> " bytes";
-                case "cpu-throttle-initial", "cpu-throttle-increment", "max-cpu-throttle",
-                        "throttle-trigger-threshold" -> "";
-                default -> "";
-            };
-            out.append(k).append(": ").append(shown).append(unit).append('\n');
-        });
+            if (line[1].equals("'")) {
+                shown = "'" + shown + "'";
+            } else if (!line[1].isEmpty()) {
+                shown = shown + " " + line[1];
+            }
+            out.append(line[0]).append(": ").append(shown).append('\n');
+        }
         return out.toString();
     }
+
+    /** Each parameter QEMU's HMP shows, in its order, with its unit ({@code '} for a quoted string). */
+    private static final String[][] HMP_LINES = {
+        {"announce-initial", "ms"}, {"announce-max", "ms"}, {"announce-rounds", ""}, {"announce-step", "ms"},
+        {"compress-level", ""}, {"compress-threads", ""}, {"compress-wait-thread", ""},
+        {"decompress-threads", ""}, {"throttle-trigger-threshold", ""}, {"cpu-throttle-initial", ""},
+        {"cpu-throttle-increment", ""}, {"cpu-throttle-tailslow", ""}, {"max-cpu-throttle", ""},
+        {"tls-creds", "'"}, {"tls-hostname", "'"}, {"max-bandwidth", "bytes/second"}, {"downtime-limit", "ms"},
+        {"x-checkpoint-delay", "ms"}, {"block-incremental", ""}, {"multifd-channels", ""},
+        {"multifd-compression", ""}, {"xbzrle-cache-size", "bytes"}, {"max-postcopy-bandwidth", ""},
+        {"tls-authz", "'"},
+    };
 }

@@ -77,6 +77,8 @@ public final class OutgoingMigration implements Runnable {
             if (answers != null) {
                 answers.expect(StreamFormat.OK, "the destination refused the migration");
             }
+            // query-migrate shows the RAM to move from the first moment the migration is active.
+            report(out, totalBytes, totalBytes);
             status(MigrationStatus.ACTIVE);
             if (local) {
                 sendFinal(m, out, totalBytes, () -> {
