@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -83,7 +84,9 @@ final class FrameworkStopper {
                 String[] parts = dir.getFileName().toString().substring(STORAGE_PREFIX.length()).split("-", 2);
                 try {
                     if (parts.length == 2 && ProcessHandle.of(Long.parseLong(parts[0])).isEmpty()) {
-                        deleteTree(dir);
+                        // Another modvm starting now may be removing the same leftover: whatever is left
+                        // after both is the next start's, and none of it is this run's business.
+                        deleteTree(dir, true);
                     }
                 } catch (NumberFormatException e) {
                     // not ours
@@ -95,11 +98,24 @@ final class FrameworkStopper {
     }
 
     static void deleteTree(Path root) {
+        deleteTree(root, false);
+    }
+
+    /** Deletes {@code root} and what is under it; what vanishes meanwhile is fine; other failures are told unless quiet. */
+    private static void deleteTree(Path root, boolean quiet) {
         if (!Files.exists(root)) {
             return;
         }
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                     Files.deleteIfExists(file);
@@ -108,12 +124,19 @@ final class FrameworkStopper {
 
                 @Override
                 public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (e != null && !(e instanceof NoSuchFileException)) {
+                        throw e;
+                    }
                     Files.deleteIfExists(dir);
                     return FileVisitResult.CONTINUE;
                 }
             });
+        } catch (NoSuchFileException e) {
+            // gone already
         } catch (IOException e) {
-            System.err.println("modvm: could not delete " + root + ": " + Messages.oneLine(e));
+            if (!quiet) {
+                System.err.println("modvm: could not delete " + root + ": " + Messages.oneLine(e));
+            }
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.modvm.api.migration;
 
-import java.nio.ByteBuffer;
-
 /** A block of guest RAM as a migration moves it: a name both sides agree on, a size, and its bytes. */
 public interface RamBlock {
     /** The block's name, as QEMU names it ({@code pc.ram}). */
@@ -11,10 +9,17 @@ public interface RamBlock {
     long size();
 
     /**
-     * A view of {@code [offset, offset + length)} of the block, for reading on the source and writing on the
-     * destination; valid while the machine's current run lasts. Throws IndexOutOfBoundsException outside the block.
+     * Copies {@code [offset, offset + length)} of the block into {@code destination} at {@code at}. Like every
+     * access here it holds the RAM mapped meanwhile, and fails with IllegalStateException once the machine's run
+     * has ended (its RAM is gone) and IndexOutOfBoundsException outside the block.
      */
-    ByteBuffer view(long offset, int length);
+    void read(long offset, byte[] destination, int at, int length);
+
+    /** Copies {@code length} bytes of {@code source} from {@code at} into the block at {@code offset}. */
+    void write(long offset, byte[] source, int at, int length);
+
+    /** True if every byte of {@code [offset, offset + length)} is zero, read in place without a copy. */
+    boolean isZero(long offset, int length);
 
     /**
      * Makes {@code [offset, offset + length)} read as zeroes, giving the host memory back where it can (a

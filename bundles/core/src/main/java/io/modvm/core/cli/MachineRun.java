@@ -11,6 +11,7 @@ import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.api.net.Nic;
 import io.modvm.core.backends.BackendManager;
+import io.modvm.core.backends.BackendSpec;
 import io.modvm.core.commands.BackendRemoveCommand;
 import io.modvm.core.commands.BlockdevAddCommand;
 import io.modvm.core.commands.DriveAddCommand;
@@ -60,13 +61,18 @@ final class MachineRun {
     private final VmMachine machine;
     private final BackendManager backends;
     private final DeviceManager devices;
+    /** How long the command line's backend types may take to appear while their bundles start. */
+    private static final long FACTORY_WAIT_NANOS = 5_000_000_000L;
+
     private final List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
+    private final FactoryCatalog catalog;
 
     MachineRun(BundleContext context, Invocation.Run run, MachineSpec spec, Accelerator accelerator,
             FactoryCatalog catalog, Supplier<ConfigurationAdmin> admin, MonitorEvents events, PrintStream err,
             long swapTimeoutMillis) {
         this.context = context;
         this.run = run;
+        this.catalog = catalog;
         this.backends = new BackendManager(catalog, new ConfigAdminStore(admin, BackendManager.FACTORY_PID),
                 () -> quit(0));
         this.machine = new VmMachine(spec, accelerator, line -> err.println("modvm: " + line), events, backends,
@@ -81,6 +87,7 @@ final class MachineRun {
 
     /** On the machine's thread, before the vCPUs first run. */
     private void start() throws MachineException {
+        awaitBackendTypes();
         try {
             backends.openAtStart(run.backends());
             devices.attach(machine.devices(), run.devices());
@@ -97,6 +104,25 @@ final class MachineRun {
                 Map.of(Constants.SERVICE_PID, DeviceManager.FACTORY_PID));
         backends.recordConfigurations();
         devices.recordConfigurations();
+    }
+
+    /**
+     * Gives the bundles that are still starting a moment to register the backend types the command line names (the
+     * launcher starts the machine as soon as the core is active); a type still missing then is the command line's
+     * one-line error.
+     */
+    private void awaitBackendTypes() {
+        long deadline = System.nanoTime() + FACTORY_WAIT_NANOS;
+        for (BackendSpec s : run.backends()) {
+            while (s.type() != null && catalog.find(s.kind(), s.type()) == null && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** Once the vCPUs run: the machine and the core's monitor commands become services. */

@@ -20,6 +20,7 @@ final class GuestRam {
     private final MemoryLayout layout;
     private volatile RamGuestMemory memory;
     private volatile RamRegion region;
+    private volatile RamLease lease;
 
     GuestRam(long bytes) {
         this.layout = new MemoryLayout(bytes);
@@ -42,6 +43,7 @@ final class GuestRam {
         RamGuestMemory mapped = builder.build();
         memory = mapped;
         region = ram;
+        lease = new RamLease(ram);
         return mapped;
     }
 
@@ -49,6 +51,19 @@ final class GuestRam {
      * The host memory behind guest RAM in the current run (low RAM from offset 0, RAM above 4 GiB right after it);
      * null before the first.
      */
+    /** The current run's RAM for users outside the vCPUs and devices; null before the first run. */
+    RamLease lease() {
+        return lease;
+    }
+
+    /** Before the current run's RAM is unmapped: waits for its users and refuses later ones. */
+    void retire() {
+        RamLease l = lease;
+        if (l != null) {
+            l.retire();
+        }
+    }
+
     RamRegion region() {
         return region;
     }

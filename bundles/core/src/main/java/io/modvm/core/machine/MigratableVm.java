@@ -55,8 +55,8 @@ public final class MigratableVm implements MigratableMachine {
 
     @Override
     public List<RamBlock> ram() {
-        RamRegion region = Objects.requireNonNull(machine.ramRegion(), "no RAM before the machine runs");
-        return List.of(new RegionBlock(RAM_BLOCK, region));
+        RamLease lease = Objects.requireNonNull(machine.ramLease(), "no RAM before the machine runs");
+        return List.of(new RegionBlock(RAM_BLOCK, lease));
     }
 
     @Override
@@ -259,37 +259,74 @@ public final class MigratableVm implements MigratableMachine {
         return backends.apply(kind);
     }
 
-    /** Guest RAM's region as a migration block. */
-    private record RegionBlock(String name, RamRegion region) implements RamBlock {
+    /** Guest RAM's region as a migration block; every access holds the run's RAM lease. */
+    private record RegionBlock(String name, RamLease lease) implements RamBlock {
+        private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(4096);
+
         @Override
         public long size() {
-            return region.size();
+            return lease.region().size();
         }
 
         @Override
-        public ByteBuffer view(long offset, int length) {
-            Objects.checkFromIndexSize(offset, length, region.size());
-            return region.view(offset, length);
+        public void read(long offset, byte[] destination, int at, int length) {
+            check(offset, length);
+            lease.use(() -> lease.region().view(offset, length).get(0, destination, at, length));
+        }
+
+        @Override
+        public void write(long offset, byte[] source, int at, int length) {
+            check(offset, length);
+            lease.use(() -> lease.region().view(offset, length).put(0, source, at, length));
+        }
+
+        @Override
+        public boolean isZero(long offset, int length) {
+            check(offset, length);
+            return lease.use(() -> {
+                ByteBuffer v = lease.region().view(offset, length);
+                for (int p = 0; p < length; p += ZERO_PAGE.capacity()) {
+                    int n = Math.min(ZERO_PAGE.capacity(), length - p);
+                    if (v.slice(p, n).mismatch(ZERO_PAGE.slice(0, n)) >= 0) {
+                        return false;
+                    }
+                }
+                return true;
+            });
         }
 
         @Override
         public void zero(long offset, long length) {
-            Objects.checkFromIndexSize(offset, length, region.size());
-            region.discard(offset, length);
+            Objects.checkFromIndexSize(offset, length, size());
+            lease.use(() -> {
+                lease.region().discard(offset, length);
+                return null;
+            });
         }
 
         @Override
         public int fd() {
-            return region.fd();
+            return lease.region().fd();
         }
 
         @Override
         public void adopt(int fd) throws MigrationException {
             try {
-                region.adopt(fd);
-            } catch (AcceleratorException e) {
-                throw new MigrationException(name + ": " + e.getMessage(), e);
+                lease.use(() -> {
+                    try {
+                        lease.region().adopt(fd);
+                        return null;
+                    } catch (AcceleratorException e) {
+                        throw new IllegalStateException(name + ": " + e.getMessage(), e);
+                    }
+                });
+            } catch (IllegalStateException e) {
+                throw new MigrationException(e.getMessage(), e);
             }
+        }
+
+        private void check(long offset, int length) {
+            Objects.checkFromIndexSize(offset, length, size());
         }
     }
 }

@@ -208,6 +208,7 @@ public final class VmMachine implements Machine {
             // DEVICE_DELETED goes to the device manager, which plugs under its own lock.
             devices.resetAll();
             platform.reset();
+            ram.retire();
             vm.close(created);
         }
     }
@@ -259,6 +260,11 @@ public final class VmMachine implements Machine {
 
     GuestRam ram() {
         return ram;
+    }
+
+    /** The current run's RAM as a migration or snapshot uses it; null before the first run. */
+    RamLease ramLease() {
+        return ram.lease();
     }
 
     int vcpuCount() {

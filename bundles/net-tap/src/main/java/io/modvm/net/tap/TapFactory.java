@@ -89,8 +89,9 @@ public final class TapFactory implements BackendFactory {
         }
         VhostNetOpener vhost = vhostWanted(type, options) ? vhostNet : null;
         boolean force = options.flag("vhostforce", false);
-        boolean vnetHeader = options.flag("vnet_hdr", TapOpener.vnetHeaderSupported());
         List<Integer> given = descriptors(type, options);
+        boolean vnetHeader = options.flag("vnet_hdr", given.isEmpty() ? TapOpener.vnetHeaderSupported()
+                : TapOpener.opensWithVnetHeader(given.get(0)));
         int queues = given.isEmpty() ? options.number("queues", 1, 1, 64) : given.size();
         String ifname = options.has("ifname") ? options.get("ifname") : "";
         List<TapQueue> opened = new ArrayList<>();

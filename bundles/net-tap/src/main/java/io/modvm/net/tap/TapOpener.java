@@ -65,6 +65,21 @@ final class TapOpener {
         }
     }
 
+    /**
+     * Whether the tap descriptor {@code fd} was opened with IFF_VNET_HDR, which is {@code vnet_hdr}'s default for
+     * {@code fd=} as in QEMU: frames carry the header exactly when its opener asked for it. False if {@code fd} is
+     * not a tap; {@link #adopt} then says so.
+     */
+    static boolean opensWithVnetHeader(int fd) {
+        try (Memory ifr = new Memory(TunLib.IFREQ_SIZE)) {
+            ifr.clear();
+            TunLib.ioctl(fd, TunLib.TUNGETIFF, ifr);
+            return (ifr.getShort(TunLib.IFREQ_FLAGS) & TunLib.IFF_VNET_HDR) != 0;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
     /** Takes a tap descriptor another process opened ({@code fd=N}, as libvirt passes it): non-blocking from now. */
     static int adopt(int fd, boolean vnetHeader, StringBuilder name) throws DeviceException {
         try (Memory ifr = new Memory(TunLib.IFREQ_SIZE)) {
@@ -72,6 +87,12 @@ final class TapOpener {
             TunLib.ioctl(fd, TunLib.TUNGETIFF, ifr);
             name.setLength(0);
             name.append(ifr.getString(0, StandardCharsets.US_ASCII.name()));
+            boolean opened = (ifr.getShort(TunLib.IFREQ_FLAGS) & TunLib.IFF_VNET_HDR) != 0;
+            if (vnetHeader != opened) {
+                throw new DeviceException("fd=" + fd + " (" + name + ") was opened " + (opened ? "with" : "without")
+                        + " IFF_VNET_HDR, so its frames " + (opened ? "carry" : "lack") + " the virtio-net header;"
+                        + " give vnet_hdr=" + (opened ? "on" : "off") + " or leave vnet_hdr out");
+            }
             int flags = TunLib.fcntl(fd, TunLib.F_GETFL, 0);
             TunLib.fcntl(fd, TunLib.F_SETFL, flags | TunLib.O_NONBLOCK);
             if (vnetHeader) {

@@ -52,6 +52,8 @@ final class TunLib {
     static final long TUNSETVNETHDRSZ = 0x400454d8L;
     /** struct ifreq: a 16-byte name, then the flags (a union of 24 bytes). */
     static final int IFREQ_SIZE = 40;
+    /** Where struct ifreq keeps ifr_flags, after the 16-byte interface name. */
+    static final int IFREQ_FLAGS = 16;
     static final int IFNAMSIZ = 16;
 
     static native int open(String path, int flags) throws LastErrorException;

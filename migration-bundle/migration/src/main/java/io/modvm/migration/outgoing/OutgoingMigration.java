@@ -139,6 +139,8 @@ public final class OutgoingMigration implements Runnable {
             report(out, totalBytes, remainingBytes);
             events.pass(pass);
             if (expectedMillis <= parameters.number("downtime-limit")) {
+                // The throttle lets go first, so that the pause below is the one that stops the guest (and says STOP).
+                throttle.close();
                 sendFinal(m, out, totalBytes, () -> lastPages(out, log, ram, dirty));
                 break;
             }

@@ -103,7 +103,7 @@ public final class StreamReader {
                         if (tag == StreamFormat.PAGES) {
                             in.readFully(chunk, 0, length);
                             bytes += length;
-                            target.view(at, length).put(chunk, 0, length);
+                            target.write(at, chunk, 0, length);
                             pages += count;
                         } else {
                             target.zero(at, length);

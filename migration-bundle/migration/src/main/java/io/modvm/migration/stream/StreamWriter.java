@@ -15,8 +15,6 @@ import java.nio.ByteBuffer;
  * byte written is counted, for {@code query-migrate}.
  */
 public final class StreamWriter {
-    private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(StreamFormat.PAGE_SIZE);
-
     private final DataOutputStream out;
     private final byte[] chunk = new byte[StreamFormat.MAX_RUN * StreamFormat.PAGE_SIZE];
     private long bytes;
@@ -72,12 +70,12 @@ public final class StreamWriter {
 
     /** A run of consecutive pages: zero pages as markers, the others as data, in order. */
     private int run(int blockIndex, RamBlock block, long first, int count, Pacer paced) throws IOException {
-        ByteBuffer view = block.view(first * StreamFormat.PAGE_SIZE, count * StreamFormat.PAGE_SIZE);
+        long base = first * StreamFormat.PAGE_SIZE;
         int i = 0;
         while (i < count) {
-            boolean zero = isZero(view, i);
+            boolean zero = isZero(block, base, i);
             int j = i + 1;
-            while (j < count && isZero(view, j) == zero) {
+            while (j < count && isZero(block, base, j) == zero) {
                 j++;
             }
             long before = bytes;
@@ -90,7 +88,7 @@ public final class StreamWriter {
                 zeroPages += j - i;
             } else {
                 int length = (j - i) * StreamFormat.PAGE_SIZE;
-                view.get(i * StreamFormat.PAGE_SIZE, chunk, 0, length);
+                block.read(base + (long) i * StreamFormat.PAGE_SIZE, chunk, 0, length);
                 out.writeByte(StreamFormat.PAGES);
                 out.writeShort(blockIndex);
                 out.writeLong(first + i);
@@ -105,8 +103,8 @@ public final class StreamWriter {
         return count;
     }
 
-    private static boolean isZero(ByteBuffer view, int page) {
-        return view.slice(page * StreamFormat.PAGE_SIZE, StreamFormat.PAGE_SIZE).mismatch(ZERO_PAGE) < 0;
+    private static boolean isZero(RamBlock block, long base, int page) {
+        return block.isZero(base + (long) page * StreamFormat.PAGE_SIZE, StreamFormat.PAGE_SIZE);
     }
 
     /**

@@ -14,7 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,7 +44,17 @@ class HandOverFrameTest {
         }
 
         @Override
-        public ByteBuffer view(long offset, int length) {
+        public void read(long offset, byte[] destination, int at, int length) {
+            throw new AssertionError("a hand-over reads no page");
+        }
+
+        @Override
+        public void write(long offset, byte[] source, int at, int length) {
+            throw new AssertionError("a hand-over writes no page");
+        }
+
+        @Override
+        public boolean isZero(long offset, int length) {
             throw new AssertionError("a hand-over reads no page");
         }
 

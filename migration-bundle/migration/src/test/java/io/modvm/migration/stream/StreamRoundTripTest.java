@@ -28,8 +28,18 @@ class StreamRoundTripTest {
         }
 
         @Override
-        public ByteBuffer view(long offset, int length) {
-            return bytes.slice((int) offset, length);
+        public void read(long offset, byte[] destination, int at, int length) {
+            bytes.get((int) offset, destination, at, length);
+        }
+
+        @Override
+        public void write(long offset, byte[] source, int at, int length) {
+            bytes.put((int) offset, source, at, length);
+        }
+
+        @Override
+        public boolean isZero(long offset, int length) {
+            return bytes.slice((int) offset, length).mismatch(ByteBuffer.allocate(length)) < 0;
         }
 
         @Override
@@ -56,7 +66,7 @@ class StreamRoundTripTest {
 
     private static byte[] bytes(RamBlock b) {
         byte[] out = new byte[(int) b.size()];
-        b.view(0, out.length).get(out);
+        b.read(0, out, 0, out.length);
         return out;
     }
 
@@ -102,7 +112,7 @@ class StreamRoundTripTest {
         w.pages(0, src, null, n -> { });
         long[] dirty = new long[1];
         dirty[0] = 1L << 5 | 1L << 6 | 1L << 40;
-        src.view(5 * StreamFormat.PAGE_SIZE, 1).put(0, (byte) 7);
+        src.write(5 * StreamFormat.PAGE_SIZE, new byte[] {7}, 0, 1);
         long sent = w.pages(0, src, dirty, n -> { });
         assertEquals(3, sent);
         w.state(STATE);
