@@ -38,7 +38,11 @@ public final class MigrationProgress {
         return status;
     }
 
+    /** Moves to {@code s}, unless the migration has ended already: an end is final. */
     public synchronized void status(MigrationStatus s) {
+        if (status.finished() && status != MigrationStatus.NONE) {
+            return;
+        }
         status = s;
         if (s == MigrationStatus.ACTIVE && setupMillis < 0) {
             setupMillis = System.currentTimeMillis() - startMillis;
@@ -46,6 +50,15 @@ public final class MigrationProgress {
         if (s.finished() && endMillis < 0) {
             endMillis = System.currentTimeMillis();
         }
+    }
+
+    /** A cancel asked while it is still in setup, active or device: true if it moved to cancelling now. */
+    public synchronized boolean cancelling() {
+        if (status != MigrationStatus.SETUP && status != MigrationStatus.ACTIVE && status != MigrationStatus.DEVICE) {
+            return false;
+        }
+        status = MigrationStatus.CANCELLING;
+        return true;
     }
 
     public synchronized void fail(String why) {

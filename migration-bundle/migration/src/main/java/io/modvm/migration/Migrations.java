@@ -36,6 +36,8 @@ public final class Migrations {
     private volatile MigratableMachine machine;
     private volatile String deferredIncoming;
     private MigrationProgress progress = new MigrationProgress(false);
+    /** A migration being connected, or a snapshot operation; guarded by this. */
+    private boolean busy;
     private OutgoingMigration outgoing;
     private Thread worker;
 
@@ -83,10 +85,13 @@ public final class Migrations {
     }
 
     /** {@code -loadvm TAG}: loads the snapshot on a thread of its own, then lets the guest run. */
-    private static void loadAtStart(MigratableMachine m, String tag) {
+    private void loadAtStart(MigratableMachine m, String tag) {
         Thread t = new Thread(() -> {
             try {
-                new Snapshots(m).load(tag);
+                exclusively(() -> {
+                    new Snapshots(m).load(tag);
+                    return null;
+                });
                 m.incomingLoaded();
             } catch (MigrationException | RuntimeException e) {
                 m.incomingFailed("-loadvm " + tag + ": " + e.getMessage());
@@ -138,35 +143,88 @@ public final class Migrations {
      * @throws IllegalArgumentException for an unknown scheme
      * @throws MigrationException if the connection cannot be made
      */
-    public synchronized void migrate(String uri) throws MigrationException {
-        MigratableMachine m = machine();
-        if (worker != null && worker.isAlive()) {
+    public void migrate(String uri) throws MigrationException {
+        MigratableMachine m;
+        Transports.Target target;
+        synchronized (this) {
+            m = machine();
+            requireIdle();
+            if (m.machine().state() == RunState.INMIGRATE) {
+                throw new IllegalStateException("Guest is waiting for an incoming migration");
+            }
+            List<String> blockers = m.migrationBlockers();
+            if (!blockers.isEmpty()) {
+                throw new IllegalStateException("Migration is blocked: " + String.join("; ", blockers));
+            }
+            target = transports.find(uri, 0);
+            busy = true;
+        }
+        // The connection is made outside the lock, so that query-migrate answers while a slow host is reached.
+        MigrationChannel ch;
+        try {
+            ch = target.transport().connect(target.address());
+            if (ch.output() == null) {
+                closeQuietly(ch);
+                throw new MigrationException(uri + " cannot carry an outgoing migration");
+            }
+            if (capabilities.on("x-ignore-shared") && !ch.passesDescriptors()) {
+                closeQuietly(ch);
+                throw new MigrationException("x-ignore-shared hands guest RAM over to a destination on this host,"
+                        + " which " + uri + " cannot do: use unix:PATH");
+            }
+        } catch (MigrationException | RuntimeException e) {
+            synchronized (this) {
+                busy = false;
+            }
+            throw e;
+        }
+        synchronized (this) {
+            progress = new MigrationProgress(false);
+            // query-migrate right after migrate returns already shows the migration, as QEMU's does.
+            progress.status(MigrationStatus.SETUP);
+            outgoing = new OutgoingMigration(m, ch, parameters, capabilities, progress, events);
+            worker = new Thread(outgoing, "modvm-migration");
+            worker.setDaemon(true);
+            worker.start();
+            busy = false;
+        }
+    }
+
+    /** Throws QEMU's error if a migration or a snapshot operation runs. */
+    private void requireIdle() {
+        if (busy || worker != null && worker.isAlive()) {
             throw new IllegalStateException("There's a migration process in progress");
         }
-        if (m.machine().state() == RunState.INMIGRATE) {
-            throw new IllegalStateException("Guest is waiting for an incoming migration");
+    }
+
+    /** A snapshot operation: what {@link #exclusively} runs. */
+    @FunctionalInterface
+    public interface Exclusive<T> {
+        T run() throws MigrationException;
+    }
+
+    /**
+     * Runs a snapshot operation ({@code savevm}, {@code loadvm}, {@code delvm}, the snapshot jobs) while no migration
+     * runs, and keeps migrations and other snapshot operations out meanwhile, as QEMU does.
+     *
+     * @throws MigrationException QEMU's "There's a migration process in progress", or the operation's own error
+     */
+    public <T> T exclusively(Exclusive<T> operation) throws MigrationException {
+        synchronized (this) {
+            try {
+                requireIdle();
+            } catch (IllegalStateException e) {
+                throw new MigrationException(e.getMessage());
+            }
+            busy = true;
         }
-        List<String> blockers = m.migrationBlockers();
-        if (!blockers.isEmpty()) {
-            throw new IllegalStateException("Migration is blocked: " + String.join("; ", blockers));
+        try {
+            return operation.run();
+        } finally {
+            synchronized (this) {
+                busy = false;
+            }
         }
-        Transports.Target target = transports.find(uri, 0);
-        MigrationChannel ch = target.transport().connect(target.address());
-        if (ch.output() == null) {
-            throw new MigrationException(uri + " cannot carry an outgoing migration");
-        }
-        if (capabilities.on("x-ignore-shared") && !ch.passesDescriptors()) {
-            closeQuietly(ch);
-            throw new MigrationException("x-ignore-shared hands guest RAM over to a destination on this host, which "
-                    + uri + " cannot do: use unix:PATH");
-        }
-        progress = new MigrationProgress(false);
-        // query-migrate right after migrate returns already shows the migration, as QEMU's does.
-        progress.status(MigrationStatus.SETUP);
-        outgoing = new OutgoingMigration(m, ch, parameters, capabilities, progress, events);
-        worker = new Thread(outgoing, "modvm-migration");
-        worker.setDaemon(true);
-        worker.start();
     }
 
     private static void closeQuietly(MigrationChannel ch) {

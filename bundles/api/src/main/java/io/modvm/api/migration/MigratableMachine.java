@@ -59,6 +59,26 @@ public interface MigratableMachine {
     void resumeDevices();
 
     /**
+     * Pauses the guest as the monitor's {@code stop} does (event STOP; {@code cont} resumes it), for a stop-and-copy
+     * or a snapshot. Returns true if this call paused it; false if it was stopped already, and then the caller must
+     * not resume it. While {@link #showState} shows {@code finish-migrate}, {@code save-vm} or {@code restore-vm},
+     * {@code cont} is refused.
+     *
+     * @since 1.1
+     */
+    boolean stopGuest();
+
+    /**
+     * The source of a completed migration: it stays paused in {@code postmigrate} with its devices quiesced, so that
+     * nothing here touches what the destination now owns; a later {@code cont} lets the devices run again first.
+     * With {@code handedOver} (the RAM itself went to the destination) the guest must never run here again, and
+     * {@code cont} is refused.
+     *
+     * @since 1.1
+     */
+    void migrated(boolean handedOver);
+
+    /**
      * Loads {@code state} (from {@link #saveState()} on a compatible machine) with the vCPUs held.
      *
      * @throws StateException if a record is missing, unknown or of a newer version, naming it; the machine must then

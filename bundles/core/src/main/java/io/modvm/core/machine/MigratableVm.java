@@ -240,6 +240,21 @@ public final class MigratableVm implements MigratableMachine {
     }
 
     @Override
+    public boolean stopGuest() {
+        return machine.pauseForState("migration");
+    }
+
+    @Override
+    public void migrated(boolean handedOver) {
+        machine.show(RunState.POSTMIGRATE);
+        if (handedOver) {
+            machine.handedOver();
+        } else {
+            machine.beforeResumeFromMigration(machine.devices()::resumeAll);
+        }
+    }
+
+    @Override
     public void showState(RunState state) {
         machine.show(state);
     }

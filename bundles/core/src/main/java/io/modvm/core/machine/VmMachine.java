@@ -72,6 +72,9 @@ public final class VmMachine implements Machine {
     private volatile RunState shown;
     /** Keeps the guest from running until an incoming stream or snapshot is loaded; guarded by monitorLock. */
     private Hold incomingHold;
+    /** Set by a migration that left the devices quiesced; see {@link #beforeResumeFromMigration}. */
+    private volatile Runnable afterMigration;
+    private volatile boolean handedOver;
     private volatile StartHook onStart;
     private volatile Runnable onceRunning;
     /** The monitor's {@code stop}, until {@code cont}; guarded by itself. */
@@ -420,17 +423,43 @@ public final class VmMachine implements Machine {
     /** The monitor's {@code stop}: STOP is announced if the vCPUs ran until now. */
     @Override
     public void pause() {
+        pauseAs("monitor stop");
+    }
+
+    /**
+     * Pauses as the monitor's {@code stop} does (so that {@code cont} resumes), for a migration or snapshot; returns
+     * true if this call took the pause, false if the guest was stopped already (the caller then leaves it so).
+     */
+    boolean pauseForState(String reason) {
+        return pauseAs(reason);
+    }
+
+    private boolean pauseAs(String reason) {
         boolean stopped;
         synchronized (monitorLock) {
             if (monitorHold != null || state != RunState.RUNNING || vcpus.stopRequested()) {
-                return;
+                return false;
             }
-            monitorHold = new Hold("monitor stop");
+            monitorHold = new Hold(reason);
             stopped = vcpus.hold(Long.MAX_VALUE);
         }
         if (stopped) {
             events.emit(QmpEvents.STOP, null);
         }
+        return true;
+    }
+
+    /**
+     * Runs before {@code cont} lets a migrated source run again (its devices were left quiesced so that they touch
+     * nothing the destination owns); null when there is nothing to do.
+     */
+    void beforeResumeFromMigration(Runnable hook) {
+        afterMigration = hook;
+    }
+
+    /** The guest's RAM now belongs to another process: it must never run here again. */
+    void handedOver() {
+        handedOver = true;
     }
 
     /** The monitor's {@code cont}: RESUME is announced if nothing else keeps the vCPUs paused. */
@@ -438,13 +467,25 @@ public final class VmMachine implements Machine {
     public void resume() {
         Hold h;
         synchronized (monitorLock) {
-            if (incomingHold != null) {
+            RunState over = shown;
+            if (incomingHold != null || over == RunState.FINISH_MIGRATE || over == RunState.SAVE_VM
+                    || over == RunState.RESTORE_VM) {
+                LOG.warn("cont refused: the machine is {}", over == null ? "waiting for its state" : over.qmpName());
+                return;
+            }
+            if (handedOver) {
+                LOG.warn("cont refused: guest RAM was handed over to another process, which runs the guest now");
                 return;
             }
             h = monitorHold;
             monitorHold = null;
             if (h != null) {
                 shown = null;
+                Runnable hook = afterMigration;
+                afterMigration = null;
+                if (hook != null && over == RunState.POSTMIGRATE) {
+                    hook.run();
+                }
             }
         }
         if (h != null && h.release()) {

@@ -79,7 +79,15 @@ public final class IncomingMigration implements Runnable {
                 answer(back, StreamFormat.FAILED, e.getMessage());
                 throw e;
             }
-            answer(back, StreamFormat.DONE, null);
+            if (back != null) {
+                try {
+                    AnswerReader.answer(back, StreamFormat.DONE, null);
+                } catch (IOException e) {
+                    // The source did not hear that the guest runs here, so it may run it there: this side yields.
+                    throw new MigrationException("the source went away before it heard that the load succeeded ("
+                            + e.getMessage() + "); it keeps the guest");
+                }
+            }
             progress.ram(in.bytes(), 0, 0, loaded.zeroPages(), loaded.pages());
             status(MigrationStatus.COMPLETED);
             LOG.info("incoming migration from {} loaded: {} bytes, {} passes, {} RAM blocks handed over",
@@ -91,7 +99,7 @@ public final class IncomingMigration implements Runnable {
             events.status(MigrationStatus.FAILED);
             closeQuietly(ch);
             outcome.failed("load of migration failed: " + e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             progress.fail(e.toString());
             events.status(MigrationStatus.FAILED);
             closeQuietly(ch);

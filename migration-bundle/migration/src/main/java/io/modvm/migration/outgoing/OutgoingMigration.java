@@ -41,6 +41,8 @@ public final class OutgoingMigration implements Runnable {
     private final MigrationProgress progress;
     private final MigrationEvents events;
     private volatile boolean cancelled;
+    /** Set once the whole stream is out: the destination decides now, and the source waits for its word. */
+    private volatile boolean committed;
 
     public OutgoingMigration(MigratableMachine machine, MigrationChannel channel, MigrationParameters parameters,
             MigrationCapabilities capabilities, MigrationProgress progress, MigrationEvents events) {
@@ -54,8 +56,11 @@ public final class OutgoingMigration implements Runnable {
 
     /** Asks the migration to stop; it stops at its next run of pages, and the source goes on running. */
     public void cancel() {
+        if (committed || !progress.cancelling()) {
+            return;
+        }
         cancelled = true;
-        status(MigrationStatus.CANCELLING);
+        events.status(MigrationStatus.CANCELLING);
         try {
             channel.close();
         } catch (IOException e) {
@@ -90,16 +95,25 @@ public final class OutgoingMigration implements Runnable {
                 precopy(m, out, log, throttle, ram, totalBytes);
             }
             if (answers != null) {
-                answers.expect(StreamFormat.DONE, "the destination could not load the machine");
+                try {
+                    answers.expect(StreamFormat.DONE, "the destination could not load the machine");
+                } catch (AnswerReader.Silence e) {
+                    // It had everything and said nothing: it may run the guest now. Staying paused is safe; resuming
+                    // here could run the guest twice. cont runs it here if the destination did not.
+                    machine.migrated(local);
+                    String why = e.getMessage() + "; it may be running the guest, so this side stays paused"
+                            + " (cont runs it here if it is not)";
+                    progress.fail(why);
+                    events.status(MigrationStatus.FAILED);
+                    LOG.warn("migration to {}: {}", channel.describe(), why);
+                    closeQuietly();
+                    return;
+                }
             }
             channel.close();
             progress.ram(out.bytes(), 0, totalBytes, out.zeroPages(), out.normalPages());
             progress.downtime((System.nanoTime() - downtimeStart) / 1_000_000, out.bytes() - precopyBytes);
-            if (!local) {
-                // with the memory handed over, a device running here would write into the guest that runs there
-                machine.resumeDevices();
-            }
-            machine.showState(RunState.POSTMIGRATE);
+            machine.migrated(local);
             status(MigrationStatus.COMPLETED);
             LOG.info("migration to {} completed: {} bytes in {} ms, downtime {} ms", channel.describe(),
                     out.bytes(), progress.totalMillis(), progress.downtimeMillis());
@@ -183,11 +197,7 @@ public final class OutgoingMigration implements Runnable {
         precopyBytes = out.bytes();
         progress.stopped(precopyBytes);
         downtimeStart = System.nanoTime();
-        boolean wasRunning = m.state() == RunState.RUNNING;
-        if (wasRunning) {
-            m.pause();
-            stoppedHere = true;
-        }
+        stoppedHere = machine.stopGuest();
         machine.showState(RunState.FINISH_MIGRATE);
         status(MigrationStatus.DEVICE);
         StateRecord state = machine.saveState();
@@ -196,6 +206,8 @@ public final class OutgoingMigration implements Runnable {
         out.passEnd(Integer.MAX_VALUE);
         out.state(state);
         out.end();
+        // From here the destination may run the guest: a cancel can no longer take it back.
+        committed = true;
         report(out, totalBytes, 0);
     }
 
@@ -207,6 +219,14 @@ public final class OutgoingMigration implements Runnable {
         for (int b = 0; b < ram.size(); b++) {
             long[] pages = or(or(dirty[b], last[b]), log.deviceWritten(b));
             out.pages(b, ram.get(b), pages, unlimited);
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            channel.close();
+        } catch (IOException | RuntimeException e) {
+            // the stream is over either way
         }
     }
 

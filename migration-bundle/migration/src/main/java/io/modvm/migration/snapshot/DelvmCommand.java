@@ -35,7 +35,12 @@ public final class DelvmCommand extends SnapshotCommand {
     @Override
     public Object execute(Map<String, Object> arguments) throws MonitorException {
         try {
-            snapshots().delete(tag(arguments, true));
+            String tag = tag(arguments, true);
+            Snapshots snapshots = snapshots();
+            exclusively(() -> {
+                snapshots.delete(tag);
+                return null;
+            });
         } catch (MigrationException e) {
             throw error(e);
         }

@@ -35,7 +35,12 @@ public final class LoadvmCommand extends SnapshotCommand {
     @Override
     public Object execute(Map<String, Object> arguments) throws MonitorException {
         try {
-            snapshots().load(tag(arguments, true));
+            String tag = tag(arguments, true);
+            Snapshots snapshots = snapshots();
+            exclusively(() -> {
+                snapshots.load(tag);
+                return null;
+            });
         } catch (MigrationException e) {
             throw error(e);
         }

@@ -47,7 +47,9 @@ public final class SavevmCommand extends SnapshotCommand {
     public Object execute(Map<String, Object> arguments) throws MonitorException {
         String tag = tag(arguments, false);
         try {
-            snapshots().save(tag == null ? AUTO_TAG.format(Instant.now()) : tag);
+            String name = tag == null ? AUTO_TAG.format(Instant.now()) : tag;
+            Snapshots snapshots = snapshots();
+            exclusively(() -> snapshots.save(name));
         } catch (MigrationException e) {
             throw error(e);
         }

@@ -25,6 +25,11 @@ abstract class SnapshotCommand implements MonitorCommand {
         }
     }
 
+    /** Runs a snapshot operation with migrations kept out. */
+    <T> T exclusively(Migrations.Exclusive<T> operation) throws MigrationException {
+        return migrations.exclusively(operation);
+    }
+
     static MonitorException error(MigrationException e) {
         return new MonitorException(MonitorException.GENERIC_ERROR, e.getMessage());
     }

@@ -1,6 +1,7 @@
 package io.modvm.migration.snapshot;
 
 import io.modvm.api.migration.MigratableMachine;
+import io.modvm.api.migration.MigrationException;
 import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorException;
 import io.modvm.block.InternalSnapshots;
@@ -52,7 +53,16 @@ abstract class SnapshotJobCommand implements MonitorCommand {
         }
         Snapshots snapshots = new Snapshots(machine);
         try {
-            jobs.start(jobId, name(), () -> work(snapshots, tag, snapshots.disks(vmstate, devices)));
+            jobs.start(jobId, name(), () -> migrations.exclusively(() -> {
+                try {
+                    work(snapshots, tag, snapshots.disks(vmstate, devices));
+                } catch (MigrationException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new MigrationException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+                }
+                return null;
+            }));
         } catch (IllegalArgumentException e) {
             throw error(e.getMessage());
         }

@@ -51,10 +51,7 @@ public final class Snapshots {
     /** As {@link #save(String)}, on {@code disks}, the VM state on the first. */
     private SnapshotInfo save(String tag, Map<String, InternalSnapshots> disks) throws MigrationException {
         Machine m = machine.machine();
-        boolean wasRunning = m.state() == RunState.RUNNING;
-        if (wasRunning) {
-            m.pause();
-        }
+        boolean wasRunning = machine.stopGuest();
         machine.showState(RunState.SAVE_VM);
         boolean saved = false;
         try {
@@ -129,10 +126,9 @@ public final class Snapshots {
             throw new MigrationException("This is a disk-only snapshot. Revert to it offline using qemu-img");
         }
         Machine m = machine.machine();
-        boolean wasRunning = m.state() == RunState.RUNNING;
-        if (wasRunning) {
-            m.pause();
-        }
+        // -loadvm at start: the machine is held until the load ends, and the load does not pause it again.
+        boolean wasRunning = m.state() != RunState.RESTORE_VM && machine.stopGuest();
+        boolean loaded = false;
         try {
             for (Map.Entry<String, InternalSnapshots> d : disks.entrySet()) {
                 d.getValue().goTo(d.getValue().find(tag).get().id());
@@ -145,12 +141,16 @@ public final class Snapshots {
                         + String.join("; ", differences));
             }
             machine.restoreState(r.load(machine.ram()).state());
+            loaded = true;
         } catch (IOException e) {
-            throw new MigrationException("Error while loading snapshot '" + tag + "': " + e.getMessage(), e);
+            throw new MigrationException("Error while loading snapshot '" + tag + "': " + e.getMessage()
+                    + " (the guest stays paused)", e);
         } catch (StateException e) {
-            throw new MigrationException("Error while loading snapshot '" + tag + "': " + e.getMessage(), e);
+            throw new MigrationException("Error while loading snapshot '" + tag + "': " + e.getMessage()
+                    + " (the guest stays paused)", e);
         } finally {
-            if (wasRunning) {
+            // A load that failed half-way leaves a machine that must not run: it stays paused, as in QEMU.
+            if (wasRunning && loaded) {
                 m.resume();
             }
         }

@@ -25,14 +25,23 @@ public final class AnswerReader {
         try {
             line = readLine();
         } catch (IOException e) {
-            throw new MigrationException(failure + ": the connection broke (" + e.getMessage() + ")", e);
+            throw new Silence(failure + ": the connection broke (" + e.getMessage() + ")", e);
         }
         if (line == null) {
-            throw new MigrationException(failure + ": it closed the connection without a word (see its log)");
+            throw new Silence(failure + ": it closed the connection without a word (see its log)", null);
         }
         if (!line.equals(expected)) {
             int space = line.indexOf(' ');
             throw new MigrationException(failure + ": " + (space > 0 ? line.substring(space + 1) : line));
+        }
+    }
+
+    /** No answer came: the other side went away without saying what it did. */
+    public static final class Silence extends MigrationException {
+        private static final long serialVersionUID = 1L;
+
+        Silence(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

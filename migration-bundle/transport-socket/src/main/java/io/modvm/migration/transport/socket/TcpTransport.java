@@ -14,6 +14,8 @@ import org.osgi.service.component.annotations.Component;
 /** {@code tcp:HOST:PORT}, as QEMU takes it ({@code [::1]:4444} for IPv6; an empty host listens on every address). */
 @Component(service = MigrationTransport.class, property = MigrationTransport.PROP_SCHEME + "=tcp")
 public final class TcpTransport implements MigrationTransport {
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
     @Override
     public String scheme() {
         return "tcp";
@@ -26,7 +28,8 @@ public final class TcpTransport implements MigrationTransport {
             SocketChannel ch = SocketChannel.open();
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                ch.connect(target);
+                // An unreachable host is an error in seconds, not after the kernel's two minutes of retries.
+                ch.socket().connect(target, CONNECT_TIMEOUT_MILLIS);
             } catch (IOException e) {
                 ch.close();
                 throw e;

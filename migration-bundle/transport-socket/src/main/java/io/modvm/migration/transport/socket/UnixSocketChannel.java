@@ -42,6 +42,7 @@ final class UnixSocketChannel implements MigrationChannel {
     private final Memory writeIov = new Memory(16);
     private final Memory writeControl = new Memory(CONTROL_SIZE);
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final InputStream in = new InputStream() {
         @Override
@@ -221,7 +222,9 @@ final class UnixSocketChannel implements MigrationChannel {
     /** Wakes a thread blocked on the socket (shutdown), then closes it and any descriptor nobody took. */
     @Override
     public void close() {
-        if (closed) {
+        // A cancel on the monitor's thread and the migration's own clean-up may close at once: only one may close
+        // the descriptor, or the second could close a number the process has reused meanwhile.
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         closed = true;
