@@ -77,6 +77,28 @@ final class NetNamespace implements AutoCloseable {
         run("ip", "link", "set", tap, "up");
     }
 
+    /**
+     * A bridge {@code bridge} with address {@code cidr} and the taps {@code taps} on it, all up, for a guest that moves
+     * between two modvm processes, each on its own tap. The bridge learns nothing ({@code ageing_time 0}): it
+     * floods every frame to every tap, so frames reach the guest on whichever tap it is served from now, without
+     * waiting for the bridge to unlearn the old one.
+     */
+    void addBridgedTaps(String bridge, String cidr, String... taps) throws IOException, InterruptedException {
+        run("ip", "link", "add", bridge, "type", "bridge", "ageing_time", "0");
+        run("ip", "addr", "add", cidr, "dev", bridge);
+        run("ip", "link", "set", bridge, "up");
+        for (String tap : taps) {
+            run("ip", "tuntap", "add", "dev", tap, "mode", "tap");
+            run("ip", "link", "set", tap, "master", bridge);
+            run("ip", "link", "set", tap, "up");
+        }
+    }
+
+    /** A counter of {@code link} from /sys/class/net (rx_packets: frames the link's owner sent into the tap). */
+    long linkCounter(String link, String counter) throws IOException, InterruptedException {
+        return Long.parseLong(run("cat", "/sys/class/net/" + link + "/statistics/" + counter).strip());
+    }
+
     /** Runs a command in the namespace to its end; fails the test if it fails. Returns its output. */
     String run(String... command) throws IOException, InterruptedException {
         Result r = exec(inside(command));

@@ -68,6 +68,18 @@ public interface GuestMemory {
     ByteBuffer view(long address, int length);
 
     /**
+     * Says that a device wrote {@code [address, address + length)} through a {@link #view} it took earlier (a ring it
+     * keeps for a queue's life, a buffer it held until a frame came). Writes through a view are invisible to the
+     * memory, which knows of a view only when it is taken; a migration that copies RAM while the guest runs must
+     * send those bytes again, and learns of them here. Devices call it once the write is done (a chain returned to
+     * the driver), on their own threads, before they are quiesced. A range outside RAM is ignored.
+     *
+     * @since 1.3
+     */
+    default void written(long address, long length) {
+    }
+
+    /**
      * Where guest RAM lives on the host, one entry per guest-physical range: what a vhost backend needs to map the
      * same pages (its memory table). Empty if the memory cannot say (RAM without a descriptor).
      *

@@ -2,7 +2,7 @@
  * Checked access to guest-physical memory: every address and length a guest supplies is validated here.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.modvm.api.memory;
 
 import org.osgi.annotation.bundle.Export;

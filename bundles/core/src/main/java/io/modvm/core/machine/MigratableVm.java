@@ -32,7 +32,7 @@ import java.util.function.Function;
  * ({@code vm}), the PCI bus ({@code pci}), every device ({@code devices}, by id) and every vCPU ({@code vcpus}).
  * They are restored bus first, then the devices (which re-drive their interrupt lines), then the interrupt
  * controllers and clock, so that the saved controller state has the last word, and the vCPUs last, as the
- * accelerator asks.
+ * accelerator asks. MSI-X messages the resumed devices send meanwhile are held until the vCPUs are back.
  */
 public final class MigratableVm implements MigratableMachine {
     static final String DESCRIPTION = "machine-description";
@@ -189,6 +189,9 @@ public final class MigratableVm implements MigratableMachine {
             e.require("device-entry", 1, 1);
             devices.put(e.getString("id"), e.getRecord("state"));
         }
+        // The devices resume before the vCPUs' local APICs are put back: an MSI-X message a device sends meanwhile
+        // would be overwritten, so the messages wait until the vCPUs are restored.
+        machine.holdDeviceInterrupts();
         try {
             machine.restorePlatformState(state.getRecord("pci"));
             machine.devices().restoreAll(devices);
@@ -196,6 +199,8 @@ public final class MigratableVm implements MigratableMachine {
             machine.restoreVcpuStates(state.getRecords("vcpus"));
         } catch (MachineException | DeviceException e) {
             throw new StateException(e.getMessage());
+        } finally {
+            machine.releaseDeviceInterrupts();
         }
     }
 

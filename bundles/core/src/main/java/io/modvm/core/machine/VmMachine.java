@@ -400,6 +400,20 @@ public final class VmMachine implements Machine {
         platform.restoreState(state);
     }
 
+    /**
+     * Holds the PCI functions' MSI-X messages while a restore puts the machine back (see {@link
+     * io.modvm.core.pci.PciRootBus#holdInterrupts}), until {@link #releaseDeviceInterrupts()}, which goes after the
+     * vCPUs are restored.
+     */
+    public void holdDeviceInterrupts() {
+        platform.pci().holdInterrupts();
+    }
+
+    /** Delivers the MSI-X messages held since {@link #holdDeviceInterrupts()}. */
+    public void releaseDeviceInterrupts() {
+        platform.pci().releaseInterrupts();
+    }
+
     /** The PCI functions, for {@code query-pci}. */
     public List<PciFunctionInfo> pciFunctions() {
         return platform.pci().describe();

@@ -57,6 +57,22 @@ public final class RamGuestMemory implements GuestMemory {
         written = pages;
     }
 
+    /** Marks what a device wrote through an earlier view, while a migration tracks device writes. */
+    @Override
+    public void written(long address, long length) {
+        WrittenPages w = written;
+        if (w == null || length <= 0) {
+            return;
+        }
+        for (Range r : ranges) {
+            long from = Math.max(address, r.start);
+            long to = Math.min(address + length, r.start + r.size);
+            if (from < to) {
+                w.mark(r.region, r.regionOffset + (from - r.start), to - from);
+            }
+        }
+    }
+
     private void wrote(Range r, long address, long length) {
         WrittenPages w = written;
         if (w != null) {

@@ -38,6 +38,12 @@ final class MsixTable {
     private boolean enabled;
     private boolean functionMask;
     private boolean warned;
+    /**
+     * While the machine's interrupt controllers are being restored ({@link #hold}), signals wait here instead of
+     * reaching the VM, whose local APICs are about to be overwritten with the saved ones. Not guest-visible.
+     */
+    private boolean holding;
+    private final long[] held;
 
     MsixTable(String owner, PciHost host, int vectors) {
         this.owner = owner;
@@ -47,6 +53,7 @@ final class MsixTable {
         this.data = new int[vectors];
         this.control = new int[vectors];
         this.pending = new long[(vectors + 63) / 64];
+        this.held = new long[(vectors + 63) / 64];
         this.routes = new MsiRoute[vectors];
         this.notifiers = new EventNotifier[vectors];
         this.attachments = new Attachment[vectors];
@@ -155,6 +162,10 @@ final class MsixTable {
                 pending[vector / 64] |= 1L << (vector % 64);
                 return true;
             }
+            if (holding) {
+                held[vector / 64] |= 1L << (vector % 64);
+                return true;
+            }
             target = irqfd(vector);
             msiAddress = address[vector];
             msiData = data[vector];
@@ -173,6 +184,31 @@ final class MsixTable {
         } catch (AcceleratorException e) {
             LOG.debug("{}: MSI-X vector {} not delivered: {}", owner, vector, e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * Holds every signal from now until {@link #release}: a restore of the whole machine resumes the devices before
+     * it puts back the vCPUs' local APICs, and a message delivered in between (a device finding work at once, such
+     * as a frame that waited on its tap) would be overwritten by the saved APIC state, while the device, believing
+     * it was delivered, waits for the driver to notice; under VIRTIO_F_EVENT_IDX the driver then never does.
+     */
+    synchronized void hold() {
+        holding = true;
+    }
+
+    /** Ends {@link #hold}: delivers once each vector signalled meanwhile, as {@link #signal} would have. */
+    void release() {
+        long[] signalled;
+        synchronized (this) {
+            holding = false;
+            signalled = held.clone();
+            java.util.Arrays.fill(held, 0);
+        }
+        for (int v = 0; v < vectors; v++) {
+            if ((signalled[v / 64] & (1L << (v % 64))) != 0) {
+                signal(v);
+            }
         }
     }
 
@@ -338,6 +374,7 @@ final class MsixTable {
             dropRoute(v);
         }
         java.util.Arrays.fill(pending, 0);
+        java.util.Arrays.fill(held, 0);
     }
 
     /** Unplugged: also frees the notifiers. */

@@ -415,6 +415,19 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
     }
 
     /** Power-on state; called while the VM still exists, so that bindings into it are undone properly. */
+    /** Holds this function's MSI-X messages until {@link #releaseInterrupts()}; see {@link MsixTable#hold}. */
+    void holdInterrupts() {
+        if (msix != null) {
+            msix.hold();
+        }
+    }
+
+    void releaseInterrupts() {
+        if (msix != null) {
+            msix.release();
+        }
+    }
+
     void reset() {
         synchronized (this) {
             command = 0;

@@ -229,6 +229,19 @@ public final class PciRootBus {
         functions().forEach(PciDeviceFunction::reset);
     }
 
+    /**
+     * Holds the functions' MSI-X messages until {@link #releaseInterrupts()}, while a restore of the whole machine
+     * resumes the devices before it puts back the vCPUs' local APICs, which would lose a message sent in between.
+     */
+    public void holdInterrupts() {
+        functions().forEach(PciDeviceFunction::holdInterrupts);
+    }
+
+    /** Delivers what the functions signalled since {@link #holdInterrupts()}, and lets their signals through again. */
+    public void releaseInterrupts() {
+        functions().forEach(PciDeviceFunction::releaseInterrupts);
+    }
+
     /** The type of {@link #saveState()}'s record. */
     public static final String STATE_TYPE = "pci-bus";
     public static final int STATE_VERSION = 1;

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.api.memory.GuestMemoryException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RamGuestMemoryTest {
@@ -53,5 +56,35 @@ class RamGuestMemoryTest {
         memory.fill(0x100100, 300, (byte) 0);
         assertEquals(0, memory.readLong(0x100100));
         assertEquals(0, memory.view(0x100100, 4).getInt(0));
+    }
+
+    /** The pages set in a tracker's bitmap, as region page numbers. */
+    private static List<Integer> pages(WrittenPages w) {
+        List<Integer> out = new ArrayList<>();
+        long[] bits = w.snapshot();
+        for (int i = 0; i < bits.length * 64; i++) {
+            if ((bits[i >>> 6] & (1L << (i & 63))) != 0) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void writesReportedAfterAViewWasTakenAreTrackedWhileAMigrationTracks() {
+        // A view taken before tracking began (a ring, a held buffer): writing through it is invisible until reported.
+        ByteBuffer early = memory.view(0x100000 + 0x3000, 0x2000);
+        WrittenPages tracked = new WrittenPages(ram);
+        memory.track(tracked);
+        early.putLong(0x1FF8, 42);
+        assertEquals(List.of(), pages(tracked), "a write through a view taken earlier shows nothing");
+        memory.written(0x100000 + 0x3000 + 0x1FF8, 8);
+        assertEquals(List.of(0x14), pages(tracked), "region page of guest page 0x104000");
+        // Across both ranges' ends, and partly outside RAM: only the RAM part is marked.
+        memory.written(0xF000, 0x3000);
+        assertEquals(List.of(0xF, 0x14), pages(tracked));
+        memory.track(null);
+        memory.written(0x0, 0x1000);
+        assertEquals(List.of(0xF, 0x14), pages(tracked), "nothing is marked once tracking stopped");
     }
 }

@@ -3,13 +3,7 @@ package io.modvm.core.pci;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.modvm.api.accel.AcceleratorException;
-import io.modvm.api.accel.Attachment;
 import io.modvm.api.accel.EventNotifier;
-import io.modvm.api.accel.MsiRoute;
-import io.modvm.api.device.BusHandler;
-import io.modvm.core.testing.StubVm;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,81 +12,12 @@ import org.junit.jupiter.api.Test;
  * exactly while the guest lets the vector be delivered, so a masked vector's signals wait in the eventfd.
  */
 class MsixExternalVectorTest {
-    private final List<String> vm = new ArrayList<>();
-    /** Route updates: each write of an entry's dword makes one, whether or not the message changed. */
-    private final List<String> updates = new ArrayList<>();
-
-    private final class Vm extends StubVm {
-        private int nextGsi = 24;
-
-        @Override
-        public void signalMsi(long address, int data) {
-            vm.add("msi " + Integer.toHexString(data));
-        }
-
-        @Override
-        public Attachment attachIrq(EventNotifier notifier, int gsi) {
-            vm.add("attach " + gsi);
-            return () -> vm.add("detach " + gsi);
-        }
-
-        @Override
-        public MsiRoute routeMsi(long address, int data) {
-            int gsi = nextGsi++;
-            vm.add("route " + gsi + " " + Integer.toHexString(data));
-            return new MsiRoute() {
-                @Override
-                public int gsi() {
-                    return gsi;
-                }
-
-                @Override
-                public void update(long newAddress, int newData) {
-                    updates.add(gsi + " " + Integer.toHexString(newData));
-                }
-
-                @Override
-                public void close() {
-                    vm.add("free " + gsi);
-                }
-            };
-        }
-    }
-
-    private final Vm machine = new Vm();
-    private final PciHost host = new PciHost() {
-        @Override
-        public boolean mapMmio(long base, long length, String owner, BusHandler handler) {
-            return true;
-        }
-
-        @Override
-        public void unmapMmio(String owner) {
-        }
-
-        @Override
-        public void fenceMmio(String owner) {
-        }
-
-        @Override
-        public EventNotifier createNotifier() {
-            return new PciRootBusTest.CountingNotifier();
-        }
-
-        @Override
-        public <T> T withVm(VmAction<T> action) throws AcceleratorException {
-            return action.apply(machine);
-        }
-    };
-
+    private final MsixTestHost host = new MsixTestHost();
+    private final List<String> vm = host.vm;
     private final MsixTable table = new MsixTable("net0", host, 4);
 
     private void program(int vector, int data, boolean masked) {
-        long at = (long) vector * MsixTable.ENTRY_SIZE;
-        table.write(at, 4, 0xFEE0_0000L);
-        table.write(at + 4, 4, 0);
-        table.write(at + 8, 4, data);
-        table.write(at + 12, 4, masked ? 1 : 0);
+        MsixTestHost.program(table, vector, data, masked);
     }
 
     @Test
@@ -104,7 +29,7 @@ class MsixExternalVectorTest {
         assertEquals(List.of("route 24 41", "attach 24"), vm);
         vm.clear();
         program(1, 0x42, false);
-        assertEquals("24 42", updates.get(updates.size() - 1), "reprogramming the entry moves the route");
+        assertEquals("24 42", host.updates.get(host.updates.size() - 1), "reprogramming the entry moves the route");
         assertEquals(List.of(), vm, "the irqfd stays");
         vm.clear();
         table.write(MsixTable.ENTRY_SIZE + 12, 4, 1);

@@ -15,6 +15,9 @@ import java.nio.ByteOrder;
  * keeps the mapping. Where the memory gives no view of the area (it crosses host mappings), or for a table used for
  * one chain only (an indirect table), each access goes through {@link GuestMemory} as before.
  *
+ * <p>A write through the view is reported to the memory ({@link GuestMemory#written}): the used ring is the device's,
+ * the vCPUs' dirty log never sees it, and a migration must send what the device wrote there after it copied the page.
+ *
  * <p>Callers pass offsets they derived from checked indexes (masked ring indexes, descriptor indexes below the
  * table's size), so an offset outside the area is a bug in this package; the view refuses it with an {@link
  * IndexOutOfBoundsException} and never reaches memory outside the area.
@@ -64,6 +67,7 @@ final class RingArea {
     void putShort(int offset, short value) {
         if (view != null) {
             view.putShort(offset, value);
+            memory.written(address + offset, 2);
         } else {
             memory.writeShort(address + offset, value);
         }
@@ -72,6 +76,7 @@ final class RingArea {
     void putInt(int offset, int value) {
         if (view != null) {
             view.putInt(offset, value);
+            memory.written(address + offset, 4);
         } else {
             memory.writeInt(address + offset, value);
         }

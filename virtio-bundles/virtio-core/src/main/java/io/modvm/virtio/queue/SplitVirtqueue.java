@@ -57,10 +57,12 @@ public final class SplitVirtqueue {
     private boolean checkedValid;
     /** nextAvail when avail_event was last published by {@link #pop()}; -1 before the first time. */
     private int armedAt = -1;
+    private final GuestMemory memory;
     /** The error that broke the queue, or null. */
     private VirtqueueException broken;
 
     private SplitVirtqueue(GuestMemory memory, QueueConfig config) {
+        this.memory = memory;
         this.config = config;
         this.size = config.size();
         this.mask = size - 1;
@@ -273,7 +275,9 @@ public final class SplitVirtqueue {
     }
 
     /**
-     * Returns a chain to the driver with the number of bytes the device wrote into its writable buffers.
+     * Returns a chain to the driver with the number of bytes the device wrote into its writable buffers. Only
+     * {@link #push(DescriptorChain, long)} reports those bytes to the memory as written; this form is for a chain
+     * the device wrote nothing into, or wrote through the memory's own write methods.
      *
      * @throws IllegalArgumentException if {@code head} is not a descriptor index or {@code bytesWritten} is not a
      *     32-bit unsigned value
@@ -314,7 +318,25 @@ public final class SplitVirtqueue {
             throw new IllegalArgumentException(
                     "bytes written " + bytesWritten + " exceed the chain's " + chain.writableLength());
         }
+        reportWritten(chain, bytesWritten);
         push(chain.head(), bytesWritten);
+    }
+
+    /**
+     * Tells the memory which bytes of the chain the device wrote: it may have written them through views it took
+     * when it popped the chain, perhaps before a migration began to track device writes (a receive buffer held
+     * for the next frame), and that migration must send them again.
+     */
+    private void reportWritten(DescriptorChain chain, long bytesWritten) {
+        long left = bytesWritten;
+        for (Segment s : chain.writable()) {
+            if (left <= 0) {
+                break;
+            }
+            long n = Math.min(left, s.length());
+            memory.written(s.address(), n);
+            left -= n;
+        }
     }
 
     /**

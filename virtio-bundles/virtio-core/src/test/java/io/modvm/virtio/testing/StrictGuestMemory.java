@@ -18,7 +18,12 @@ public final class StrictGuestMemory implements GuestMemory {
     public record Discard(long address, long length) {
     }
 
+    /** A range a device reported it wrote through a view ({@link GuestMemory#written}). */
+    public record Written(long address, long length) {
+    }
+
     private final GuestMemory ram;
+    private final List<Written> reported = new ArrayList<>();
     private final AtomicLong accesses = new AtomicLong();
     private final List<Discard> discards = new ArrayList<>();
     private volatile boolean failDiscards;
@@ -156,6 +161,22 @@ public final class StrictGuestMemory implements GuestMemory {
     public void fill(long address, long length, byte value) {
         check(address, length);
         ram.fill(address, length, value);
+    }
+
+    /** Records what a device reports it wrote through a view; like real memory, this is no access and never fails. */
+    @Override
+    public synchronized void written(long address, long length) {
+        reported.add(new Written(address, length));
+        ram.written(address, length);
+    }
+
+    /** Every range reported written since the last {@link #clearReported()}, in order. */
+    public synchronized List<Written> reported() {
+        return new ArrayList<>(reported);
+    }
+
+    public synchronized void clearReported() {
+        reported.clear();
     }
 
     @Override
