@@ -78,6 +78,9 @@ public final class OutgoingMigration implements Runnable {
             }
             status(MigrationStatus.ACTIVE);
             Pacer pacer = new Pacer(() -> parameters.number("max-bandwidth"), () -> cancelled);
+            // The log starts with every page dirty; the first pass sends every page anyway, so that first report is
+            // taken (and the pages write-protected) before it, or the next pass would send all of RAM again.
+            fetch(log, ram.size());
             long passStart = System.nanoTime();
             long passBytes = out.bytes();
             long unsent = totalBytes;
