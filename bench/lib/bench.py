@@ -427,6 +427,21 @@ def bench_blk(a, vmms, reps):
 # Live devices: device_add to usable, and the pause of a device bundle's hot-swap
 
 
+def pump_all(sessions, until):
+    """Reads what arrived on any of the sessions (stdout, QMP) until the monotonic time `until` or the first
+    arrival: with two VMMs running at once (a migration's source and destination), each line is timed when it comes
+    whichever VMM the harness is waiting for."""
+    owner = {f: s for s in sessions for f in s.fds()}
+    left = until - time.monotonic()
+    if left <= 0 or not owner:
+        if not owner:
+            time.sleep(max(0, min(left, 0.05)))
+        return
+    ready, _, _ = select.select(list(owner), [], [], min(left, 0.5))
+    for f in ready:
+        owner[f].read(f)
+
+
 class Session:
     """A VMM that the harness talks to while it runs: its stdout (timed line by line, monotonic clock, seconds
     since just before the fork) and its QMP socket, read in one select loop so that neither waits for the other.
@@ -436,6 +451,7 @@ class Session:
     def __init__(self, cmd, log_path, env=None):
         self.r = Run()
         self.lines = []                 # (time the line's newline arrived, line without \r\n)
+        self.peers = []                 # other sessions read whenever this one waits (see pump)
         self.qmp_msgs = []              # (time, parsed QMP message), in arrival order
         self.qmp = None
         self._qbuf = b""
@@ -455,45 +471,46 @@ class Session:
         return time.monotonic() - self.t0
 
     def pump(self, until):
-        """Reads what arrived (stdout, QMP) until the monotonic time `until` or the first arrival."""
-        fds = [] if self.eof else [self.fd]
-        if self.qmp is not None:
-            fds.append(self.qmp)
-        left = until - time.monotonic()
-        if left <= 0 or not fds:
-            if not fds:
-                time.sleep(max(0, min(left, 0.05)))
-            return
-        ready, _, _ = select.select(fds, [], [], min(left, 0.5))
+        """Reads what arrived (stdout, QMP) until the monotonic time `until` or the first arrival; also from the
+        sessions in self.peers, so that their lines are timed as they come while the harness waits on this one."""
+        pump_all([self] + self.peers, until)
+
+    def fds(self):
+        """The descriptors still open for reading: stdout until EOF, the QMP socket once connected."""
+        if self.r.wall is not None:         # closed
+            return []
+        return ([] if self.eof else [self.fd]) + ([self.qmp] if self.qmp is not None else [])
+
+    def read(self, f):
+        """Takes in what is ready on f, one of fds(), timed now."""
         t = self.now()
-        for f in ready:
-            if f is self.qmp:
-                chunk = self.qmp.recv(65536)
-                if not chunk:
-                    self.qmp.close()
-                    self.qmp = None
-                    continue
-                self._qbuf += chunk
-                while b"\n" in self._qbuf:
-                    line, self._qbuf = self._qbuf.split(b"\n", 1)
-                    if line.strip():
-                        self.qmp_msgs.append((t, json.loads(line)))
-            else:
-                chunk = os.read(self.fd, 65536)
-                if not chunk:
-                    self.eof = True
-                    continue
-                if self.r.first_byte is None:
-                    self.r.first_byte = t
-                self._buf += chunk
-                self._outf.write(chunk)
-                self._outf.flush()
-                while True:
-                    nl = self._buf.find(b"\n", self._line_start)
-                    if nl < 0:
-                        break
-                    self.lines.append((t, bytes(self._buf[self._line_start:nl]).rstrip(b"\r")))
-                    self._line_start = nl + 1
+        if f is self.qmp:
+            chunk = self.qmp.recv(65536)
+            if not chunk:
+                self.qmp.close()
+                self.qmp = None
+                return
+            self._qbuf += chunk
+            while b"\n" in self._qbuf:
+                line, self._qbuf = self._qbuf.split(b"\n", 1)
+                if line.strip():
+                    self.qmp_msgs.append((t, json.loads(line)))
+        else:
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                self.eof = True
+                return
+            if self.r.first_byte is None:
+                self.r.first_byte = t
+            self._buf += chunk
+            self._outf.write(chunk)
+            self._outf.flush()
+            while True:
+                nl = self._buf.find(b"\n", self._line_start)
+                if nl < 0:
+                    break
+                self.lines.append((t, bytes(self._buf[self._line_start:nl]).rstrip(b"\r")))
+                self._line_start = nl + 1
 
     def wait_line(self, pattern, timeout, start=0):
         """(time, match) of the first stdout line from index `start` on that matches the regex `pattern`, waiting
@@ -793,6 +810,378 @@ def bench_hotswap(a, reps):
                 s.close()
             shutil.rmtree(home, ignore_errors=True)
     return interleaved([swap, noswap], reps, one), append, swap, noswap
+
+
+# ---------------------------------------------------------------------------------------------
+# Migration: live over tcp between two processes of the same VMM, savevm/loadvm, and the local live update
+
+
+class MigCase:
+    """One live-migration set-up: the guest's RAM, how much of it the guest fills, and how fast it then rewrites
+    its working set (0: not at all)."""
+
+    def __init__(self, mem_mb, fill, rate, what):
+        self.mem_mb, self.fill, self.rate = mem_mb, fill, rate
+        self.key = f"mig-{mem_mb}-{what}"
+        size = f"{mem_mb} MiB" if mem_mb < 1024 else f"{mem_mb // 1024} GiB"
+        self.label = {"idle": f"{size}, idle", "dirty": f"{size}, dirtying",
+                      "unfilled": f"{size}, never filled"}[what]
+
+
+def mig_cases(a):
+    cases = []
+    for mb in a.mig_sizes:
+        cases += [MigCase(mb, -1, 0, "idle"), MigCase(mb, -1, a.mig_rate, "dirty")]
+    if a.mig_unfilled_mb:
+        cases.append(MigCase(a.mig_unfilled_mb, 0, 0, "unfilled"))
+    return cases
+
+
+MIG_READY = rb"BENCH-MIG ready filled_mib=(\d+)"       # QEMU pc: SeaBIOS leaves its line unended: no ^
+MIG_TICK = re.compile(rb"BENCH-MIG t=(\d+)$")
+MIG_CORRUPT = b"BENCH-MIG CORRUPT"
+
+
+def mig_append(a, fill, rate):
+    return (f"fill_mib={fill} wss_mib={a.mig_wss_mb} rate_mibps={rate} tick_ms={a.mig_tick_ms} "
+            f"tsc_khz={a.tsc_khz}")
+
+
+def free_tcp_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def last_tick(s, before=None):
+    """(index, time, N) of the last 'BENCH-MIG t=N' line of the session (of those before index `before`), or None."""
+    end = len(s.lines) if before is None else before
+    for i in range(end - 1, -1, -1):
+        m = MIG_TICK.search(s.lines[i][1])
+        if m:
+            return i, s.lines[i][0], int(m.group(1))
+    return None
+
+
+def wait_tick_after(s, n, timeout, start=0):
+    """(index, time, N) of the first 'BENCH-MIG t=N' line from index start on with N > n, or None."""
+    deadline = time.monotonic() + timeout
+    i = start
+    while True:
+        while i < len(s.lines):
+            m = MIG_TICK.search(s.lines[i][1])
+            if m and int(m.group(1)) > n:
+                return i, s.lines[i][0], int(m.group(1))
+            i += 1
+        if time.monotonic() >= deadline or (s.eof and i >= len(s.lines)):
+            return None
+        s.pump(deadline)
+
+
+def run_for(s, seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        s.pump(end)
+
+
+def qmp_ok(s, command, arguments, timeout):
+    """Runs a QMP command; its "return" value, or raises MigFailure with the answer."""
+    answer = s.qmp_execute(command, arguments, timeout)
+    if answer is None or "return" not in answer[1]:
+        raise MigFailure(f"{command} {json.dumps(arguments) if arguments else ''}: "
+                         f"{answer[1] if answer else 'no answer'}")
+    return answer[1]["return"]
+
+
+class MigFailure(Exception):
+    pass
+
+
+class MigUnavailable(Exception):
+    """The VMM does not offer what the figure needs (the local live update in a modvm without it)."""
+
+
+def went_on(a, dst, since_index):
+    """Watches the destination for mig_after seconds more: (went on, ticks in that time). It went on if its guest
+    printed steps, found no page changed, and the process still runs."""
+    first = wait_tick_after(dst, 0, a.mig_timeout, since_index)
+    if first is None:
+        return False, 0
+    run_for(dst, a.mig_after)
+    last = last_tick(dst)
+    ticks = last[2] - first[2] if last else 0
+    ok = ticks > 0 and MIG_CORRUPT not in bytes(dst._buf) and dst.proc.poll() is None
+    return ok, ticks
+
+
+def bench_migrate(a, modvm, pc, reps):
+    """Live migration over tcp on 127.0.0.1 between two processes of the same VMM, for each case; savevm/loadvm
+    into a qcow2 image; the local live update (QEMU: x-ignore-shared with its RAM in a shared file). Returns
+    {bench: {vmm key: [results]}} for every case, "snapshot" and "local"."""
+    cases = mig_cases(a)
+    vmms = [modvm, pc]
+    benches = [c.key for c in cases] + ["snapshot", "local"]
+    out = {b: {v.key: [] for v in vmms} for b in benches}
+    for rep in range(reps):
+        k = rep % len(vmms)
+        order = vmms[k:] + vmms[:k]
+        for c in cases:
+            for v in order:
+                res = quiet_retry(v, lambda attempt: mig_live(a, v, c, f"{c.key}-{v.key}-{rep}-{attempt}"),
+                                  a.mig_quiet_cores, a.mig_quiet_wait, a.mig_tries)
+                out[c.key][v.key].append(res)
+                sys.stderr.write(f"  rep {rep + 1}/{reps} {c.label} {v.label}: {describe(res)}\n")
+        for bench, fn in (("snapshot", mig_snapshot), ("local", mig_local)):
+            for v in order:
+                res = quiet_retry(v, lambda attempt: fn(a, v, f"{bench}-{v.key}-{rep}-{attempt}"),
+                                  a.mig_quiet_cores, a.mig_quiet_wait, a.mig_tries)
+                out[bench][v.key].append(res)
+                sys.stderr.write(f"  rep {rep + 1}/{reps} {bench} {v.label}: {describe(res)}\n")
+    return out
+
+
+class HostCpu:
+    """Others' CPU over a stretch in which the harness runs several VMM processes (all its children): the host's
+    busy time less what the children used, per second of wall time."""
+
+    def __init__(self):
+        self.busy0, _ = host_cpu_seconds()
+        self.cpu0 = children_cpu_seconds()
+        self.t0 = time.monotonic()
+
+    def others_cores(self):
+        busy1, _ = host_cpu_seconds()
+        return max(0.0, busy1 - self.busy0 - (children_cpu_seconds() - self.cpu0)) / (time.monotonic() - self.t0)
+
+
+def close_all(*sessions):
+    for s in sessions:
+        if s is not None:
+            s.close()
+
+
+def mig_failure(what, e, *sessions):
+    close_all(*sessions)
+    text = f"{what}: {e}"
+    for name, s in zip(("source", "destination") if len(sessions) > 1 else ("VMM",), sessions):
+        if s is not None:
+            text += (f"\n--- {name} stdout (tail) ---\n{s.stdout_text()[-800:]}"
+                     f"\n--- {name} stderr (tail) ---\n{s.stderr_text()[-1200:]}")
+    return {"error": text}
+
+
+def mig_live(a, v, c, name, uri=None, extra=(), caps=()):
+    """Starts a destination (-incoming, or -incoming defer when capabilities must be set first) and a source of the
+    same command line, lets the guest fill its RAM and run mig_settle s, migrates, reads the source's query-migrate
+    until it completes, then watches the destination's guest go on."""
+    uri = uri or f"tcp:127.0.0.1:{free_tcp_port()}"
+    qs, qd = (os.path.join(a.work, f"{name}.{side}.qmp") for side in ("src", "dst"))
+    append = mig_append(a, c.fill, c.rate)
+    cpu = HostCpu()
+    src = dst = None
+    what = f"{v.label} migration {c.label}"
+    try:
+        incoming = ["-incoming", "defer" if caps else uri]
+        dst = Session(v.cmd(a.guest_migrate, append=append, mem=c.mem_mb,
+                            extra=DEBUG_EXIT + qmp_arg(v, qd) + list(extra) + incoming),
+                      os.path.join(a.work, name + ".dst.log"))
+        err = dst.qmp_open(qd, a.mig_timeout)
+        if err:
+            raise MigFailure(f"destination: {err}")
+        if caps:
+            cap_list = [{"capability": n, "state": True} for n in caps]
+            answer = dst.qmp_execute("migrate-set-capabilities", {"capabilities": cap_list}, a.mig_timeout)
+            if answer is None or "return" not in answer[1]:
+                raise MigUnavailable(f"migrate-set-capabilities {', '.join(caps)}: "
+                                     f"{(answer[1].get('error') or {}).get('desc') if answer else 'no answer'}")
+            qmp_ok(dst, "migrate-incoming", {"uri": uri}, a.mig_timeout)
+        deadline = time.monotonic() + a.mig_timeout
+        # Listening: modvm's query-migrate says "setup"; QEMU's lists the socket address it listens on.
+        while not {"status", "socket-address"} & set(qmp_ok(dst, "query-migrate", None, a.mig_timeout)):
+            if time.monotonic() > deadline:
+                raise MigFailure("the destination never listened (query-migrate never showed setup)")
+            dst.pump(time.monotonic() + 0.05)
+        src = Session(v.cmd(a.guest_migrate, append=append, mem=c.mem_mb,
+                            extra=DEBUG_EXIT + qmp_arg(v, qs) + list(extra)),
+                      os.path.join(a.work, name + ".src.log"))
+        src.peers, dst.peers = [dst], [src]
+        err = src.qmp_open(qs, a.mig_timeout)
+        if err:
+            raise MigFailure(f"source: {err}")
+        ready = src.wait_line(MIG_READY, a.mig_timeout)
+        if not ready:
+            raise MigFailure("the source's guest never got ready")
+        run_for(src, a.mig_settle)
+        params = qmp_ok(src, "query-migrate-parameters", None, a.mig_timeout)
+        if caps:
+            qmp_ok(src, "migrate-set-capabilities", {"capabilities": cap_list}, a.mig_timeout)
+        t_send, start = src.qmp_send("migrate", {"uri": uri})
+        answer = src.qmp_answer(start, a.mig_timeout)
+        if answer is None or "return" not in answer[1]:
+            raise MigFailure(f"migrate: {answer[1] if answer else 'no answer'}")
+        deadline = time.monotonic() + a.mig_timeout
+        while True:
+            info = qmp_ok(src, "query-migrate", None, a.mig_timeout)
+            if info.get("status") in ("completed", "failed", "cancelled"):
+                break
+            if time.monotonic() > deadline:
+                raise MigFailure(f"the migration did not end within {a.mig_timeout:g} s: {info}")
+            src.pump(time.monotonic() + a.mig_poll)
+        t_seen = src.now()
+        if info.get("status") != "completed":
+            raise MigFailure(f"migration {info.get('status')}: {info.get('error-desc')}")
+        # The source's guest stopped after its last line; the destination goes on with the next step.
+        src_last = last_tick(src)
+        dst_first = wait_tick_after(dst, src_last[2] if src_last else 0, a.mig_timeout)
+        if dst_first is None:
+            raise MigFailure("the destination's guest printed nothing after the migration")
+        ok, ticks = went_on(a, dst, dst_first[0])
+        src_status = qmp_ok(src, "query-status", None, a.mig_timeout).get("status")
+        ram = info.get("ram", {})
+        res = {"total_ms": info.get("total-time"), "downtime_ms": info.get("downtime"),
+               "setup_ms": info.get("setup-time"), "sent_mb": ram.get("transferred", 0) / 1e6,
+               "passes": ram.get("dirty-sync-count"), "seen_completed_ms": (t_seen - t_send) * 1000,
+               "gap_ms": ((dst.t0 + dst_first[1]) - (src.t0 + src_last[1])) * 1000 if src_last else None,
+               "went_on": 1 if ok else 0, "ticks_after": ticks, "source_status": src_status,
+               "max_bandwidth": params.get("max-bandwidth"), "downtime_limit": params.get("downtime-limit"),
+               "filled_mib": int(ready[1].group(1)), "query_migrate": info}
+        close_all(src, dst)
+        res["others_cores"] = cpu.others_cores()
+        return res
+    except MigUnavailable as e:
+        close_all(src, dst)
+        return {"unavailable": str(e)}
+    except MigFailure as e:
+        return mig_failure(what, e, src, dst)
+    finally:
+        close_all(src, dst)
+
+
+def snapshot_drive_args(v, image):
+    """A qcow2 image (savevm needs one), as the same modern virtio-blk function on both VMMs."""
+    if v.machine is None:
+        return ["-drive", f"file={image},if=virtio,format=qcow2"]
+    return ["-drive", f"file={image},if=none,id=d0,format=qcow2", "-device", "virtio-blk-pci,drive=d0,disable-legacy=on"]
+
+
+def hmp(s, line, timeout):
+    """HMP through human-monitor-command: (time sent, time answered, text); raises MigFailure on a QMP error or on
+    text that HMP gives for a failure (savevm/loadvm answer "" when they succeed)."""
+    t, start = s.qmp_send("human-monitor-command", {"command-line": line})
+    answer = s.qmp_answer(start, timeout)
+    if answer is None or "return" not in answer[1]:
+        raise MigFailure(f"{line}: {answer[1] if answer else 'no answer'}")
+    text = answer[1]["return"]
+    if text.strip():
+        raise MigFailure(f"{line}: {text.strip()}")
+    return t, answer[0], text
+
+
+def mig_snapshot(a, v, name):
+    """savevm into a fresh qcow2 image while the guest runs (filled RAM, idle), then loadvm of it in the same process;
+    each timed from the HMP command sent to its answer. The guest must go on after each, and after loadvm from the
+    step it was at when saved."""
+    image = os.path.join(a.work, name + ".qcow2")
+    made = subprocess.run([a.qemu_img, "create", "-f", "qcow2", image, f"{a.mig_snap_disk_mb}M"],
+                          capture_output=True, text=True)
+    if made.returncode:
+        return {"error": f"qemu-img create: {made.stderr.strip()}"}
+    qmp = os.path.join(a.work, name + ".qmp")
+    cpu = HostCpu()
+    s = None
+    try:
+        s = Session(v.cmd(a.guest_migrate, append=mig_append(a, -1, 0), mem=a.mig_snap_mb,
+                          extra=DEBUG_EXIT + qmp_arg(v, qmp) + snapshot_drive_args(v, image)),
+                    os.path.join(a.work, name + ".log"))
+        err = s.qmp_open(qmp, a.mig_timeout)
+        if err:
+            raise MigFailure(err)
+        if not s.wait_line(MIG_READY, a.mig_timeout):
+            raise MigFailure("the guest never got ready")
+        run_for(s, a.mig_settle)
+        at_send = last_tick(s)
+        t0, t1, _ = hmp(s, "savevm bench", a.mig_timeout)
+        saved = last_tick(s)
+        i_saved = len(s.lines)
+        after_save = wait_tick_after(s, saved[2] if saved else 0, a.mig_timeout, i_saved)
+        if after_save is None:
+            raise MigFailure("the guest printed nothing after savevm")
+        run_for(s, a.mig_settle)
+        before_load = last_tick(s)
+        t2, t3, _ = hmp(s, "loadvm bench", a.mig_timeout)
+        i_loaded = len(s.lines)
+        first = wait_tick_after(s, 0, a.mig_timeout, i_loaded)
+        if first is None:
+            raise MigFailure("the guest printed nothing after loadvm")
+        ok, ticks = went_on(a, s, first[0])
+        # After loadvm the guest is back at a step between the ones it printed when savevm was sent and when it
+        # answered (a VMM that lets the guest run on while it saves RAM prints more steps meanwhile, and its UART
+        # may still hold part of a line): earlier than where it was when loadvm came.
+        back = at_send is not None and at_send[2] <= first[2] < before_load[2]
+        res = {"savevm_ms": (t1 - t0) * 1000, "loadvm_ms": (t3 - t2) * 1000,
+               "loadvm_to_guest_ms": (first[1] - t2) * 1000, "went_on": 1 if ok and back else 0,
+               "step_savevm_sent": at_send[2] if at_send else None,
+               "steps_during_savevm": saved[2] - at_send[2] if saved and at_send else None,
+               "step_saved": saved[2] if saved else None, "step_after_load": first[2],
+               "step_before_load": before_load[2], "image_mb": os.path.getsize(image) / 1e6}
+        s.close()
+        res["others_cores"] = cpu.others_cores()
+        return res
+    except MigFailure as e:
+        return mig_failure(f"{v.label} savevm/loadvm", e, s)
+    finally:
+        close_all(s)
+        if os.path.exists(image):
+            os.unlink(image)
+
+
+def mig_local(a, v, name):
+    """The local live update: a migration to a second process on the same host that takes over the guest's RAM
+    instead of receiving a copy. QEMU: the x-ignore-shared capability with guest RAM in a shared file in /dev/shm
+    (memory-backend-file, share=on) that both processes map, over a unix socket.
+
+    modvm: ---- LOCAL LIVE UPDATE: to be filled in when the memfd hand-over is merged and its interface documented.
+    Until then the harness asks modvm for the same x-ignore-shared capability; a modvm that refuses it gets "not
+    available" (with its answer), never a figure. If the hand-over arrives under another interface (say a unix: URI
+    option), this is the one place to change: the arguments below. ----"""
+    c = MigCase(a.mig_local_mb, -1, a.mig_rate, "dirty")
+    uri = f"unix:{os.path.join(a.work, name + '.sock')}"
+    if v.machine is None:
+        return mig_live(a, v, c, name, uri, (), ("x-ignore-shared",))
+    shm = f"/dev/shm/modvm-bench-{os.getpid()}-{name}"
+    extra = ["-object", f"memory-backend-file,id=mem,size={c.mem_mb}M,mem-path={shm},share=on",
+             "-machine", "memory-backend=mem"]
+    try:
+        return mig_live(a, v, c, name, uri, extra, ("x-ignore-shared",))
+    finally:
+        if os.path.exists(shm):
+            os.unlink(shm)
+
+
+def mig_rows(a, cases, qemus):
+    rows = []
+    for c in cases:
+        b = c.key
+        rows += [(b, f"migrate {c.label}: total time", "ms", "total_ms", True, qemus),
+                 (b, "  downtime (VMM's own figure)", "ms", "downtime_ms", True, qemus),
+                 (b, "  sent (VMM's own count)", "MB", "sent_mb", True, qemus),
+                 (b, "  (guest's gap, source to destination)", "ms", "gap_ms", True, qemus),
+                 (b, "  (dirty-sync passes)", "", "passes", False, qemus),
+                 (b, "  (destination went on: 1 = yes)", "", "went_on", False, qemus)]
+    rows += [("snapshot", f"savevm, {a.mig_snap_mb} MiB guest, qcow2", "ms", "savevm_ms", True, qemus),
+             ("snapshot", f"loadvm, {a.mig_snap_mb} MiB guest, qcow2", "ms", "loadvm_ms", True, qemus),
+             ("snapshot", "  (loadvm sent to the guest's next line)", "ms", "loadvm_to_guest_ms", True, qemus),
+             ("snapshot", "  (guest's steps printed during savevm)", "", "steps_during_savevm", False, qemus),
+             ("snapshot", "  (guest went on from the snapshot: 1 = yes)", "", "went_on", False, qemus)]
+    size = f"{a.mig_local_mb} MiB" if a.mig_local_mb < 1024 else f"{a.mig_local_mb // 1024} GiB"
+    na = "not available"
+    rows += [("local", f"local live update, {size}, dirtying: total", "ms", "total_ms", True, qemus, na),
+             ("local", "  downtime (VMM's own figure)", "ms", "downtime_ms", True, qemus, na),
+             ("local", "  sent (VMM's own count)", "MB", "sent_mb", True, qemus, na),
+             ("local", "  (guest's gap, source to destination)", "ms", "gap_ms", True, qemus, na),
+             ("local", "  (destination went on: 1 = yes)", "", "went_on", False, qemus, na)]
+    return rows
 
 
 LINUX_MARK = b"Run /init as init process"
@@ -1266,7 +1655,7 @@ def main():
     p.add_argument("--qemu-cpu", required=True)
     p.add_argument("--work", required=True)
     p.add_argument("--only", required=True,
-                   help="comma-separated benchmarks: launch,pio,mem,blk,hotplug,net,net-vhost-user,linux")
+                   help="comma-separated benchmarks: launch,pio,mem,blk,hotplug,net,net-vhost-user,migrate,linux")
     p.add_argument("--guest-launch", required=True)
     p.add_argument("--guest-pio", required=True)
     p.add_argument("--guest-mem", required=True)
@@ -1338,6 +1727,25 @@ def main():
     p.add_argument("--vu-mem-mb", type=int, required=True, help="testpmd's -m (no hugepages)")
     p.add_argument("--vu-vmm-cpus", default="", help="taskset -c for the VMM (empty: not pinned)")
     p.add_argument("--vu-mbufs", type=int, required=True, help="testpmd's --total-num-mbufs")
+    p.add_argument("--guest-migrate", required=True)
+    p.add_argument("--qemu-img", required=True)
+    p.add_argument("--mig-reps", type=int, required=True)
+    p.add_argument("--mig-sizes", type=lambda x: [int(n) for n in x.split(",")], required=True,
+                   help="guest RAM sizes in MiB, comma-separated: each migrated idle and dirtying")
+    p.add_argument("--mig-unfilled-mb", type=int, required=True, help="also this size with RAM never filled (0: not)")
+    p.add_argument("--mig-wss-mb", type=int, required=True, help="the working set the dirtying guest rewrites")
+    p.add_argument("--mig-rate", type=int, required=True, help="MiB/s the dirtying guest rewrites")
+    p.add_argument("--mig-tick-ms", type=int, required=True, help="the guest's step: a line, and its share of writes")
+    p.add_argument("--mig-settle", type=float, required=True, help="seconds the guest runs before migrate/savevm/loadvm")
+    p.add_argument("--mig-after", type=float, required=True, help="seconds the destination is watched afterwards")
+    p.add_argument("--mig-poll", type=float, required=True, help="seconds between two query-migrate")
+    p.add_argument("--mig-timeout", type=float, required=True)
+    p.add_argument("--mig-snap-mb", type=int, required=True, help="guest RAM of the savevm/loadvm figures")
+    p.add_argument("--mig-snap-disk-mb", type=int, required=True, help="size of the qcow2 image they use")
+    p.add_argument("--mig-local-mb", type=int, required=True, help="guest RAM of the local live update")
+    p.add_argument("--mig-quiet-cores", type=float, required=True)
+    p.add_argument("--mig-quiet-wait", type=float, required=True)
+    p.add_argument("--mig-tries", type=int, required=True)
     p.add_argument("--linux-reps", type=int, required=True)
     p.add_argument("--linux-bzimage", required=True)
     p.add_argument("--linux-initrd", required=True)
@@ -1351,7 +1759,7 @@ def main():
     # SIGTERM (someone ending the run) unwinds like an exception, so launch() stops the VMM it started.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     only = set(a.only.split(","))
-    unknown = only - {"launch", "pio", "mem", "blk", "hotplug", "net", "net-vhost-user", "linux"}
+    unknown = only - {"launch", "pio", "mem", "blk", "hotplug", "net", "net-vhost-user", "migrate", "linux"}
     if unknown:
         p.error(f"unknown benchmarks in --only: {sorted(unknown)}")
 
@@ -1508,6 +1916,39 @@ def main():
             for why in tso_missing:
                 notes.append(f"net vhost-user: no TCP/TSO figure: {why}")
             load("after_netvu")
+    if "migrate" in only:
+        cases = mig_cases(a)
+        sys.stderr.write(f"migration ({a.mig_reps} reps each; modvm to modvm and QEMU -M pc to QEMU -M pc: "
+                         f"{', '.join(c.label for c in cases)} over tcp on 127.0.0.1; savevm/loadvm; local live update)\n")
+        load("before_migrate")
+        mig_pc = Vmm(pc.key, pc.label, pc.argv_prefix, "pc")
+        runs = bench_migrate(a, modvm, mig_pc, a.mig_reps)
+        for bench, by_vmm in runs.items():
+            by_vmm[microvm.key] = []
+            data["runs"][bench] = by_vmm
+        rows += mig_rows(a, cases, [mig_pc])
+        for v in (modvm, mig_pc):
+            seen = {(r.get("max_bandwidth"), r.get("downtime_limit")) for b in runs for r in runs[b][v.key]
+                    if r.get("max_bandwidth") is not None}
+            notes.append(f"migrate: {v.label}'s migration parameters, as its sources' query-migrate-parameters gave them "
+                         "(left at their defaults): " + "; ".join(
+                             f"max-bandwidth {bw / (1 << 20):g} MiB/s, downtime-limit {dl} ms" for bw, dl in sorted(seen)))
+        notes.append(f"migrate: guests fill all their RAM (but 'never filled'), then idle or rewrite {a.mig_wss_mb} MiB "
+                     f"at {a.mig_rate} MiB/s, a line every {a.mig_tick_ms} ms; tcp:127.0.0.1 between two processes of "
+                     "the same VMM started alike (the destination with -incoming); total time, downtime and sent "
+                     "(ram transferred, MB = 10^6 bytes) from the source's query-migrate once completed; the guest's "
+                     "gap = its last line at the source to its first at the destination (harness clock). QEMU -M pc, "
+                     "the same -cpu; cells count only the runs with others using < "
+                     f"{a.mig_quiet_cores} cores, if any ('(N busy)')")
+        notes.append(f"savevm/loadvm: HMP through human-monitor-command, the guest running ({a.mig_snap_mb} MiB filled, "
+                     f"idle) with a fresh {a.mig_snap_disk_mb} MiB qcow2 image as virtio-blk (QEMU disable-legacy=on); "
+                     "loadvm in the same process, a second after savevm")
+        notes.append(f"local live update: QEMU = -object memory-backend-file,share=on in /dev/shm, x-ignore-shared on "
+                     "both sides, over unix:; modvm = the same capability asked for (see bench/README.md, j)")
+        why = sorted({r["unavailable"] for r in runs["local"][modvm.key] if "unavailable" in r})
+        for w in why:
+            notes.append(f"local live update: not available in this modvm: {w}")
+        load("after_migrate")
     if "linux" in only:
         sys.stderr.write(f"Linux boot to 'Run /init' ({a.linux_reps} rep each, one guest at a time)\n")
         err = wait_for_kernel(a)
@@ -1523,7 +1964,7 @@ def main():
     # Summaries and the table. Ratio = modvm / QEMU: for times and sizes, above 1 means modvm is slower or bigger.
     data["summary"] = {}
     lines = []
-    w = 31 if {"blk", "hotplug", "hotswap", "net", "netvu"} & set(data["runs"]) else 22     # blk cells may say how many busy runs were left out
+    w = 31 if {"blk", "hotplug", "hotswap", "net", "netvu", "snapshot"} & set(data["runs"]) else 22     # blk cells may say how many busy runs were left out
     lw = max([38] + [len(r[1]) for r in rows])      # the label column: as wide as the longest label
     hdr = f"{'metric':<{lw}} {'unit':<4} {'modvm':>{w}} {'QEMU':>{w}} {'modvm/QEMU':>10}  QEMU machine"
     lines.append(hdr)
@@ -1537,7 +1978,8 @@ def main():
         quiet = None
         if field != "others_cores":
             quiet = {"blk": a.blk_quiet_cores, "hotplug": a.hp_quiet_cores, "hotswap": a.hp_quiet_cores,
-                     "net": a.net_quiet_cores, "netvu": a.net_quiet_cores}.get(bench)
+                     "net": a.net_quiet_cores, "netvu": a.net_quiet_cores, "snapshot": a.mig_quiet_cores,
+                     "local": a.mig_quiet_cores}.get(bench, a.mig_quiet_cores if bench.startswith("mig-") else None)
         sm = summary(runs["modvm"], field, quiet)
         for q in qemus:
             sq = summary(runs[q.key], field, quiet)

@@ -281,7 +281,8 @@ public final class MigratableVm implements MigratableMachine {
 
     /** Guest RAM's region as a migration block; every access holds the run's RAM lease. */
     private record RegionBlock(String name, RamLease lease) implements RamBlock {
-        private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(4096);
+        /** Zeroes to compare with: a migration's run of pages (1 MiB) in one comparison. */
+        private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(1 << 20);
 
         @Override
         public long size() {
@@ -305,9 +306,9 @@ public final class MigratableVm implements MigratableMachine {
             check(offset, length);
             return lease.use(() -> {
                 ByteBuffer v = lease.region().view(offset, length);
-                for (int p = 0; p < length; p += ZERO_PAGE.capacity()) {
-                    int n = Math.min(ZERO_PAGE.capacity(), length - p);
-                    if (v.slice(p, n).mismatch(ZERO_PAGE.slice(0, n)) >= 0) {
+                for (int p = 0; p < length; p += ZEROES.capacity()) {
+                    int n = Math.min(ZEROES.capacity(), length - p);
+                    if (v.slice(p, n).mismatch(ZEROES.slice(0, n)) >= 0) {
                         return false;
                     }
                 }

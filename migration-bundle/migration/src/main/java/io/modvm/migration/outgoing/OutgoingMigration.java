@@ -129,6 +129,9 @@ public final class OutgoingMigration implements Runnable {
     private void precopy(Machine m, StreamWriter out, DirtyLog log, CpuThrottle throttle, List<RamBlock> ram,
             long totalBytes) throws IOException, MigrationException, StateException {
         Pacer pacer = new Pacer(() -> parameters.number("max-bandwidth"), () -> cancelled);
+        // The log starts with every page dirty; the first pass sends every page anyway, so that first report is
+        // taken (and the pages write-protected) before it, or the next pass would send all of RAM again.
+        fetch(log, ram.size());
         long passStart = System.nanoTime();
         long passBytes = out.bytes();
         long unsent = totalBytes;
