@@ -54,4 +54,16 @@ class RamGuestMemoryTest {
         assertEquals(0, memory.readLong(0x100100));
         assertEquals(0, memory.view(0x100100, 4).getInt(0));
     }
+
+    /** A migration must send again every page a device wrote, a single status byte as much as a bulk copy. */
+    @Test
+    void everyKindOfDeviceWriteMarksItsPage() {
+        WrittenPages written = new WrittenPages(ram);
+        memory.track(written);
+        memory.writeByte(0x1003, (byte) 1);
+        memory.writeInt(0x3000, 2);
+        memory.write(0x100000 + 0x5000, new byte[2], 0, 2);
+        long expected = 1L << 1 | 1L << 3 | 1L << (16 + 5);
+        assertEquals(expected, written.snapshot()[0]);
+    }
 }
