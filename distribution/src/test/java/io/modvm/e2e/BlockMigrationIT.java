@@ -73,6 +73,35 @@ class BlockMigrationIT {
         }
     }
 
+    /**
+     * The same guest without block migration, both processes on the one image (shared storage): the request the
+     * guest waits for at the switch-over completes at the destination, whichever side served it.
+     */
+    @Test
+    void aGuestWritingItsDiskMovesOverSharedStorage() throws Exception {
+        Path source = pattern(dir.resolve("src.img"));
+        String uri = "tcp:127.0.0.1:" + freePort();
+        try (ModvmProcess dst = start("dst", source, "-incoming", uri, "-S");
+                QmpTestClient d = QmpTestClient.connect(dir.resolve("dst.qmp"), dst, SEEN);
+                ModvmProcess src = start("src", source);
+                QmpTestClient c = QmpTestClient.connect(dir.resolve("src.qmp"), src, SEEN)) {
+            d.negotiate();
+            c.negotiate();
+            awaitListening(d);
+            src.awaitOutput("blkloop: round 2 ok", SEEN);
+            hmp(c, "migrate " + uri);
+            Map<String, Object> info = awaitMigration(c);
+            assertEquals("completed", info.get("status"), info + "\nsource stderr:\n" + src.stderr()
+                    + "\ndestination stderr:\n" + dst.stderr());
+            int moved = lastRound(src.stdout());
+            c.returned("quit");
+            src.waitFor(SEEN);
+            d.returned("cont");
+            dst.awaitOutput("blkloop: round " + (moved + 2) + " ok", SEEN);
+            assertFalse(dst.stdout().contains("failed") || dst.stdout().contains("mismatch"), dst.stdout());
+        }
+    }
+
     @Test
     void aDestinationWithADiskOfAnotherSizeRefusesAndTheSourceRunsOn() throws Exception {
         Path source = pattern(dir.resolve("src.img"));

@@ -7,8 +7,9 @@ import java.nio.ByteOrder;
 
 /**
  * One ring area (descriptor table, available or used ring) of a queue, read and written by offset. The area was
- * checked against RAM when the queue was set up, so it keeps a view of it in guest RAM and each access is a plain
+ * checked against RAM when the queue was set up, so it keeps a view of it in guest RAM and each read is a plain
  * buffer access, not an address look-up in guest memory: the per-frame cost of a busy queue is mostly these reads.
+ * Writes (the used ring's, few per chain) go through {@link GuestMemory}, where a running migration sees them.
  *
  * <p>The view lives as long as the queue, which {@link GuestMemory#view} allows because a queue is only driven on
  * its device's threads, which the machine stops (device reset or close) before it unmaps RAM; a balloon's discard
@@ -61,19 +62,17 @@ final class RingArea {
         return view != null ? view.getLong(offset) : memory.readLong(address + offset);
     }
 
+    /*
+     * Writes go through the memory, not the view: the machine notes the pages its devices write while a migration
+     * runs, and it sees a write through a view only when the view is taken, which for a ring was at queue set-up,
+     * usually long before. A used-ring entry written through the old view would reach the destination stale (its
+     * page is written by no vCPU), and the driver there would wait for a request the source already completed.
+     */
     void putShort(int offset, short value) {
-        if (view != null) {
-            view.putShort(offset, value);
-        } else {
-            memory.writeShort(address + offset, value);
-        }
+        memory.writeShort(address + offset, value);
     }
 
     void putInt(int offset, int value) {
-        if (view != null) {
-            view.putInt(offset, value);
-        } else {
-            memory.writeInt(address + offset, value);
-        }
+        memory.writeInt(address + offset, value);
     }
 }
