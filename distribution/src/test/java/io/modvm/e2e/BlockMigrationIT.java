@@ -42,6 +42,35 @@ class BlockMigrationIT {
     void aGuestWritingItsDiskMovesWithItsDiskOverTcp() throws Exception {
         Path source = pattern(dir.resolve("src.img"));
         Path target = Files.write(dir.resolve("dst.img"), new byte[DISK]);
+        moveLive(source, target, "migrate -b", () -> {
+            String compare = qemuImg("compare", "-U", "-f", "raw", "-F", "raw", source.toString(),
+                    target.toString());
+            assertTrue(compare.contains("Images are identical"), compare);
+        });
+    }
+
+    /**
+     * The same guest without block migration, both processes on the one image (shared storage): the request the
+     * guest waits for at the switch-over completes at the destination, whichever side served it.
+     */
+    @Test
+    void aGuestWritingItsDiskMovesOverSharedStorage() throws Exception {
+        Path image = pattern(dir.resolve("src.img"));
+        moveLive(image, image, "migrate", () -> { });
+    }
+
+    /** What a test checks between the switch-over and the destination's first instruction. */
+    @FunctionalInterface
+    private interface AtTheSwitch {
+        void check() throws Exception;
+    }
+
+    /**
+     * Moves the guest from a source on {@code source} to a destination on {@code target} with the HMP command
+     * {@code migrate} while it writes its disk; the destination waits under -S (so nothing writes its image) while
+     * the source quits and {@code atTheSwitch} runs, then must go on two more rounds without an error.
+     */
+    private void moveLive(Path source, Path target, String migrate, AtTheSwitch atTheSwitch) throws Exception {
         String uri = "tcp:127.0.0.1:" + freePort();
         try (ModvmProcess dst = start("dst", target, "-incoming", uri, "-S");
                 QmpTestClient d = QmpTestClient.connect(dir.resolve("dst.qmp"), dst, SEEN);
@@ -51,7 +80,7 @@ class BlockMigrationIT {
             c.negotiate();
             awaitListening(d);
             src.awaitOutput("blkloop: round 2 ok", SEEN);
-            hmp(c, "migrate -b " + uri);
+            hmp(c, migrate + " " + uri);
             Map<String, Object> info = awaitMigration(c);
             assertEquals("completed", info.get("status"), info + "\nsource stderr:\n" + src.stderr()
                     + "\ndestination stderr:\n" + dst.stderr());
@@ -60,45 +89,12 @@ class BlockMigrationIT {
             c.returned("quit");
             src.waitFor(SEEN);
             assertEquals("paused", status(d));
-
-            String compare = qemuImg("compare", "-U", "-f", "raw", "-F", "raw", source.toString(),
-                    target.toString());
-            assertTrue(compare.contains("Images are identical"), compare);
-
+            atTheSwitch.check();
             d.returned("cont");
             dst.awaitOutput("blkloop: round " + (moved + 2) + " ok", SEEN);
             assertFalse(dst.stdout().contains("failed") || dst.stdout().contains("mismatch"), dst.stdout());
             d.returned("quit");
             dst.waitFor(SEEN);
-        }
-    }
-
-    /**
-     * The same guest without block migration, both processes on the one image (shared storage): the request the
-     * guest waits for at the switch-over completes at the destination, whichever side served it.
-     */
-    @Test
-    void aGuestWritingItsDiskMovesOverSharedStorage() throws Exception {
-        Path source = pattern(dir.resolve("src.img"));
-        String uri = "tcp:127.0.0.1:" + freePort();
-        try (ModvmProcess dst = start("dst", source, "-incoming", uri, "-S");
-                QmpTestClient d = QmpTestClient.connect(dir.resolve("dst.qmp"), dst, SEEN);
-                ModvmProcess src = start("src", source);
-                QmpTestClient c = QmpTestClient.connect(dir.resolve("src.qmp"), src, SEEN)) {
-            d.negotiate();
-            c.negotiate();
-            awaitListening(d);
-            src.awaitOutput("blkloop: round 2 ok", SEEN);
-            hmp(c, "migrate " + uri);
-            Map<String, Object> info = awaitMigration(c);
-            assertEquals("completed", info.get("status"), info + "\nsource stderr:\n" + src.stderr()
-                    + "\ndestination stderr:\n" + dst.stderr());
-            int moved = lastRound(src.stdout());
-            c.returned("quit");
-            src.waitFor(SEEN);
-            d.returned("cont");
-            dst.awaitOutput("blkloop: round " + (moved + 2) + " ok", SEEN);
-            assertFalse(dst.stdout().contains("failed") || dst.stdout().contains("mismatch"), dst.stdout());
         }
     }
 
