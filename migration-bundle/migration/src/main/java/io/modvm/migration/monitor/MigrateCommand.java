@@ -32,7 +32,8 @@ public final class MigrateCommand extends MigrationCommand {
 
     @Override
     public String description() {
-        return "migrate to URI (using -d to not wait for completion)";
+        return "migrate to URI (using -d to not wait for completion; -b to carry the disks, for a destination"
+                + " without shared storage; -i is taken as -b)";
     }
 
     @Override
