@@ -144,6 +144,14 @@ public final class Migrations {
      * @throws MigrationException if the connection cannot be made
      */
     public void migrate(String uri) throws MigrationException {
+        migrate(uri, false);
+    }
+
+    /**
+     * As {@link #migrate(String)}; with {@code blocks} a block migration ({@code migrate -b}), which carries the
+     * writable disks in the same stream.
+     */
+    public void migrate(String uri, boolean blocks) throws MigrationException {
         MigratableMachine m;
         Transports.Target target;
         synchronized (this) {
@@ -155,6 +163,10 @@ public final class Migrations {
             List<String> blockers = m.migrationBlockers();
             if (!blockers.isEmpty()) {
                 throw new IllegalStateException("Migration is blocked: " + String.join("; ", blockers));
+            }
+            if (blocks && capabilities.on("x-ignore-shared")) {
+                throw new IllegalStateException("Block migration (-b) and x-ignore-shared do not go together: a"
+                        + " migration on this host shares its disks already");
             }
             target = transports.find(uri, 0);
             busy = true;
@@ -182,7 +194,7 @@ public final class Migrations {
             progress = new MigrationProgress(false);
             // query-migrate right after migrate returns already shows the migration, as QEMU's does.
             progress.status(MigrationStatus.SETUP);
-            outgoing = new OutgoingMigration(m, ch, parameters, capabilities, progress, events);
+            outgoing = new OutgoingMigration(m, ch, parameters, capabilities, progress, events, blocks);
             worker = new Thread(outgoing, "modvm-migration");
             worker.setDaemon(true);
             worker.start();

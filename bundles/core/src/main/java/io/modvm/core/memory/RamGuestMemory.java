@@ -188,6 +188,7 @@ public final class RamGuestMemory implements GuestMemory {
     @Override
     public void writeByte(long address, byte value) {
         Range r = range(address, 1);
+        wrote(r, address, 1);
         chunkFor(r, address, 1).put(within(r, address), value);
     }
 

@@ -87,4 +87,16 @@ class RamGuestMemoryTest {
         memory.written(0x0, 0x1000);
         assertEquals(List.of(0xF, 0x14), pages(tracked), "nothing is marked once tracking stopped");
     }
+
+    /** A migration must send again every page a device wrote, a single status byte as much as a bulk copy. */
+    @Test
+    void everyKindOfDeviceWriteMarksItsPage() {
+        WrittenPages written = new WrittenPages(ram);
+        memory.track(written);
+        memory.writeByte(0x1003, (byte) 1);
+        memory.writeInt(0x3000, 2);
+        memory.write(0x100000 + 0x5000, new byte[2], 0, 2);
+        long expected = 1L << 1 | 1L << 3 | 1L << (16 + 5);
+        assertEquals(expected, written.snapshot()[0]);
+    }
 }

@@ -6,15 +6,20 @@ import io.modvm.api.migration.MigrationException;
 import io.modvm.api.migration.MigrationListener;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
+import io.modvm.block.BlockNode;
+import io.modvm.block.DiskImage;
 import io.modvm.migration.MigrationEvents;
 import io.modvm.migration.MigrationProgress;
 import io.modvm.migration.MigrationStatus;
+import io.modvm.migration.disks.MachineDisks;
 import io.modvm.migration.stream.AnswerReader;
 import io.modvm.migration.stream.StreamFormat;
 import io.modvm.migration.stream.StreamReader;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +68,9 @@ public final class IncomingMigration implements Runnable {
             OutputStream back = ch.output();
             StreamReader in = new StreamReader(ch.input());
             StateRecord source = in.header();
-            List<String> differences = machine.differences(source);
+            List<String> differences = new ArrayList<>(machine.differences(source));
+            Map<String, BlockNode> own = MachineDisks.writable(machine);
+            differences.addAll(MachineDisks.differences(in.disks(), own));
             if (!differences.isEmpty()) {
                 String why = "the source machine does not match this one: " + String.join("; ", differences);
                 answer(back, StreamFormat.REFUSED, why);
@@ -73,7 +80,9 @@ public final class IncomingMigration implements Runnable {
             status(MigrationStatus.ACTIVE);
             StreamReader.Loaded loaded;
             try {
-                loaded = in.load(machine.ram(), channel::takeDescriptors);
+                List<DiskImage> disks = in.disks().stream().map(d -> own.get(d.id()).image()).toList();
+                loaded = in.load(machine.ram(), channel::takeDescriptors, disks);
+                flush(disks);
                 machine.restoreState(loaded.state());
             } catch (MigrationException | StateException e) {
                 answer(back, StreamFormat.FAILED, e.getMessage());
@@ -107,6 +116,18 @@ public final class IncomingMigration implements Runnable {
             outcome.failed("load of migration failed: " + e);
         } finally {
             listener.close();
+        }
+    }
+
+    /** The disks written from the stream reach their files before the source is told DONE and lets go of its own. */
+    private static void flush(List<DiskImage> disks) throws MigrationException {
+        for (DiskImage d : disks) {
+            try {
+                d.flush();
+            } catch (IOException e) {
+                throw new MigrationException("flushing " + d.path() + " after the block migration: "
+                        + e.getMessage(), e);
+            }
         }
     }
 

@@ -13,8 +13,10 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * {@code migrate}: starts a live migration to {@code uri} and returns; HMP's {@code migrate URI} waits for the end
- * and prints a failure, {@code migrate -d URI} returns at once, as in QEMU. Block migration ({@code blk},
- * {@code inc}) is refused: modvm migrates with shared storage.
+ * and prints a failure, {@code migrate -d URI} returns at once, as in QEMU. Block migration ({@code blk}, HMP
+ * {@code -b}) carries the writable disks in the same stream, for a destination with its own empty images of the same
+ * sizes; {@code inc} ({@code -i}) is taken as {@code blk}, since the image API says nothing of what a destination
+ * already holds.
  */
 @Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=migrate")
 public final class MigrateCommand extends MigrationCommand {
@@ -30,7 +32,8 @@ public final class MigrateCommand extends MigrationCommand {
 
     @Override
     public String description() {
-        return "migrate to URI (using -d to not wait for completion)";
+        return "migrate to URI (using -d to not wait for completion; -b to carry the disks, for a destination"
+                + " without shared storage; -i is taken as -b)";
     }
 
     @Override
@@ -40,20 +43,17 @@ public final class MigrateCommand extends MigrationCommand {
 
     @Override
     public String hmpArguments() {
-        return "[-d] uri";
+        return "[-d] [-b] [-i] uri";
     }
 
     @Override
     public Object execute(Map<String, Object> arguments) throws MonitorException {
         String uri = string(arguments, "uri");
-        if (flag(arguments, "blk") || flag(arguments, "inc")) {
-            throw error("Block migration (blk, inc) is not supported by modvm: use shared storage, or copy the"
-                    + " disk images first");
-        }
+        boolean blocks = flag(arguments, "blk") || flag(arguments, "inc");
         if (flag(arguments, "resume")) {
             throw error("Parameter 'resume' is for postcopy recovery, which modvm does not do");
         }
-        run(() -> migrations.migrate(uri));
+        run(() -> migrations.migrate(uri, blocks));
         if (Boolean.TRUE.equals(arguments.get("__hmp-wait"))) {
             try {
                 migrations.await(Long.MAX_VALUE);
@@ -72,14 +72,14 @@ public final class MigrateCommand extends MigrationCommand {
     public Map<String, Object> parseHmp(String text) throws MonitorException {
         String rest = text.trim();
         boolean detach = false;
+        boolean blocks = false;
         while (rest.startsWith("-")) {
             int space = rest.indexOf(' ');
             String opt = space < 0 ? rest : rest.substring(0, space);
             switch (opt) {
                 case "-d" -> detach = true;
-                case "-b", "-i" -> throw error("migrate " + opt + ": block migration is not supported by modvm;"
-                        + " use shared storage");
-                default -> throw error("migrate: unknown option " + opt + " (known: -d)");
+                case "-b", "-i" -> blocks = true;
+                default -> throw error("migrate: unknown option " + opt + " (known: -d, -b, -i)");
             }
             rest = space < 0 ? "" : rest.substring(space + 1).trim();
         }
@@ -88,6 +88,9 @@ public final class MigrateCommand extends MigrationCommand {
         }
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("uri", rest.startsWith("\"") ? quoted(rest) : rest);
+        if (blocks) {
+            args.put("blk", true);
+        }
         if (!detach) {
             args.put("__hmp-wait", true);
         }

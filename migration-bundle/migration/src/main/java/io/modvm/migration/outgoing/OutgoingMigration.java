@@ -9,17 +9,20 @@ import io.modvm.api.migration.MigrationException;
 import io.modvm.api.migration.RamBlock;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
+import io.modvm.block.BlockNode;
 import io.modvm.migration.MigrationCapabilities;
 import io.modvm.migration.MigrationEvents;
 import io.modvm.migration.MigrationParameters;
 import io.modvm.migration.MigrationProgress;
 import io.modvm.migration.MigrationStatus;
+import io.modvm.migration.disks.MachineDisks;
 import io.modvm.migration.stream.AnswerReader;
 import io.modvm.migration.stream.StreamFormat;
 import io.modvm.migration.stream.StreamWriter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +43,26 @@ public final class OutgoingMigration implements Runnable {
     private final MigrationCapabilities capabilities;
     private final MigrationProgress progress;
     private final MigrationEvents events;
+    private final boolean blocks;
     private volatile boolean cancelled;
     /** Set once the whole stream is out: the destination decides now, and the source waits for its word. */
     private volatile boolean committed;
+    /** The disks a block migration carries, or null; set up when the migration starts. */
+    private DiskCopy disks;
 
     public OutgoingMigration(MigratableMachine machine, MigrationChannel channel, MigrationParameters parameters,
             MigrationCapabilities capabilities, MigrationProgress progress, MigrationEvents events) {
+        this(machine, channel, parameters, capabilities, progress, events, false);
+    }
+
+    /**
+     * With {@code blocks}, a block migration ({@code migrate -b}): the writable disks go in the same stream, for a
+     * destination whose disks are not the source's.
+     */
+    public OutgoingMigration(MigratableMachine machine, MigrationChannel channel, MigrationParameters parameters,
+            MigrationCapabilities capabilities, MigrationProgress progress, MigrationEvents events,
+            boolean blocks) {
+        this.blocks = blocks;
         this.machine = machine;
         this.channel = channel;
         this.parameters = parameters;
@@ -76,8 +93,10 @@ public final class OutgoingMigration implements Runnable {
         List<RamBlock> ram = machine.ram();
         long totalBytes = ram.stream().mapToLong(RamBlock::size).sum();
         boolean local = capabilities.on("x-ignore-shared");
-        try (DirtyLog log = local ? null : machine.startDirtyLog(); CpuThrottle throttle = new CpuThrottle(m)) {
-            out.header(machine.describe(), local);
+        try (DiskCopy carried = blocks ? startDiskCopy() : null;
+                DirtyLog log = local ? null : machine.startDirtyLog(); CpuThrottle throttle = new CpuThrottle(m)) {
+            disks = carried;
+            out.header(machine.describe(), local, carried == null ? List.of() : carried.list());
             AnswerReader answers = channel.input() == null ? null : new AnswerReader(channel.input());
             if (answers != null) {
                 answers.expect(StreamFormat.OK, "the destination refused the migration");
@@ -140,6 +159,9 @@ public final class OutgoingMigration implements Runnable {
             unsent -= ram.get(b).size();
             report(out, totalBytes, unsent);
         }
+        if (disks != null) {
+            disks.bulk(out, pacer);
+        }
         int pass = 1;
         out.passEnd(pass);
         int outran = 0;
@@ -149,7 +171,7 @@ public final class OutgoingMigration implements Runnable {
             long elapsed = Math.max(1, System.nanoTime() - passStart);
             long sentBytes = out.bytes() - passBytes;
             double bytesPerSecond = sentBytes * 1e9 / elapsed;
-            long remainingBytes = dirtyPages * StreamFormat.PAGE_SIZE;
+            long remainingBytes = dirtyPages * StreamFormat.PAGE_SIZE + (disks == null ? 0 : disks.collect());
             long expectedMillis = bytesPerSecond > 0 ? (long) (remainingBytes * 1000 / bytesPerSecond) : 0;
             progress.pass(pass, (long) (dirtyPages * 1e9 / elapsed), sentBytes * 8e3 / elapsed,
                     expectedMillis);
@@ -178,8 +200,17 @@ public final class OutgoingMigration implements Runnable {
             for (int b = 0; b < ram.size(); b++) {
                 out.pages(b, ram.get(b), dirty[b], pacer);
             }
+            if (disks != null) {
+                disks.sendPending(out, pacer);
+            }
             out.passEnd(++pass);
         }
+    }
+
+    /** Starts logging the writes to every writable disk, before the first of their bytes is read. */
+    private DiskCopy startDiskCopy() {
+        Map<String, BlockNode> writable = MachineDisks.writable(machine);
+        return new DiskCopy(writable, MachineDisks.list(writable));
     }
 
     /** Set in the stop-and-copy phase: what a failure must undo, and where the downtime began. */
@@ -206,6 +237,9 @@ public final class OutgoingMigration implements Runnable {
         StateRecord state = machine.saveState();
         saved = true;
         rest.send();
+        if (disks != null) {
+            disks.finish(out, Pacer.unlimited(() -> cancelled));
+        }
         out.passEnd(Integer.MAX_VALUE);
         out.state(state);
         out.end();
@@ -284,7 +318,8 @@ public final class OutgoingMigration implements Runnable {
         return n;
     }
 
-    private static long[] or(long[] a, long[] b) {
+    /** The union of two bitmaps of possibly different lengths. */
+    static long[] or(long[] a, long[] b) {
         long[] out = new long[Math.max(a.length, b.length)];
         for (int i = 0; i < out.length; i++) {
             out[i] = (i < a.length ? a[i] : 0) | (i < b.length ? b[i] : 0);

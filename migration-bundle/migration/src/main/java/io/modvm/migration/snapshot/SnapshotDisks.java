@@ -6,6 +6,7 @@ import io.modvm.api.migration.MigratableMachine;
 import io.modvm.api.migration.MigrationException;
 import io.modvm.block.BlockNode;
 import io.modvm.block.InternalSnapshots;
+import io.modvm.migration.disks.MachineDisks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,7 @@ final class SnapshotDisks {
             }
             InternalSnapshots s = node.image().internalSnapshots();
             if (s == null) {
-                if (!node.image().readOnly() && !isFileUnderFormat(machine, node)) {
+                if (!node.image().readOnly() && !MachineDisks.isFileUnderFormat(machine, node)) {
                     throw new MigrationException("Device '" + e.getKey()
                             + "' is writable but does not support snapshots (it is " + node.image().format()
                             + "; convert it with qemu-img convert -O qcow2)");
@@ -81,16 +82,5 @@ final class SnapshotDisks {
             throw new MigrationException("Parameter 'devices' lists no block device");
         }
         return out;
-    }
-
-    /** A raw file node that a qcow2 node of the same image is built on. */
-    private static boolean isFileUnderFormat(MigratableMachine machine, BlockNode node) {
-        for (Backend b : machine.backends(BackendKinds.BLOCK).values()) {
-            if (b != node && b instanceof BlockNode other && other.image().internalSnapshots() != null
-                    && other.image().path().equals(node.image().path())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

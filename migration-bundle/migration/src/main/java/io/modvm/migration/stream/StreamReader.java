@@ -5,11 +5,15 @@ import io.modvm.api.migration.RamBlock;
 import io.modvm.api.state.StateCodec;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
+import io.modvm.block.DiskImage;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,6 +27,7 @@ public final class StreamReader {
     private final byte[] chunk = new byte[StreamFormat.MAX_RUN * StreamFormat.PAGE_SIZE];
     private long bytes;
     private long frames;
+    private List<StreamDisk> disks = List.of();
 
     public StreamReader(InputStream source) {
         this.in = new DataInputStream(new BufferedInputStream(source, 1 << 20));
@@ -47,13 +52,45 @@ public final class StreamReader {
                 throw new MigrationException("migration stream: the machine description is missing");
             }
             bytes++;
-            return record("machine description");
+            StateRecord description = record("machine description");
+            if (version >= StreamFormat.VERSION) {
+                disks = diskList();
+            }
+            return description;
         } catch (EOFException e) {
             throw new MigrationException("migration stream ends before its header is complete (" + bytes
                     + " bytes read)", e);
         } catch (IOException e) {
             throw new MigrationException("migration stream: " + e.getMessage(), e);
         }
+    }
+
+    /** The disk list after the description, read by {@link #header()}: empty for a stream without disks. */
+    public List<StreamDisk> disks() {
+        return disks;
+    }
+
+    private List<StreamDisk> diskList() throws IOException, MigrationException {
+        if (in.readUnsignedByte() != StreamFormat.DISK_LIST) {
+            throw new MigrationException("migration stream: the disk list is missing");
+        }
+        int count = in.readUnsignedShort();
+        bytes += 3;
+        if (count == 0 || count > StreamFormat.MAX_DISKS) {
+            throw bad("a list of " + count + " disks");
+        }
+        List<StreamDisk> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] id = new byte[in.readUnsignedShort()];
+            in.readFully(id);
+            long size = in.readLong();
+            bytes += 10 + id.length;
+            if (size < 0) {
+                throw bad("disk " + i + " of " + Long.toUnsignedString(size) + " bytes");
+            }
+            out.add(new StreamDisk(new String(id, StandardCharsets.UTF_8), size));
+        }
+        return List.copyOf(out);
     }
 
     /** What {@link #load} found at the end of RAM: the machine's state, read from the 'S' frame. */
@@ -81,6 +118,16 @@ public final class StreamReader {
      * counts the blocks taken so.
      */
     public Loaded load(List<RamBlock> ram, Descriptors descriptors) throws MigrationException {
+        return load(ram, descriptors, List.of());
+    }
+
+    /**
+     * As {@link #load(List, Descriptors)}, writing the disk frames into {@code targets}: the destination's images
+     * in the order of {@link #disks()} (the caller matched them by id and size first). Every disk index, offset and
+     * length is checked against the target before anything is written.
+     */
+    public Loaded load(List<RamBlock> ram, Descriptors descriptors, List<DiskImage> targets)
+            throws MigrationException {
         StateRecord state = null;
         long pages = 0;
         long zeros = 0;
@@ -127,6 +174,21 @@ public final class StreamReader {
                         target.adopt(fd[0]);
                         handedOver++;
                     }
+                    case StreamFormat.DISK_DATA, StreamFormat.DISK_ZERO -> {
+                        int disk = in.readUnsignedShort();
+                        long offset = in.readLong();
+                        int length = in.readInt();
+                        bytes += 14;
+                        boolean data = tag == StreamFormat.DISK_DATA;
+                        DiskImage target = checkDisk(targets, disk, offset, length, data);
+                        if (data) {
+                            in.readFully(chunk, 0, length);
+                            bytes += length;
+                            target.write(ByteBuffer.wrap(chunk, 0, length), offset);
+                        } else {
+                            target.writeZeroes(offset, length, false);
+                        }
+                    }
                     case StreamFormat.PASS_END -> {
                         in.readInt();
                         bytes += 4;
@@ -167,6 +229,20 @@ public final class StreamReader {
             throw bad(count + " pages at page " + first + " of " + b.name() + " (" + limit + " pages)");
         }
         return b;
+    }
+
+    private DiskImage checkDisk(List<DiskImage> targets, int disk, long offset, int length, boolean data)
+            throws MigrationException {
+        if (disk >= targets.size()) {
+            throw bad("disk " + disk + " (the stream carries " + targets.size() + ")");
+        }
+        DiskImage d = targets.get(disk);
+        if (length <= 0 || (data && length > StreamFormat.MAX_DISK_RUN) || offset < 0 || offset > d.size()
+                || length > d.size() - offset) {
+            throw bad(Integer.toUnsignedString(length) + " bytes at offset " + offset + " of disk " + disk + " ("
+                    + d.size() + " bytes)");
+        }
+        return d;
     }
 
     private StateRecord record(String what) throws IOException, MigrationException {

@@ -9,6 +9,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Writes a stream ({@link StreamFormat}). RAM goes out as runs of pages, an all-zero page as a marker only; every
@@ -35,11 +37,64 @@ public final class StreamWriter {
      * version 2 ({@link #handOver}).
      */
     public void header(StateRecord description, boolean extended) throws IOException {
+        header(description, extended, List.of());
+    }
+
+    /**
+     * As {@link #header(StateRecord, boolean)}, and with {@code disks} not empty the disk list after the
+     * description (version 3), for a stream that carries those disks ({@link #disk}).
+     */
+    public void header(StateRecord description, boolean extended, List<StreamDisk> disks) throws IOException {
+        if (disks.size() > StreamFormat.MAX_DISKS) {
+            throw new IOException(disks.size() + " disks to carry; a stream carries " + StreamFormat.MAX_DISKS
+                    + " at most");
+        }
         out.write(StreamFormat.MAGIC);
-        out.writeInt(extended ? StreamFormat.VERSION : StreamFormat.VERSION_1);
+        out.writeInt(!disks.isEmpty() ? StreamFormat.VERSION
+                : extended ? StreamFormat.VERSION_2 : StreamFormat.VERSION_1);
         bytes += StreamFormat.MAGIC.length + 4;
         record(StreamFormat.DESCRIPTION, description);
+        if (!disks.isEmpty()) {
+            out.writeByte(StreamFormat.DISK_LIST);
+            out.writeShort(disks.size());
+            bytes += 3;
+            for (StreamDisk d : disks) {
+                byte[] id = d.id().getBytes(StandardCharsets.UTF_8);
+                out.writeShort(id.length);
+                out.write(id);
+                out.writeLong(d.size());
+                bytes += 10 + id.length;
+            }
+        }
         out.flush();
+    }
+
+    /**
+     * {@code length} bytes of disk {@code disk} (its index in the disk list) at {@code offset}, from {@code data}:
+     * as a zero marker when they are all zero. {@code length} is at most {@link StreamFormat#MAX_DISK_RUN}.
+     */
+    public void disk(int disk, long offset, byte[] data, int length, Pacer paced) throws IOException {
+        long before = bytes;
+        boolean zero = isZero(data, length);
+        out.writeByte(zero ? StreamFormat.DISK_ZERO : StreamFormat.DISK_DATA);
+        out.writeShort(disk);
+        out.writeLong(offset);
+        out.writeInt(length);
+        bytes += 15;
+        if (!zero) {
+            out.write(data, 0, length);
+            bytes += length;
+        }
+        paced.sent(bytes - before);
+    }
+
+    private static boolean isZero(byte[] data, int length) {
+        for (int i = 0; i < length; i++) {
+            if (data[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

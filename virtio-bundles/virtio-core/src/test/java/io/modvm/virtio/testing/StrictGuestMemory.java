@@ -38,8 +38,8 @@ public final class StrictGuestMemory implements GuestMemory {
 
     /**
      * Accesses so far, each read, write, fill, discard or view counting once, so a test can see one that stopped.
-     * A queue reads and writes its rings through views it takes once, when it is created, so those accesses are not
-     * counted: a test that a stopped device leaves its rings alone also compares {@link #contents}.
+     * A queue reads its rings through views it takes once, when it is created, so those reads are not counted (its
+     * ring writes are): a test that a stopped device leaves its rings alone also compares {@link #contents}.
      */
     public long accesses() {
         return accesses.get();
