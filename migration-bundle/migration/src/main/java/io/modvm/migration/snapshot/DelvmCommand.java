@@ -1,6 +1,5 @@
 package io.modvm.migration.snapshot;
 
-import io.modvm.api.migration.MigrationException;
 import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorException;
 import io.modvm.migration.Migrations;
@@ -34,16 +33,7 @@ public final class DelvmCommand extends SnapshotCommand {
 
     @Override
     public Object execute(Map<String, Object> arguments) throws MonitorException {
-        try {
-            String tag = tag(arguments, true);
-            Snapshots snapshots = snapshots();
-            exclusively(() -> {
-                snapshots.delete(tag);
-                return null;
-            });
-        } catch (MigrationException e) {
-            throw error(e);
-        }
+        onTag(arguments, Snapshots::delete);
         return Map.of();
     }
 }

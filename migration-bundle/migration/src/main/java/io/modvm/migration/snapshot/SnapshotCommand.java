@@ -30,6 +30,26 @@ abstract class SnapshotCommand implements MonitorCommand {
         return migrations.exclusively(operation);
     }
 
+    /** What loadvm and delvm do with their tag. */
+    @FunctionalInterface
+    interface TagOperation {
+        void apply(Snapshots snapshots, String tag) throws MigrationException;
+    }
+
+    /** Runs {@code operation} on the required {@code tag} argument, with migrations kept out. */
+    void onTag(Map<String, Object> arguments, TagOperation operation) throws MonitorException {
+        String tag = tag(arguments, true);
+        Snapshots snapshots = snapshots();
+        try {
+            exclusively(() -> {
+                operation.apply(snapshots, tag);
+                return null;
+            });
+        } catch (MigrationException e) {
+            throw error(e);
+        }
+    }
+
     static MonitorException error(MigrationException e) {
         return new MonitorException(MonitorException.GENERIC_ERROR, e.getMessage());
     }

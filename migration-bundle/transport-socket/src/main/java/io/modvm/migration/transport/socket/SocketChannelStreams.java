@@ -14,39 +14,19 @@ import java.nio.channels.SocketChannel;
 final class SocketChannelStreams implements MigrationChannel {
     private final SocketChannel channel;
     private final String description;
-    private final InputStream in = new InputStream() {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            return channel.read(ByteBuffer.wrap(b, off, len));
-        }
-    };
-    private final OutputStream out = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-        }
-    };
+    private final InputStream in;
+    private final OutputStream out;
 
     SocketChannelStreams(SocketChannel channel, String description) {
         this.channel = channel;
         this.description = description;
+        this.in = ChunkStreams.input((b, off, len) -> channel.read(ByteBuffer.wrap(b, off, len)));
+        this.out = ChunkStreams.output((b, off, len) -> {
+            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        });
     }
 
     @Override

@@ -6,20 +6,15 @@ import io.modvm.api.migration.MigrationListener;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** A bound listening socket; the first source to connect gets the stream, and the socket closes then. */
 final class SocketListener implements MigrationListener {
     private final ServerSocketChannel server;
     private final String description;
-    private final Path socketFile;
 
-    /** @param socketFile the unix socket's file, removed on close; null for tcp */
-    SocketListener(ServerSocketChannel server, String description, Path socketFile) {
+    SocketListener(ServerSocketChannel server, String description) {
         this.server = server;
         this.description = description;
-        this.socketFile = socketFile;
     }
 
     @Override
@@ -45,13 +40,6 @@ final class SocketListener implements MigrationListener {
             server.close();
         } catch (IOException e) {
             // closing a listening socket has nothing to report
-        }
-        if (socketFile != null) {
-            try {
-                Files.deleteIfExists(socketFile);
-            } catch (IOException e) {
-                // a socket file left behind is replaced by the next listener
-            }
         }
     }
 }

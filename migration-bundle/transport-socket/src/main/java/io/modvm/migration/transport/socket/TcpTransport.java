@@ -55,7 +55,7 @@ public final class TcpTransport implements MigrationTransport {
             InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
             String host = bound.getAddress().getHostAddress();
             return new SocketListener(server, "tcp:" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                    + bound.getPort(), null);
+                    + bound.getPort());
         } catch (IOException e) {
             throw new MigrationException("Failed to bind socket for 'tcp:" + address + "': " + reason(e)
                     + " (choose another port, or end what uses it)", e);

@@ -44,30 +44,8 @@ final class UnixSocketChannel implements MigrationChannel {
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private final InputStream in = new InputStream() {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            return len == 0 ? 0 : receive(b, off, len);
-        }
-    };
-
-    private final OutputStream out = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            send(b, off, len, null);
-        }
-    };
+    private final InputStream in = ChunkStreams.input(this::receive);
+    private final OutputStream out = ChunkStreams.output((b, off, len) -> send(b, off, len, null));
 
     UnixSocketChannel(int fd, String description) {
         this.fd = fd;
