@@ -2,7 +2,7 @@
 # Installs, from Debian's packages, what building and testing modvm needs and this machine lacks:
 # a Java 17 JDK, Maven, gcc and binutils (the test guests are compiled at test time), setpriv, QEMU
 # (qemu-img for the disk-image tests, qemu-system-x86 as the reference for the QMP and bench comparisons), and
-# libslirp0 (the user-mode network).
+# libslirp0 (the user-mode network), and tcpdump (to see the frames the VMM sends into a tap).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -27,6 +27,8 @@ have qemu-system-x86_64 || need+=(qemu-system-x86)
 # The network tests run busybox's ping and nc inside the network namespaces they make (ip netns: iproute2).
 have busybox || need+=(busybox-static)  # the default guest's build wants the static one; it serves both
 have ip || need+=(iproute2)
+# tcpdump shows the frames the VMM itself sends into a tap (the RARP announcements after a migration).
+have tcpdump || need+=(tcpdump)
 # iperf3 measures the default guest's network from its shell (LinuxNetShellIT copies the host's binary and its
 # libraries into the guest's initramfs; that test runs where Linux user space can, not on a PVM host), and cpio
 # packs them.

@@ -141,6 +141,8 @@ class LinuxMigrationIT {
         PatternGuest.awaitListening(d);
         NetNamespace.Peer pinging = ns.start("busybox", "ping", "-c", "20", "-i", "0.5", "-W", "5",
                 LinuxNetIT.GUEST_IP);
+        NetNamespace.Peer announced = ns.capture("tap1", 1000, "ether", "src", MAC, "and", "(ether", "proto",
+                "0x8035", "or", "arp)");
         s.returned("migrate", Map.of("uri", uri));
         Map<String, Object> info = PatternGuest.awaitMigration(s);
         assertEquals("completed", info.get("status"), info + "\nsource stderr:\n" + src.stderr()
@@ -153,6 +155,13 @@ class LinuxMigrationIT {
         tap = "tap1";
         command = dstCommand;
 
+        // The destination tells the switches where the guest is now: its own RARP, then the guest's gratuitous ARP
+        // (the driver negotiated GUEST_ANNOUNCE), so that traffic finds the new port before the guest sends anything.
+        assertTrue(announced.awaitOutput("Reverse Request who-is " + MAC + " tell " + MAC, 30),
+                "no RARP from the destination:\n" + announced.output());
+        assertTrue(announced.awaitOutput("Request who-has " + LinuxNetIT.GUEST_IP + " tell " + LinuxNetIT.GUEST_IP,
+                30), "the guest did not announce itself:\n" + announced.output() + "\n" + dst.stderr());
+        announced.kill();
         String during = pinging.awaitEnd(60);
         assertEquals("running", PatternGuest.status(d), dst.stderr());
         assertAnswers("after the live move (pings during it: " + during + ")");

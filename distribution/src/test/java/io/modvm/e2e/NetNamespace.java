@@ -1,6 +1,7 @@
 package io.modvm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -97,6 +98,22 @@ final class NetNamespace implements AutoCloseable {
     /** A counter of {@code link} from /sys/class/net (rx_packets: frames the link's owner sent into the tap). */
     long linkCounter(String link, String counter) throws IOException, InterruptedException {
         return Long.parseLong(run("cat", "/sys/class/net/" + link + "/statistics/" + counter).strip());
+    }
+
+    /**
+     * Starts tcpdump on {@code link}, printing each frame that matches {@code filter} with its link-level header
+     * (one line each) until {@code count} have come, and returns once it listens; skips the test (saying why) where
+     * tcpdump is missing.
+     */
+    Peer capture(String link, int count, String... filter) throws IOException, InterruptedException {
+        skipUnless(exec(List.of("tcpdump", "--version")).status == 0,
+                "tcpdump is missing: tools/install-deps.sh installs it");
+        List<String> command = new ArrayList<>(List.of("tcpdump", "-i", link, "-nn", "-e", "-l", "-c",
+                Integer.toString(count)));
+        command.addAll(List.of(filter));
+        Peer p = start(command.toArray(String[]::new));
+        assertTrue(p.awaitOutput("listening on " + link, 30), "tcpdump did not start: " + p.output());
+        return p;
     }
 
     /** Runs a command in the namespace to its end; fails the test if it fails. Returns its output. */

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * QEMU 7.2's migration parameters, with its defaults. The ones modvm acts on are {@code max-bandwidth}
- * (bytes per second), {@code downtime-limit} (ms) and the auto-converge throttle settings; the others are kept and
+ * (bytes per second), {@code downtime-limit} (ms), the auto-converge throttle settings and the {@code announce-*}
+ * timing of the destination's announcements; the others are kept and
  * shown, as a management tool that sets them expects.
  */
 public final class MigrationParameters {
@@ -71,6 +72,9 @@ public final class MigrationParameters {
                 case "downtime-limit" -> 2_000_000L;
                 case "cpu-throttle-initial", "cpu-throttle-increment", "max-cpu-throttle" -> 99L;
                 case "throttle-trigger-threshold" -> 100L;
+                case "announce-initial", "announce-max" -> 100_000L;
+                case "announce-step" -> 10_000L;
+                case "announce-rounds" -> 1000L;
                 case "max-bandwidth" -> Long.MAX_VALUE;
                 default -> Long.MAX_VALUE;
             };

@@ -7,6 +7,8 @@ import io.modvm.api.migration.MigrationListener;
 import io.modvm.api.migration.MigrationTransport;
 import io.modvm.api.machine.RunState;
 import io.modvm.api.monitor.MonitorEvents;
+import io.modvm.api.net.AnnounceRounds;
+import io.modvm.api.net.NetworkAnnouncer;
 import io.modvm.migration.incoming.IncomingMigration;
 import io.modvm.migration.outgoing.OutgoingMigration;
 import io.modvm.migration.snapshot.Snapshots;
@@ -33,6 +35,7 @@ public final class Migrations {
     private final MigrationEvents events = new MigrationEvents(() -> this.monitorEvents,
             () -> capabilities.on("events"));
     private volatile MonitorEvents monitorEvents;
+    private volatile NetworkAnnouncer announcer;
     private volatile MigratableMachine machine;
     private volatile String deferredIncoming;
     private MigrationProgress progress = new MigrationProgress(false);
@@ -60,6 +63,18 @@ public final class Migrations {
     void unsetEvents(MonitorEvents e) {
         if (monitorEvents == e) {
             monitorEvents = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setAnnouncer(NetworkAnnouncer a) {
+        announcer = a;
+    }
+
+    void unsetAnnouncer(NetworkAnnouncer a) {
+        if (announcer == a) {
+            announcer = null;
         }
     }
 
@@ -99,6 +114,18 @@ public final class Migrations {
         }, "modvm-loadvm");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * The guest arrived: as QEMU, its NICs tell the network's switches (which still send its frames to the source's
+     * port) where it is now, with the {@code announce-*} parameters' timing.
+     */
+    private void announceArrival() {
+        NetworkAnnouncer a = announcer;
+        if (a != null) {
+            a.announce(new AnnounceRounds(parameters.number("announce-initial"), parameters.number("announce-max"),
+                    (int) parameters.number("announce-rounds"), parameters.number("announce-step"), List.of(), null));
+        }
     }
 
     void unsetMachine(MigratableMachine m) {
@@ -293,6 +320,7 @@ public final class Migrations {
             @Override
             public void loaded() {
                 m.incomingLoaded();
+                announceArrival();
             }
 
             @Override

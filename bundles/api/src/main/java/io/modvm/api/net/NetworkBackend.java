@@ -83,4 +83,18 @@ public interface NetworkBackend extends Backend {
      */
     default void onOffloadChange(Runnable listener) {
     }
+
+    /**
+     * Sends {@code frame} (a {@link SelfAnnouncement}) into the host's network beside the NIC's own frames: from any
+     * thread, whoever moves the datapath (a tap's frames may be moved by vhost-net). A backend with
+     * {@link #vnetHeader()} puts the header (no offloads) in front itself.
+     *
+     * @return false if this backend has no network to announce to (user-mode networking: no switch to teach), as
+     *     the default says
+     * @throws IOException if the host refused the frame
+     * @since 1.2
+     */
+    default boolean announce(byte[] frame) throws IOException {
+        return false;
+    }
 }

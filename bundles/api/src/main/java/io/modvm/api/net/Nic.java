@@ -40,4 +40,15 @@ public interface Nic {
      * multicast-table. Asking re-arms {@code NIC_RX_FILTER_CHANGED}, as in QEMU.
      */
     Map<String, Object> rxFilter();
+
+    /**
+     * One round of {@link NetworkAnnouncer}'s announcements: sends a {@link SelfAnnouncement} of the NIC's address
+     * through its backend ({@link NetworkBackend#announce}) and, if the guest's driver can announce itself (virtio-net
+     * with VIRTIO_NET_F_GUEST_ANNOUNCE), asks it to. Called from the announcer's thread. The default does nothing,
+     * for NIC models written before 1.2.
+     *
+     * @since 1.2
+     */
+    default void announce() {
+    }
 }

@@ -9,9 +9,11 @@ import io.modvm.api.machine.Machine;
 import io.modvm.api.migration.MigratableMachine;
 import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorEvents;
+import io.modvm.api.net.NetworkAnnouncer;
 import io.modvm.api.net.Nic;
 import io.modvm.core.backends.BackendManager;
 import io.modvm.core.backends.BackendSpec;
+import io.modvm.core.commands.AnnounceSelfCommand;
 import io.modvm.core.commands.BackendRemoveCommand;
 import io.modvm.core.commands.BlockdevAddCommand;
 import io.modvm.core.commands.DriveAddCommand;
@@ -24,6 +26,7 @@ import io.modvm.core.commands.NetdevAddCommand;
 import io.modvm.core.commands.Nics;
 import io.modvm.core.commands.QueryPciCommand;
 import io.modvm.core.commands.QueryRxFilterCommand;
+import io.modvm.core.commands.SelfAnnouncements;
 import io.modvm.core.commands.SetLinkCommand;
 import io.modvm.core.config.ConfigAdminStore;
 import io.modvm.core.config.ManagedConfigurations;
@@ -65,6 +68,8 @@ final class MachineRun {
     private static final long FACTORY_WAIT_NANOS = 5_000_000_000L;
 
     private final List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
+    /** Set once the vCPUs run; read when the machine ends. */
+    private volatile SelfAnnouncements announcements;
     private final FactoryCatalog catalog;
 
     MachineRun(BundleContext context, Invocation.Run run, MachineSpec spec, Accelerator accelerator,
@@ -147,6 +152,9 @@ final class MachineRun {
         command("set_link", new SetLinkCommand(nics));
         command("query-rx-filter", new QueryRxFilterCommand(nics));
         command(InfoNetworkCommand.NAME, new InfoNetworkCommand(nics, backends));
+        announcements = new SelfAnnouncements(nics);
+        register(NetworkAnnouncer.class, announcements, Map.of());
+        command("announce-self", new AnnounceSelfCommand(announcements));
         Map<String, Object> start = new HashMap<>();
         if (run.start().incoming() != null) {
             start.put(MigratableMachine.PROP_INCOMING, run.start().incoming());
@@ -192,6 +200,9 @@ final class MachineRun {
         try {
             return machine.run();
         } finally {
+            if (announcements != null) {
+                announcements.close();
+            }
             devices.detach();
             try {
                 for (ServiceRegistration<?> r : registrations) {

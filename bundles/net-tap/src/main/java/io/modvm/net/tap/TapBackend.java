@@ -31,6 +31,8 @@ final class TapBackend implements NetworkBackend {
     private volatile Runnable offloadListener;
     /** Which queues the kernel steers frames into; all, as opened. */
     private final boolean[] attached;
+    /** Guarded by this: once set, the descriptors may name other files, so nothing may write to them. */
+    private boolean closed;
 
     /**
      * @param description what {@code info network} says of it ({@code ifname=tap0,script=no,downscript=no})
@@ -110,6 +112,31 @@ final class TapBackend implements NetworkBackend {
         }
     }
 
+    /**
+     * Writes the announcement into the first queue, beside the NIC's frames: one write is one frame to the tap
+     * driver, whoever else writes to the queue (the NIC's transmit thread or vhost-net).
+     */
+    @Override
+    public synchronized boolean announce(byte[] frame) throws IOException {
+        if (closed) {
+            return false;
+        }
+        byte[] out = frame;
+        if (vnetHeader) {
+            out = new byte[VNET_HEADER_SIZE + frame.length];
+            System.arraycopy(frame, 0, out, VNET_HEADER_SIZE, frame.length);
+        }
+        try {
+            TunLib.write(queues.get(0).fd(), out, out.length);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == TunLib.EAGAIN) {
+                return false;
+            }
+            throw new IOException(ifname + ": announcing failed: " + Errno.describe(e.getErrorCode()), e);
+        }
+    }
+
     @Override
     public String datapath() {
         return vhost != null ? vhost.name() : "userspace";
@@ -155,6 +182,9 @@ final class TapBackend implements NetworkBackend {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         VhostNet v = vhost;
         vhost = null;
         if (v != null) {

@@ -71,5 +71,7 @@ final class TunLib {
 
     static native long writev(int fd, long iov, int count) throws LastErrorException;
 
+    static native long write(int fd, byte[] buffer, long count) throws LastErrorException;
+
     static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
 }

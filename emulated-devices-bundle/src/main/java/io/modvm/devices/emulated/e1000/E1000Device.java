@@ -10,10 +10,12 @@ import io.modvm.api.memory.GuestMemoryException;
 import io.modvm.api.net.MacAddress;
 import io.modvm.api.net.NetworkBackend;
 import io.modvm.api.net.Nic;
+import io.modvm.api.net.SelfAnnouncement;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
 import io.modvm.devices.emulated.support.AccessWidth;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -595,9 +597,14 @@ public final class E1000Device implements StatefulDevice, Nic, BusHandler {
     }
 
     @Override
-    public synchronized String mac() {
+    public String mac() {
+        return MacAddress.format(currentMac());
+    }
+
+    /** Receive address 0 as the driver set it, or the EEPROM's before it did. */
+    private synchronized byte[] currentMac() {
         byte[] current = RxFilter.address(regs, 0);
-        return MacAddress.format(current != null ? current : config.mac());
+        return current != null ? current : config.mac();
     }
 
     @Override
@@ -619,6 +626,19 @@ public final class E1000Device implements StatefulDevice, Nic, BusHandler {
     public void setLink(boolean up) {
         nicLink = up;
         linkChanged();
+    }
+
+    /** The 82540EM has no way to ask its driver to announce itself: the RARP is all. */
+    @Override
+    public void announce() {
+        if (backend == null || !linkUp()) {
+            return;
+        }
+        try {
+            backend.announce(SelfAnnouncement.frame(currentMac()));
+        } catch (IOException e) {
+            errors.reportHost("announce", e.getMessage());
+        }
     }
 
     @Override

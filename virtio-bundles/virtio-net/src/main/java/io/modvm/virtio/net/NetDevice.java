@@ -3,6 +3,7 @@ package io.modvm.virtio.net;
 import io.modvm.api.net.MacAddress;
 import io.modvm.api.net.NetworkBackend;
 import io.modvm.api.net.Nic;
+import io.modvm.api.net.SelfAnnouncement;
 import io.modvm.api.net.VringOffload;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
@@ -461,6 +462,7 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
     @Override
     public void announceAcked() {
         announce = false;
+        LOG.debug("{}: the guest announced itself", id);
     }
 
     @Override
@@ -573,6 +575,27 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
         nicLink = up;
         LOG.info("{}: link {}", id, up ? "up" : "down");
         linkChanged();
+    }
+
+    /**
+     * Sends the RARP through the backend and, if the driver negotiated GUEST_ANNOUNCE (with the control queue its ack
+     * comes on), sets VIRTIO_NET_S_ANNOUNCE and interrupts, so that the guest announces its own addresses
+     * (gratuitous ARP, unsolicited neighbour advertisements): the switches then learn its IP addresses too.
+     */
+    @Override
+    public void announce() {
+        if (backend != null && linkUp()) {
+            try {
+                backend.announce(SelfAnnouncement.frame(filter.mac()));
+            } catch (IOException e) {
+                log.reportHost("announce", e.getMessage());
+            }
+        }
+        VirtioActivation a = active;
+        if (a != null && a.hasFeature(VirtioNet.F_GUEST_ANNOUNCE) && a.hasFeature(VirtioNet.F_CTRL_VQ) && !announce) {
+            announce = true;
+            a.interruptConfig();
+        }
     }
 
     @Override
