@@ -229,6 +229,28 @@ class MigrationFaultsIT {
     }
 
     /** {@code -incoming tcp:} on a port another process holds: one line, exit 1. */
+    /**
+     * The migration bundle updated on a destination that waits for its source: the old instance lets go of the
+     * port, the new one listens on it again, and the migration that comes then completes.
+     */
+    @Test
+    void aDestinationWhoseMigrationBundleIsUpdatedListensAgain() throws Exception {
+        try (ModvmProcess src = source("src.qmp"); QmpTestClient c = QmpTestClient.connect(dir.resolve("src.qmp"),
+                src, SEEN); Destination d = destination()) {
+            c.negotiate();
+            awaitPassAfter(src, 1);
+            assertEquals("", hmp(d.qmp(), "bundle_update io.modvm.migration"));
+            awaitListening(d.qmp());
+            assertEquals("inmigrate", status(d.qmp()));
+            c.returned("migrate-set-parameters", Map.of("max-bandwidth", 1L << 30));
+            c.returned("migrate", Map.of("uri", d.uri()));
+            Map<String, Object> info = awaitMigration(c);
+            assertEquals("completed", info.get("status"), info + "\n" + src.stderr() + "\n"
+                    + d.process().stderr());
+            awaitPassAfter(d.process(), lastPass(src.stdout())[0]);
+        }
+    }
+
     @Test
     void aBusyPortForIncomingIsOneLine() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

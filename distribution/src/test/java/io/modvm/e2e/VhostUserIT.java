@@ -78,6 +78,9 @@ class VhostUserIT {
                 assertTrue(info.contains("datapath=vhost-user"), info);
                 String ping = ns.run("busybox", "ping", "-c", "3", "-W", "5", "10.0.2.15");
                 assertTrue(ping.contains("3 packets received"), ping);
+                // The back-end moves the frames, so it is asked to send the announcement itself.
+                assertEquals("", c.returned("human-monitor-command", Map.of("command-line", "announce_self")));
+                assertTrue(backEnd.awaitOutput("backend: SEND_RARP " + MAC, 10), backEnd.output());
                 assertEquals(Guests.status(0), p.waitFor(RUN), p.stdout() + "\n" + p.stderr());
                 String out = p.stdout();
                 assertTrue(out.contains("net: ping replies 10/10"), out + "\nback-end:\n" + backEnd.output());
@@ -208,6 +211,9 @@ class VhostUserIT {
                 p.awaitOutput("net: serving", RUN);
                 String ping = ns.run("busybox", "ping", "-c", "3", "-W", "5", "10.0.2.15");
                 assertTrue(ping.contains("3 packets received"), ping);
+                // The back-end moves the frames, so it is asked to send the announcement itself.
+                assertEquals("", c.returned("human-monitor-command", Map.of("command-line", "announce_self")));
+                assertTrue(backEnd.awaitOutput("backend: SEND_RARP " + MAC, 10), backEnd.output());
                 assertEquals(Guests.status(0), p.waitFor(RUN), p.stdout() + "\n" + p.stderr());
                 assertTrue(p.stdout().contains("net: ping replies 10/10"), p.stdout() + "\ntestpmd:\n"
                         + testpmd.output());

@@ -47,8 +47,8 @@ public final class VhostUserTestBackend {
     private static final long EVENT_IDX = 1L << 29;
     private static final long INDIRECT = 1L << 28;
     private static final long FEATURES = VERSION_1 | PROTOCOL_FEATURES | EVENT_IDX | INDIRECT;
-    /** MQ and REPLY_ACK. */
-    private static final long PROTOCOL = 0b1001;
+    /** MQ, RARP and REPLY_ACK. */
+    private static final long PROTOCOL = 0b1101;
     private static final int HEADER = 12;
 
     private final VhostUserServer server;
@@ -148,6 +148,13 @@ public final class VhostUserTestBackend {
             case 18 -> {
                 ring(m).enabled = m.u32(4) != 0;
                 maybeStart();
+            }
+            case 19 -> {
+                StringBuilder mac = new StringBuilder();
+                for (int i = 0; i < 6; i++) {
+                    mac.append(i > 0 ? ":" : "").append(String.format("%02x", m.payload().get(i) & 0xff));
+                }
+                System.out.println("backend: SEND_RARP " + mac);
             }
             default -> {
                 // SET_OWNER, SET_PROTOCOL_FEATURES, SET_VRING_ERR, NET_SET_MTU: nothing to do here

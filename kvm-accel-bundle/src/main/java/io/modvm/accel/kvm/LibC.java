@@ -25,6 +25,12 @@ final class LibC {
     static final int MAP_FIXED = 0x10;
     static final int SEEK_END = 2;
     static final int MFD_CLOEXEC = 1;
+    static final int MFD_ALLOW_SEALING = 2;
+    static final int F_ADD_SEALS = 1033;
+    static final int F_GET_SEALS = 1034;
+    static final int F_SEAL_SEAL = 1;
+    static final int F_SEAL_SHRINK = 2;
+    static final int F_SEAL_GROW = 4;
     static final int EFD_CLOEXEC = 0x80000;
     static final int EFD_NONBLOCK = 0x800;
     static final int FALLOC_FL_KEEP_SIZE = 1;
@@ -59,6 +65,8 @@ final class LibC {
     static native int memfd_create(String name, int flags) throws LastErrorException;
 
     static native int ftruncate(int fd, long length) throws LastErrorException;
+
+    static native int fcntl(int fd, int cmd, long arg) throws LastErrorException;
 
     static native int fallocate(int fd, int mode, long offset, long length) throws LastErrorException;
 

@@ -6,12 +6,17 @@ import io.modvm.api.accel.AcceleratorException;
 import io.modvm.api.accel.RamRegion;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Guest RAM in a memfd mapped shared: another process (vhost, a migration helper) can map the same pages, and
- * punching a hole gives pages back to the host.
+ * punching a hole gives pages back to the host. Its size is sealed: a process the descriptor reaches (a vhost-user
+ * back-end, the next modvm of a local live update) cannot shrink the file under a mapping, which would make every
+ * access past the new end a SIGBUS that kills the JVM.
  */
 final class MemfdRam implements RamRegion {
+    private static final Logger LOG = LoggerFactory.getLogger(MemfdRam.class);
     private final int fd;
     private final Pointer base;
     private final long size;
@@ -26,13 +31,14 @@ final class MemfdRam implements RamRegion {
     static MemfdRam allocate(String name, long size) throws AcceleratorException {
         int fd;
         try {
-            fd = LibC.memfd_create("modvm-" + name, LibC.MFD_CLOEXEC);
+            fd = LibC.memfd_create("modvm-" + name, LibC.MFD_CLOEXEC | LibC.MFD_ALLOW_SEALING);
         } catch (LastErrorException e) {
             throw new AcceleratorException("cannot create guest RAM: memfd_create failed (errno " + e.getErrorCode()
                     + ")", e);
         }
         try {
             LibC.ftruncate(fd, size);
+            LibC.fcntl(fd, LibC.F_ADD_SEALS, LibC.F_SEAL_SHRINK | LibC.F_SEAL_GROW | LibC.F_SEAL_SEAL);
             Pointer p = LibC.mmap(null, size, LibC.PROT_READ | LibC.PROT_WRITE,
                     LibC.MAP_SHARED | LibC.MAP_NORESERVE, fd, 0);
             return new MemfdRam(fd, p, size);
@@ -100,6 +106,7 @@ final class MemfdRam implements RamRegion {
                 throw new AcceleratorException("the memory handed over has " + otherSize + " bytes, guest RAM "
                         + size);
             }
+            requireSizeSealed(other);
             try {
                 LibC.mmap(base, size, LibC.PROT_READ | LibC.PROT_WRITE,
                         LibC.MAP_SHARED | LibC.MAP_NORESERVE | LibC.MAP_FIXED, other, 0);
@@ -116,6 +123,35 @@ final class MemfdRam implements RamRegion {
                 // the hand-over descriptor is gone either way
             }
         }
+    }
+
+    /**
+     * The memory handed over must not shrink while mapped here: sealed by its sender, or sealed now. A memfd made
+     * without sealing (by a modvm before sealing came) cannot be sealed by anyone; it is taken with a warning, since
+     * only a process the guest's owner runs holds it.
+     */
+    private static void requireSizeSealed(int other) throws AcceleratorException {
+        int seals;
+        try {
+            seals = LibC.fcntl(other, LibC.F_GET_SEALS, 0);
+        } catch (LastErrorException e) {
+            throw new AcceleratorException("the memory handed over is not a memfd (errno " + e.getErrorCode() + ")",
+                    e);
+        }
+        if ((seals & LibC.F_SEAL_SHRINK) != 0) {
+            return;
+        }
+        if ((seals & LibC.F_SEAL_SEAL) == 0) {
+            try {
+                LibC.fcntl(other, LibC.F_ADD_SEALS, LibC.F_SEAL_SHRINK | LibC.F_SEAL_GROW | LibC.F_SEAL_SEAL);
+                return;
+            } catch (LastErrorException e) {
+                throw new AcceleratorException("cannot seal the memory handed over against shrinking (errno "
+                        + e.getErrorCode() + ")", e);
+            }
+        }
+        LOG.warn("the memory handed over cannot be sealed against shrinking (its sender made it without "
+                + "sealing); if a process truncated it, this one would die");
     }
 
     @Override

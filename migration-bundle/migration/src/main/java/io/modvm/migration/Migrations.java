@@ -29,6 +29,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(service = Migrations.class, immediate = true)
 public final class Migrations {
     private static final long TRANSPORT_WAIT_MILLIS = 10_000;
+    private static final long WORKER_STOP_MILLIS = 5_000;
     private final Transports transports = new Transports();
     private final MigrationParameters parameters = new MigrationParameters();
     private final MigrationCapabilities capabilities = new MigrationCapabilities();
@@ -42,6 +43,7 @@ public final class Migrations {
     /** A migration being connected, or a snapshot operation; guarded by this. */
     private boolean busy;
     private OutgoingMigration outgoing;
+    private IncomingMigration incoming;
     private Thread worker;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -134,9 +136,23 @@ public final class Migrations {
         }
     }
 
+    /**
+     * The bundle stops: an outgoing migration is cancelled (the guest goes on at the source) and an incoming one
+     * stops; the worker is given a moment to end, so that no thread of this bundle's classes outlives it.
+     */
     @Deactivate
-    void deactivate() {
-        cancel();
+    void deactivate() throws InterruptedException {
+        Thread t;
+        synchronized (this) {
+            cancel();
+            if (incoming != null) {
+                incoming.stop();
+            }
+            t = worker;
+        }
+        if (t != null) {
+            t.join(WORKER_STOP_MILLIS);
+        }
     }
 
     public MigrationParameters parameters() {
@@ -316,7 +332,7 @@ public final class Migrations {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         progress = new MigrationProgress(true);
-        IncomingMigration job = new IncomingMigration(m, listener, progress, events, new IncomingMigration.Outcome() {
+        IncomingMigration job = incoming = new IncomingMigration(m, listener, progress, events, new IncomingMigration.Outcome() {
             @Override
             public void loaded() {
                 m.incomingLoaded();

@@ -45,6 +45,8 @@ public final class IncomingMigration implements Runnable {
     private final MigrationProgress progress;
     private final MigrationEvents events;
     private final Outcome outcome;
+    private volatile boolean stopped;
+    private volatile MigrationChannel connected;
 
     public IncomingMigration(MigratableMachine machine, MigrationListener listener, MigrationProgress progress,
             MigrationEvents events, Outcome outcome) {
@@ -61,6 +63,10 @@ public final class IncomingMigration implements Runnable {
         MigrationChannel ch = null;
         try {
             ch = listener.accept();
+            connected = ch;
+            if (stopped) {
+                throw new MigrationException("the migration bundle stopped while the source connected");
+            }
             if (ch.input() == null) {
                 throw new MigrationException(ch.describe() + " gives no stream to read");
             }
@@ -104,6 +110,11 @@ public final class IncomingMigration implements Runnable {
             closeQuietly(ch);
             outcome.loaded();
         } catch (MigrationException | StateException e) {
+            if (stopped && ch == null) {
+                LOG.info("incoming migration: the migration bundle stopped before a source connected; it listens "
+                        + "again when it starts");
+                return;
+            }
             progress.fail(e.getMessage());
             events.status(MigrationStatus.FAILED);
             closeQuietly(ch);
@@ -116,6 +127,20 @@ public final class IncomingMigration implements Runnable {
             outcome.failed("load of migration failed: " + e);
         } finally {
             listener.close();
+        }
+    }
+
+    /**
+     * The migration bundle stops (an update): a listener no source reached yet closes quietly, so that the next
+     * instance can listen on the same address; a load under way is cut off and fails, since a half-loaded guest
+     * cannot run.
+     */
+    public void stop() {
+        stopped = true;
+        listener.close();
+        MigrationChannel ch = connected;
+        if (ch != null) {
+            closeQuietly(ch);
         }
     }
 

@@ -7,6 +7,7 @@ import io.modvm.api.net.VringOffload;
 import io.modvm.api.net.VringSetup;
 import io.modvm.net.vhost.rings.VhostRings;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.IntUnaryOperator;
@@ -109,6 +110,22 @@ final class VhostUserBackend implements NetworkBackend, VringOffload {
     @Override
     public String datapath() {
         return "vhost-user";
+    }
+
+    /**
+     * The back-end moves the frames, so it sends the announcement (SEND_RARP with the frame's source address), if it
+     * offered to (the RARP protocol feature, which DPDK's vhost library has).
+     */
+    @Override
+    public boolean announce(byte[] frame) throws IOException {
+        VhostUserClient c = client;
+        if (c == null || closed || !c.hasProtocol(VhostUserRequest.PROTOCOL_RARP)) {
+            return false;
+        }
+        ByteBuffer mac = ByteBuffer.allocate(8);
+        mac.put(0, frame, 6, 6);
+        c.send(VhostUserRequest.SEND_RARP, mac, new int[0], false);
+        return true;
     }
 
     @Override

@@ -17,6 +17,7 @@ final class VhostUserRequest {
     static final int SET_PROTOCOL_FEATURES = 16;
     static final int GET_QUEUE_NUM = 17;
     static final int SET_VRING_ENABLE = 18;
+    static final int SEND_RARP = 19;
     static final int NET_SET_MTU = 20;
 
     /** The header: u32 request, u32 flags, u32 payload size. */
@@ -30,10 +31,12 @@ final class VhostUserRequest {
     /** VHOST_USER_F_PROTOCOL_FEATURES, a feature bit of GET_FEATURES. */
     static final long F_PROTOCOL_FEATURES = 1L << 30;
     static final int PROTOCOL_MQ = 0;
+    static final int PROTOCOL_RARP = 2;
     static final int PROTOCOL_REPLY_ACK = 3;
     static final int PROTOCOL_NET_MTU = 4;
     /** The protocol features modvm speaks. */
-    static final long PROTOCOL_OURS = (1L << PROTOCOL_MQ) | (1L << PROTOCOL_REPLY_ACK) | (1L << PROTOCOL_NET_MTU);
+    static final long PROTOCOL_OURS = (1L << PROTOCOL_MQ) | (1L << PROTOCOL_RARP) | (1L << PROTOCOL_REPLY_ACK)
+            | (1L << PROTOCOL_NET_MTU);
     /** How many memory regions a SET_MEM_TABLE may carry without the CONFIGURE_MEM_SLOTS feature. */
     static final int MAX_REGIONS = 8;
 
@@ -58,6 +61,7 @@ final class VhostUserRequest {
             case SET_PROTOCOL_FEATURES -> "SET_PROTOCOL_FEATURES";
             case GET_QUEUE_NUM -> "GET_QUEUE_NUM";
             case SET_VRING_ENABLE -> "SET_VRING_ENABLE";
+            case SEND_RARP -> "SEND_RARP";
             case NET_SET_MTU -> "NET_SET_MTU";
             default -> "request " + request;
         };
