@@ -211,9 +211,6 @@ class VhostUserIT {
                 p.awaitOutput("net: serving", RUN);
                 String ping = ns.run("busybox", "ping", "-c", "3", "-W", "5", "10.0.2.15");
                 assertTrue(ping.contains("3 packets received"), ping);
-                // The back-end moves the frames, so it is asked to send the announcement itself.
-                assertEquals("", c.returned("human-monitor-command", Map.of("command-line", "announce_self")));
-                assertTrue(backEnd.awaitOutput("backend: SEND_RARP " + MAC, 10), backEnd.output());
                 assertEquals(Guests.status(0), p.waitFor(RUN), p.stdout() + "\n" + p.stderr());
                 assertTrue(p.stdout().contains("net: ping replies 10/10"), p.stdout() + "\ntestpmd:\n"
                         + testpmd.output());

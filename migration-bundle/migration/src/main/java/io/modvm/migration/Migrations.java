@@ -92,11 +92,17 @@ public final class Migrations {
             if (uri.equals("defer")) {
                 deferredIncoming = uri;
             } else {
-                try {
-                    incoming(uri);
-                } catch (IllegalArgumentException | IllegalStateException e) {
-                    m.incomingFailed(e.getMessage());
-                }
+                // Not on this thread: SCR binds the transports after the machine, on this same thread, when this
+                // component starts while the machine already runs (an update of this bundle).
+                Thread t = new Thread(() -> {
+                    try {
+                        incoming(uri);
+                    } catch (IllegalArgumentException | IllegalStateException e) {
+                        m.incomingFailed(e.getMessage());
+                    }
+                }, "modvm-migration-listen");
+                t.setDaemon(true);
+                t.start();
             }
         }
     }
