@@ -85,6 +85,7 @@ class BlockMigrationIT {
             assertEquals("completed", info.get("status"), info + "\nsource stderr:\n" + src.stderr()
                     + "\ndestination stderr:\n" + dst.stderr());
             assertEquals("postmigrate", status(c));
+            assertDiskFigures(info, migrate.contains("-b"), hmp(c, "info migrate"));
             int moved = lastRound(src.stdout());
             c.returned("quit");
             src.waitFor(SEEN);
@@ -96,6 +97,25 @@ class BlockMigrationIT {
             d.returned("quit");
             dst.waitFor(SEEN);
         }
+    }
+
+    /**
+     * query-migrate's {@code disk} (QEMU's MigrationInfo for a block migration): all of the disk sent, at least
+     * once, nothing left; {@code info migrate} prints it in kbytes. Without -b there is no {@code disk}.
+     */
+    private static void assertDiskFigures(Map<String, Object> info, boolean blocks, String hmp) {
+        if (!blocks) {
+            assertFalse(info.containsKey("disk"), info.toString());
+            assertFalse(hmp.contains("disk:"), hmp);
+            return;
+        }
+        Map<?, ?> disk = (Map<?, ?>) info.get("disk");
+        assertTrue(disk != null, info.toString());
+        assertEquals((long) DISK, disk.get("total"), info.toString());
+        assertEquals(0L, disk.get("remaining"), info.toString());
+        assertTrue(((Number) disk.get("transferred")).longValue() >= DISK, info.toString());
+        assertTrue(hmp.contains("total disk: " + DISK / 1024 + " kbytes"), hmp);
+        assertTrue(hmp.contains("remaining disk: 0 kbytes"), hmp);
     }
 
     @Test

@@ -28,6 +28,10 @@ public final class MigrationProgress {
     private long downtimeBytes;
     private long precopyBytes;
     private long throttlePercent;
+    /** Block migration's figures; diskTotal -1 when no disk travels in the stream. */
+    private long diskTransferred;
+    private long diskRemaining;
+    private long diskTotal = -1;
     private String error;
 
     public MigrationProgress(boolean incoming) {
@@ -107,6 +111,13 @@ public final class MigrationProgress {
         return (endMillis < 0 ? System.currentTimeMillis() : endMillis) - startMillis;
     }
 
+    /** A block migration's disk bytes: sent, still to send, and on all the disks carried. */
+    public synchronized void disk(long transferredBytes, long remainingBytes, long totalBytes) {
+        diskTransferred = transferredBytes;
+        diskRemaining = remainingBytes;
+        diskTotal = totalBytes;
+    }
+
     /** {@code query-migrate}'s MigrationInfo. */
     public synchronized Map<String, Object> toQmp() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -150,6 +161,13 @@ public final class MigrationProgress {
         ram.put("dirty-pages-rate", dirtyPagesRate);
         ram.put("mbps", mbps);
         m.put("ram", ram);
+        if (diskTotal >= 0) {
+            Map<String, Object> disk = new LinkedHashMap<>();
+            disk.put("transferred", diskTransferred);
+            disk.put("remaining", diskRemaining);
+            disk.put("total", diskTotal);
+            m.put("disk", disk);
+        }
         if (error != null) {
             m.put("error-desc", error);
         }

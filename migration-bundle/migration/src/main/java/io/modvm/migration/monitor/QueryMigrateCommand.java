@@ -88,6 +88,12 @@ public final class QueryMigrateCommand extends MigrationCommand {
                 kbytes(out, rm, "postcopy-bytes", "postcopy ram");
             }
         }
+        if (m.get("disk") instanceof Map<?, ?> d) {
+            Map<String, Object> dm = (Map<String, Object>) d;
+            kbytes(out, dm, "transferred", "transferred disk");
+            kbytes(out, dm, "remaining", "remaining disk");
+            kbytes(out, dm, "total", "total disk");
+        }
         line(out, m, "cpu-throttle-percentage", "cpu throttle percentage", "");
         return out.toString();
     }

@@ -27,10 +27,17 @@ final class DiskCopy implements AutoCloseable {
     /** Chunks written and not yet sent again, per disk. */
     private final List<long[]> pending = new ArrayList<>();
     private final byte[] chunk = new byte[CHUNK];
+    /** Bytes of disk sent so far, for query-migrate's {@code disk}. */
+    private long sentBytes;
+    /** Bytes the first full copy has still to send. */
+    private long bulkLeft;
+    /** Bytes written since they were sent, as the last {@link #collect()} found them. */
+    private long pendingBytes;
 
     /** Starts logging the writes to {@code disks} (by node id); the log runs until {@link #close()}. */
     DiskCopy(Map<String, BlockNode> disks, List<StreamDisk> list) {
         this.list = list;
+        this.bulkLeft = totalBytes();
         try {
             for (BlockNode node : disks.values()) {
                 logs.add(node.trackWrites(CHUNK));
@@ -59,8 +66,19 @@ final class DiskCopy implements AutoCloseable {
             long size = images.get(d).size();
             for (long at = 0; at < size; at += CHUNK) {
                 send(out, d, at, paced);
+                bulkLeft -= Math.min(CHUNK, size - at);
             }
         }
+    }
+
+    /** Bytes sent so far. */
+    long sentBytes() {
+        return sentBytes;
+    }
+
+    /** Bytes still to send: the rest of the first copy and the chunks written since they were sent. */
+    long remainingBytes() {
+        return bulkLeft + pendingBytes;
     }
 
     /** Takes in what the logs marked since the last call; returns the bytes now waiting to be sent again. */
@@ -73,7 +91,8 @@ final class DiskCopy implements AutoCloseable {
                 chunks += Long.bitCount(w);
             }
         }
-        return chunks * CHUNK;
+        pendingBytes = chunks * CHUNK;
+        return pendingBytes;
     }
 
     /** Sends the chunks {@link #collect()} took in, and forgets them. */
@@ -94,6 +113,7 @@ final class DiskCopy implements AutoCloseable {
             }
             pending.set(d, new long[0]);
         }
+        pendingBytes = 0;
     }
 
     /** The stop-and-copy: everything written and not yet sent. The devices are quiesced, so nothing is in flight. */
@@ -107,6 +127,7 @@ final class DiskCopy implements AutoCloseable {
         int length = (int) Math.min(CHUNK, image.size() - at);
         image.read(ByteBuffer.wrap(chunk, 0, length), at);
         out.disk(disk, at, chunk, length, paced);
+        sentBytes += length;
     }
 
     @Override

@@ -293,6 +293,10 @@ public final class OutgoingMigration implements Runnable {
 
     private void report(StreamWriter out, long total, long remaining) {
         progress.ram(out.bytes(), remaining, total, out.zeroPages(), out.normalPages());
+        DiskCopy d = disks;
+        if (d != null) {
+            progress.disk(d.sentBytes(), d.remainingBytes(), d.totalBytes());
+        }
     }
 
     private void status(MigrationStatus s) {
