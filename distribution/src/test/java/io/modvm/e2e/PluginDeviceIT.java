@@ -70,26 +70,23 @@ class PluginDeviceIT {
     private static Path build(Path project, String jarName) throws Exception {
         assertTrue(Files.isRegularFile(project.resolve("pom.xml")), "no device project at " + project);
         String pom = project.resolve("pom.xml").toString();
-        Result build = mvn("-B", "-o", "-q", "-f", pom, "package");
-        if (build.status != 0 && build.output.contains("io.modvm:api")) {
-            // A clean machine whose reactor was only verified, never installed: publish the API the distribution
-            // ships into the local repository, as a released API would be there, and build again. Not offline:
-            // such a machine may not have the install plugin yet.
-            // The jar carries the reactor's pom, whose parent a verify-only machine has never installed; a
-            // standalone pom keeps the installed API resolvable on its own, as a published one is.
-            Path api = ModvmProcess.home().resolve("bundle").resolve(API_JAR);
-            Path pomFile = dir.resolve("api-0.1.0-SNAPSHOT.pom");
-            Files.writeString(pomFile, """
-                    <project xmlns="http://maven.apache.org/POM/4.0.0">
-                      <modelVersion>4.0.0</modelVersion>
-                      <groupId>io.modvm</groupId><artifactId>api</artifactId><version>0.1.0-SNAPSHOT</version>
-                    </project>
-                    """);
-            Result install = mvn("-B", "-q", "org.apache.maven.plugins:maven-install-plugin:3.1.2:install-file",
-                    "-Dfile=" + api, "-DpomFile=" + pomFile, "-Dpackaging=jar");
-            assertEquals(0, install.status, "installing " + api + " into the local repository:\n" + install.output);
-            build = mvn("-B", "-o", "-q", "-f", pom, "package");
-        }
+        // The example builds against the API this distribution ships, published into the local repository first
+        // (as a released API would be there): whatever another build left there under the same version could
+        // differ, and a plugin built against a newer API would not resolve here. Not offline: a machine whose
+        // reactor was only verified may not have the install plugin yet. The jar carries the reactor's pom, whose
+        // parent such a machine has never installed; a standalone pom keeps the API resolvable on its own.
+        Path api = ModvmProcess.home().resolve("bundle").resolve(API_JAR);
+        Path pomFile = dir.resolve("api-0.1.0-SNAPSHOT.pom");
+        Files.writeString(pomFile, """
+                <project xmlns="http://maven.apache.org/POM/4.0.0">
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>io.modvm</groupId><artifactId>api</artifactId><version>0.1.0-SNAPSHOT</version>
+                </project>
+                """);
+        Result install = mvn("-B", "-q", "org.apache.maven.plugins:maven-install-plugin:3.1.2:install-file",
+                "-Dfile=" + api, "-DpomFile=" + pomFile, "-Dpackaging=jar");
+        assertEquals(0, install.status, "installing " + api + " into the local repository:\n" + install.output);
+        Result build = mvn("-B", "-o", "-q", "-f", pom, "clean", "package");
         assertEquals(0, build.status, "mvn -f " + pom + " package:\n" + build.output);
         Path jar = project.resolve("target").resolve(jarName);
         assertTrue(Files.isRegularFile(jar), "the build made no " + jar);
