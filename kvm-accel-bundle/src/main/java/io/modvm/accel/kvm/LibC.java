@@ -24,6 +24,9 @@ final class LibC {
     static final int MAP_NORESERVE = 0x4000;
     static final int MAP_FIXED = 0x10;
     static final int SEEK_END = 2;
+    static final int SEEK_DATA = 3;
+    static final int SEEK_HOLE = 4;
+    static final int ENXIO = 6;
     static final int MFD_CLOEXEC = 1;
     static final int MFD_ALLOW_SEALING = 2;
     static final int F_ADD_SEALS = 1033;

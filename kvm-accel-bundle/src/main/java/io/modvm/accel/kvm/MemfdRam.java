@@ -85,6 +85,34 @@ final class MemfdRam implements RamRegion {
     }
 
     /**
+     * Asks the memfd (SEEK_DATA): shmem knows which pages it never allocated or had punched out, without a fault.
+     */
+    @Override
+    public long dataFrom(long offset) {
+        return seek(offset, LibC.SEEK_DATA);
+    }
+
+    @Override
+    public long dataUntil(long offset) {
+        return seek(offset, LibC.SEEK_HOLE);
+    }
+
+    private long seek(long offset, int whence) {
+        if (offset < 0 || offset >= size) {
+            return size;
+        }
+        try {
+            return Math.min(size, LibC.lseek(fd, offset, whence));
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.ENXIO) {
+                return size;
+            }
+            // A file that cannot tell: the caller reads what it needs.
+            return whence == LibC.SEEK_DATA ? offset : size;
+        }
+    }
+
+    /**
      * Maps {@code other} over the region's own mapping (MAP_FIXED: the address stays, the old pages go) and puts it
      * under the region's descriptor number (dup3), so that everything that holds either one reaches the new pages.
      * KVM follows the host mapping through its MMU notifier, which drops what it had mapped of the old pages.

@@ -64,4 +64,22 @@ class MemfdRamTest {
             ram.close();
         }
     }
+
+    @Test
+    void theMemfdTellsWhichPagesWereNeverWritten() throws Exception {
+        MemfdRam ram = MemfdRam.allocate("holes", SIZE);
+        try {
+            assertEquals(SIZE, ram.dataFrom(0), "fresh RAM has no data");
+            ram.view(5 * 4096, 8).putLong(0, 1);
+            ram.view(6 * 4096, 8).putLong(0, 1);
+            assertEquals(5 * 4096, ram.dataFrom(0));
+            assertEquals(7 * 4096, ram.dataUntil(5 * 4096));
+            assertEquals(SIZE, ram.dataFrom(7 * 4096));
+            ram.discard(5 * 4096, 2 * 4096);
+            assertEquals(SIZE, ram.dataFrom(0), "discarded pages are holes again");
+            assertEquals(SIZE, ram.dataFrom(SIZE));
+        } finally {
+            ram.close();
+        }
+    }
 }

@@ -53,6 +53,28 @@ public interface RamRegion extends AutoCloseable {
         throw new AcceleratorException("this guest memory cannot take over memory from another process");
     }
 
+    /**
+     * The first offset at or after {@code offset} that may hold data, or {@link #size()} if none does: the range
+     * before it has never been written (or was {@link #discard discarded}) and reads as zero, so a reader (a
+     * migration's first pass) can skip it without touching it, which would make the host back it with memory. The
+     * default cannot tell and answers {@code offset}.
+     *
+     * @since 1.6
+     */
+    default long dataFrom(long offset) {
+        return offset;
+    }
+
+    /**
+     * The end of the data that starts at {@code offset}: the first offset after it that reads as zero without
+     * having been written, or {@link #size()}. The default answers {@link #size()}.
+     *
+     * @since 1.6
+     */
+    default long dataUntil(long offset) {
+        return size();
+    }
+
     @Override
     void close();
 }

@@ -22,6 +22,27 @@ public interface RamBlock {
     boolean isZero(long offset, int length);
 
     /**
+     * The first offset at or after {@code offset} that may hold data, or {@link #size()}: the range before it reads
+     * as zero without having been written, and reading it would only make the host back it with memory. The
+     * default cannot tell and answers {@code offset}.
+     *
+     * @since 1.2
+     */
+    default long dataFrom(long offset) {
+        return offset;
+    }
+
+    /**
+     * The end of the data that starts at {@code offset}: the first offset after it that reads as zero without
+     * having been written, or {@link #size()}. The default answers {@link #size()}.
+     *
+     * @since 1.2
+     */
+    default long dataUntil(long offset) {
+        return size();
+    }
+
+    /**
      * Makes {@code [offset, offset + length)} read as zeroes, giving the host memory back where it can (a
      * destination receives a zero page as a marker). Throws IndexOutOfBoundsException outside the block.
      */

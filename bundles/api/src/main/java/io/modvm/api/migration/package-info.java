@@ -5,7 +5,7 @@
  * a transport only moves bytes.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.modvm.api.migration;
 
 import org.osgi.annotation.bundle.Export;

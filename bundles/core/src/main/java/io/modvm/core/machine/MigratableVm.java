@@ -317,6 +317,18 @@ public final class MigratableVm implements MigratableMachine {
         }
 
         @Override
+        public long dataFrom(long offset) {
+            Objects.checkIndex(offset, size() + 1);
+            return lease.use(() -> lease.region().dataFrom(offset));
+        }
+
+        @Override
+        public long dataUntil(long offset) {
+            Objects.checkIndex(offset, size() + 1);
+            return lease.use(() -> lease.region().dataUntil(offset));
+        }
+
+        @Override
         public void zero(long offset, long length) {
             Objects.checkFromIndexSize(offset, length, size());
             lease.use(() -> {

@@ -123,20 +123,55 @@ public final class StreamWriter {
         return sent;
     }
 
-    /** A run of consecutive pages: zero pages as markers, the others as data, in order. */
+    /**
+     * A run of consecutive pages: zero pages as markers, the others as data, in order. Pages the guest never wrote
+     * (holes the block reports) are markers without a look at them: reading them would make the host allocate them.
+     */
     private int run(int blockIndex, RamBlock block, long first, int count, Pacer paced) throws IOException {
+        long page = first;
+        long end = first + count;
+        while (page < end) {
+            long data = Math.min(end, Math.max(page, pageOf(block.dataFrom(page * StreamFormat.PAGE_SIZE))));
+            if (data > page) {
+                zeroMarker(blockIndex, page, (int) (data - page), paced);
+                page = data;
+            }
+            if (page < end) {
+                long hole = Math.min(end, pageUp(block.dataUntil(page * StreamFormat.PAGE_SIZE)));
+                hole = Math.max(hole, page + 1);
+                written(blockIndex, block, page, (int) (hole - page), paced);
+                page = hole;
+            }
+        }
+        return count;
+    }
+
+    private static long pageOf(long offset) {
+        return offset / StreamFormat.PAGE_SIZE;
+    }
+
+    private static long pageUp(long offset) {
+        return (offset + StreamFormat.PAGE_SIZE - 1) / StreamFormat.PAGE_SIZE;
+    }
+
+    private void zeroMarker(int blockIndex, long first, int count, Pacer paced) throws IOException {
+        long before = bytes;
+        out.writeByte(StreamFormat.ZERO_PAGES);
+        out.writeShort(blockIndex);
+        out.writeLong(first);
+        out.writeInt(count);
+        bytes += 15;
+        zeroPages += count;
+        paced.sent(bytes - before);
+    }
+
+    /** Pages that may hold data: zero ones still go as markers, the others as data. */
+    private void written(int blockIndex, RamBlock block, long first, int count, Pacer paced) throws IOException {
         long base = first * StreamFormat.PAGE_SIZE;
         if (block.isZero(base, count * StreamFormat.PAGE_SIZE)) {
-            // RAM the guest never touched goes in one look per run, not one per page.
-            long before = bytes;
-            out.writeByte(StreamFormat.ZERO_PAGES);
-            out.writeShort(blockIndex);
-            out.writeLong(first);
-            out.writeInt(count);
-            bytes += 15;
-            zeroPages += count;
-            paced.sent(bytes - before);
-            return count;
+            // RAM the guest zeroed goes in one look per run, not one per page.
+            zeroMarker(blockIndex, first, count, paced);
+            return;
         }
         int i = 0;
         while (i < count) {
@@ -145,15 +180,10 @@ public final class StreamWriter {
             while (j < count && isZero(block, base, j) == zero) {
                 j++;
             }
-            long before = bytes;
             if (zero) {
-                out.writeByte(StreamFormat.ZERO_PAGES);
-                out.writeShort(blockIndex);
-                out.writeLong(first + i);
-                out.writeInt(j - i);
-                bytes += 15;
-                zeroPages += j - i;
+                zeroMarker(blockIndex, first + i, j - i, paced);
             } else {
+                long before = bytes;
                 int length = (j - i) * StreamFormat.PAGE_SIZE;
                 block.read(base + (long) i * StreamFormat.PAGE_SIZE, chunk, 0, length);
                 out.writeByte(StreamFormat.PAGES);
@@ -163,11 +193,10 @@ public final class StreamWriter {
                 out.write(chunk, 0, length);
                 bytes += 15 + length;
                 normalPages += j - i;
+                paced.sent(bytes - before);
             }
-            paced.sent(bytes - before);
             i = j;
         }
-        return count;
     }
 
     private static boolean isZero(RamBlock block, long base, int page) {

@@ -20,39 +20,6 @@ import org.junit.jupiter.api.Test;
 class StreamRoundTripTest {
     private static final int PAGES = 64;
 
-    /** RAM in a heap buffer, as the fake that stands for a machine's memfd. */
-    private record HeapBlock(String name, ByteBuffer bytes) implements RamBlock {
-        @Override
-        public long size() {
-            return bytes.capacity();
-        }
-
-        @Override
-        public void read(long offset, byte[] destination, int at, int length) {
-            bytes.get((int) offset, destination, at, length);
-        }
-
-        @Override
-        public void write(long offset, byte[] source, int at, int length) {
-            bytes.put((int) offset, source, at, length);
-        }
-
-        @Override
-        public boolean isZero(long offset, int length) {
-            return bytes.slice((int) offset, length).mismatch(ByteBuffer.allocate(length)) < 0;
-        }
-
-        @Override
-        public void zero(long offset, long length) {
-            bytes.put((int) offset, new byte[(int) length]);
-        }
-
-        @Override
-        public int fd() {
-            return -1;
-        }
-    }
-
     private static HeapBlock block(long seed) {
         ByteBuffer b = ByteBuffer.allocateDirect(PAGES * StreamFormat.PAGE_SIZE);
         Random r = new Random(seed);
