@@ -336,7 +336,7 @@ class PluginDeviceIT {
         try (ModvmProcess p = startWatching(modvm); QmpTestClient c = connect(modvm, p)) {
             assertError(c.execute("device_add", args("driver", "hello-pci", "id", "h1")),
                     "'hello-pci' is not a valid device model name");
-            deploy(modvm, example.resolve("target").resolve(HELLO_JAR));
+            Path deployed = deploy(modvm, example.resolve("target").resolve(HELLO_JAR));
             assertReturnedEmpty(addOnceKnown(c, args("driver", "hello-pci", "id", "h1")));
             int slot = slotsById(c).get("h1");
             String s = String.format("%02x", slot);
@@ -345,6 +345,17 @@ class PluginDeviceIT {
             p.awaitOutput("hello " + s + ": id 4d564845", SEEN);
             p.awaitOutput("hello " + s + ": scratch cafef00d", SEEN);
             p.awaitOutput("hello " + s + ": ok ", SEEN);
+
+            // The jar updated in place: hello-pci is no StatefulDevice, so it is rebuilt with create() in its slot,
+            // with a warning that names it, and QMP hears of a swap that did not keep the state, not of a removal.
+            Files.setLastModifiedTime(deployed,
+                    java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            SwapEvents.awaitSwapped(c, "h1", "hello-pci", false, "1.0.0", SEEN);
+            assertTrue(p.stderr().contains("WARN") && p.stderr().contains("device h1 (hello-pci) cannot hand its "
+                    + "state over (it is not a StatefulDevice)"), p.stderr());
+            SwapEvents.assertNoneDeleted(c);
+            assertEquals(slot, slotsById(c).get("h1"), "the same slot");
+            assertFalse(p.stdout().contains("pci: - " + s), p.stdout());
 
             assertEquals(Map.of(), c.returned("device_del", args("id", "h1")));
             awaitDeleted(c, "h1");
