@@ -44,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PluginDeviceIT {
     private static final Duration BUILD = Duration.ofMinutes(5);
     private static final Duration RUN = Duration.ofSeconds(90);
-    private static final String API_JAR = "api-0.1.0-SNAPSHOT.jar";
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration SEEN = Duration.ofSeconds(60);
     private static final String HELLO_JAR = "hello-device-1.0.0.jar";
@@ -53,6 +52,7 @@ class PluginDeviceIT {
     static Path dir;
     private static Path home;
     private static Path example;
+    private static PluginRepository repository;
 
     /** The checkout's root: the distribution module's parent (failsafe runs in the module's folder). */
     private static Path repoRoot() {
@@ -63,37 +63,43 @@ class PluginDeviceIT {
     @BeforeAll
     static void buildExampleIntoCopyOfDistribution() throws Exception {
         example = repoRoot().resolve("examples/hello-device");
-        home = distributionWith(build(example, HELLO_JAR), "modvm");
+        home = distributionWith(build(example, HELLO_JAR, true), "modvm");
     }
 
-    /** Builds the device project in {@code project} with Maven, offline, and returns its bundle jar. */
-    private static Path build(Path project, String jarName) throws Exception {
+    /**
+     * Builds the device project in {@code project} with Maven, offline, against the artifacts this build publishes
+     * for plugin authors ({@link PluginRepository}), and returns its bundle jar. With {@code runTests} its whole
+     * test suite runs ({@code verify}): the unit tests against the test kit's fake machine, and the boot tests
+     * against this distribution, which must run (not be skipped) and pass.
+     */
+    private static Path build(Path project, String jarName, boolean runTests) throws Exception {
         assertTrue(Files.isRegularFile(project.resolve("pom.xml")), "no device project at " + project);
         String pom = project.resolve("pom.xml").toString();
-        Result build = mvn("-B", "-o", "-q", "-f", pom, "package");
-        if (build.status != 0 && build.output.contains("io.modvm:api")) {
-            // A clean machine whose reactor was only verified, never installed: publish the API the distribution
-            // ships into the local repository, as a released API would be there, and build again. Not offline:
-            // such a machine may not have the install plugin yet.
-            // The jar carries the reactor's pom, whose parent a verify-only machine has never installed; a
-            // standalone pom keeps the installed API resolvable on its own, as a published one is.
-            Path api = ModvmProcess.home().resolve("bundle").resolve(API_JAR);
-            Path pomFile = dir.resolve("api-0.1.0-SNAPSHOT.pom");
-            Files.writeString(pomFile, """
-                    <project xmlns="http://maven.apache.org/POM/4.0.0">
-                      <modelVersion>4.0.0</modelVersion>
-                      <groupId>io.modvm</groupId><artifactId>api</artifactId><version>0.1.0-SNAPSHOT</version>
-                    </project>
-                    """);
-            Result install = mvn("-B", "-q", "org.apache.maven.plugins:maven-install-plugin:3.1.2:install-file",
-                    "-Dfile=" + api, "-DpomFile=" + pomFile, "-Dpackaging=jar");
-            assertEquals(0, install.status, "installing " + api + " into the local repository:\n" + install.output);
-            build = mvn("-B", "-o", "-q", "-f", pom, "package");
+        List<String> args = new ArrayList<>(List.of("-B"));
+        args.addAll(repository().mavenArguments());
+        args.addAll(List.of("-f", pom, runTests ? "verify" : "package", "-Dmodvm.home=" + ModvmProcess.home()));
+        if (!runTests) {
+            args.add("-DskipTests");
         }
-        assertEquals(0, build.status, "mvn -f " + pom + " package:\n" + build.output);
+        Result build = mvn(args.toArray(String[]::new));
+        assertEquals(0, build.status, "mvn -f " + pom + " " + args + ":\n" + build.output);
+        if (runTests) {
+            Matcher run = Pattern.compile("Tests run: (\\d+), Failures: 0, Errors: 0, Skipped: 0, Time elapsed: "
+                    + ".* -- in .*BootIT").matcher(build.output);
+            assertTrue(run.find() && Integer.parseInt(run.group(1)) > 0, "the project's boot test did not run:\n"
+                    + build.output);
+            assertTrue(build.output.contains("FactoryTest"), "the project's unit tests did not run:\n" + build.output);
+        }
         Path jar = project.resolve("target").resolve(jarName);
         assertTrue(Files.isRegularFile(jar), "the build made no " + jar);
         return jar;
+    }
+
+    private static synchronized PluginRepository repository() throws IOException {
+        if (repository == null) {
+            repository = PluginRepository.in(Files.createDirectories(dir.resolve("maven")), repoRoot());
+        }
+        return repository;
     }
 
     /** A copy of the assembled distribution, in {@code name} under the test folder, with {@code jar} in bundle/. */
@@ -191,7 +197,7 @@ class PluginDeviceIT {
         assertEquals(0, made.status, made.output);
         assertTrue(Files.isRegularFile(project.resolve("src/main/java/com/acme/wdt/AcmeWdtPciFactory.java")),
                 made.output);
-        Path modvm = distributionWith(build(project, "acme-watchdog-1.0.0.jar"), "modvm-acme");
+        Path modvm = distributionWith(build(project, "acme-watchdog-1.0.0.jar", true), "modvm-acme");
         ModvmProcess help = runToEnd(modvm, "-device", "help");
         assertTrue(help.stdout().contains("name \"acme-wdt-pci\""), help.stdout());
         String out = runGuest(modvm, project, "acme_wdt_pci", "acme-wdt-pci");
@@ -385,7 +391,7 @@ class PluginDeviceIT {
         String read = "    public long read(long offset, int size) {\n";
         Files.writeString(device, replaceOnce(Files.readString(device), read,
                 read + "        if (offset == 4) throw new IllegalStateException(\"faulty-pci: a bug in read\");\n"));
-        return build(project, "faulty-device-1.0.0.jar");
+        return build(project, "faulty-device-1.0.0.jar", false); // its own tests see its faults
     }
 
     private static String replaceOnce(String text, String what, String with) {

@@ -23,7 +23,7 @@ import java.util.Map;
  *
  * <p>Character backends: a device that names {@code chardev=NAME} gets a {@link FakeCharBackend} made for that name
  * on first use ({@link #charBackend(String)} returns it to the test), unless the test {@link #provide provided} one;
- * a name starting with {@code bad} is refused as the core refuses an unknown backend. Other backend kinds come only
+ * a name starting with {@code bad} is refused, as the core refuses one it cannot open. Other backend kinds come only
  * from {@link #withBackend}; anything else the device asks for throws a {@link DeviceException} naming it, so a
  * factory that reaches for more than the test expects fails the test with a message.
  *
@@ -58,6 +58,12 @@ public final class FakeDeviceContext implements DeviceContext {
     /** A machine with 128 MiB of RAM (its size only: {@link #memory()} needs {@link #withRam}) and a PCI bus. */
     public FakeDeviceContext(String deviceId) {
         this.id = deviceId;
+    }
+
+    /** A machine with {@code ramSize} bytes of RAM (its size only) for device {@code deviceId}. */
+    public FakeDeviceContext(String deviceId, long ramSize) {
+        this(deviceId);
+        this.ramSize = ramSize;
     }
 
     /** A context for device {@code dev0}. */
@@ -196,7 +202,7 @@ public final class FakeDeviceContext implements DeviceContext {
         Object value = otherBackends.get(kind + "/" + name);
         if (value == null && BackendKinds.CHARDEV.equals(kind) && type.isAssignableFrom(FakeCharBackend.class)) {
             if (name.startsWith("bad")) {
-                throw new DeviceException("Property 'chardev' can't find value '" + name + "'");
+                throw new DeviceException("chardev '" + name + "' is not a backend; use stdio, file:PATH or null");
             }
             value = charBackends.computeIfAbsent(name, n -> new FakeCharBackend());
         }

@@ -25,6 +25,11 @@ public final class FakePciFunction implements PciFunction {
     private volatile boolean busMaster = true;
     private volatile boolean msixEnabled = true;
 
+    /** A function in slot 3 of bus 0. */
+    public FakePciFunction() {
+        this(3);
+    }
+
     /** A function in slot {@code slot} of bus 0. */
     public FakePciFunction(int slot) {
         this.slot = slot;
@@ -99,6 +104,28 @@ public final class FakePciFunction implements PciFunction {
     /** The INTx level as last set. */
     public synchronized boolean intx() {
         return !levels.isEmpty() && levels.get(levels.size() - 1);
+    }
+
+    /** How many times the INTx line went from low to high. */
+    public synchronized int rises() {
+        int n = 0;
+        boolean last = false;
+        for (boolean l : levels) {
+            if (l && !last) {
+                n++;
+            }
+            last = l;
+        }
+        return n;
+    }
+
+    /** Waits up to {@code millis} for the INTx line to be at {@code level}; returns whether it is. */
+    public synchronized boolean awaitIntx(boolean level, long millis) throws InterruptedException {
+        long end = System.currentTimeMillis() + millis;
+        while (intx() != level && System.currentTimeMillis() < end) {
+            wait(Math.max(1, end - System.currentTimeMillis()));
+        }
+        return intx() == level;
     }
 
     @Override
