@@ -70,7 +70,11 @@ class DeviceStatesTest {
         private Device build(DeviceContext context, Map<String, String> properties, long initial)
                 throws DeviceException {
             Register r = new Register(context.deviceId(), initial, calls);
-            context.mapPio(Integer.decode(properties.getOrDefault("port", "0x700")), 1, r);
+            if (properties.containsKey("mmio")) {
+                context.mapMmio(Long.decode(properties.get("mmio")), 8, r);
+            } else {
+                context.mapPio(Integer.decode(properties.getOrDefault("port", "0x700")), 1, r);
+            }
             return r;
         }
     }
@@ -148,6 +152,20 @@ class DeviceStatesTest {
         assertEquals("r1", wiring.pio.find(0x700).owner());
         assertEquals(42, wiring.pio.read(0x700, 1), "the state the guest left");
         assertEquals(List.of("r1"), m.ids());
+        assertEquals(List.of(), vcpus.holds);
+    }
+
+    @Test
+    void anMmioDeviceGivesItsRangeBackWhileParkedAndItsSuccessorTakesItAndTheStateBack() throws Exception {
+        RegisterFactory f = new RegisterFactory("mmio-reg");
+        Map<String, String> at = Map.of("mmio", "0xfed40000");
+        m.plug("m1", f, at);
+        wiring.mmio.write(0xfed40000L, 4, 42);
+        assertTrue(m.park("m1", () -> { }));
+        assertNull(wiring.mmio.find(0xfed40000L), "its range is given back while it is parked");
+        assertTrue(m.restore("m1", new RegisterFactory("mmio-reg"), at), "its state is kept");
+        assertEquals("m1", wiring.mmio.find(0xfed40000L).owner());
+        assertEquals(42, wiring.mmio.read(0xfed40000L, 4));
         assertEquals(List.of(), vcpus.holds);
     }
 
