@@ -30,6 +30,8 @@ class HotplugIT {
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration SEEN = Duration.ofSeconds(60);
     private static final String RNG = "virtio-rng-pci";
+    /** The Bundle-Version of the project's own bundles. */
+    private static final String PROJECT_VERSION = "0.1.0.SNAPSHOT";
 
     @TempDir
     Path dir;
@@ -339,6 +341,7 @@ class HotplugIT {
                     () -> count(p.stdout(), "ok") >= rounds + 3);
             assertFalse(p.stdout().contains("failed") || p.stdout().contains("mismatch"), p.stdout());
             assertEquals(List.of(), deletedEvents(c), "no removal the guest could see");
+            SwapEvents.awaitSwapped(c, "d1", "virtio-blk-pci", true, PROJECT_VERSION, SEEN);
             quit(p, c);
         }
     }
@@ -379,6 +382,7 @@ class HotplugIT {
             assertFalse(p.stdout().contains("request failed"), p.stdout());
             assertEquals(before, pciIds(c), "same devices in the same slots");
             assertEquals(List.of(), deletedEvents(c), "no removal the guest could see");
+            SwapEvents.awaitSwapped(c, "r1", RNG, true, PROJECT_VERSION, SEEN);
             assertFalse(p.stdout().contains("pci: - "), p.stdout());
             assertEquals("running", ((Map<?, ?>) c.returned("query-status")).get("status"));
 

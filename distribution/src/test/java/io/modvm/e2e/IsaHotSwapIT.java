@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The emulated-devices bundle updated under a tiny guest (guests/uart_watch.c) that keeps COM1 and the CMOS in a
  * state of its own and checks it every 10 ms: the UART, the RTC and the other ISA devices are carried across the
  * update with their state (parked, their ports given back, and restored into the new bundle's instances on the
- * same ports), so the guest reads back what it left and its serial output goes on.
+ * same ports), so the guest reads back what it left and its serial output goes on. An e1000 (a PCI device of the
+ * same bundle) is carried across too; QMP sees each device swapped, none deleted.
  */
 @Timeout(180)
 class IsaHotSwapIT {
@@ -33,7 +34,8 @@ class IsaHotSwapIT {
         Path home = DistributionCopy.in(dir);
         Path socket = dir.resolve("qmp.sock");
         try (ModvmProcess p = ModvmProcess.start(home, Map.of("MODVM_LOG", "info"), List.of(), "-kernel",
-                Guests.build("uart_watch").toString(), "-m", "64", "-qmp", "unix:" + socket + ",server,nowait");
+                Guests.build("uart_watch").toString(), "-m", "64", "-device", "e1000,id=nic0", "-qmp",
+                "unix:" + socket + ",server,nowait");
                 QmpTestClient c = QmpTestClient.connect(socket, p, START)) {
             c.negotiate();
             p.awaitOutput("uart: round 20 ok", START);
@@ -49,6 +51,9 @@ class IsaHotSwapIT {
             await("the guest's rounds go on after the swap", () -> count(p.stdout(), "uart: round") >= rounds + 5);
             assertFalse(p.stdout().contains("uart: lost"), p.stdout());
             assertFalse(p.stderr().contains("DEVICE_DELETED"), p.stderr());
+            SwapEvents.awaitSwapped(c, "serial0", "isa-serial", true, "0.1.0.SNAPSHOT", SEEN);
+            SwapEvents.awaitSwapped(c, "nic0", "e1000", true, "0.1.0.SNAPSHOT", SEEN);
+            SwapEvents.assertNoneDeleted(c);
             assertEquals("running", ((Map<?, ?>) c.returned("query-status")).get("status"));
             c.execute("quit");
             assertEquals(0, p.waitFor(Duration.ofSeconds(60)), "stderr:\n" + p.stderr());

@@ -44,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PluginDeviceIT {
     private static final Duration BUILD = Duration.ofMinutes(5);
     private static final Duration RUN = Duration.ofSeconds(90);
-    private static final String API_JAR = "api-0.1.0-SNAPSHOT.jar";
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration SEEN = Duration.ofSeconds(60);
     private static final String HELLO_JAR = "hello-device-1.0.0.jar";
@@ -53,6 +52,7 @@ class PluginDeviceIT {
     static Path dir;
     private static Path home;
     private static Path example;
+    private static PluginRepository repository;
 
     /** The checkout's root: the distribution module's parent (failsafe runs in the module's folder). */
     private static Path repoRoot() {
@@ -63,34 +63,43 @@ class PluginDeviceIT {
     @BeforeAll
     static void buildExampleIntoCopyOfDistribution() throws Exception {
         example = repoRoot().resolve("examples/hello-device");
-        home = distributionWith(build(example, HELLO_JAR), "modvm");
+        home = distributionWith(build(example, HELLO_JAR, true), "modvm");
     }
 
-    /** Builds the device project in {@code project} with Maven, offline, and returns its bundle jar. */
-    private static Path build(Path project, String jarName) throws Exception {
+    /**
+     * Builds the device project in {@code project} with Maven, offline, against the artifacts this build publishes
+     * for plugin authors ({@link PluginRepository}), and returns its bundle jar. With {@code runTests} its whole
+     * test suite runs ({@code verify}): the unit tests against the test kit's fake machine, and the boot tests
+     * against this distribution, which must run (not be skipped) and pass.
+     */
+    private static Path build(Path project, String jarName, boolean runTests) throws Exception {
         assertTrue(Files.isRegularFile(project.resolve("pom.xml")), "no device project at " + project);
         String pom = project.resolve("pom.xml").toString();
-        // The example builds against the API this distribution ships, published into the local repository first
-        // (as a released API would be there): whatever another build left there under the same version could
-        // differ, and a plugin built against a newer API would not resolve here. Not offline: a machine whose
-        // reactor was only verified may not have the install plugin yet. The jar carries the reactor's pom, whose
-        // parent such a machine has never installed; a standalone pom keeps the API resolvable on its own.
-        Path api = ModvmProcess.home().resolve("bundle").resolve(API_JAR);
-        Path pomFile = dir.resolve("api-0.1.0-SNAPSHOT.pom");
-        Files.writeString(pomFile, """
-                <project xmlns="http://maven.apache.org/POM/4.0.0">
-                  <modelVersion>4.0.0</modelVersion>
-                  <groupId>io.modvm</groupId><artifactId>api</artifactId><version>0.1.0-SNAPSHOT</version>
-                </project>
-                """);
-        Result install = mvn("-B", "-q", "org.apache.maven.plugins:maven-install-plugin:3.1.2:install-file",
-                "-Dfile=" + api, "-DpomFile=" + pomFile, "-Dpackaging=jar");
-        assertEquals(0, install.status, "installing " + api + " into the local repository:\n" + install.output);
-        Result build = mvn("-B", "-o", "-q", "-f", pom, "clean", "package");
-        assertEquals(0, build.status, "mvn -f " + pom + " package:\n" + build.output);
+        List<String> args = new ArrayList<>(List.of("-B"));
+        args.addAll(repository().mavenArguments());
+        args.addAll(List.of("-f", pom, runTests ? "verify" : "package", "-Dmodvm.home=" + ModvmProcess.home()));
+        if (!runTests) {
+            args.add("-DskipTests");
+        }
+        Result build = mvn(args.toArray(String[]::new));
+        assertEquals(0, build.status, "mvn -f " + pom + " " + args + ":\n" + build.output);
+        if (runTests) {
+            Matcher run = Pattern.compile("Tests run: (\\d+), Failures: 0, Errors: 0, Skipped: 0, Time elapsed: "
+                    + ".* -- in .*BootIT").matcher(build.output);
+            assertTrue(run.find() && Integer.parseInt(run.group(1)) > 0, "the project's boot test did not run:\n"
+                    + build.output);
+            assertTrue(build.output.contains("FactoryTest"), "the project's unit tests did not run:\n" + build.output);
+        }
         Path jar = project.resolve("target").resolve(jarName);
         assertTrue(Files.isRegularFile(jar), "the build made no " + jar);
         return jar;
+    }
+
+    private static synchronized PluginRepository repository() throws IOException {
+        if (repository == null) {
+            repository = PluginRepository.in(Files.createDirectories(dir.resolve("maven")), repoRoot());
+        }
+        return repository;
     }
 
     /** A copy of the assembled distribution, in {@code name} under the test folder, with {@code jar} in bundle/. */
@@ -188,7 +197,7 @@ class PluginDeviceIT {
         assertEquals(0, made.status, made.output);
         assertTrue(Files.isRegularFile(project.resolve("src/main/java/com/acme/wdt/AcmeWdtPciFactory.java")),
                 made.output);
-        Path modvm = distributionWith(build(project, "acme-watchdog-1.0.0.jar"), "modvm-acme");
+        Path modvm = distributionWith(build(project, "acme-watchdog-1.0.0.jar", true), "modvm-acme");
         ModvmProcess help = runToEnd(modvm, "-device", "help");
         assertTrue(help.stdout().contains("name \"acme-wdt-pci\""), help.stdout());
         String out = runGuest(modvm, project, "acme_wdt_pci", "acme-wdt-pci");
@@ -333,7 +342,7 @@ class PluginDeviceIT {
         try (ModvmProcess p = startWatching(modvm); QmpTestClient c = connect(modvm, p)) {
             assertError(c.execute("device_add", args("driver", "hello-pci", "id", "h1")),
                     "'hello-pci' is not a valid device model name");
-            deploy(modvm, example.resolve("target").resolve(HELLO_JAR));
+            Path deployed = deploy(modvm, example.resolve("target").resolve(HELLO_JAR));
             assertReturnedEmpty(addOnceKnown(c, args("driver", "hello-pci", "id", "h1")));
             int slot = slotsById(c).get("h1");
             String s = String.format("%02x", slot);
@@ -342,6 +351,17 @@ class PluginDeviceIT {
             p.awaitOutput("hello " + s + ": id 4d564845", SEEN);
             p.awaitOutput("hello " + s + ": scratch cafef00d", SEEN);
             p.awaitOutput("hello " + s + ": ok ", SEEN);
+
+            // The jar updated in place: hello-pci is no StatefulDevice, so it is rebuilt with create() in its slot,
+            // with a warning that names it, and QMP hears of a swap that did not keep the state, not of a removal.
+            Files.setLastModifiedTime(deployed,
+                    java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            SwapEvents.awaitSwapped(c, "h1", "hello-pci", false, "1.0.0", SEEN);
+            assertTrue(p.stderr().contains("WARN") && p.stderr().contains("device h1 (hello-pci) cannot hand its "
+                    + "state over (it is not a StatefulDevice)"), p.stderr());
+            SwapEvents.assertNoneDeleted(c);
+            assertEquals(slot, slotsById(c).get("h1"), "the same slot");
+            assertFalse(p.stdout().contains("pci: - " + s), p.stdout());
 
             assertEquals(Map.of(), c.returned("device_del", args("id", "h1")));
             awaitDeleted(c, "h1");
@@ -371,7 +391,7 @@ class PluginDeviceIT {
         String read = "    public long read(long offset, int size) {\n";
         Files.writeString(device, replaceOnce(Files.readString(device), read,
                 read + "        if (offset == 4) throw new IllegalStateException(\"faulty-pci: a bug in read\");\n"));
-        return build(project, "faulty-device-1.0.0.jar");
+        return build(project, "faulty-device-1.0.0.jar", false); // its own tests see its faults
     }
 
     private static String replaceOnce(String text, String what, String with) {

@@ -63,7 +63,8 @@ public final class TestGuestBuilder {
     /**
      * Builds a guest from C source text.
      *
-     * @param workDir directory for the extracted kit, build files and cached ELFs (created if missing)
+     * @param workDir directory for the extracted kit, build files and cached ELFs (created if missing); a relative
+     *                path is taken from the current directory
      * @param name    guest name, used in file names; letters, digits, '.', '_' and '-' only, and not the name
  *                of a kit source ({@code kit}, {@code pci}, {@code virtio}, {@code net})
      * @param cSource the guest's C source; it should {@code #include "testguest.h"} and define {@code main}
@@ -80,6 +81,8 @@ public final class TestGuestBuilder {
             throw new IllegalArgumentException("guest name '" + name + "' is taken by the kit's " + name
                     + ".c; give the guest another name");
         }
+        // gcc runs inside the build folder: every path handed to it must not depend on its working directory.
+        workDir = workDir.toAbsolutePath();
         try {
             Files.createDirectories(workDir);
             Map<String, byte[]> kit = loadKit();

@@ -36,6 +36,19 @@ public interface DeviceFactory {
     /**
      * Builds and wires a device. Properties are the {@code key=value} pairs of {@code -device}, minus the type.
      *
+     * <p>Lifecycle contract:
+     * <ul>
+     * <li>A {@code create} that fails (throws anything) must release what it opened itself before it throws:
+     * threads, files, sockets, native memory. What it took through the {@code context} (port and MMIO ranges, PCI
+     * functions, character and other backends) the core releases, so that the same id can be plugged again at
+     * once; IRQ lines are the machine's and need no release.</li>
+     * <li>Check the properties before opening anything, so that a bad value costs nothing.</li>
+     * <li>{@code create} may be called again for the same id after a failure, after {@link Device#close()}, and
+     * for the successor of a device that could not hand its state over in a hot-swap.</li>
+     * <li>The core calls {@code create} and {@link #restore} under its own lock, never twice at once for one id.</li>
+     * </ul>
+     * The plugin test kit ({@code io.modvm:testkit}, {@code LifecycleChecker}) checks the first three points.
+     *
      * @throws DeviceException with a one-line message naming the bad property and what it accepts
      */
     Device create(DeviceContext context, Map<String, String> properties) throws DeviceException;
@@ -45,8 +58,13 @@ public interface DeviceFactory {
      * after an update of the device's bundle: the guest must not notice the change. The context hands back the
      * resources the old instance held (its PCI function keeps its slot, BARs and MSI-X table).
      *
+     * <p>The contract of {@link #create} holds here too: a failed {@code restore} releases what it opened. It must
+     * not change {@code state}, and must accept the state of any earlier version of its own bundle it still
+     * supports (see {@link io.modvm.api.state.StateRecord} versions).
+     *
      * @throws DeviceException if this factory cannot read that state (another type, or a version it does not
-     *     know); the machine then unplugs the device cleanly and logs the reason
+     *     know); in a hot-swap the machine then builds the device with {@link #create} in the same slot and ports,
+     *     logs a warning that names it, and reports the state as not kept
      */
     default Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
             throws DeviceException {

@@ -19,6 +19,16 @@ public final class QmpEvents {
     public static final String POWERDOWN = "POWERDOWN";
     /** A device is gone ({@code device}, {@code path}). */
     public static final String DEVICE_DELETED = "DEVICE_DELETED";
+    /**
+     * modvm's own event, in QMP's downstream spelling: a device was carried across an update of its bundle and
+     * never left the guest, so no {@link #DEVICE_DELETED} was sent. Data: {@code device}, {@code path},
+     * {@code type}, {@code old-version} and {@code new-version} (of the bundles that provided the type), and
+     * {@code state-kept} (false if the new instance was built with {@code create()} and starts from power-on
+     * state).
+     *
+     * @since 1.2
+     */
+    public static final String DEVICE_SWAPPED = "__io.modvm_DEVICE_SWAPPED";
     /** The balloon changed size ({@code actual}, in bytes). */
     public static final String BALLOON_CHANGE = "BALLOON_CHANGE";
     /**

@@ -28,13 +28,16 @@ public interface DeviceHost {
 
     /**
      * Hot-swap, first half, while the leaving factory's classes still exist: quiesces device {@code id}, takes its
-     * state and parks its guest-visible slot; {@code timedOut} runs if no {@link #restore} follows in time. Returns
-     * false if the device cannot be swapped (then nothing changed).
+     * state if it can hand it over, and parks its guest-visible slot; {@code timedOut} runs if no {@link #restore}
+     * follows in time. Returns false if no device is plugged under that id (then nothing changed).
      */
     boolean park(String id, Runnable timedOut);
 
-    /** Hot-swap, second half: {@code factory} takes the parked device over from its saved state. */
-    void restore(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException;
+    /**
+     * Hot-swap, second half: {@code factory} takes the parked device over from its saved state, or builds it with
+     * {@code create()} if there is none or the factory refuses it. Returns whether the state was kept.
+     */
+    boolean restore(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException;
 
     /** The hot-swap is abandoned: the parked device is removed with the guest's cooperation; then {@code gone}. */
     boolean discardParked(String id, Runnable gone);

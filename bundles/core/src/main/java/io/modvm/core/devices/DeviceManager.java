@@ -52,6 +52,8 @@ public final class DeviceManager {
         boolean typeSeen;
         /** Parked for a hot-swap: the machine keeps its state until a new factory of its type takes it over. */
         boolean parked;
+        /** The factory that built the parked device, for the versions the swap event reports. */
+        DeviceFactory leftFactory;
 
         Entry(String id, String type, Map<String, String> properties) {
             this.id = id;
@@ -312,6 +314,7 @@ public final class DeviceManager {
             e.factory = null;
             if (host != null && host.park(e.id, () -> swapTimedOut(e))) {
                 e.parked = true;
+                e.leftFactory = factory;
                 tryPlug(e); // another factory of the type may be there already
                 continue;
             }
@@ -424,9 +427,26 @@ public final class DeviceManager {
         events.emit(QmpEvents.DEVICE_DELETED, data);
     }
 
+    /**
+     * The hot-swap of {@code e} is done: modvm's own event, in QMP's downstream spelling, instead of DEVICE_DELETED
+     * (the device never left the guest), with the versions of the bundles it went from and to.
+     */
+    private void swapped(Entry e, DeviceFactory successor, boolean stateKept) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("device", e.id);
+        data.put("path", "/machine/peripheral/" + e.id);
+        data.put("type", e.type);
+        data.put("old-version", e.leftFactory == null ? "unknown" : catalog.version(e.leftFactory));
+        data.put("new-version", catalog.version(successor));
+        data.put("state-kept", stateKept);
+        e.leftFactory = null;
+        events.emit(QmpEvents.DEVICE_SWAPPED, data);
+    }
+
     /** Hot-swap abandoned: the parked device leaves the guest (DEVICE_DELETED once it has); the entry waits on. */
     private void discard(Entry e) {
         e.parked = false;
+        e.leftFactory = null;
         unplugging.put(e.id, null);
         if (host == null || !host.discardParked(e.id, () -> gone(e.id))) {
             gone(e.id);
@@ -452,9 +472,10 @@ public final class DeviceManager {
                 return;
             }
             try {
-                host.restore(e.id, successor, e.properties);
+                boolean kept = host.restore(e.id, successor, e.properties);
                 e.parked = false;
                 e.factory = successor;
+                swapped(e, successor, kept);
             } catch (DeviceException ex) {
                 LOG.warn("device {} ({}): the new factory did not take its state over ({}); it is unplugged from "
                         + "the guest", e.id, e.type, ex.getMessage());

@@ -121,6 +121,14 @@ final class DeviceTable {
         }
     }
 
+    /** The type of plugged or parked device {@code id}, or null. */
+    String type(String id) {
+        synchronized (devices) {
+            Origin o = origins.get(id);
+            return o == null ? null : o.factory().type();
+        }
+    }
+
     /** True if {@code id} has a function on the PCI bus. */
     boolean onPci(String id) {
         return !wiring.pci().slotsOf(id).isEmpty();
@@ -143,7 +151,7 @@ final class DeviceTable {
     }
 
     /**
-     * True if {@code id} can be carried across a hot-swap: a {@link StatefulDevice}, on any bus. A PCI device keeps
+     * True if {@code id} can be carried across a hot-swap with its state: a {@link StatefulDevice}, on any bus. A PCI device keeps
      * its functions parked; an ISA or platform device gives its ports and MMIO ranges back and its successor claims
      * them again.
      */
@@ -170,7 +178,7 @@ final class DeviceTable {
                 d.quiesce();
                 state = d.saveState();
             } catch (RuntimeException | LinkageError e) {
-                LOG.warn("device {}: its state could not be saved; it is unplugged instead of swapped", id, e);
+                LOG.warn("device {}: its state could not be saved", id, e);
                 try {
                     d.resume();
                 } catch (RuntimeException | LinkageError ex) {
@@ -178,24 +186,51 @@ final class DeviceTable {
                 }
                 return null;
             }
-            pciBindings.getOrDefault(id, List.of()).forEach(PciBinding::park);
-            devices.remove(id);
-            parkedIds.add(id);
-            releaseBuses(id);
-            try {
-                d.close();
-            } catch (RuntimeException | LinkageError e) {
-                LOG.warn("device {} failed to close after saving its state", id, e);
-            }
-            wiring.backends().release(id, false);
-            LOG.info("device {} parked for a hot-swap", id);
+            parkInstance(id, d);
             return state;
         }
     }
 
     /**
+     * Hot-swap, first half, for a device that cannot hand its state over (not a {@link StatefulDevice}, or one
+     * whose state could not be saved): parks its PCI functions and closes it as {@link #park} does, without a
+     * state; its successor is built with {@link DeviceFactory#create}. Returns false if no device has that id.
+     *
+     * @param why what keeps the state from being handed over, for the warning that names the device
+     */
+    boolean parkWithoutState(String id, String why) {
+        synchronized (devices) {
+            Device d = devices.get(id);
+            if (d == null) {
+                return false;
+            }
+            Origin origin = origins.get(id);
+            LOG.warn("device {} ({}) cannot hand its state over ({}): the new instance is built with create() and "
+                    + "starts from power-on state", id, origin == null ? "?" : origin.factory().type(), why);
+            parkInstance(id, d);
+            return true;
+        }
+    }
+
+    /** Parks the functions of {@code d}, takes it off the buses and closes it; the lock is held. */
+    private void parkInstance(String id, Device d) {
+        pciBindings.getOrDefault(id, List.of()).forEach(PciBinding::park);
+        devices.remove(id);
+        parkedIds.add(id);
+        releaseBuses(id);
+        try {
+            d.close();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("device {} failed to close when it was parked", id, e);
+        }
+        wiring.backends().release(id, false);
+        LOG.info("device {} parked for a hot-swap", id);
+    }
+
+    /**
      * Hot-swap, second half: {@code factory} builds the device that takes over {@code state} and gets the parked
-     * PCI functions back (a device on no PCI function claims its ports again). On failure the device stays parked.
+     * PCI functions back (a device on no PCI function claims its ports again); with a null {@code state} it is
+     * built with {@link DeviceFactory#create}. On failure the device stays parked.
      *
      * @throws DeviceException the factory's reason, or a new device that does not take its PCI function back
      */
@@ -207,7 +242,8 @@ final class DeviceTable {
             }
             Device d;
             try {
-                d = factory.restore(new MachineDeviceContext(wiring, this, id, factory.type()), properties, state);
+                MachineDeviceContext context = new MachineDeviceContext(wiring, this, id, factory.type());
+                d = state == null ? factory.create(context, properties) : factory.restore(context, properties, state);
             } catch (DeviceException | RuntimeException | LinkageError e) {
                 repark(id);
                 throw e instanceof DeviceException de ? de

@@ -17,8 +17,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Carries a device across an update of its bundle: when its factory leaves, the vCPUs pause, the device's state is
  * taken while its classes still exist and its PCI functions are parked ({@link DeviceTable#park}); a new factory of
- * its type restores it into the same functions and the vCPUs go on. If none comes within the timeout, or the new one
- * refuses the state, the swap is abandoned: the vCPUs go on and the device leaves the guest through an eject.
+ * its type restores it into the same functions and the vCPUs go on. A device that cannot hand its state over (not a
+ * {@link io.modvm.api.device.StatefulDevice}, a state that could not be saved, or one the new factory refuses) is
+ * parked the same way and re-created with {@code create()}, with a warning that names it. If no new factory comes
+ * within the timeout, or it cannot build the device at all, the swap is abandoned: the vCPUs go on and the device
+ * leaves the guest through an eject.
  */
 final class HotSwap {
     private static final Logger LOG = LoggerFactory.getLogger(HotSwap.class);
@@ -46,16 +49,17 @@ final class HotSwap {
 
     /**
      * First half: pauses the vCPUs and parks device {@code id} (they stay paused until {@link #restore} or
-     * {@link #discard}); {@code timedOut} runs on the swap timer if no restore came in time. Returns false, having
-     * changed nothing, if the device cannot be swapped.
+     * {@link #discard}), with its state if it can hand it over; {@code timedOut} runs on the swap timer if no
+     * restore came in time. Returns false, having changed nothing, if no device is plugged under {@code id}.
      */
     boolean park(String id, Runnable timedOut) {
-        if (!table.swappable(id)) {
+        if (table.type(id) == null || table.parked(id)) {
             return false;
         }
         PauseHold hold = machine.hold("hot-swap of " + id, PAUSE_WAIT_MILLIS);
-        StateRecord state = table.park(id);
-        if (state == null) {
+        StateRecord state = table.swappable(id) ? table.park(id) : null;
+        if (state == null && !table.parkWithoutState(id, table.swappable(id) ? "its state could not be saved"
+                : "it is not a StatefulDevice")) {
             hold.close();
             return false;
         }
@@ -69,12 +73,14 @@ final class HotSwap {
 
     /**
      * Second half: {@code factory} builds the device that takes over the saved state in the parked PCI functions;
-     * the vCPUs go on. On failure the device stays parked, for {@link #discard}.
+     * the vCPUs go on. A device parked without a state, or whose state the factory refuses, is built with
+     * {@code create()} instead. On failure the device stays parked, for {@link #discard}.
      *
+     * @return whether the state was kept
      * @throws DeviceException nothing is parked under {@code id}, the factory's reason, or a new device that does
      *     not take its PCI function back
      */
-    void restore(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException {
+    boolean restore(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException {
         Parked p;
         synchronized (this) {
             p = parked.get(id);
@@ -82,9 +88,22 @@ final class HotSwap {
         if (p == null) {
             throw new DeviceException(id + ": no device is parked under this id");
         }
-        table.restore(id, factory, properties, p.state());
+        boolean kept = p.state() != null;
+        if (kept) {
+            try {
+                table.restore(id, factory, properties, p.state());
+            } catch (DeviceException refused) {
+                LOG.warn("device {} ({}): the new instance refused its state ({}); it is built with create() and "
+                        + "starts from power-on state", id, factory.type(), refused.getMessage());
+                kept = false;
+            }
+        }
+        if (!kept) {
+            table.restore(id, factory, properties, null);
+        }
         finish(id);
-        LOG.info("device {} taken over by a new {} instance", id, factory.type());
+        LOG.info("device {} taken over by a new {} instance{}", id, factory.type(), kept ? "" : ", without its state");
+        return kept;
     }
 
     /**

@@ -83,8 +83,8 @@ public final class MachineDevices implements DeviceHost {
     }
 
     @Override
-    public void restore(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException {
-        swap.restore(id, factory, properties);
+    public boolean restore(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException {
+        return swap.restore(id, factory, properties);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.modvm.core.devices;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -69,7 +70,11 @@ class DeviceStatesTest {
         private Device build(DeviceContext context, Map<String, String> properties, long initial)
                 throws DeviceException {
             Register r = new Register(context.deviceId(), initial, calls);
-            context.mapPio(Integer.decode(properties.getOrDefault("port", "0x700")), 1, r);
+            if (properties.containsKey("mmio")) {
+                context.mapMmio(Long.decode(properties.get("mmio")), 8, r);
+            } else {
+                context.mapPio(Integer.decode(properties.getOrDefault("port", "0x700")), 1, r);
+            }
             return r;
         }
     }
@@ -151,18 +156,47 @@ class DeviceStatesTest {
     }
 
     @Test
-    void anIsaDeviceWhoseSuccessorRefusesStaysParkedAndIsDiscardedCleanly() throws Exception {
+    void anMmioDeviceGivesItsRangeBackWhileParkedAndItsSuccessorTakesItAndTheStateBack() throws Exception {
+        RegisterFactory f = new RegisterFactory("mmio-reg");
+        Map<String, String> at = Map.of("mmio", "0xfed40000");
+        m.plug("m1", f, at);
+        wiring.mmio.write(0xfed40000L, 4, 42);
+        assertTrue(m.park("m1", () -> { }));
+        assertNull(wiring.mmio.find(0xfed40000L), "its range is given back while it is parked");
+        assertTrue(m.restore("m1", new RegisterFactory("mmio-reg"), at), "its state is kept");
+        assertEquals("m1", wiring.mmio.find(0xfed40000L).owner());
+        assertEquals(42, wiring.mmio.read(0xfed40000L, 4));
+        assertEquals(List.of(), vcpus.holds);
+    }
+
+    @Test
+    void anIsaDeviceWhoseSuccessorRefusesItsStateIsRebuiltWithCreateOnItsPort() throws Exception {
         RegisterFactory f = new RegisterFactory("isa-reg");
         m.plug("r1", f, Map.of());
         wiring.pio.write(0x700, 1, 66);
         assertTrue(m.park("r1", () -> { }));
-        DeviceException e = assertThrows(DeviceException.class, () -> m.restore("r1", f, Map.of()));
-        assertEquals("isa-reg: value 66 refused", e.getMessage());
+        assertFalse(m.restore("r1", f, Map.of()), "the state was refused, so it is not kept");
+        assertEquals("r1", wiring.pio.find(0x700).owner());
+        assertEquals(0, wiring.pio.read(0x700, 1), "power-on state");
+        assertEquals(List.of("r1"), m.ids());
+        assertEquals(List.of(), vcpus.holds);
+    }
+
+    @Test
+    void anIsaDeviceWhoseSuccessorCannotBeBuiltAtAllStaysParkedAndIsDiscardedCleanly() throws Exception {
+        RegisterFactory f = new RegisterFactory("isa-reg");
+        m.plug("r1", f, Map.of());
+        m.plug("other", f, Map.of("port", "0x701"));
+        wiring.pio.write(0x700, 1, 66);
+        assertTrue(m.park("r1", () -> { }));
+        DeviceException e = assertThrows(DeviceException.class,
+                () -> m.restore("r1", f, Map.of("port", "0x701")), "state refused, and the port for create() taken");
+        assertTrue(e.getMessage().contains("0x701") || e.getMessage().contains("701"), e.getMessage());
         assertNull(wiring.pio.find(0x700));
         List<String> gone = new ArrayList<>();
         assertTrue(m.discardParked("r1", () -> gone.add("r1")));
         assertEquals(List.of("r1"), gone);
-        assertEquals(List.of(), m.ids());
+        assertEquals(List.of("other"), m.ids());
         m.plug("r1", f, Map.of()); // id and port free again
     }
 

@@ -101,7 +101,7 @@ class MachineDevicesTest {
      * A device whose state is its function's identity; {@code size} changes the BAR, for a refused take-over. Its
      * one capability's writes go to {@link #writer} as it is when the instance is built.
      */
-    static final class SwapFactory implements DeviceFactory {
+    static class SwapFactory implements DeviceFactory {
         final List<PciFunction> functions = new ArrayList<>();
         final List<String> calls = new ArrayList<>();
         PciConfigWriter writer;
@@ -436,13 +436,13 @@ class MachineDevicesTest {
     }
 
     @Test
-    void aDiscardedParkedDeviceLeavesTheBusAndANonStatefulOneIsNotParked() throws Exception {
+    void aDiscardedParkedDeviceLeavesTheBus() throws Exception {
         MachineDevices m = devices(60_000);
         SwapFactory f = new SwapFactory();
         m.plug("s1", f, Map.of());
         m.plug("t1", new TestFactory(), Map.of());
-        assertFalse(m.park("t1", () -> { }));
-        assertEquals(List.of(), vcpus.holds, "nothing paused for a device that cannot be swapped");
+        assertFalse(m.park("nobody", () -> { }));
+        assertEquals(List.of(), vcpus.holds, "nothing paused for a device that is not there");
         assertTrue(m.park("s1", () -> { }));
         List<String> gone = new ArrayList<>();
         assertTrue(m.discardParked("s1", () -> gone.add("s1")));
@@ -450,6 +450,48 @@ class MachineDevicesTest {
         assertEquals(List.of("", "t1"), pciIds());
         assertFalse(m.discardParked("s1", () -> gone.add("again")));
         assertEquals(List.of(), vcpus.holds);
+    }
+
+    @Test
+    void aDeviceThatIsNotStatefulIsParkedAndRebuiltWithCreateInTheSameSlotAndPorts() throws Exception {
+        MachineDevices m = devices(60_000);
+        TestFactory f = new TestFactory();
+        m.plug("t1", f, Map.of());
+        List<String> before = pciIds();
+        assertTrue(m.park("t1", () -> { }));
+        assertEquals(1, f.closed, "the old instance is closed");
+        assertEquals(null, wiring.pio.find(0x600), "its port is given back while it is parked");
+        assertEquals(before, pciIds(), "its slot stays");
+        assertEquals(List.of("hot-swap of t1"), vcpus.holds);
+
+        assertFalse(m.restore("t1", f, Map.of()), "no state to keep");
+        assertEquals("t1", wiring.pio.find(0x600).owner(), "the new instance has the port again");
+        assertEquals(before, pciIds());
+        assertEquals(List.of("t1"), m.ids());
+        assertEquals(List.of(), vcpus.holds, "the vCPUs go on");
+    }
+
+    @Test
+    void aStateTheNewFactoryRefusesFallsBackToCreateAndAStateItTakesIsKept() throws Exception {
+        MachineDevices m = devices(60_000);
+        SwapFactory f = new SwapFactory();
+        m.plug("s1", f, Map.of());
+        assertTrue(m.park("s1", () -> { }));
+        SwapFactory refusing = new SwapFactory() {
+            @Override
+            public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
+                    throws DeviceException {
+                calls.add("refuse");
+                throw new DeviceException("swap-pci: state version 9 is not known");
+            }
+        };
+        assertFalse(m.restore("s1", refusing, Map.of()), "rebuilt without its state");
+        assertEquals(List.of("refuse"), refusing.calls);
+        assertTrue(refusing.functions.get(0) == f.functions.get(0), "in the function the guest knows");
+
+        assertTrue(m.park("s1", () -> { }));
+        assertTrue(m.restore("s1", f, Map.of()), "this one takes the state");
+        assertEquals(List.of("quiesce", "save", "close", "restore"), f.calls);
     }
 
     private MachineDevices devices(long swapTimeoutMillis) {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.api.device.DeviceException;
-import io.modvm.devices.emulated.testing.FakeDeviceContext;
-import io.modvm.devices.emulated.testing.FakeIrqLine;
+import io.modvm.testkit.device.FakeDeviceContext;
+import io.modvm.testkit.device.FakeIrqLine;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;

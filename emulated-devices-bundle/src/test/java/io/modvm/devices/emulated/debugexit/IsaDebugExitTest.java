@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceException;
-import io.modvm.devices.emulated.testing.FakeDeviceContext;
+import io.modvm.testkit.device.FakeDeviceContext;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -149,7 +149,7 @@ class E1000GuestErrorsTest {
     @Test
     void withoutBusMasteringTheDeviceTouchesNoRam() throws Exception {
         try (E1000Harness h = new E1000Harness()) {
-            h.pci.setBusMaster(false);
+            h.pci.busMaster(false);
             h.receiveRing(8, 2048, 0);
             h.backend.deliver(frame(MAC, 0x0800, 100));
             Thread.sleep(50);

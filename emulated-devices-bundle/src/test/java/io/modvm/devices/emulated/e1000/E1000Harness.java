@@ -2,10 +2,10 @@ package io.modvm.devices.emulated.e1000;
 
 import static io.modvm.devices.emulated.e1000.E1000Registers.*;
 
-import io.modvm.devices.emulated.testing.FakeGuestMemory;
-import io.modvm.devices.emulated.testing.FakeNotifier;
+import io.modvm.testkit.device.FakeGuestMemory;
+import io.modvm.testkit.device.FakeNotifier;
 import io.modvm.devices.emulated.testing.FakeNetworkBackend;
-import io.modvm.devices.emulated.testing.FakePciFunction;
+import io.modvm.testkit.device.FakePciFunction;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;

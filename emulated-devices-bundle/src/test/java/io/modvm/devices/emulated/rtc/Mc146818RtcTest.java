@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceException;
-import io.modvm.devices.emulated.testing.FakeDeviceContext;
-import io.modvm.devices.emulated.testing.FakeIrqLine;
+import io.modvm.testkit.device.FakeDeviceContext;
+import io.modvm.testkit.device.FakeIrqLine;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.api.device.DeviceException;
-import io.modvm.devices.emulated.testing.FakeDeviceContext;
+import io.modvm.testkit.device.FakeDeviceContext;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +27,7 @@ class IsaSerialFactoryTest {
         assertTrue(context.portClaimed(0x3ff));
         assertFalse(context.portClaimed(0x400));
         assertTrue(context.lineTaken(4));
-        assertNotNull(context.backend("null"));
+        assertNotNull(context.charBackendNamed("null"));
     }
 
     @Test

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modvm.api.device.Device;
-import io.modvm.devices.emulated.testing.FakeCharBackend;
-import io.modvm.devices.emulated.testing.FakeDeviceContext;
-import io.modvm.devices.emulated.testing.FakeIrqLine;
+import io.modvm.testkit.device.FakeCharBackend;
+import io.modvm.testkit.device.FakeDeviceContext;
+import io.modvm.testkit.device.FakeIrqLine;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class Uart16550Test {
     void plug() throws Exception {
         context = new FakeDeviceContext();
         uart = new IsaSerialFactory().create(context, Map.of("chardev", "stdio"));
-        backend = context.backend("stdio");
+        backend = context.charBackendNamed("stdio");
         irq = context.line(4);
     }
 

@@ -8,8 +8,8 @@ import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.StatefulDevice;
 import io.modvm.api.state.StateCodec;
 import io.modvm.api.state.StateRecord;
-import io.modvm.devices.emulated.testing.FakeCharBackend;
-import io.modvm.devices.emulated.testing.FakeDeviceContext;
+import io.modvm.testkit.device.FakeCharBackend;
+import io.modvm.testkit.device.FakeDeviceContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,7 @@ class UartStateTest {
     void programmed() throws Exception {
         before = new FakeDeviceContext();
         uart = (StatefulDevice) factory.create(before, PROPERTIES);
-        backend = before.backend("c0");
+        backend = before.charBackendNamed("c0");
         before.outb(LCR, 0x83); // DLAB, 8N1
         before.outb(RBR, 0x0c); // 9600 baud
         before.outb(IER, 0x00);

@@ -7,7 +7,7 @@ import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.StatefulDevice;
 import io.modvm.api.state.StateCodec;
 import io.modvm.api.state.StateRecord;
-import io.modvm.devices.emulated.testing.FakeDeviceContext;
+import io.modvm.testkit.device.FakeDeviceContext;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

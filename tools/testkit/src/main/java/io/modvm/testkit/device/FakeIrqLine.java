@@ -1,4 +1,4 @@
-package io.modvm.devices.emulated.testing;
+package io.modvm.testkit.device;
 
 import io.modvm.api.device.IrqLine;
 import java.util.ArrayList;

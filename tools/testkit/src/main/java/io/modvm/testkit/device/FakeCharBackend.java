@@ -1,4 +1,4 @@
-package io.modvm.devices.emulated.testing;
+package io.modvm.testkit.device;
 
 import io.modvm.api.device.CharBackend;
 import io.modvm.api.device.CharReceiver;
