@@ -20,6 +20,8 @@ import java.util.TreeSet;
  * @since 1.3
  */
 public final class DeviceProperties {
+    /** The device's id: the core's own property, which every device takes and none declares. */
+    private static final String ID = "id";
     private final String deviceType;
     private final Map<String, DeviceProperty> declared;
     private final Map<String, String> given;
@@ -39,7 +41,8 @@ public final class DeviceProperties {
      * @param deviceType how messages name the device ({@code isa-serial})
      * @param declared the factory's declarations; null for a factory that declares nothing, whose values pass
      *     through unchecked
-     * @param given the {@code key=value} pairs of {@code -device} (without the type and the id)
+     * @param given the {@code key=value} pairs of {@code -device} without the type; an {@code id} among them is the
+     *     core's, taken by every device and never declared
      * @throws DeviceException one line: a property not declared (with the nearest declared name if it looks like a
      *     typo, and the declared ones), or a value the property does not take (with what it takes)
      */
@@ -56,7 +59,7 @@ public final class DeviceProperties {
             }
         }
         for (String name : new TreeSet<>(copy.keySet())) {
-            if (!byName.containsKey(name)) {
+            if (!byName.containsKey(name) && !name.equals(ID)) {
                 throw new DeviceException(unknown(deviceType, name, byName.keySet()));
             }
         }

@@ -110,6 +110,12 @@ class DevicePropertiesTest {
     }
 
     @Test
+    void theIdIsTheCoresAndAlwaysAccepted() throws Exception {
+        DeviceProperties p = DeviceProperties.parse("t", List.of(), Map.of("id", "d0"));
+        assertEquals(Map.of("id", "d0"), p.asMap());
+    }
+
+    @Test
     void undeclaredPropertiesPassThroughUnchecked() throws Exception {
         DeviceProperties p = DeviceProperties.parse("t", null, Map.of("anything", "goes"));
         assertFalse(p.declared());

@@ -8,6 +8,8 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperties;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.api.net.NetworkBackend;
 import io.modvm.api.net.Nic;
 import io.modvm.api.pci.PciBar;
@@ -76,14 +78,34 @@ public final class E1000Factory implements DeviceFactory {
     }
 
     @Override
+    public List<DeviceProperty> properties() {
+        return E1000Config.PROPERTIES;
+    }
+
+    @Override
     public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
+        return build(context, checked(properties), null);
+    }
+
+    @Override
+    public Device create(DeviceContext context, DeviceProperties properties) throws DeviceException {
         return build(context, properties, null);
     }
 
     @Override
     public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
             throws DeviceException {
+        return build(context, checked(properties), state);
+    }
+
+    @Override
+    public Device restore(DeviceContext context, DeviceProperties properties, StateRecord state)
+            throws DeviceException {
         return build(context, properties, state);
+    }
+
+    private DeviceProperties checked(Map<String, String> properties) throws DeviceException {
+        return DeviceProperties.parse(type(), properties(), properties);
     }
 
     /** The PCI function of every e1000: IDs, BAR 0 of 128 KiB served by {@code registers}, INTA#. */
@@ -93,7 +115,7 @@ public final class E1000Factory implements DeviceFactory {
                 PciFunctionSpec.INTA);
     }
 
-    private Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
+    private Device build(DeviceContext context, DeviceProperties properties, StateRecord state)
             throws DeviceException {
         String id = context.deviceId();
         E1000Config config = E1000Config.parse(id, properties);
