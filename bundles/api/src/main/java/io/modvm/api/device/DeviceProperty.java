@@ -31,7 +31,10 @@ public final class DeviceProperty {
         BOOL,
         /** A whole number, in decimal or {@code 0x} hex, within the declared range. */
         INTEGER,
-        /** A size in bytes, with an optional suffix {@code K}, {@code M}, {@code G}, {@code T}, {@code P}, {@code E}. */
+        /**
+         * A size in bytes, with an optional suffix {@code K}, {@code M}, {@code G}, {@code T}, {@code P}, {@code E}
+         * (powers of 1024, also written {@code KB}, {@code MB}...) and a fraction ({@code 1.5G}).
+         */
         SIZE,
         /** One of a declared list of words. */
         CHOICE
@@ -265,6 +268,9 @@ public final class DeviceProperty {
 
     private Long parseSize(String deviceType, String v) throws DeviceException {
         String t = v.strip().toUpperCase(Locale.ROOT);
+        if (t.length() > 2 && t.endsWith("B") && SIZE_SUFFIXES.indexOf(t.charAt(t.length() - 2)) > 0) {
+            t = t.substring(0, t.length() - 1); // 64MB as 64M
+        }
         int shift = 0;
         if (!t.isEmpty() && SIZE_SUFFIXES.indexOf(t.charAt(t.length() - 1)) >= 0) {
             shift = 10 * SIZE_SUFFIXES.indexOf(t.charAt(t.length() - 1));

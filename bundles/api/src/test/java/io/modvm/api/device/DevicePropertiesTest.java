@@ -86,6 +86,8 @@ class DevicePropertiesTest {
         assertEquals(16, parse(Map.of("fifo", "16")).size("fifo"));
         assertEquals(1536, parse(Map.of("fifo", "1.5k")).size("fifo"));
         assertEquals(1 << 20, parse(Map.of("fifo", "1M")).size("fifo"));
+        assertEquals(1 << 20, parse(Map.of("fifo", "1MB")).size("fifo"));
+        assertEquals(64, parse(Map.of("fifo", "64B")).size("fifo"));
         assertEquals("t: fifo '2M' is out of range; use 16..1048576", error(Map.of("fifo", "2M")));
         assertEquals("t: fifo 'big' is not a size; use a number of bytes with an optional suffix K, M, G or T, "
                 + "e.g. fifo=64", error(Map.of("fifo", "big")));

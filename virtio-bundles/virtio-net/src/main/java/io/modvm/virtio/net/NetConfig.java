@@ -1,8 +1,11 @@
 package io.modvm.virtio.net;
 
 import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.api.net.MacAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,6 +36,8 @@ record NetConfig(String netdev, byte[] mac, boolean mq, int vectors, int mtu, Ma
     /** QEMU's feature switches, by property name, and the bit each turns off. */
     static final Map<String, Integer> SWITCHES = switchBits();
     private static final Set<String> ACCEPTED = accepted();
+    /** What the core checks before {@link #parse}; the feature switches are on by default, as in QEMU. */
+    static final List<DeviceProperty> PROPERTIES = declarations();
 
     NetConfig {
         mac = mac.clone();
@@ -61,6 +66,32 @@ record NetConfig(String netdev, byte[] mac, boolean mq, int vectors, int mtu, Ma
         m.put("guest_announce", VirtioNet.F_GUEST_ANNOUNCE);
         m.put("ctrl_mac_addr", VirtioNet.F_CTRL_MAC_ADDR);
         return Map.copyOf(m);
+    }
+
+    private static List<DeviceProperty> declarations() {
+        List<DeviceProperty> d = new ArrayList<>(List.of(
+                DeviceProperty.string("netdev", "ID of a netdev to use as a backend"),
+                DeviceProperty.string("mac", "MAC address, e.g. 52:54:00:12:34:56; by default one from the id"),
+                DeviceProperty.bool("mq", "offer multiqueue, with a backend of several queue pairs").withDefault(false),
+                DeviceProperty.integer("vectors", "MSI-X vectors; by default one per queue and one for configuration")
+                        .range(1, 1008),
+                DeviceProperty.integer("host_mtu", "MTU offered to the guest").range(68, 65535),
+                DeviceProperty.bool("gso", "off turns host_tso4, host_tso6, host_ecn and host_ufo off")
+                        .withDefault(true),
+                DeviceProperty.bool("event_idx", "accepted; modvm's virtio devices always have it").withDefault(true),
+                DeviceProperty.bool("indirect_desc", "accepted; modvm's virtio devices always have it")
+                        .withDefault(true),
+                DeviceProperty.string("romfile", "accepted for QEMU compatibility; no option ROM is loaded"),
+                DeviceProperty.integer("bootindex", "accepted for QEMU compatibility; no firmware boots from it")
+                        .range(-1, Integer.MAX_VALUE),
+                DeviceProperty.choice("disable-legacy", "accepted; modvm's virtio devices are modern only", "on", "off",
+                        "auto").withDefault("auto"),
+                DeviceProperty.bool("disable-modern", "accepted off only; modvm's virtio devices are modern")
+                        .withDefault(false)));
+        for (String name : SWITCHES.keySet()) {
+            d.add(DeviceProperty.bool(name, "feature switch").withDefault(true));
+        }
+        return List.copyOf(d);
     }
 
     private static Set<String> accepted() {
