@@ -86,8 +86,9 @@ class DevicePropertiesIT {
                     unknown.toString());
 
             String pciBefore = hmp(c, "info pci");
-            assertEquals(SERIAL_HELP.stripTrailing(), hmp(c, "device_add isa-serial,help"));
-            assertTrue(hmp(c, "device_add virtio-rng-pci,help").startsWith("virtio-rng-pci options:\n"
+            assertEquals(SERIAL_HELP.replace("\n", "\r\n"), hmp(c, "device_add isa-serial,help"),
+                    "as -device isa-serial,help prints it, with HMP's line ends");
+            assertTrue(hmp(c, "device_add virtio-rng-pci,help").startsWith("virtio-rng-pci options:\r\n"
                     + "  max-bytes=<uint64>     - bytes the guest may get per period (default: 9223372036854775807)"));
             assertEquals(pciBefore, hmp(c, "info pci"), "help plugs nothing");
 

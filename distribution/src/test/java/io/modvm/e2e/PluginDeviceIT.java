@@ -362,8 +362,8 @@ class PluginDeviceIT {
     }
 
     /**
-     * A project made by examples/new-device from the template, with one line changed: {@code faulty-pci}, whose
-     * factory throws (an IllegalStateException, a bug rather than a refusal) when given any property, and whose
+     * A project made by examples/new-device from the template, with one line added: {@code faulty-pci}, whose
+     * factory throws (an IllegalStateException, a bug rather than a refusal) when given its property, and whose
      * device throws when the guest reads its scratch register.
      */
     private static Path faultyDevice() throws Exception {
@@ -372,9 +372,11 @@ class PluginDeviceIT {
                 "faulty-pci", "--dir", project.toString());
         assertEquals(0, made.status, made.output);
         Path factory = project.resolve("src/main/java/com/example/modvm/faultydevice/FaultyPciFactory.java");
-        String refusal = "throw new DeviceException(TYPE + \": takes no properties, got \" + properties.keySet());";
-        Files.writeString(factory, replaceOnce(Files.readString(factory), refusal,
-                "throw new IllegalStateException(TYPE + \": a bug in create\");"));
+        String typedCreate = "    public Device create(DeviceContext context, DeviceProperties properties) throws "
+                + "DeviceException {\n";
+        Files.writeString(factory, replaceOnce(Files.readString(factory), typedCreate, typedCreate
+                + "        if (properties.isSet(\"scratch\")) {\n"
+                + "            throw new IllegalStateException(TYPE + \": a bug in create\");\n        }\n"));
         Path device = project.resolve("src/main/java/com/example/modvm/faultydevice/FaultyPci.java");
         String read = "    public long read(long offset, int size) {\n";
         Files.writeString(device, replaceOnce(Files.readString(device), read,
@@ -440,7 +442,7 @@ class PluginDeviceIT {
 
             // a plugin whose factory throws: a clear error, nothing plugged
             deploy(modvm, faulty);
-            Map<String, Object> thrown = addOnceKnown(c, args("driver", "faulty-pci", "id", "f0", "x", "1"));
+            Map<String, Object> thrown = addOnceKnown(c, args("driver", "faulty-pci", "id", "f0", "scratch", "1"));
             assertError(thrown, "the device failed to start: java.lang.IllegalStateException: faulty-pci: a bug in "
                     + "create");
             assertFalse(slotsById(c).containsKey("f0"), "query-pci: " + slotsById(c));
