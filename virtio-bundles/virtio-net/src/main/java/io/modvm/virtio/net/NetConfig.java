@@ -1,14 +1,13 @@
 package io.modvm.virtio.net;
 
 import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceProperties;
 import io.modvm.api.device.DeviceProperty;
 import io.modvm.api.net.MacAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The properties of one {@code virtio-net-pci}, checked, with QEMU's names: {@code netdev} (the backend's id),
@@ -35,7 +34,6 @@ record NetConfig(String netdev, byte[] mac, boolean mq, int vectors, int mtu, Ma
     static final String TYPE = "virtio-net-pci";
     /** QEMU's feature switches, by property name, and the bit each turns off. */
     static final Map<String, Integer> SWITCHES = switchBits();
-    private static final Set<String> ACCEPTED = accepted();
     /** What the core checks before {@link #parse}; the feature switches are on by default, as in QEMU. */
     static final List<DeviceProperty> PROPERTIES = declarations();
 
@@ -94,75 +92,41 @@ record NetConfig(String netdev, byte[] mac, boolean mq, int vectors, int mtu, Ma
         return List.copyOf(d);
     }
 
-    private static Set<String> accepted() {
-        Set<String> s = new TreeSet<>(SWITCHES.keySet());
-        s.addAll(Set.of("netdev", "mac", "mq", "vectors", "host_mtu", "event_idx", "indirect_desc", "gso",
-                "romfile", "bootindex", "disable-legacy", "disable-modern"));
-        return s;
-    }
-
     /** Whether the feature switch {@code name} was left on. */
     boolean on(String name) {
         return switches.getOrDefault(name, true);
     }
 
+    /** {@code properties} as given, checked against {@link #PROPERTIES} as the core checks them. */
     static NetConfig parse(String deviceId, Map<String, String> properties) throws DeviceException {
-        Map<String, String> p = properties == null ? Map.of() : properties;
-        for (String name : new TreeSet<>(p.keySet())) {
-            if (!name.equals("id") && !ACCEPTED.contains(name)) {
-                throw new DeviceException(TYPE + ": unknown property '" + name + "'; accepted: "
-                        + String.join(", ", ACCEPTED));
-            }
-        }
+        return parse(deviceId, DeviceProperties.parse(TYPE, PROPERTIES, properties));
+    }
+
+    static NetConfig parse(String deviceId, DeviceProperties p) throws DeviceException {
         Map<String, Boolean> switches = new LinkedHashMap<>();
         for (String name : SWITCHES.keySet()) {
-            if (p.containsKey(name)) {
-                switches.put(name, onOff(name, p.get(name)));
+            if (p.isSet(name)) {
+                switches.put(name, p.bool(name));
             }
         }
-        if (p.containsKey("gso") && !onOff("gso", p.get("gso"))) {
+        if (!p.bool("gso")) {
             for (String name : new String[] {"host_tso4", "host_tso6", "host_ecn", "host_ufo"}) {
                 switches.put(name, false);
             }
         }
         for (String fixed : new String[] {"event_idx", "indirect_desc", "disable-modern"}) {
-            if (p.containsKey(fixed)) {
-                boolean on = onOff(fixed, p.get(fixed));
-                if (on == fixed.equals("disable-modern")) {
-                    throw new DeviceException(TYPE + ": " + fixed + "=" + p.get(fixed) + " is not supported; modvm's "
-                            + "virtio devices are modern, with event_idx and indirect_desc");
-                }
+            if (p.bool(fixed) == fixed.equals("disable-modern")) {
+                throw new DeviceException(TYPE + ": " + fixed + "=" + p.asMap().get(fixed) + " is not supported; "
+                        + "modvm's virtio devices are modern, with event_idx and indirect_desc");
             }
         }
-        String netdev = p.get("netdev");
+        String netdev = p.string("netdev");
         if (netdev != null && netdev.isEmpty()) {
             throw new DeviceException(TYPE + ": property 'netdev' is empty; give the id of a -netdev");
         }
-        byte[] mac = p.containsKey("mac") ? MacAddress.parse(TYPE, p.get("mac")) : MacAddress.generated(deviceId);
-        boolean mq = p.containsKey("mq") && onOff("mq", p.get("mq"));
-        int vectors = p.containsKey("vectors") ? number("vectors", p.get("vectors"), 1, 1008) : 0;
-        int mtu = p.containsKey("host_mtu") ? number("host_mtu", p.get("host_mtu"), 68, 65535) : 0;
-        return new NetConfig(netdev, mac, mq, vectors, mtu, switches);
-    }
-
-    private static boolean onOff(String name, String value) throws DeviceException {
-        return switch (value) {
-            case "on", "true", "yes" -> true;
-            case "off", "false", "no" -> false;
-            default -> throw new DeviceException(TYPE + ": " + name + " '" + value + "' is not a switch; use on or off");
-        };
-    }
-
-    private static int number(String name, String value, int min, int max) throws DeviceException {
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new DeviceException(TYPE + ": " + name + " '" + value + "' is not a number from " + min + " to "
-                    + max);
-        }
+        byte[] mac = p.isSet("mac") ? MacAddress.parse(TYPE, p.string("mac")) : MacAddress.generated(deviceId);
+        int vectors = p.isSet("vectors") ? (int) p.integer("vectors") : 0;
+        int mtu = p.isSet("host_mtu") ? (int) p.integer("host_mtu") : 0;
+        return new NetConfig(netdev, mac, p.bool("mq"), vectors, mtu, switches);
     }
 }
