@@ -17,6 +17,7 @@ import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
+import io.modvm.devices.emulated.support.StatefulDeviceFactory;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = DeviceFactory.class,
         property = {DeviceFactory.PROP_TYPE + "=" + E1000Device.MODEL, DeviceFactory.PROP_BUS + "=pci"})
-public final class E1000Factory implements DeviceFactory {
+public final class E1000Factory extends StatefulDeviceFactory {
     static final int VENDOR_ID = 0x8086;
     static final int DEVICE_ID = 0x100E;
     static final int REVISION = 3;
@@ -82,32 +83,6 @@ public final class E1000Factory implements DeviceFactory {
         return E1000Config.PROPERTIES;
     }
 
-    @Override
-    public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
-        return build(context, checked(properties), null);
-    }
-
-    @Override
-    public Device create(DeviceContext context, DeviceProperties properties) throws DeviceException {
-        return build(context, properties, null);
-    }
-
-    @Override
-    public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
-            throws DeviceException {
-        return build(context, checked(properties), state);
-    }
-
-    @Override
-    public Device restore(DeviceContext context, DeviceProperties properties, StateRecord state)
-            throws DeviceException {
-        return build(context, properties, state);
-    }
-
-    private DeviceProperties checked(Map<String, String> properties) throws DeviceException {
-        return DeviceProperties.parse(type(), properties(), properties);
-    }
-
     /** The PCI function of every e1000: IDs, BAR 0 of 128 KiB served by {@code registers}, INTA#. */
     static PciFunctionSpec spec(E1000Device registers) {
         return new PciFunctionSpec(VENDOR_ID, DEVICE_ID, REVISION, CLASS_ETHERNET, SUBSYSTEM_VENDOR_ID, SUBSYSTEM_ID,
@@ -115,7 +90,8 @@ public final class E1000Factory implements DeviceFactory {
                 PciFunctionSpec.INTA);
     }
 
-    private Device build(DeviceContext context, DeviceProperties properties, StateRecord state)
+    @Override
+    protected Device build(DeviceContext context, DeviceProperties properties, StateRecord state)
             throws DeviceException {
         String id = context.deviceId();
         E1000Config config = E1000Config.parse(id, properties);
