@@ -161,6 +161,10 @@ class PluginDeviceIT {
         ModvmProcess p = runToEnd(home, "-device", "help");
         assertEquals(0, p.exitValue(), p.stderr());
         assertTrue(p.stdout().contains("name \"hello-pci\", desc \"example PCI device"), p.stdout());
+        ModvmProcess properties = runToEnd(home, "-device", "hello-pci,help");
+        assertEquals(0, properties.exitValue(), properties.stderr());
+        assertEquals("hello-pci options:\n  scratch=<uint32>       - the scratch register's value at power-on and "
+                + "reset (default: 0)\n", properties.stdout());
     }
 
     /** Boots the project's guest (guest/NAME.c) with {@code -device type}; returns its output once it exited 0. */
@@ -374,8 +378,8 @@ class PluginDeviceIT {
     }
 
     /**
-     * A project made by examples/new-device from the template, with one line changed: {@code faulty-pci}, whose
-     * factory throws (an IllegalStateException, a bug rather than a refusal) when given any property, and whose
+     * A project made by examples/new-device from the template, with one line added: {@code faulty-pci}, whose
+     * factory throws (an IllegalStateException, a bug rather than a refusal) when given its property, and whose
      * device throws when the guest reads its scratch register.
      */
     private static Path faultyDevice() throws Exception {
@@ -384,9 +388,11 @@ class PluginDeviceIT {
                 "faulty-pci", "--dir", project.toString());
         assertEquals(0, made.status, made.output);
         Path factory = project.resolve("src/main/java/com/example/modvm/faultydevice/FaultyPciFactory.java");
-        String refusal = "throw new DeviceException(TYPE + \": takes no properties, got \" + properties.keySet());";
-        Files.writeString(factory, replaceOnce(Files.readString(factory), refusal,
-                "throw new IllegalStateException(TYPE + \": a bug in create\");"));
+        String typedCreate = "    public Device create(DeviceContext context, DeviceProperties properties) throws "
+                + "DeviceException {\n";
+        Files.writeString(factory, replaceOnce(Files.readString(factory), typedCreate, typedCreate
+                + "        if (properties.isSet(\"scratch\")) {\n"
+                + "            throw new IllegalStateException(TYPE + \": a bug in create\");\n        }\n"));
         Path device = project.resolve("src/main/java/com/example/modvm/faultydevice/FaultyPci.java");
         String read = "    public long read(long offset, int size) {\n";
         Files.writeString(device, replaceOnce(Files.readString(device), read,
@@ -434,7 +440,7 @@ class PluginDeviceIT {
             assertError(c.execute("device_add", args("driver", "hello-pci", "id", "h1")),
                     "Duplicate device ID 'h1'");
             assertError(c.execute("device_add", args("driver", "hello-pci", "id", "h2", "colour", "red")),
-                    "hello-pci: takes no properties, got [colour]");
+                    "hello-pci: unknown property 'colour'; accepted: scratch");
             assertError(c.execute("device_add", args("driver", "virtio-rng-pci", "id", "r1", "max-bytes", "lots")),
                     "max-bytes 'lots'");
             assertError(c.execute("device_add", args("driver", "virtio-blk-pci", "id", "d1")),
@@ -452,7 +458,7 @@ class PluginDeviceIT {
 
             // a plugin whose factory throws: a clear error, nothing plugged
             deploy(modvm, faulty);
-            Map<String, Object> thrown = addOnceKnown(c, args("driver", "faulty-pci", "id", "f0", "x", "1"));
+            Map<String, Object> thrown = addOnceKnown(c, args("driver", "faulty-pci", "id", "f0", "scratch", "1"));
             assertError(thrown, "the device failed to start: java.lang.IllegalStateException: faulty-pci: a bug in "
                     + "create");
             assertFalse(slotsById(c).containsKey("f0"), "query-pci: " + slotsById(c));

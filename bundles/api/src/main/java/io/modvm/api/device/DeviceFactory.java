@@ -1,6 +1,7 @@
 package io.modvm.api.device;
 
 import io.modvm.api.state.StateRecord;
+import java.util.List;
 import java.util.Map;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -34,7 +35,28 @@ public interface DeviceFactory {
     }
 
     /**
+     * The properties this type takes, declared: the core then checks every value a device of this type is given
+     * ({@code -device}, {@code device_add}, a {@code .cfg} file) before {@link #create(DeviceContext,
+     * DeviceProperties)}, refusing a property not declared or a value it does not take with one line, and lists them
+     * for {@code -device TYPE,help}, HMP {@code device_add TYPE,help} and QMP {@code device-list-properties}. An empty
+     * list declares that the type takes no properties. The properties the core itself handles ({@code id}, and
+     * {@code driver} on QMP) are never passed to a factory and are not declared.
+     *
+     * <p>The default, null, declares nothing: the values reach the factory unchecked, as before 1.3, and the help
+     * shows only the {@link #description()}.
+     *
+     * @since 1.3
+     */
+    default List<DeviceProperty> properties() {
+        return null;
+    }
+
+    /**
      * Builds and wires a device. Properties are the {@code key=value} pairs of {@code -device}, minus the type.
+     * Since 1.3 the core calls {@link #create(DeviceContext, DeviceProperties)}, whose default comes here; a
+     * factory that declares its properties overrides that one instead and implements this one for callers that did
+     * not check the values, as {@code return create(context, DeviceProperties.parse(type(), properties(),
+     * properties));}.
      *
      * <p>Lifecycle contract:
      * <ul>
@@ -54,6 +76,19 @@ public interface DeviceFactory {
     Device create(DeviceContext context, Map<String, String> properties) throws DeviceException;
 
     /**
+     * Builds and wires a device from properties the core has checked against {@link #properties()}: a factory that
+     * declares them reads them typed, with their defaults, and parses no text itself. The default calls
+     * {@link #create(DeviceContext, Map)} with the values as given.
+     *
+     * @throws DeviceException with a one-line message: a combination of values the device cannot take, or a
+     *     resource it could not get; whatever it opened is released first
+     * @since 1.3
+     */
+    default Device create(DeviceContext context, DeviceProperties properties) throws DeviceException {
+        return create(context, properties.asMap());
+    }
+
+    /**
      * Builds a device that takes over from one whose state was saved ({@link StatefulDevice#saveState()}), as
      * after an update of the device's bundle: the guest must not notice the change. The context hands back the
      * resources the old instance held (its PCI function keeps its slot, BARs and MSI-X table).
@@ -69,5 +104,18 @@ public interface DeviceFactory {
     default Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
             throws DeviceException {
         throw new DeviceException(type() + " cannot take over saved device state");
+    }
+
+    /**
+     * {@link #restore(DeviceContext, Map, StateRecord)} with properties the core has checked, as
+     * {@link #create(DeviceContext, DeviceProperties)} is to {@link #create(DeviceContext, Map)}; the core calls this
+     * one. The default calls {@link #restore(DeviceContext, Map, StateRecord)} with the values as given.
+     *
+     * @throws DeviceException as {@link #restore(DeviceContext, Map, StateRecord)}
+     * @since 1.3
+     */
+    default Device restore(DeviceContext context, DeviceProperties properties, StateRecord state)
+            throws DeviceException {
+        return restore(context, properties.asMap(), state);
     }
 }

@@ -6,6 +6,7 @@ import io.modvm.api.backend.BackendKinds;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.monitor.MonitorEvents;
+import io.modvm.core.devices.PropertyListing;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
 import java.io.PrintStream;
@@ -241,7 +242,7 @@ public final class CommandLineComponent {
                 err.println("modvm: -device " + type + ": " + e.getMessage());
                 return 1;
             }
-            out.println("name \"" + f.type() + "\", desc \"" + f.description() + "\"");
+            out.print(PropertyListing.help(f));
             return 0;
         }
         out.println("Device types the registry holds now:");

@@ -20,6 +20,7 @@ import io.modvm.core.commands.DriveAddCommand;
 import io.modvm.core.commands.ChardevAddCommand;
 import io.modvm.core.commands.DeviceAddCommand;
 import io.modvm.core.commands.DeviceDelCommand;
+import io.modvm.core.commands.DeviceListPropertiesCommand;
 import io.modvm.core.commands.QueryChardevCommand;
 import io.modvm.core.commands.InfoNetworkCommand;
 import io.modvm.core.commands.NetdevAddCommand;
@@ -133,7 +134,8 @@ final class MachineRun {
     /** Once the vCPUs run: the machine and the core's monitor commands become services. */
     private void announce() {
         command("query-pci", new QueryPciCommand(machine::pciFunctions));
-        command("device_add", new DeviceAddCommand(devices));
+        command("device_add", new DeviceAddCommand(devices, catalog));
+        command(DeviceListPropertiesCommand.NAME, new DeviceListPropertiesCommand(catalog));
         command("device_del", new DeviceDelCommand(devices));
         command("chardev-add", new ChardevAddCommand(backends));
         command("chardev-remove", new BackendRemoveCommand(backends, "chardev-remove", "chardev-remove",

@@ -3,6 +3,7 @@ package io.modvm.core.devices;
 import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperties;
 import io.modvm.api.device.PowerButton;
 import io.modvm.api.device.StatefulDevice;
 import io.modvm.api.pci.PciFunction;
@@ -56,9 +57,10 @@ final class DeviceTable {
     }
 
     /**
-     * Builds a device through {@code factory} and records it; on failure whatever it claimed is released.
+     * Builds a device through {@code factory} and records it; on failure whatever it claimed is released. The
+     * properties are checked against the factory's declarations first.
      *
-     * @throws DeviceException the factory's message, a duplicate id, a machine that has ended, or a factory that
+     * @throws DeviceException a property the type does not declare or a value it does not take, the factory's message, a duplicate id, a machine that has ended, or a factory that
      *     threw (logged with its stack)
      */
     void create(String id, DeviceFactory factory, Map<String, String> properties) throws DeviceException {
@@ -70,7 +72,8 @@ final class DeviceTable {
                 throw DeviceIds.duplicate(id);
             }
             try {
-                devices.put(id, factory.create(new MachineDeviceContext(wiring, this, id, factory.type()), properties));
+                DeviceProperties checked = DeviceProperties.parse(factory.type(), factory.properties(), properties);
+                devices.put(id, factory.create(new MachineDeviceContext(wiring, this, id, factory.type()), checked));
                 origins.put(id, new Origin(factory, Map.copyOf(properties)));
                 order.add(id);
             } catch (DeviceException e) {
@@ -243,7 +246,8 @@ final class DeviceTable {
             Device d;
             try {
                 MachineDeviceContext context = new MachineDeviceContext(wiring, this, id, factory.type());
-                d = state == null ? factory.create(context, properties) : factory.restore(context, properties, state);
+                DeviceProperties checked = DeviceProperties.parse(factory.type(), factory.properties(), properties);
+                d = state == null ? factory.create(context, checked) : factory.restore(context, checked, state);
             } catch (DeviceException | RuntimeException | LinkageError e) {
                 repark(id);
                 throw e instanceof DeviceException de ? de

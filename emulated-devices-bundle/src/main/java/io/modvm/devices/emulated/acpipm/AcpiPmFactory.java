@@ -4,10 +4,11 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperties;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.api.state.StateRecord;
-import io.modvm.devices.emulated.support.DeviceProperties;
 import io.modvm.devices.emulated.support.StatefulDeviceFactory;
-import java.util.Map;
+import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -29,10 +30,15 @@ public final class AcpiPmFactory extends StatefulDeviceFactory {
         return "ACPI power management (PM1a at 0x600/0x604, PM timer at 0x608, SCI on IRQ 9, reset at 0xcf9)";
     }
 
+    /** None: its ports and lines are fixed. */
     @Override
-    protected Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
+    public List<DeviceProperty> properties() {
+        return List.of();
+    }
+
+    @Override
+    protected Device build(DeviceContext context, DeviceProperties properties, StateRecord state)
             throws DeviceException {
-        DeviceProperties.of(TYPE, properties);
         AcpiPm device = new AcpiPm(context.deviceId(), context.irqLine(AcpiPm.SCI_IRQ), context::requestPowerOff,
                 context::requestReset);
         restoreInto(device, state, AcpiPm::restoreState);

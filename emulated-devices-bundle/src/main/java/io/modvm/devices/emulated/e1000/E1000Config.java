@@ -1,8 +1,10 @@
 package io.modvm.devices.emulated.e1000;
 
 import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceProperties;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.api.net.MacAddress;
-import io.modvm.devices.emulated.support.DeviceProperties;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +18,17 @@ import java.util.Map;
  * @param mac the MAC address the EEPROM holds
  */
 record E1000Config(String netdev, byte[] mac) {
+    static final List<DeviceProperty> PROPERTIES = List.of(
+            DeviceProperty.string("netdev", "ID of a netdev to use as a backend"),
+            DeviceProperty.string("mac", "MAC address, e.g. 52:54:00:12:34:56; by default one derived from the id"),
+            DeviceProperty.string("romfile", "accepted for QEMU compatibility; no option ROM is loaded"),
+            DeviceProperty.integer("bootindex", "accepted for QEMU compatibility; no firmware boots from it")
+                    .range(-1, Integer.MAX_VALUE),
+            DeviceProperty.string("addr", "accepted for QEMU compatibility; the device takes the lowest free slot"),
+            DeviceProperty.bool("autonegotiation", "accepted; negotiation always completes at once")
+                    .withDefault(true),
+            DeviceProperty.bool("mitigation", "accepted; ITR always throttles interrupts").withDefault(true));
+
     E1000Config {
         mac = mac.clone();
     }
@@ -25,21 +38,17 @@ record E1000Config(String netdev, byte[] mac) {
         return mac.clone();
     }
 
+    /** {@code properties} as given, checked as the core checks them. */
     static E1000Config parse(String deviceId, Map<String, String> properties) throws DeviceException {
-        DeviceProperties p = DeviceProperties.of(E1000Device.MODEL, properties, "netdev", "mac", "romfile",
-                "bootindex", "addr", "autonegotiation", "mitigation");
-        for (String name : new String[] {"autonegotiation", "mitigation"}) {
-            String value = p.text(name, "on");
-            if (!value.matches("on|off|true|false|yes|no")) {
-                throw new DeviceException(E1000Device.MODEL + ": " + name + " '" + value
-                        + "' is not a switch; use on or off");
-            }
-        }
-        String netdev = p.text("netdev", null);
+        return parse(deviceId, DeviceProperties.parse(E1000Device.MODEL, PROPERTIES, properties));
+    }
+
+    static E1000Config parse(String deviceId, DeviceProperties p) throws DeviceException {
+        String netdev = p.string("netdev");
         if (netdev != null && netdev.isEmpty()) {
             throw new DeviceException(E1000Device.MODEL + ": property 'netdev' is empty; give the id of a -netdev");
         }
-        byte[] mac = p.has("mac") ? MacAddress.parse(E1000Device.MODEL, p.text("mac", ""))
+        byte[] mac = p.isSet("mac") ? MacAddress.parse(E1000Device.MODEL, p.string("mac"))
                 : MacAddress.generated(deviceId);
         return new E1000Config(netdev, mac);
     }

@@ -8,6 +8,8 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperties;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.api.net.NetworkBackend;
 import io.modvm.api.net.Nic;
 import io.modvm.api.pci.PciBar;
@@ -15,6 +17,7 @@ import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
+import io.modvm.devices.emulated.support.StatefulDeviceFactory;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +43,7 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = DeviceFactory.class,
         property = {DeviceFactory.PROP_TYPE + "=" + E1000Device.MODEL, DeviceFactory.PROP_BUS + "=pci"})
-public final class E1000Factory implements DeviceFactory {
+public final class E1000Factory extends StatefulDeviceFactory {
     static final int VENDOR_ID = 0x8086;
     static final int DEVICE_ID = 0x100E;
     static final int REVISION = 3;
@@ -76,14 +79,8 @@ public final class E1000Factory implements DeviceFactory {
     }
 
     @Override
-    public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
-        return build(context, properties, null);
-    }
-
-    @Override
-    public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
-            throws DeviceException {
-        return build(context, properties, state);
+    public List<DeviceProperty> properties() {
+        return E1000Config.PROPERTIES;
     }
 
     /** The PCI function of every e1000: IDs, BAR 0 of 128 KiB served by {@code registers}, INTA#. */
@@ -93,7 +90,8 @@ public final class E1000Factory implements DeviceFactory {
                 PciFunctionSpec.INTA);
     }
 
-    private Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
+    @Override
+    protected Device build(DeviceContext context, DeviceProperties properties, StateRecord state)
             throws DeviceException {
         String id = context.deviceId();
         E1000Config config = E1000Config.parse(id, properties);

@@ -4,10 +4,11 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperties;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.api.state.StateRecord;
-import io.modvm.devices.emulated.support.DeviceProperties;
 import io.modvm.devices.emulated.support.StatefulDeviceFactory;
-import java.util.Map;
+import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
 /** Builds the {@code i8042} PS/2 keyboard and mouse controller at its fixed PC ports. */
@@ -28,10 +29,15 @@ public final class I8042Factory extends StatefulDeviceFactory {
         return "PS/2 keyboard and mouse controller (ports 0x60/0x64, IRQ 1 and 12)";
     }
 
+    /** None: its ports and lines are fixed. */
     @Override
-    protected Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
+    public List<DeviceProperty> properties() {
+        return List.of();
+    }
+
+    @Override
+    protected Device build(DeviceContext context, DeviceProperties properties, StateRecord state)
             throws DeviceException {
-        DeviceProperties.of(TYPE, properties);
         I8042Controller controller = new I8042Controller(context.deviceId(), context.irqLine(KEYBOARD_IRQ),
                 context.irqLine(AUX_IRQ), context::requestReset);
         restoreInto(controller, state, I8042Controller::restoreState);

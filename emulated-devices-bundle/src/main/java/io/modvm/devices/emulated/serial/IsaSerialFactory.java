@@ -6,10 +6,12 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperties;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.api.device.IrqLine;
 import io.modvm.api.state.StateRecord;
 import io.modvm.devices.emulated.support.StatefulDeviceFactory;
-import java.util.Map;
+import java.util.List;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,12 @@ public final class IsaSerialFactory extends StatefulDeviceFactory {
     }
 
     @Override
-    protected Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
+    public List<DeviceProperty> properties() {
+        return SerialConfig.PROPERTIES;
+    }
+
+    @Override
+    protected Device build(DeviceContext context, DeviceProperties properties, StateRecord state)
             throws DeviceException {
         SerialConfig config = SerialConfig.parse(properties);
         CharBackend backend = context.backend(BackendKinds.CHARDEV, config.chardev(), CharBackend.class);

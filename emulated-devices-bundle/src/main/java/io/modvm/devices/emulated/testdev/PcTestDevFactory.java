@@ -4,10 +4,11 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperties;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.api.state.StateRecord;
-import io.modvm.devices.emulated.support.DeviceProperties;
 import io.modvm.devices.emulated.support.StatefulDeviceFactory;
-import java.util.Map;
+import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
 /** Builds {@code pc-testdev}, the port and MMIO test device of kvm-unit-tests, at its fixed addresses. */
@@ -26,10 +27,15 @@ public final class PcTestDevFactory extends StatefulDeviceFactory {
         return "kvm-unit-tests test device (ports 0xe0/0xe4/0xe8, scratch MMIO at 0xe0000000)";
     }
 
+    /** None: its ports and lines are fixed. */
     @Override
-    protected Device build(DeviceContext context, Map<String, String> properties, StateRecord state)
+    public List<DeviceProperty> properties() {
+        return List.of();
+    }
+
+    @Override
+    protected Device build(DeviceContext context, DeviceProperties properties, StateRecord state)
             throws DeviceException {
-        DeviceProperties.of(TYPE, properties);
         PcTestDev device = new PcTestDev(context.deviceId(), context);
         restoreInto(device, state, PcTestDev::restoreState);
         context.mapPio(PcTestDev.SCRATCH_PORT, PcTestDev.PORT_WIDTH, device.scratchPort());

@@ -5,17 +5,21 @@ import io.modvm.api.device.Device;
 
 /**
  * The registers in BAR 0, little-endian: offset 0 holds the read-only ID {@link #ID}, offset 4 a 32-bit scratch
- * register that keeps what the guest writes (any width). The rest of the BAR reads 0 and ignores writes.
+ * register that keeps what the guest writes (any width) and holds the {@code scratch} property's value after a reset.
+ * The rest of the BAR reads 0 and ignores writes.
  * Guest accesses arrive on vCPU threads, hence the volatile field and the synchronized update.
  */
 final class HelloPci implements Device, BusHandler {
     static final int ID = 0x4d564845;
 
     private final String id;
+    private final int initialScratch;
     private volatile int scratch;
 
-    HelloPci(String id) {
+    HelloPci(String id, int initialScratch) {
         this.id = id;
+        this.initialScratch = initialScratch;
+        this.scratch = initialScratch;
     }
 
     @Override
@@ -40,7 +44,7 @@ final class HelloPci implements Device, BusHandler {
 
     @Override
     public void reset() {
-        scratch = 0;
+        scratch = initialScratch;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.modvm.virtio.balloon;
 
 import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.virtio.balloon.auto.AutoLimits;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,6 +35,20 @@ public record BalloonConfig(boolean deflateOnOom, boolean freePageReporting, lon
     private static final long MAX_POLLING_SECONDS = 0xFFFF_FFFFL / 1000;
     private static final long MAX_AUTO_INTERVAL = 3600;
     private static final long MIB = 1L << 20;
+
+    /** What the core checks before {@link #parse}; the automatic policy's limits default by the guest's RAM. */
+    static final List<DeviceProperty> PROPERTIES = List.of(
+            DeviceProperty.bool(DEFLATE_ON_OOM, "let the guest deflate the balloon when it runs out of memory")
+                    .withDefault(false),
+            DeviceProperty.bool(FREE_PAGE_REPORTING, "let the guest report free pages to the host").withDefault(false),
+            DeviceProperty.integer(STATS_POLLING, "seconds between statistics requests; 0 for none")
+                    .range(0, MAX_POLLING_SECONDS).withDefault(0),
+            DeviceProperty.bool(AUTO, "size the balloon by the host's free memory").withDefault(false),
+            DeviceProperty.size(AUTO_MIN, "with auto: the least memory the guest keeps; by default a quarter of it"),
+            DeviceProperty.size(AUTO_MAX, "with auto: the most memory the guest gets; by default all of it"),
+            DeviceProperty.integer(AUTO_INTERVAL, "with auto: seconds between adjustments")
+                    .range(1, MAX_AUTO_INTERVAL).withDefault(5),
+            DeviceProperty.size(AUTO_HOST_RESERVE, "with auto: host memory kept free").withDefault(512 * MIB));
 
     /** The configuration when no property is given. */
     public static final BalloonConfig DEFAULTS = new BalloonConfig(false, false, 0, null);

@@ -4,10 +4,12 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.virtio.balloon.auto.ProcMeminfo;
 import io.modvm.virtio.pci.VirtioPciFactory;
 import io.modvm.virtio.pci.VirtioPciTransport;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -53,6 +55,11 @@ public final class BalloonFactory extends VirtioPciFactory<BalloonDevice> {
     public String description() {
         return "virtio memory balloon (properties: deflate-on-oom, free-page-reporting, guest-stats-polling-interval;"
                 + " auto=on with auto-min, auto-max, auto-interval, auto-host-reserve)";
+    }
+
+    @Override
+    public List<DeviceProperty> properties() {
+        return BalloonConfig.PROPERTIES;
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.modvm.virtio.blk;
 
 import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceProperty;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,6 +24,14 @@ import java.util.TreeSet;
 record BlkConfig(String drive, Map<String, String> image, String serial) {
     static final String TYPE = "virtio-blk-pci";
     private static final String[] ACCEPTED = {"cache", "drive", "file", "format", "readonly", "serial"};
+    /** What the core checks before {@link #parse}. */
+    static final List<DeviceProperty> PROPERTIES = List.of(
+            DeviceProperty.string("drive", "ID of a block backend (-drive if=none, -blockdev, blockdev-add)"),
+            DeviceProperty.string("serial", "disk serial number, at most 20 bytes"),
+            DeviceProperty.string("file", "an image of the device's own, instead of drive="),
+            DeviceProperty.string("format", "with file=: the image format, as -drive takes it"),
+            DeviceProperty.bool("readonly", "with file=: open the image read-only"),
+            DeviceProperty.string("cache", "with file=: the cache mode, as -drive takes it"));
     private static final Set<String> IMAGE_OPTIONS = Set.of("file", "format", "readonly", "cache");
     /** The core names every device, so {@code id} is never unknown. */
     private static final String ID = "id";

@@ -4,9 +4,11 @@ import io.modvm.api.backend.BackendKinds;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.block.BlockNode;
 import io.modvm.block.DiskImage;
 import io.modvm.virtio.pci.VirtioPciFactory;
+import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -46,6 +48,11 @@ public final class BlkFactory extends VirtioPciFactory<BlkDevice> {
     public String description() {
         return "virtio block device (properties: drive, serial; or file, format, readonly, cache for an image of its "
                 + "own)";
+    }
+
+    @Override
+    public List<DeviceProperty> properties() {
+        return BlkConfig.PROPERTIES;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.modvm.virtio.console;
 
 import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceProperty;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,6 +19,15 @@ public record ConsoleConfig(String chardev, int cols, int rows) {
     static final String DEFAULT_CHARDEV = "stdio";
     /** {@code bus} names QEMU's virtio-serial bus; modvm's console is its own bus, so it is accepted and unused. */
     private static final Set<String> ACCEPTED = Set.of("id", "chardev", "bus", "cols", "rows");
+
+    /** What the core checks before {@link #parse}, for a type whose chardev defaults to {@code defaultChardev}. */
+    static List<DeviceProperty> properties(String defaultChardev) {
+        DeviceProperty chardev = DeviceProperty.string("chardev", "ID of a chardev to use as a backend");
+        return List.of(defaultChardev == null ? chardev : chardev.withDefault(defaultChardev),
+                DeviceProperty.string("bus", "accepted for QEMU compatibility; each console is its own bus"),
+                DeviceProperty.integer("cols", "console width, with rows").range(1, 0xFFFF),
+                DeviceProperty.integer("rows", "console height, with cols").range(1, 0xFFFF));
+    }
 
     /** True if the console size was given, so that VIRTIO_CONSOLE_F_SIZE is offered. */
     boolean sizeKnown() {

@@ -3,7 +3,9 @@ package io.modvm.virtio.console;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.virtio.pci.VirtioPciFactory;
+import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 
@@ -20,6 +22,7 @@ import org.osgi.service.component.annotations.Component;
         property = {DeviceFactory.PROP_TYPE + "=" + ConsoleFactory.TYPE, DeviceFactory.PROP_BUS + "=pci"})
 public final class ConsoleFactory extends VirtioPciFactory<ConsoleDevice> {
     static final String TYPE = "virtconsole";
+    private static final List<DeviceProperty> PROPERTIES = ConsoleConfig.properties(ConsoleConfig.DEFAULT_CHARDEV);
 
     @Override
     public String type() {
@@ -30,6 +33,11 @@ public final class ConsoleFactory extends VirtioPciFactory<ConsoleDevice> {
     public String description() {
         return "virtio console PCI function with one console port, Linux's hvc0 (properties: chardev, default "
                 + "stdio; cols, rows; bus is accepted and unused)";
+    }
+
+    @Override
+    public List<DeviceProperty> properties() {
+        return PROPERTIES;
     }
 
     @Override

@@ -4,9 +4,11 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.pci.VirtioPciFactory;
+import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
@@ -25,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class ConsoleSerialPciFactory extends VirtioPciFactory<ConsoleDevice> {
     static final String TYPE = "virtio-serial-pci";
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleSerialPciFactory.class);
+    private static final List<DeviceProperty> PROPERTIES = ConsoleConfig.properties(null);
 
     @Override
     public String type() {
@@ -35,6 +38,11 @@ public final class ConsoleSerialPciFactory extends VirtioPciFactory<ConsoleDevic
     public String description() {
         return "accepted for QEMU compatibility: adds nothing, as each virtconsole is its own virtio-serial "
                 + "function; with chardev=X, a console function on X (properties: chardev, cols, rows)";
+    }
+
+    @Override
+    public List<DeviceProperty> properties() {
+        return PROPERTIES;
     }
 
     @Override

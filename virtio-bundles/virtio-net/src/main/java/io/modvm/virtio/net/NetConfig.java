@@ -1,11 +1,13 @@
 package io.modvm.virtio.net;
 
 import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceProperties;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.api.net.MacAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The properties of one {@code virtio-net-pci}, checked, with QEMU's names: {@code netdev} (the backend's id),
@@ -32,7 +34,8 @@ record NetConfig(String netdev, byte[] mac, boolean mq, int vectors, int mtu, Ma
     static final String TYPE = "virtio-net-pci";
     /** QEMU's feature switches, by property name, and the bit each turns off. */
     static final Map<String, Integer> SWITCHES = switchBits();
-    private static final Set<String> ACCEPTED = accepted();
+    /** What the core checks before {@link #parse}; the feature switches are on by default, as in QEMU. */
+    static final List<DeviceProperty> PROPERTIES = declarations();
 
     NetConfig {
         mac = mac.clone();
@@ -63,11 +66,30 @@ record NetConfig(String netdev, byte[] mac, boolean mq, int vectors, int mtu, Ma
         return Map.copyOf(m);
     }
 
-    private static Set<String> accepted() {
-        Set<String> s = new TreeSet<>(SWITCHES.keySet());
-        s.addAll(Set.of("netdev", "mac", "mq", "vectors", "host_mtu", "event_idx", "indirect_desc", "gso",
-                "romfile", "bootindex", "disable-legacy", "disable-modern"));
-        return s;
+    private static List<DeviceProperty> declarations() {
+        List<DeviceProperty> d = new ArrayList<>(List.of(
+                DeviceProperty.string("netdev", "ID of a netdev to use as a backend"),
+                DeviceProperty.string("mac", "MAC address, e.g. 52:54:00:12:34:56; by default one from the id"),
+                DeviceProperty.bool("mq", "offer multiqueue, with a backend of several queue pairs").withDefault(false),
+                DeviceProperty.integer("vectors", "MSI-X vectors; by default one per queue and one for configuration")
+                        .range(1, 1008),
+                DeviceProperty.integer("host_mtu", "MTU offered to the guest").range(68, 65535),
+                DeviceProperty.bool("gso", "off turns host_tso4, host_tso6, host_ecn and host_ufo off")
+                        .withDefault(true),
+                DeviceProperty.bool("event_idx", "accepted; modvm's virtio devices always have it").withDefault(true),
+                DeviceProperty.bool("indirect_desc", "accepted; modvm's virtio devices always have it")
+                        .withDefault(true),
+                DeviceProperty.string("romfile", "accepted for QEMU compatibility; no option ROM is loaded"),
+                DeviceProperty.integer("bootindex", "accepted for QEMU compatibility; no firmware boots from it")
+                        .range(-1, Integer.MAX_VALUE),
+                DeviceProperty.choice("disable-legacy", "accepted; modvm's virtio devices are modern only", "on", "off",
+                        "auto").withDefault("auto"),
+                DeviceProperty.bool("disable-modern", "accepted off only; modvm's virtio devices are modern")
+                        .withDefault(false)));
+        for (String name : SWITCHES.keySet()) {
+            d.add(DeviceProperty.bool(name, "feature switch").withDefault(true));
+        }
+        return List.copyOf(d);
     }
 
     /** Whether the feature switch {@code name} was left on. */
@@ -75,63 +97,36 @@ record NetConfig(String netdev, byte[] mac, boolean mq, int vectors, int mtu, Ma
         return switches.getOrDefault(name, true);
     }
 
+    /** {@code properties} as given, checked against {@link #PROPERTIES} as the core checks them. */
     static NetConfig parse(String deviceId, Map<String, String> properties) throws DeviceException {
-        Map<String, String> p = properties == null ? Map.of() : properties;
-        for (String name : new TreeSet<>(p.keySet())) {
-            if (!name.equals("id") && !ACCEPTED.contains(name)) {
-                throw new DeviceException(TYPE + ": unknown property '" + name + "'; accepted: "
-                        + String.join(", ", ACCEPTED));
-            }
-        }
+        return parse(deviceId, DeviceProperties.parse(TYPE, PROPERTIES, properties));
+    }
+
+    static NetConfig parse(String deviceId, DeviceProperties p) throws DeviceException {
         Map<String, Boolean> switches = new LinkedHashMap<>();
         for (String name : SWITCHES.keySet()) {
-            if (p.containsKey(name)) {
-                switches.put(name, onOff(name, p.get(name)));
+            if (p.isSet(name)) {
+                switches.put(name, p.bool(name));
             }
         }
-        if (p.containsKey("gso") && !onOff("gso", p.get("gso"))) {
+        if (!p.bool("gso")) {
             for (String name : new String[] {"host_tso4", "host_tso6", "host_ecn", "host_ufo"}) {
                 switches.put(name, false);
             }
         }
         for (String fixed : new String[] {"event_idx", "indirect_desc", "disable-modern"}) {
-            if (p.containsKey(fixed)) {
-                boolean on = onOff(fixed, p.get(fixed));
-                if (on == fixed.equals("disable-modern")) {
-                    throw new DeviceException(TYPE + ": " + fixed + "=" + p.get(fixed) + " is not supported; modvm's "
-                            + "virtio devices are modern, with event_idx and indirect_desc");
-                }
+            if (p.bool(fixed) == fixed.equals("disable-modern")) {
+                throw new DeviceException(TYPE + ": " + fixed + "=" + p.asMap().get(fixed) + " is not supported; "
+                        + "modvm's virtio devices are modern, with event_idx and indirect_desc");
             }
         }
-        String netdev = p.get("netdev");
+        String netdev = p.string("netdev");
         if (netdev != null && netdev.isEmpty()) {
             throw new DeviceException(TYPE + ": property 'netdev' is empty; give the id of a -netdev");
         }
-        byte[] mac = p.containsKey("mac") ? MacAddress.parse(TYPE, p.get("mac")) : MacAddress.generated(deviceId);
-        boolean mq = p.containsKey("mq") && onOff("mq", p.get("mq"));
-        int vectors = p.containsKey("vectors") ? number("vectors", p.get("vectors"), 1, 1008) : 0;
-        int mtu = p.containsKey("host_mtu") ? number("host_mtu", p.get("host_mtu"), 68, 65535) : 0;
-        return new NetConfig(netdev, mac, mq, vectors, mtu, switches);
-    }
-
-    private static boolean onOff(String name, String value) throws DeviceException {
-        return switch (value) {
-            case "on", "true", "yes" -> true;
-            case "off", "false", "no" -> false;
-            default -> throw new DeviceException(TYPE + ": " + name + " '" + value + "' is not a switch; use on or off");
-        };
-    }
-
-    private static int number(String name, String value, int min, int max) throws DeviceException {
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new DeviceException(TYPE + ": " + name + " '" + value + "' is not a number from " + min + " to "
-                    + max);
-        }
+        byte[] mac = p.isSet("mac") ? MacAddress.parse(TYPE, p.string("mac")) : MacAddress.generated(deviceId);
+        int vectors = p.isSet("vectors") ? (int) p.integer("vectors") : 0;
+        int mtu = p.isSet("host_mtu") ? (int) p.integer("host_mtu") : 0;
+        return new NetConfig(netdev, mac, p.bool("mq"), vectors, mtu, switches);
     }
 }

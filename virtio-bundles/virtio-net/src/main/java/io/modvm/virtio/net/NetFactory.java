@@ -4,6 +4,7 @@ import io.modvm.api.backend.BackendKinds;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.api.monitor.QmpEvents;
 import io.modvm.api.net.NetworkBackend;
@@ -11,6 +12,7 @@ import io.modvm.api.net.Nic;
 import io.modvm.virtio.pci.VirtioPciFactory;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.BundleContext;
@@ -66,6 +68,11 @@ public final class NetFactory extends VirtioPciFactory<NetDevice> {
     public String description() {
         return "virtio network card (properties: netdev, mac, mq, vectors, host_mtu, and QEMU's feature switches: "
                 + "csum, guest_tso4, mrg_rxbuf, ctrl_vq, ...)";
+    }
+
+    @Override
+    public List<DeviceProperty> properties() {
+        return NetConfig.PROPERTIES;
     }
 
     @Override

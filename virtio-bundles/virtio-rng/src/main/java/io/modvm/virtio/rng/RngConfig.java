@@ -1,6 +1,8 @@
 package io.modvm.virtio.rng;
 
 import io.modvm.api.device.DeviceException;
+import io.modvm.api.device.DeviceProperty;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,6 +17,12 @@ record RngConfig(long maxBytes, long periodMillis) {
     static final String TYPE = "virtio-rng-pci";
     static final long DEFAULT_PERIOD_MILLIS = 1 << 16;
     private static final Set<String> ACCEPTED = Set.of("id", "max-bytes", "period");
+    /** What the core checks before {@link #parse}; QEMU's defaults. */
+    static final List<DeviceProperty> PROPERTIES = List.of(
+            DeviceProperty.integer("max-bytes", "bytes the guest may get per period").range(1, Long.MAX_VALUE)
+                    .withDefault(Long.MAX_VALUE),
+            DeviceProperty.integer("period", "the period in milliseconds").range(1, Long.MAX_VALUE / 1_000_000)
+                    .withDefault(DEFAULT_PERIOD_MILLIS));
 
     boolean limited() {
         return maxBytes != Long.MAX_VALUE;

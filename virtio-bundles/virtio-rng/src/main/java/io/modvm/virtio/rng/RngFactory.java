@@ -3,7 +3,9 @@ package io.modvm.virtio.rng;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.virtio.pci.VirtioPciFactory;
+import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 
@@ -24,6 +26,11 @@ public final class RngFactory extends VirtioPciFactory<RngDevice> {
     public String description() {
         return "virtio entropy device fed from the host's /dev/urandom (properties: max-bytes, period in ms; "
                 + "default unlimited)";
+    }
+
+    @Override
+    public List<DeviceProperty> properties() {
+        return RngConfig.PROPERTIES;
     }
 
     /** A fresh entropy source; a restored device keeps the driver's queue where the old one left it. */
