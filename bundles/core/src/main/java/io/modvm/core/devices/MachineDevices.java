@@ -168,6 +168,13 @@ public final class MachineDevices implements DeviceHost {
         return out;
     }
 
+    /** Every plugged device with what built it and where it sits, in plug order. */
+    public List<PluggedDevice> describe() {
+        return table.origins().entrySet().stream().map(e -> new PluggedDevice(e.getKey(),
+                e.getValue().factory().type(), e.getValue().factory(), wiring.pci().slotsOf(e.getKey()),
+                wiring.pio().rangesOf(e.getKey()), wiring.mmio().rangesOf(e.getKey()))).toList();
+    }
+
     /** The ids of the plugged devices, in plug order. */
     public List<String> ids() {
         return table.ids();
