@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * {@code __io.modvm_query-qtree} (HMP {@code info qtree}, as QEMU's): every plugged device by bus, with its type, id,
  * address and the bundle (and version) whose factory built it. A device with a PCI function sits on {@code pci.0}
  * at its slot; one that claimed I/O ports on {@code isa.0}; any other (MMIO only, or nothing) on the
- * {@code main-system-bus}, as QEMU's platform devices do.
+ * {@code main-system-bus}, as QEMU's platform devices do. A device parked for a hot-swap is shown with the bundle
+ * that built it, marked as parked.
  */
 public final class QueryQtreeCommand implements MonitorCommand {
     public static final String NAME = "__io.modvm_query-qtree";
@@ -62,6 +63,7 @@ public final class QueryQtreeCommand implements MonitorCommand {
             Provider p = Provider.of(d.factory());
             dev.put("bundle", p.name());
             dev.put("version", p.version());
+            dev.put("parked", d.parked());
             byBus.get(bus).add(dev);
         }
         List<Object> out = new ArrayList<>();
@@ -120,6 +122,7 @@ public final class QueryQtreeCommand implements MonitorCommand {
             out.append(indent).append("  mmio ").append(range((Map<?, ?>) r, 16)).append("\r\n");
         }
         out.append(indent).append("  bundle = ").append(d.get("bundle")).append(" ").append(d.get("version"))
+                .append(Boolean.TRUE.equals(d.get("parked")) ? " (left; parked for a new provider of the type)" : "")
                 .append("\r\n");
     }
 

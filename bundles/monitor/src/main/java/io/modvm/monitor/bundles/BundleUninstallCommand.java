@@ -8,8 +8,8 @@ import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * {@code __io.modvm_bundle-uninstall} (HMP {@code bundle_uninstall NAME}): finds a bundle as {@link BundleNames} does and
- * uninstalls it (stopping it first, as {@code bundle_stop} does), as Gogo's {@code uninstall} does.
+ * {@code __io.modvm_bundle-uninstall} (HMP {@code bundle_uninstall NAME}): finds a bundle as {@link BundleNames}
+ * does and uninstalls it (stopping it first, as {@code bundle_stop} does), as Gogo's {@code uninstall} does.
  */
 @Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=" + BundleUninstallCommand.NAME)
 public final class BundleUninstallCommand extends BundleCommand {
