@@ -6,13 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -204,7 +197,7 @@ class BundlesMonitorIT {
         Path gogo = dir.resolve("gogo.sock");
         try (ModvmProcess p = start(Map.of(), "-gogo", "unix:" + gogo + ",server,nowait");
                 QmpTestClient c = connect(p);
-                Shell shell = Shell.connect(gogo)) {
+                Hmp shell = Hmp.connect(gogo, START, "g! ")) {
             String lb = shell.command("lb -s");
             assertTrue(lb.contains("|Active     |") && lb.contains(RNG_BUNDLE) && lb.contains("io.modvm.core"), lb);
             assertTrue(shell.command("modvm:info status").contains("VM status: running"));
@@ -257,24 +250,24 @@ class BundlesMonitorIT {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> bundle(QmpTestClient c, String name) throws Exception {
-        for (Object b : (List<Object>) c.returned("__io.modvm_query-bundles")) {
-            if (name.equals(((Map<?, ?>) b).get("name"))) {
-                return (Map<String, Object>) b;
-            }
-        }
-        throw new AssertionError("no bundle " + name + " in __io.modvm_query-bundles");
+        return entry(c, "__io.modvm_query-bundles", "name", name);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> bus(QmpTestClient c, String name) throws Exception {
-        for (Object b : (List<Object>) c.returned("__io.modvm_query-qtree")) {
-            if (name.equals(((Map<?, ?>) b).get("bus"))) {
+        return entry(c, "__io.modvm_query-qtree", "bus", name);
+    }
+
+    /** The entry of a list {@code command} returns whose {@code key} is {@code value}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> entry(QmpTestClient c, String command, String key, String value)
+            throws Exception {
+        for (Object b : (List<Object>) c.returned(command)) {
+            if (value.equals(((Map<?, ?>) b).get(key))) {
                 return (Map<String, Object>) b;
             }
         }
-        throw new AssertionError("no bus " + name + " in __io.modvm_query-qtree");
+        throw new AssertionError("no " + key + " " + value + " in " + command);
     }
 
     private static String hmp(QmpTestClient c, String line) throws Exception {
@@ -302,57 +295,6 @@ class BundlesMonitorIT {
                 fail("not within " + SEEN + ": " + what);
             }
             Thread.sleep(100);
-        }
-    }
-
-    /** A client of the {@code -gogo} socket: reads up to each {@code g! } prompt. */
-    private static final class Shell implements AutoCloseable {
-        private final SocketChannel channel;
-        private final InputStream in;
-        private final OutputStream out;
-
-        private Shell(SocketChannel channel) {
-            this.channel = channel;
-            this.in = Channels.newInputStream(channel);
-            this.out = Channels.newOutputStream(channel);
-        }
-
-        static Shell connect(Path socket) throws Exception {
-            long deadline = System.nanoTime() + START.toNanos();
-            while (!Files.exists(socket)) {
-                if (System.nanoTime() > deadline) {
-                    fail("no Gogo socket at " + socket);
-                }
-                Thread.sleep(50);
-            }
-            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            Shell shell = new Shell(ch);
-            shell.untilPrompt();
-            return shell;
-        }
-
-        String command(String line) throws IOException {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return untilPrompt();
-        }
-
-        private String untilPrompt() throws IOException {
-            StringBuilder text = new StringBuilder();
-            while (!text.toString().endsWith("g! ")) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("Gogo connection closed; got:\n" + text);
-                }
-                text.append((char) b);
-            }
-            return text.substring(0, text.length() - 3);
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 }

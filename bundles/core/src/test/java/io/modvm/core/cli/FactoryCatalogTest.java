@@ -6,39 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.modvm.api.device.Device;
-import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.core.testing.TypeOnlyFactory;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FactoryCatalogTest {
     private final FactoryCatalog catalog = new FactoryCatalog();
 
-    private static DeviceFactory factory(String type) {
-        return new DeviceFactory() {
-            @Override
-            public String type() {
-                return type;
-            }
-
-            @Override
-            public String description() {
-                return type;
-            }
-
-            @Override
-            public Device create(DeviceContext context, Map<String, String> properties) {
-                throw new UnsupportedOperationException();
-            }
-        };
-    }
-
     @Test
     void theFirstFactoryOfATypeHoldsItAndASecondIsRefused() {
-        DeviceFactory first = factory("t");
-        DeviceFactory second = factory("t");
+        DeviceFactory first = new TypeOnlyFactory("t");
+        DeviceFactory second = new TypeOnlyFactory("t");
         assertTrue(catalog.add(first));
         assertFalse(catalog.add(second));
         assertSame(first, catalog.find("t"));
@@ -48,9 +27,9 @@ class FactoryCatalogTest {
 
     @Test
     void aRefusedFactoryTakesTheTypeOverWhenTheHolderLeaves() {
-        DeviceFactory first = factory("t");
-        DeviceFactory second = factory("t");
-        DeviceFactory third = factory("t");
+        DeviceFactory first = new TypeOnlyFactory("t");
+        DeviceFactory second = new TypeOnlyFactory("t");
+        DeviceFactory third = new TypeOnlyFactory("t");
         catalog.add(first);
         catalog.add(second);
         catalog.add(third);
@@ -63,8 +42,8 @@ class FactoryCatalogTest {
 
     @Test
     void factoriesOfOtherTypesAreNotAffected() {
-        DeviceFactory a = factory("a");
-        DeviceFactory b = factory("b");
+        DeviceFactory a = new TypeOnlyFactory("a");
+        DeviceFactory b = new TypeOnlyFactory("b");
         assertTrue(catalog.add(a));
         assertTrue(catalog.add(b));
         assertNull(catalog.remove(a));

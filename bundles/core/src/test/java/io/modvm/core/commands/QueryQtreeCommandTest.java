@@ -2,45 +2,25 @@ package io.modvm.core.commands;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.modvm.api.device.Device;
-import io.modvm.api.device.DeviceContext;
-import io.modvm.api.device.DeviceFactory;
 import io.modvm.core.bus.IoBus;
 import io.modvm.core.devices.PluggedDevice;
+import io.modvm.core.testing.TypeOnlyFactory;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class QueryQtreeCommandTest {
-    private static DeviceFactory factory(String type) {
-        return new DeviceFactory() {
-            @Override
-            public String type() {
-                return type;
-            }
-
-            @Override
-            public String description() {
-                return type;
-            }
-
-            @Override
-            public Device create(DeviceContext context, Map<String, String> properties) {
-                throw new UnsupportedOperationException();
-            }
-        };
-    }
-
     @Test
     void devicesHangUnderTheirBusesWithTheirAddressesAndBundles() {
         IoBus.Range com1 = new IoBus.Range(0x3f8, 8, "serial0", null, false);
         IoBus.Range hpet = new IoBus.Range(0xfed00000L, 0x400, "timer0", null, false);
         QueryQtreeCommand qtree = new QueryQtreeCommand(() -> List.of(
-                new PluggedDevice("serial0", "isa-serial", factory("isa-serial"), false, List.of(), List.of(com1),
-                        List.of()),
-                new PluggedDevice("rng0", "virtio-rng-pci", factory("virtio-rng-pci"), true, List.of(3), List.of(),
-                        List.of()),
-                new PluggedDevice("timer0", "timer", factory("timer"), false, List.of(), List.of(), List.of(hpet))));
+                new PluggedDevice("serial0", "isa-serial", new TypeOnlyFactory("isa-serial"), false, List.of(),
+                        List.of(com1), List.of()),
+                new PluggedDevice("rng0", "virtio-rng-pci", new TypeOnlyFactory("virtio-rng-pci"), true, List.of(3),
+                        List.of(), List.of()),
+                new PluggedDevice("timer0", "timer", new TypeOnlyFactory("timer"), false, List.of(), List.of(),
+                        List.of(hpet))));
         assertEquals("""
                 bus: main-system-bus\r
                   type System\r
