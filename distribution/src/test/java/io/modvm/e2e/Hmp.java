@@ -12,30 +12,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** An HMP client on a unix socket: reads up to each "(qemu) " prompt, as a person at QEMU's monitor would. */
+/**
+ * An HMP client on a unix socket: reads up to each "(qemu) " prompt, as a person at QEMU's monitor would. Any other
+ * console that answers each line and then prompts (the Gogo shell's "g! ") is read the same way.
+ */
 final class Hmp implements AutoCloseable {
     private static final String PROMPT = "(qemu) ";
     private final SocketChannel channel;
     private final InputStream in;
     private final OutputStream out;
+    private final String prompt;
 
-    private Hmp(SocketChannel channel) {
+    private Hmp(SocketChannel channel, String prompt) {
         this.channel = channel;
         this.in = Channels.newInputStream(channel);
         this.out = Channels.newOutputStream(channel);
+        this.prompt = prompt;
     }
 
     static Hmp connect(Path socket, Duration wait) throws Exception {
+        return connect(socket, wait, PROMPT);
+    }
+
+    /** A console on {@code socket} that prompts with {@code prompt}, once it has sent its first prompt. */
+    static Hmp connect(Path socket, Duration wait, String prompt) throws Exception {
         long deadline = System.nanoTime() + wait.toNanos();
         while (!Files.exists(socket)) {
             if (System.nanoTime() > deadline) {
-                throw new IOException("no HMP socket at " + socket + " within " + wait);
+                throw new IOException("no console socket at " + socket + " within " + wait);
             }
             Thread.sleep(50);
         }
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(socket));
-        Hmp hmp = new Hmp(ch);
+        Hmp hmp = new Hmp(ch, prompt);
         hmp.untilPrompt();
         return hmp;
     }
@@ -49,14 +59,14 @@ final class Hmp implements AutoCloseable {
 
     private String untilPrompt() throws IOException {
         StringBuilder text = new StringBuilder();
-        while (!text.toString().endsWith(PROMPT)) {
+        while (!text.toString().endsWith(prompt)) {
             int b = in.read();
             if (b < 0) {
-                throw new IOException("HMP connection closed; got:\n" + text);
+                throw new IOException("console connection closed; got:\n" + text);
             }
             text.append((char) b);
         }
-        return text.substring(0, text.length() - PROMPT.length());
+        return text.substring(0, text.length() - prompt.length());
     }
 
     @Override

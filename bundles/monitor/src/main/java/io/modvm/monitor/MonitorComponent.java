@@ -8,6 +8,7 @@ import io.modvm.monitor.command.HumanMonitorCommand;
 import io.modvm.monitor.command.QmpCapabilitiesCommand;
 import io.modvm.monitor.command.QueryCommandsCommand;
 import io.modvm.monitor.command.QueryVersionCommand;
+import io.modvm.monitor.gogo.GogoShell;
 import io.modvm.monitor.hmp.HmpConsole;
 import io.modvm.monitor.hmp.HmpInterpreter;
 import io.modvm.monitor.hmp.HmpSession;
@@ -18,6 +19,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Collection;
@@ -48,6 +50,8 @@ public final class MonitorComponent implements MonitorEvents, HmpConsole {
     static final String PROP_QMP = "modvm.qmp";
     /** Machine service property: the {@code -monitor} specs (HMP), String[]. */
     static final String PROP_MONITOR = "modvm.monitor";
+    /** Machine service property: the {@code -gogo} specs (a Gogo shell), String[]. */
+    static final String PROP_GOGO = "modvm.gogo";
 
     private final CommandTable commands = new CommandTable();
     private final EventHub events = new EventHub(Clock.systemUTC());
@@ -57,6 +61,8 @@ public final class MonitorComponent implements MonitorEvents, HmpConsole {
     private final OutputStream stdout;
     private final Map<Machine, List<Closeable>> endpoints = new IdentityHashMap<>();
     private boolean active = true;
+    /** Gogo's shell, while the Gogo runtime is there. */
+    private volatile GogoShell gogo;
 
     /** The monitor's console output is the process's own standard streams, as QEMU's {@code stdio}. */
     @Activate
@@ -84,6 +90,18 @@ public final class MonitorComponent implements MonitorEvents, HmpConsole {
         commands.remove(command);
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeGogo")
+    void addGogo(GogoShell shell) {
+        gogo = shell;
+    }
+
+    void removeGogo(GogoShell shell) {
+        if (gogo == shell) {
+            gogo = null;
+        }
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeMachine")
     synchronized void addMachine(Machine machine, Map<String, Object> properties) {
@@ -95,11 +113,29 @@ public final class MonitorComponent implements MonitorEvents, HmpConsole {
         HmpSession hmpSession = new HmpSession(hmp);
         opener.open("qmp", specs(properties.get(PROP_QMP)), qmp::serve);
         opener.open("monitor", specs(properties.get(PROP_MONITOR)), hmpSession::serve);
+        List<String> gogoSpecs = specs(properties.get(PROP_GOGO));
+        if (!gogoSpecs.isEmpty() && gogo == null) {
+            LOG.error("-gogo {}: no Gogo shell: the bundle org.apache.felix.gogo.runtime is not active in this "
+                    + "modvm; add it, or leave -gogo out", String.join(" ", gogoSpecs));
+        }
+        opener.open("gogo", gogoSpecs, this::serveGogo);
         endpoints.put(machine, opener.opened());
     }
 
     synchronized void removeMachine(Machine machine) {
         close(endpoints.remove(machine));
+    }
+
+    /** A {@code -gogo} client: Gogo's session, or one line saying why there is none. */
+    private void serveGogo(InputStream in, OutputStream out) throws IOException {
+        GogoShell shell = gogo;
+        if (shell == null) {
+            out.write(("no Gogo shell: the bundle org.apache.felix.gogo.runtime is not active in this modvm\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return;
+        }
+        shell.serve(in, out);
     }
 
     @Deactivate

@@ -1,6 +1,7 @@
 package io.modvm.core.bus;
 
 import io.modvm.api.device.BusHandler;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,6 +120,11 @@ public final class IoBus {
             return below.getValue();
         }
         return null;
+    }
+
+    /** The ranges {@code owner} claimed under exactly that name, by address (a device's BARs are not among them). */
+    public List<Range> rangesOf(String owner) {
+        return ranges.values().stream().filter(r -> r.owner.equals(owner)).toList();
     }
 
     /** The range containing {@code address}, or null. */

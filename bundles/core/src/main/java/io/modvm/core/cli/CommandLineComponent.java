@@ -71,19 +71,27 @@ public final class CommandLineComponent {
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             unbind = "removeFactory")
     void addFactory(DeviceFactory factory) {
-        catalog.add(factory);
+        if (!catalog.add(factory)) {
+            return; // another bundle provides this type: refused (the catalog said so)
+        }
         MachineRun r = current;
         if (r != null) {
             r.factoryAdded(factory);
         }
     }
 
-    /** A factory leaves the catalog before the manager unplugs its devices, so that none is built again from it. */
+    /**
+     * A factory leaves the catalog before the manager unplugs its devices, so that none is built again from it; a
+     * factory refused for its type meanwhile takes the devices over.
+     */
     void removeFactory(DeviceFactory factory) {
-        catalog.remove(factory);
+        DeviceFactory successor = catalog.remove(factory);
         MachineRun r = current;
         if (r != null) {
             r.factoryRemoved(factory);
+            if (successor != null) {
+                r.factoryAdded(successor);
+            }
         }
     }
 

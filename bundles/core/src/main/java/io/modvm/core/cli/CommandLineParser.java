@@ -48,6 +48,7 @@ final class CommandLineParser {
         List<DeviceSpec> devices = new ArrayList<>();
         List<String> qmp = new ArrayList<>();
         List<String> monitors = new ArrayList<>();
+        List<String> gogo = new ArrayList<>();
         List<BackendSpec> backends = new ArrayList<>();
         Drives drives = new Drives(backends, types.virtioDrive());
         Chardevs chardevs = new Chardevs(backends);
@@ -105,6 +106,7 @@ final class CommandLineParser {
                 case "-balloon" -> balloon(value(args, ++i, arg), devices, types.virtioBalloon());
                 case "-qmp" -> qmp.add(monitor("-qmp", value(args, ++i, arg), false));
                 case "-monitor" -> monitors.add(monitor("-monitor", value(args, ++i, arg), true));
+                case "-gogo" -> gogo.add(monitor("-gogo", value(args, ++i, arg), false));
                 case "-device" -> {
                     String text = value(args, ++i, arg);
                     OptionList options = OptionList.parse(text);
@@ -153,7 +155,7 @@ final class CommandLineParser {
         }
         all.addAll(devices);
         return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append == null ? "" : append,
-                noReboot), backends, all, append, qmp, monitors, start(startPaused, incoming, loadvm));
+                noReboot), backends, all, append, qmp, monitors, gogo, start(startPaused, incoming, loadvm));
     }
 
     private static StartMode start(boolean paused, String incoming, String loadvm) throws UsageException {
@@ -314,6 +316,8 @@ final class CommandLineParser {
                                       QMP (JSON) monitor on a unix socket
                   -monitor stdio|unix:PATH,server,nowait
                                       HMP (text) monitor
+                  -gogo unix:PATH,server,nowait
+                                      the Gogo shell (OSGi: lb, start, stop, modvm:*) on a unix socket
                   -nodefaults         no default serial port
                   -no-reboot          end instead of restarting when the guest resets
                   -S                  do not start the guest until the monitor's cont

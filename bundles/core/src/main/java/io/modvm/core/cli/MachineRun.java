@@ -26,6 +26,7 @@ import io.modvm.core.commands.InfoNetworkCommand;
 import io.modvm.core.commands.NetdevAddCommand;
 import io.modvm.core.commands.Nics;
 import io.modvm.core.commands.QueryPciCommand;
+import io.modvm.core.commands.QueryQtreeCommand;
 import io.modvm.core.commands.QueryRxFilterCommand;
 import io.modvm.core.commands.SelfAnnouncements;
 import io.modvm.core.commands.SetLinkCommand;
@@ -134,6 +135,7 @@ final class MachineRun {
     /** Once the vCPUs run: the machine and the core's monitor commands become services. */
     private void announce() {
         command("query-pci", new QueryPciCommand(machine::pciFunctions));
+        command(QueryQtreeCommand.NAME, new QueryQtreeCommand(machine.devices()::describe));
         command("device_add", new DeviceAddCommand(devices, catalog));
         command(DeviceListPropertiesCommand.NAME, new DeviceListPropertiesCommand(catalog));
         command("device_del", new DeviceDelCommand(devices));
@@ -167,7 +169,8 @@ final class MachineRun {
         register(MigratableMachine.class, new MigratableVm(machine, backends::opened), start);
         register(Machine.class, machine, Map.of("modvm.machine.name", machine.name(),
                 "modvm.qmp", run.qmp().toArray(new String[0]),
-                "modvm.monitor", run.monitors().toArray(new String[0])));
+                "modvm.monitor", run.monitors().toArray(new String[0]),
+                "modvm.gogo", run.gogo().toArray(new String[0])));
     }
 
     /** The NICs their bundles registered: every model, found the same way. */

@@ -348,6 +348,17 @@ final class DeviceTable {
         }
     }
 
+    /** What built each plugged or parked device, by id in plug order, and whether it is parked. */
+    Map<String, Map.Entry<Origin, Boolean>> originsAndParked() {
+        synchronized (devices) {
+            Map<String, Map.Entry<Origin, Boolean>> out = new LinkedHashMap<>();
+            for (String id : order) {
+                out.put(id, Map.entry(origins.get(id), parkedIds.contains(id)));
+            }
+            return out;
+        }
+    }
+
     /** The ids of the plugged devices, in plug order. */
     List<String> ids() {
         synchronized (devices) {

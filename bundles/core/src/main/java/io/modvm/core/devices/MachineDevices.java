@@ -168,6 +168,17 @@ public final class MachineDevices implements DeviceHost {
         return out;
     }
 
+    /**
+     * Every plugged device with what built it and where it sits, in plug order; a device parked for a hot-swap is
+     * among them, with the factory that built it and its PCI slot (its ports are released until a new instance).
+     */
+    public List<PluggedDevice> describe() {
+        return table.originsAndParked().entrySet().stream().map(e -> new PluggedDevice(e.getKey(),
+                e.getValue().getKey().factory().type(), e.getValue().getKey().factory(), e.getValue().getValue(),
+                wiring.pci().slotsOf(e.getKey()), wiring.pio().rangesOf(e.getKey()),
+                wiring.mmio().rangesOf(e.getKey()))).toList();
+    }
+
     /** The ids of the plugged devices, in plug order. */
     public List<String> ids() {
         return table.ids();

@@ -213,4 +213,12 @@ class CommandLineParserTest {
         assertTrue(hmpOnStdio.devices().stream().noneMatch(d -> d.type().equals("isa-serial")),
                 "with -monitor stdio the serial console defaults to none, as in QEMU without a display");
     }
+
+    @Test
+    void gogoIsOffUnlessAskedForOnAUnixSocket() throws UsageException {
+        assertEquals(List.of(), run("-kernel", "k").gogo());
+        assertEquals(List.of("unix:/tmp/g,server,nowait"), run("-kernel", "k", "-gogo", "unix:/tmp/g,server,nowait")
+                .gogo());
+        assertTrue(error("-gogo", "stdio").contains("-gogo unix:PATH,server,nowait"), "stdio is the console's");
+    }
 }
