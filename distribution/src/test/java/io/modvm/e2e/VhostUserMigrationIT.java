@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,68 +97,109 @@ class VhostUserMigrationIT {
             Path dstSocket = dir.resolve("dst.sock");
             NetNamespace.Peer srcBackEnd = backEnd(ns, srcSocket, "tap0");
             NetNamespace.Peer dstBackEnd = backEnd(ns, dstSocket, "tap1");
-            String uri = "tcp:127.0.0.1:" + freePort();
-            Path srcQmp = dir.resolve("src.qmp");
-            Path dstQmp = dir.resolve("dst.qmp");
-            try (ModvmProcess dst = start(ns, guest(dstSocket, dstQmp), "-incoming", uri);
-                    QmpTestClient d = QmpTestClient.connect(dstQmp, dst, SEEN);
-                    ModvmProcess src = start(ns, guest(srcSocket, srcQmp));
-                    QmpTestClient c = QmpTestClient.connect(srcQmp, src, SEEN)) {
-                d.negotiate();
-                c.negotiate();
-                awaitListening(d);
-                src.awaitOutput("net: serving", RUN);
-                assertTrue(srcBackEnd.awaitOutput("backend: rings running", 30), srcBackEnd.output());
-                NetNamespace.Peer pinger = ns.start("busybox", "ping", "-i", "0.05", "-s", "1000", "-w", "240",
-                        "10.0.2.15");
-                NetNamespace.Peer sender = null;
-                try {
-                    assertTrue(pinger.awaitOutput("seq=", 30), "no answer before the migration: "
-                            + pinger.output());
-                    sender = ns.startJava(UdpSequenceSender.class, "10.0.2.15", "7004", "1");
-                    assertTrue(sender.awaitOutput("udp sender started", 30), sender.output());
-                    awaitPassAfter(src, 20);
-                    c.returned("migrate", Map.of("uri", uri));
-                    Map<String, Object> info = awaitMigration(c);
-                    assertEquals("completed", info.get("status"), info + "\nsource stderr:\n" + src.stderr()
-                            + "\ndestination stderr:\n" + dst.stderr() + "\nback-end:\n" + srcBackEnd.output());
-                    assertEquals("postmigrate", status(c));
-                    int answeredBefore = lastAnswered(pinger);
-                    long[] last = lastPass(src.stdout());
-                    awaitPassAfter(dst, last[0] + 20);
-                    assertEquals("running", status(d));
-                    long end = System.nanoTime() + RUN.toNanos();
-                    while (lastAnswered(pinger) < answeredBefore + 20 && System.nanoTime() < end) {
-                        Thread.sleep(100);
-                    }
-                    assertTrue(lastAnswered(pinger) >= answeredBefore + 20, "the destination did not answer"
-                            + " pings: last answered before " + answeredBefore + "\n" + pinger.output()
-                            + "\ndestination:\n" + dst.stdout() + "\nits back-end:\n" + dstBackEnd.output());
-                    awaitPassAfter(dst, lastPass(dst.stdout())[0] + 20);
-                    long[] seqBefore = lastSequence(src.stdout());
-                    long[] seqAfter = lastSequence(dst.stdout());
-                    assertTrue(seqBefore[0] > 0 && seqAfter[1] > seqBefore[1], "numbered datagrams did not reach"
-                            + " the guest on both sides: source " + seqBefore[0] + " up to " + seqBefore[1]
-                            + ", destination up to " + seqAfter[1]);
-                    String out = src.stdout() + dst.stdout();
-                    assertFalse(out.contains("stale frame") || out.contains("num_buffers")
-                            || out.contains("receive buffer returned"), "the guest read a receive buffer the"
-                            + " back-end wrote that the migration did not carry:\n" + dst.stdout()
-                            + "\nback-end:\n" + srcBackEnd.output());
-                } finally {
-                    pinger.kill();
-                    if (sender != null) {
-                        sender.kill();
-                    }
-                }
-            }
+            migrateWhileFramesFlow(ns, srcSocket, dstSocket, () -> "source back-end:\n" + srcBackEnd.output()
+                    + "\ndestination back-end:\n" + dstBackEnd.output());
             String log = srcBackEnd.output();
+            assertTrue(log.contains("backend: rings running"), log);
             assertTrue(log.contains("backend: SET_LOG_BASE size "), log);
             assertTrue(log.contains("backend: LOG_ALL on"), log);
             assertTrue(log.contains("backend: ring 0 logs its used ring at 0x"), log);
             Matcher logged = Pattern.compile("logged (\\d+) page marks").matcher(log);
             assertTrue(logged.find() && Long.parseLong(logged.group(1)) > 0, "the back-end logged no write: " + log);
             assertTrue(dstBackEnd.output().contains("backend: rings running"), dstBackEnd.output());
+        }
+    }
+
+    /**
+     * The same with DPDK's testpmd as each process's back-end (its own tap, both on one bridge): DPDK's vhost library
+     * offers VHOST_F_LOG_ALL and LOG_SHMFD and logs into modvm's memfd.
+     */
+    @Test
+    void aGuestMovesLiveBetweenTwoTestpmds() throws Exception {
+        try (NetNamespace ns = NetNamespace.create()) {
+            Path srcSocket = dir.resolve("src.sock");
+            Path dstSocket = dir.resolve("dst.sock");
+            NetNamespace.Peer srcBackEnd = Testpmd.start(ns, srcSocket, 1, "dtap0", TESTPMD_PREFIX + "-a");
+            NetNamespace.Peer dstBackEnd = Testpmd.start(ns, dstSocket, 1, "dtap1", TESTPMD_PREFIX + "-b");
+            ns.run("ip", "link", "add", "br0", "type", "bridge", "ageing_time", "0");
+            ns.run("ip", "addr", "add", "10.0.2.1/24", "dev", "br0");
+            ns.run("ip", "link", "set", "br0", "up");
+            for (String tap : List.of("dtap0", "dtap1")) {
+                ns.run("ip", "link", "set", tap, "master", "br0");
+                ns.run("ip", "link", "set", tap, "up");
+            }
+            migrateWhileFramesFlow(ns, srcSocket, dstSocket, () -> "source testpmd:\n" + srcBackEnd.output()
+                    + "\ndestination testpmd:\n" + dstBackEnd.output());
+            assertTrue(srcBackEnd.output().contains("VHOST_USER_SET_LOG_BASE"), srcBackEnd.output());
+        } finally {
+            Testpmd.removeRuntimeFiles(TESTPMD_PREFIX + "-a");
+            Testpmd.removeRuntimeFiles(TESTPMD_PREFIX + "-b");
+        }
+    }
+
+    /** testpmd's runtime files go to /var/run/dpdk/PREFIX, removed after the test. */
+    private static final String TESTPMD_PREFIX = "modvm-mig-it-" + ProcessHandle.current().pid();
+
+    /**
+     * Moves the guest live from a process on {@code srcSocket}'s back-end to one on {@code dstSocket}'s while the
+     * host pings it and sends it numbered datagrams; then the destination answers, the guest's working set is
+     * intact and no datagram came out of order. {@code backEnds} is what the back-ends printed, for messages.
+     */
+    private void migrateWhileFramesFlow(NetNamespace ns, Path srcSocket, Path dstSocket, Supplier<String> backEnds)
+            throws Exception {
+        String uri = "tcp:127.0.0.1:" + freePort();
+        Path srcQmp = dir.resolve("src.qmp");
+        Path dstQmp = dir.resolve("dst.qmp");
+        try (ModvmProcess dst = start(ns, guest(dstSocket, dstQmp), "-incoming", uri);
+                QmpTestClient d = QmpTestClient.connect(dstQmp, dst, SEEN);
+                ModvmProcess src = start(ns, guest(srcSocket, srcQmp));
+                QmpTestClient c = QmpTestClient.connect(srcQmp, src, SEEN)) {
+            d.negotiate();
+            c.negotiate();
+            awaitListening(d);
+            src.awaitOutput("net: serving", RUN);
+            NetNamespace.Peer pinger = ns.start("busybox", "ping", "-i", "0.05", "-s", "1000", "-w", "240",
+                    "10.0.2.15");
+            NetNamespace.Peer sender = null;
+            try {
+                assertTrue(pinger.awaitOutput("seq=", 30), "no answer before the migration: "
+                        + pinger.output());
+                sender = ns.startJava(UdpSequenceSender.class, "10.0.2.15", "7004", "1");
+                assertTrue(sender.awaitOutput("udp sender started", 30), sender.output());
+                awaitPassAfter(src, 20);
+                c.returned("migrate", Map.of("uri", uri));
+                Map<String, Object> info = awaitMigration(c);
+                assertEquals("completed", info.get("status"), info + "\nsource stderr:\n" + src.stderr()
+                        + "\ndestination stderr:\n" + dst.stderr() + "\n" + backEnds.get());
+                assertEquals("postmigrate", status(c));
+                int answeredBefore = lastAnswered(pinger);
+                long[] last = lastPass(src.stdout());
+                awaitPassAfter(dst, last[0] + 20);
+                assertEquals("running", status(d));
+                long end = System.nanoTime() + RUN.toNanos();
+                while (lastAnswered(pinger) < answeredBefore + 20 && System.nanoTime() < end) {
+                    Thread.sleep(100);
+                }
+                assertTrue(lastAnswered(pinger) >= answeredBefore + 20, "the destination did not answer"
+                        + " pings: last answered before " + answeredBefore + "\n" + pinger.output()
+                        + "\ndestination:\n" + dst.stdout() + "\n" + backEnds.get());
+                awaitPassAfter(dst, lastPass(dst.stdout())[0] + 20);
+                long[] seqBefore = lastSequence(src.stdout());
+                long[] seqAfter = lastSequence(dst.stdout());
+                assertTrue(seqBefore[0] > 0 && seqAfter[1] > seqBefore[1], "numbered datagrams did not reach"
+                        + " the guest on both sides: source " + seqBefore[0] + " up to " + seqBefore[1]
+                        + ", destination up to " + seqAfter[1]);
+                String out = src.stdout() + dst.stdout();
+                assertFalse(out.contains("stale frame") || out.contains("num_buffers")
+                        || out.contains("receive buffer returned"), "the guest read a receive buffer the"
+                        + " back-end wrote that the migration did not carry:\n" + dst.stdout()
+                        + "\n" + backEnds.get());
+            } finally {
+                pinger.kill();
+                if (sender != null) {
+                    sender.kill();
+                }
+            }
         }
     }
 }
