@@ -11,7 +11,7 @@ import java.io.IOException;
  * (VHOST_USER_SET_LOG_BASE passes the descriptor). It outlives the rings' stop, so that the last fetch, after they
  * stopped, sees everything.
  */
-public final class VhostLog {
+public final class VhostLog implements AutoCloseable {
     private final int fd;
     private final Pointer base;
     private final long size;
@@ -71,6 +71,7 @@ public final class VhostLog {
     }
 
     /** Unmaps and closes it; a back-end's own mapping of the memfd stays until it drops it. */
+    @Override
     public synchronized void close() {
         if (closed) {
             return;

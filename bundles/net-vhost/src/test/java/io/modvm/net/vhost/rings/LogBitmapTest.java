@@ -51,8 +51,7 @@ class LogBitmapTest {
     /** A second mapping of the memfd (what a back-end maps) writes bits the log's fetch sees. */
     @Test
     void theMemfdIsSharedWithWhoeverMapsIt() throws IOException {
-        VhostLog log = VhostLog.create("test", 256L << 20);
-        try {
+        try (VhostLog log = VhostLog.create("test", 256L << 20)) {
             assertEquals(8192, log.size());
             Pointer peer = Libc.mmap(null, log.size(), Libc.PROT_READ_WRITE, Libc.MAP_SHARED, log.fd(), 0);
             try {
@@ -65,8 +64,6 @@ class LogBitmapTest {
             } finally {
                 Libc.munmap(peer, log.size());
             }
-        } finally {
-            log.close();
         }
     }
 }

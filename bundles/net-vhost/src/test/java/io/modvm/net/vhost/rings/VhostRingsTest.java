@@ -97,13 +97,10 @@ class VhostRingsTest {
     void aLogGoesFirstThenLogAllAndEachUsedRingsGuestAddress() throws IOException {
         Recording d = new Recording();
         VringSetup s = setup();
-        VhostLog log = VhostLog.create("test", 0x1_0010_0000L);
-        try {
+        try (VhostLog log = VhostLog.create("test", 0x1_0010_0000L)) {
             VhostRings.start(d, 0x1_0000_0000L, s, s.rings().subList(0, 1), q -> q % 2, log);
             assertEquals(List.of("log base " + log.size(), "features 104000000", "mem 2", "num 0 256", "base 0 17",
                     "addr 0 7f1200001000 7f1200003000 7f1200002000 log 3000", "kick 0 30", "call 0 31"), d.calls);
-        } finally {
-            log.close();
         }
     }
 
@@ -111,8 +108,7 @@ class VhostRingsTest {
     void loggingTurnsOnAndOffOnRunningRingsAsQemuDoes() throws IOException {
         Recording d = new Recording();
         VringSetup s = setup();
-        VhostLog log = VhostLog.create("test", 0x1_0010_0000L);
-        try {
+        try (VhostLog log = VhostLog.create("test", 0x1_0010_0000L)) {
             VhostRings.log(d, 0x1_0000_0000L, s, s.rings(), q -> q % 2, log);
             VhostRings.log(d, 0x1_0000_0000L, s, s.rings(), q -> q % 2, null);
             assertEquals(List.of("log base " + log.size(), "features 104000000",
@@ -121,8 +117,6 @@ class VhostRingsTest {
                     "features 100000000",
                     "addr 0 7f1200001000 7f1200003000 7f1200002000",
                     "addr 1 7f1200104000 7f1200106000 7f1200105000"), d.calls);
-        } finally {
-            log.close();
         }
     }
 
