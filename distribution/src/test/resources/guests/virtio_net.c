@@ -14,8 +14,13 @@
  *                         must finish (the partial pseudo-header sum): delivered only if the header got through
  *   tcpsend=BYTES         connect to host port 7001 and send BYTES, in 60000-byte segments the host cuts (with tso)
  *                         or in 1400-byte ones, then close
- *   serve=MS              answer pings and take one TCP stream on port 7002 for MS milliseconds
+ *   serve=MS              answer pings and take one TCP stream on port 7002 for MS milliseconds; with pattern=MIB
+ *                         also check and rewrite a MIB working set between polls, as migrate_pattern.c does
+ *                         ("CORRUPT page P" and exit 3 for a page found changed; "pass N ticks 0 echo E seq S last L"
+ *                         every=K passes, default 20; this guest runs no timer), so that a migration that loses a
+ *                         page the vCPU wrote while frames flow is caught
  *   linkwatch=MS          print each change of the link status for MS milliseconds
+ * Numbered datagrams to UDP port 7004 are checked whatever the script: "net: stale frame" for one out of order.
  * Prints what it saw, each line starting with "net:". Exits 0 unless the device could not be driven. */
 #include "testguest.h"
 
@@ -65,6 +70,29 @@ static int rx_next(int pair, uint8_t **data, uint32_t *len)
     return 1;
 }
 
+/* Numbered datagrams to UDP port 7004 ("SEQ1", a big-endian count; the host's UdpSequenceSender) must come in
+ * order: one that goes back is a receive buffer the guest read with older contents than the device wrote (stale
+ * after a migration), and is reported. */
+static uint32_t last_seq, seq_frames, stale_frames;
+
+static void check_sequence(const uint8_t *f, uint32_t len)
+{
+    if (len < 14 + 20 + 8 + 8 || f[12] != 0x08 || f[13] != 0x00 || f[14 + 9] != 17)
+        return;
+    const uint8_t *udp = f + 14 + (f[14] & 0x0f) * 4;
+    const uint8_t *data = udp + 8;
+    if ((udp[2] << 8 | udp[3]) != 7004 || data + 8 > f + len || memcmp(data, "SEQ1", 4) != 0)
+        return;
+    uint32_t seq = (uint32_t)data[4] << 24 | (uint32_t)data[5] << 16 | (uint32_t)data[6] << 8 | data[7];
+    if (seq <= last_seq) {
+        stale_frames++;
+        printf("net: stale frame seq %u after %u\n", seq, last_seq);
+    } else {
+        last_seq = seq;
+    }
+    seq_frames++;
+}
+
 /* The next frame from any receive queue of the pairs in use, reassembled from mergeable buffers. */
 static int rx(struct net_if *n, uint8_t *buf, uint32_t max)
 {
@@ -108,6 +136,7 @@ static int rx(struct net_if *n, uint8_t *buf, uint32_t max)
             printf("net: num_buffers %u without mergeable buffers\n", buffers);
         }
         rx_frames[p]++;
+        check_sequence(buf, total);
         return (int)total;
     }
     return 0;
@@ -298,6 +327,49 @@ static int start(void)
     return 0;
 }
 
+static uint64_t pattern(uint64_t page, uint64_t word, uint64_t gen)
+{
+    uint64_t x = page * 0x9E3779B97F4A7C15ull ^ gen * 0xC2B2AE3D27D4EB4Full ^ word;
+    x ^= x >> 31;
+    x *= 0xBF58476D1CE4E5B9ull;
+    return x ^ (x >> 29);
+}
+
+/* net_serve, with one page of the working set checked and rewritten between polls. */
+static void serve_with_pattern(uint64_t ms, uint64_t pages, uint64_t every)
+{
+    uint64_t *gens = phys_alloc(pages * 8, 4096);
+    uint64_t *area = phys_alloc(pages * 4096, 4096);
+    if (!gens || !area) {
+        printf("net: not enough RAM for the working set (raise -m or lower pattern=)\n");
+        debug_exit(2);
+    }
+    uint64_t end = rdtsc() + ms * tsc_per_ms();
+    uint64_t pass = 1, p = 0;
+    while (rdtsc() < end) {
+        net_poll(&nif);
+        volatile uint64_t *pg = area + p * 512;
+        uint64_t g = gens[p];
+        for (uint64_t w = 0; g && w < 512; w++) {
+            if (pg[w] != pattern(p, w, g)) {
+                printf("CORRUPT page %d word %d pass %d\n", (int)p, (int)w, (int)pass);
+                debug_exit(3);
+            }
+        }
+        g++;
+        for (uint64_t w = 0; w < 512; w++)
+            pg[w] = pattern(p, w, g);
+        gens[p] = g;
+        if (++p == pages) {
+            if (pass % every == 0)
+                printf("pass %d ticks 0 echo %u seq %u last %u\n", (int)pass, nif.echo_answered, seq_frames,
+                       last_seq);
+            pass++;
+            p = 0;
+        }
+    }
+}
+
 int main(void)
 {
     long wait = cmdline_int("waitdev", 0);
@@ -392,7 +464,11 @@ int main(void)
     if (serve) {
         net_tcp_listen(&nif, 7002);
         printf("net: serving for %ld ms\n", serve);
-        net_serve(&nif, (uint64_t)serve);
+        long mib = cmdline_int("pattern", 0);
+        if (mib)
+            serve_with_pattern((uint64_t)serve, (uint64_t)mib * 256, (uint64_t)cmdline_int("every", 20));
+        else
+            net_serve(&nif, (uint64_t)serve);
         printf("net: served echo %u arp %u tcp bytes %lu largest %u gso frames %u merged frames %u max buffers %u\n",
                nif.echo_answered, nif.arp_answered, (unsigned long)nif.in.bytes, nif.in.largest, gso_frames,
                merged_frames, max_buffers);

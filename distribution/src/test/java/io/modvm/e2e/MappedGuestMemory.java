@@ -4,15 +4,18 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.modvm.api.memory.GuestMemory;
 import io.modvm.api.memory.GuestMemoryException;
+import io.modvm.net.vhost.rings.LogBitmap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Guest RAM as a vhost-user back-end sees it: the regions of a SET_MEM_TABLE, each mapped from the descriptor that
  * came with the message, addressed by guest-physical address (and found by the front-end's user address, in which
- * the rings' addresses come).
+ * the rings' addresses come). While the front-end has VHOST_F_LOG_ALL on, every write and every view taken (which
+ * the datapath writes through) marks its pages in the front-end's dirty log.
  */
 final class MappedGuestMemory implements GuestMemory, AutoCloseable {
     static {
@@ -27,6 +30,45 @@ final class MappedGuestMemory implements GuestMemory, AutoCloseable {
     }
 
     private final List<Region> regions = new ArrayList<>();
+    /** The dirty log the writes go to while logging is on, or null. */
+    private volatile LogBitmap log;
+    /** How many writes went to the log. */
+    private final AtomicLong marks = new AtomicLong();
+
+    /** Logs every later write into {@code log}; null stops logging. */
+    void logTo(LogBitmap log) {
+        this.log = log;
+    }
+
+    /** How many writes (and views) were logged. */
+    long marks() {
+        return marks.get();
+    }
+
+    /** Maps {@code size} bytes at {@code offset} of a log's descriptor (SET_LOG_BASE), shared with the front-end. */
+    static LogBitmap mapLog(int fd, long size, long offset) {
+        Pointer p = mmap(null, size + offset, 3, 1, fd, 0);
+        if (Pointer.nativeValue(p) == -1L) {
+            throw new IllegalStateException("mmap of the dirty log failed");
+        }
+        return new LogBitmap(p.getByteBuffer(offset, size / 8 * 8));
+    }
+
+    /** Marks what a write through an earlier view touched, while logging is on. */
+    @Override
+    public void written(long address, long length) {
+        LogBitmap l = log;
+        if (l != null) {
+            l.mark(address, length);
+            marks.incrementAndGet();
+        }
+    }
+
+    /** Where a write (or a view that may be written through) goes, logged first. */
+    private Pointer forWrite(long address, long length) {
+        written(address, length);
+        return at(address, length);
+    }
 
     /** Maps one region: {@code size} bytes at {@code mmapOffset} of {@code fd}, at guest address {@code guest}. */
     void add(long guest, long size, long user, long mmapOffset, int fd) {
@@ -88,22 +130,22 @@ final class MappedGuestMemory implements GuestMemory, AutoCloseable {
 
     @Override
     public void writeByte(long address, byte value) {
-        at(address, 1).setByte(0, value);
+        forWrite(address, 1).setByte(0, value);
     }
 
     @Override
     public void writeShort(long address, short value) {
-        at(address, 2).setShort(0, value);
+        forWrite(address, 2).setShort(0, value);
     }
 
     @Override
     public void writeInt(long address, int value) {
-        at(address, 4).setInt(0, value);
+        forWrite(address, 4).setInt(0, value);
     }
 
     @Override
     public void writeLong(long address, long value) {
-        at(address, 8).setLong(0, value);
+        forWrite(address, 8).setLong(0, value);
     }
 
     @Override
@@ -113,7 +155,7 @@ final class MappedGuestMemory implements GuestMemory, AutoCloseable {
 
     @Override
     public void write(long address, byte[] source, int offset, int length) {
-        at(address, length).write(0, source, offset, length);
+        forWrite(address, length).write(0, source, offset, length);
     }
 
     @Override
@@ -123,12 +165,12 @@ final class MappedGuestMemory implements GuestMemory, AutoCloseable {
 
     @Override
     public void fill(long address, long length, byte value) {
-        at(address, length).setMemory(0, length, value);
+        forWrite(address, length).setMemory(0, length, value);
     }
 
     @Override
     public ByteBuffer view(long address, int length) {
-        return at(address, length).getByteBuffer(0, length).order(ByteOrder.LITTLE_ENDIAN);
+        return forWrite(address, length).getByteBuffer(0, length).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     @Override

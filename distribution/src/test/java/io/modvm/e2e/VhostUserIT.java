@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -247,30 +243,12 @@ class VhostUserIT {
 
     @AfterAll
     static void removeTestpmdRuntimeFiles() throws IOException {
-        Path runtime = Path.of("/var/run/dpdk", TESTPMD_PREFIX);
-        if (Files.isDirectory(runtime)) {
-            try (Stream<Path> files = Files.walk(runtime)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        }
+        Testpmd.removeRuntimeFiles(TESTPMD_PREFIX);
     }
 
     /** Starts testpmd with {@code queues} queue pairs on each port, and gives its tap the host's address. */
     private static NetNamespace.Peer testpmd(NetNamespace ns, Path socket, int queues) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/dpdk-testpmd")),
-                "dpdk-testpmd is not installed (Debian's dpdk-dev; tools/install-deps.sh installs it)");
-        NetNamespace.Peer testpmd = ns.start("dpdk-testpmd", "--no-huge", "-m", "512", "--no-pci",
-                "--file-prefix", TESTPMD_PREFIX, "--vdev",
-                "net_vhost0,iface=" + socket + ",queues=" + queues, "--vdev", "net_tap0,iface=dtap0", "--",
-                "--forward-mode=io", "--auto-start", "--total-num-mbufs", "16384", "--rxq=" + queues,
-                "--txq=" + queues);
-        long end = System.nanoTime() + 60_000_000_000L;
-        while (!(Files.exists(socket) && ns.tryRun("ip", "link", "show", "dtap0").status() == 0)) {
-            assertTrue(System.nanoTime() < end, "testpmd did not start:\n" + testpmd.output());
-            Thread.sleep(200);
-        }
+        NetNamespace.Peer testpmd = Testpmd.start(ns, socket, queues, "dtap0", TESTPMD_PREFIX);
         ns.run("ip", "addr", "add", "10.0.2.1/24", "dev", "dtap0");
         ns.run("ip", "link", "set", "dtap0", "up");
         return testpmd;

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import io.modvm.net.vhost.rings.LogBitmap;
 import io.modvm.net.vhost.testing.VhostUserServer;
 import io.modvm.virtio.queue.ChainReader;
 import io.modvm.virtio.queue.ChainWriter;
@@ -22,10 +23,13 @@ import java.util.Optional;
  * A small vhost-user net back-end, as a process of its own: it listens on a socket, takes modvm's rings and guest
  * RAM (mapped from the memfd that comes with SET_MEM_TABLE), and forwards frames between the guest's rings and a tap
  * of the test's network namespace, one queue pair, no offloads. It speaks the protocol as DPDK does: the protocol
- * features, rings enabled by SET_VRING_ENABLE, GET_VRING_BASE stopping a ring. Prints what it does, each line
- * starting with "backend:".
+ * features, rings enabled by SET_VRING_ENABLE, GET_VRING_BASE stopping a ring. For migration it offers
+ * VHOST_F_LOG_ALL and the LOG_SHMFD protocol feature: it maps the log of SET_LOG_BASE and, while LOG_ALL is
+ * acknowledged, marks every page it writes (receive buffers, used rings). Prints what it does, each line starting
+ * with "backend:".
  *
- * <p>Usage: {@code VhostUserTestBackend SOCKET TAP}
+ * <p>Usage: {@code VhostUserTestBackend SOCKET TAP [nolog]}; {@code nolog} offers neither LOG_ALL nor LOG_SHMFD, as a
+ * back-end that cannot follow a migration.
  */
 public final class VhostUserTestBackend {
     static {
@@ -46,13 +50,18 @@ public final class VhostUserTestBackend {
     private static final long PROTOCOL_FEATURES = 1L << 30;
     private static final long EVENT_IDX = 1L << 29;
     private static final long INDIRECT = 1L << 28;
+    private static final long LOG_ALL = 1L << 26;
     private static final long FEATURES = VERSION_1 | PROTOCOL_FEATURES | EVENT_IDX | INDIRECT;
     /** MQ, RARP and REPLY_ACK. */
     private static final long PROTOCOL = 0b1101;
+    private static final long LOG_SHMFD = 0b10;
     private static final int HEADER = 12;
 
     private final VhostUserServer server;
     private final int tap;
+    private final boolean logs;
+    /** The front-end's dirty log (SET_LOG_BASE), or null. */
+    private LogBitmap log;
     private MappedGuestMemory memory = new MappedGuestMemory();
     private long negotiated;
     private final Ring[] rings = {new Ring(), new Ring()};
@@ -75,9 +84,10 @@ public final class VhostUserTestBackend {
         SplitVirtqueue queue;
     }
 
-    private VhostUserTestBackend(VhostUserServer server, int tap) {
+    private VhostUserTestBackend(VhostUserServer server, int tap, boolean logs) {
         this.server = server;
         this.tap = tap;
+        this.logs = logs;
     }
 
     public static void main(String[] args) throws Exception {
@@ -85,7 +95,8 @@ public final class VhostUserTestBackend {
         int tap = openTap(args[1]);
         try (VhostUserServer server = VhostUserServer.listen(socket)) {
             System.out.println("backend: listening on " + socket);
-            VhostUserTestBackend b = new VhostUserTestBackend(server, tap);
+            boolean logs = !(args.length > 2 && args[2].equals("nolog"));
+            VhostUserTestBackend b = new VhostUserTestBackend(server, tap, logs);
             while (true) {
                 server.accept();
                 System.out.println("backend: front-end connected");
@@ -119,9 +130,15 @@ public final class VhostUserTestBackend {
     private void handle(VhostUserServer.Message m) throws IOException {
         int request = m.request();
         switch (request) {
-            case 1 -> server.replyU64(request, FEATURES);
-            case 2 -> negotiated = m.u64();
-            case 15 -> server.replyU64(request, PROTOCOL);
+            case 1 -> server.replyU64(request, logs ? FEATURES | LOG_ALL : FEATURES);
+            case 2 -> setFeatures(m.u64());
+            case 6 -> {
+                log = MappedGuestMemory.mapLog(m.fds()[0], m.u64(0), m.u64(8));
+                System.out.println("backend: SET_LOG_BASE size " + m.u64(0) + " offset " + m.u64(8));
+                logging();
+                server.reply(request, ByteBuffer.allocate(0));
+            }
+            case 15 -> server.replyU64(request, logs ? PROTOCOL | LOG_SHMFD : PROTOCOL);
             case 17 -> server.replyU64(request, 1);
             case 5 -> setMemTable(m);
             case 8 -> ring(m).size = m.u32(4);
@@ -130,6 +147,10 @@ public final class VhostUserTestBackend {
                 r.desc = m.u64(8);
                 r.used = m.u64(16);
                 r.avail = m.u64(24);
+                if ((m.u32(4) & 1) != 0) {
+                    System.out.println("backend: ring " + m.u32(0) + " logs its used ring at 0x"
+                            + Long.toHexString(m.u64(32)));
+                }
             }
             case 10 -> ring(m).base = m.u32(4);
             case 11 -> {
@@ -140,6 +161,9 @@ public final class VhostUserTestBackend {
                 r.enabled = false;
                 System.out.println("backend: ring " + m.u32(0) + " stopped at " + base + "; tx " + txFrames + " rx "
                         + rxFrames);
+                if (log != null) {
+                    System.out.println("backend: logged " + memory.marks() + " page marks");
+                }
                 server.reply(request, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(0, m.u32(0))
                         .putInt(4, base));
             }
@@ -163,6 +187,19 @@ public final class VhostUserTestBackend {
         server.ack(m);
     }
 
+    /** SET_FEATURES: with VHOST_F_LOG_ALL, every write goes to the log too (also while the rings run). */
+    private void setFeatures(long features) {
+        if (((features ^ negotiated) & LOG_ALL) != 0) {
+            System.out.println("backend: LOG_ALL " + ((features & LOG_ALL) != 0 ? "on" : "off"));
+        }
+        negotiated = features;
+        logging();
+    }
+
+    private void logging() {
+        memory.logTo((negotiated & LOG_ALL) != 0 ? log : null);
+    }
+
     private Ring ring(VhostUserServer.Message m) {
         return rings[(int) (m.u64() & 0xFF) & 1];
     }
@@ -171,6 +208,7 @@ public final class VhostUserTestBackend {
         stopDatapath();
         memory.close();
         memory = new MappedGuestMemory();
+        logging();
         int n = m.u32(0);
         for (int i = 0; i < n; i++) {
             int at = 8 + 32 * i;
@@ -199,12 +237,31 @@ public final class VhostUserTestBackend {
             return;
         }
         waiting = null;
+        dropQueued();
         running = true;
         Thread t = new Thread(this::forward, "backend datapath");
         t.setDaemon(true);
         datapath = t;
         t.start();
         System.out.println("backend: rings running from " + rings[0].base + "/" + rings[1].base);
+    }
+
+    /**
+     * Drops the frames the tap queued while no ring ran, as a NIC without buffers drops them: a destination's
+     * back-end would otherwise hand the guest, after a migration, frames older than those it had on the source.
+     */
+    private void dropQueued() {
+        int dropped = 0;
+        try (Memory buffer = new Memory(65536)) {
+            while (read(tap, buffer, buffer.size()) > 0) {
+                dropped++;
+            }
+        } catch (LastErrorException e) {
+            // EAGAIN: the queue is empty
+        }
+        if (dropped > 0) {
+            System.out.println("backend: dropped " + dropped + " frame(s) queued while no ring ran");
+        }
     }
 
     private void stopDatapath() {

@@ -13,6 +13,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * when the backend says the offload changed ({@link NetworkBackend#onOffloadChange}); {@link #stop()} gives back
  * where each ring stopped, so that the NIC's own threads, or a new offload, continue from there without loss.
  *
+ * <p>An offload writes guest RAM behind the dirty log's back. One that can log those writes
+ * ({@link #logsWrites()}, since 1.2) lets the machine migrate; one that cannot blocks migration.
+ *
  * @since 1.1
  */
 @ConsumerType
@@ -45,4 +48,27 @@ public interface VringOffload {
      * the used index in guest RAM. Safe to call more than once; a later call returns -1s.
      */
     int[] stop();
+
+    /**
+     * Whether {@link #startWriteLog} works: the datapath can record the guest pages it writes (vhost's
+     * VHOST_F_LOG_ALL; for vhost-user also the LOG_SHMFD protocol feature). An offload written before 1.2 cannot,
+     * and keeps blocking migration.
+     *
+     * @since 1.2
+     */
+    default boolean logsWrites() {
+        return false;
+    }
+
+    /**
+     * Starts logging the datapath's writes to guest RAM, for a migration; whether the rings run now or start later
+     * while the log is open, their writes are logged until the log is closed. One log at a time.
+     *
+     * @param guestEnd the highest guest-physical RAM address plus one: the log covers {@code [0, guestEnd)}
+     * @throws IOException if the offload cannot log (see {@link #logsWrites()}) or the backend refused
+     * @since 1.2
+     */
+    default VringWriteLog startWriteLog(long guestEnd) throws IOException {
+        throw new IOException(name() + " cannot log its writes to guest RAM");
+    }
 }

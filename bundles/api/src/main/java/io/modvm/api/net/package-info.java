@@ -5,6 +5,7 @@
  * with {@code DeviceContext.backend(BackendKinds.NETDEV, id, NetworkBackend.class)}. Every NIC model reads its
  * {@code mac=} property with {@link io.modvm.api.net.MacAddress} (since 1.1).
  * A {@link io.modvm.api.net.NetworkAnnouncer} tells the network where the NICs are after a migration (since 1.2).
+ * A {@link io.modvm.api.net.VringWriteLog} gives the pages an offload wrote during a migration (since 1.2).
  */
 @Export
 @Version("1.2.0")

@@ -14,6 +14,7 @@ import io.modvm.api.migration.MigratableMachine;
 import io.modvm.api.migration.MigrationException;
 import io.modvm.api.migration.RamBlock;
 import io.modvm.api.net.NetworkBackend;
+import io.modvm.api.net.VringOffload;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
 import io.modvm.core.memory.RamGuestMemory;
@@ -119,22 +120,38 @@ public final class MigratableVm implements MigratableMachine {
         machine.devices().configurations().forEach((id, c) -> {
             String netdev = c.properties().get(BackendKinds.NETDEV);
             if (netdev != null && netdevs.get(netdev) instanceof NetworkBackend nb) {
-                nb.offload().ifPresent(o -> out.add(offloadBlocker(id, netdev, o.name())));
+                nb.offload().filter(o -> !o.logsWrites()).ifPresent(o -> out.add(offloadBlocker(id, netdev,
+                        o.name())));
+            }
+        });
+        return out;
+    }
+
+    /** The offloads that serve NICs' rings, by NIC id: their writes are logged while a migration runs. */
+    private Map<String, VringOffload> offloads() {
+        Map<String, Backend> netdevs = backends.apply(BackendKinds.NETDEV);
+        Map<String, VringOffload> out = new LinkedHashMap<>();
+        machine.devices().configurations().forEach((id, c) -> {
+            String netdev = c.properties().get(BackendKinds.NETDEV);
+            if (netdev != null && netdevs.get(netdev) instanceof NetworkBackend nb) {
+                nb.offload().ifPresent(o -> out.put(id, o));
             }
         });
         return out;
     }
 
     /**
-     * A NIC whose rings a datapath outside the process serves: the frames that datapath writes into guest RAM never
-     * reach the dirty log, so pages sent early would arrive stale. vhost-net can be left off for the tap; a
-     * vhost-user back-end is the only way that NIC's frames go.
+     * A NIC whose rings a datapath outside the process serves that cannot log its writes (a vhost-user back-end
+     * without VHOST_F_LOG_ALL and LOG_SHMFD): the frames it writes into guest RAM would never reach the dirty log,
+     * so pages sent early would arrive stale. vhost-net can be left off for the tap; a vhost-user back-end is the
+     * only way that NIC's frames go.
      */
     private static String offloadBlocker(String nic, String netdev, String offload) {
         String what = offload.equals("vhost-net") ? "start netdev '" + netdev + "' with vhost=off"
-                : "give the NIC a netdev whose frames modvm moves itself (tap, user)";
-        return "NIC '" + nic + "' moves its frames through " + offload + " (netdev '" + netdev + "'), whose writes to"
-                + " guest RAM the dirty log cannot see; " + what + " to migrate this guest";
+                : "give the NIC a back-end that logs its writes (VHOST_F_LOG_ALL, LOG_SHMFD) or a netdev whose frames"
+                        + " modvm moves itself (tap, user)";
+        return "NIC '" + nic + "' moves its frames through " + offload + " (netdev '" + netdev + "'), which cannot log"
+                + " its writes to guest RAM for the dirty log; " + what + " to migrate this guest";
     }
 
     private static Map<String, Long> ramSizes(StateRecord d) throws StateException {
@@ -214,6 +231,13 @@ public final class MigratableVm implements MigratableMachine {
         } catch (MachineException e) {
             throw new MigrationException(e.getMessage(), e);
         }
+        OffloadWriteLogs offloadWrites;
+        try {
+            offloadWrites = OffloadWriteLogs.start(memory, offloads());
+        } catch (MigrationException e) {
+            vcpuWrites.close();
+            throw e;
+        }
         WrittenPages deviceWrites = new WrittenPages(region);
         memory.track(deviceWrites);
         return new DirtyLog() {
@@ -224,11 +248,13 @@ public final class MigratableVm implements MigratableMachine {
 
             @Override
             public long[] fetch(int block) throws MigrationException {
+                long[] pages;
                 try {
-                    return vcpuWrites.fetch(region);
+                    pages = vcpuWrites.fetch(region);
                 } catch (AcceleratorException e) {
                     throw new MigrationException(e.getMessage(), e);
                 }
+                return offloadWrites.addTo(pages, region);
             }
 
             @Override
@@ -239,6 +265,7 @@ public final class MigratableVm implements MigratableMachine {
             @Override
             public void close() {
                 memory.track(null);
+                offloadWrites.close();
                 vcpuWrites.close();
             }
         };

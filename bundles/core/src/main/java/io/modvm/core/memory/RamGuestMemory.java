@@ -104,6 +104,41 @@ public final class RamGuestMemory implements GuestMemory {
         return List.copyOf(out);
     }
 
+    /** The highest guest-physical RAM address plus one. */
+    public long end() {
+        long end = 0;
+        for (Range r : ranges) {
+            end = Math.max(end, r.start + r.size);
+        }
+        return end;
+    }
+
+    /**
+     * Sets in {@code regionPages} (one bit per 4 KiB page of {@code region}, by offset) the pages that
+     * {@code guestPages} (one bit per 4 KiB guest-physical page, by address) marks, where {@code region} backs them:
+     * a bitmap by guest address, as a vhost log keeps it, turned into the migration's bitmap by RAM block offset.
+     */
+    public void orRegionPages(long[] guestPages, RamRegion region, long[] regionPages) {
+        for (Range r : ranges) {
+            if (r.region != region) {
+                continue;
+            }
+            long first = r.start / PAGE;
+            long last = Math.min((r.start + r.size) / PAGE, 64L * guestPages.length);
+            for (long p = first; p < last; p++) {
+                long word = guestPages[(int) (p >>> 6)];
+                if (word == 0) {
+                    p |= 63;
+                    continue;
+                }
+                if ((word & (1L << (p & 63))) != 0) {
+                    long q = (r.regionOffset + p * PAGE - r.start) / PAGE;
+                    regionPages[(int) (q >>> 6)] |= 1L << (q & 63);
+                }
+            }
+        }
+    }
+
     @Override
     public boolean isRam(long address, long length) {
         for (Range r : ranges) {

@@ -99,4 +99,23 @@ class RamGuestMemoryTest {
         long expected = 1L << 1 | 1L << 3 | 1L << (16 + 5);
         assertEquals(expected, written.snapshot()[0]);
     }
+
+    /**
+     * A vhost log counts pages by guest address; the migration's bitmap by offset in the RAM block: page 0x100 of
+     * the guest (0x100000) is page 0x10 of the region here, and pages outside RAM (the hole) are dropped.
+     */
+    @Test
+    void guestPagesOfAVhostLogBecomeTheRegionsPages() {
+        assertEquals(0x110000, memory.end());
+        long[] guest = new long[(0x110000 / 4096 + 63) / 64];
+        guest[0] = 1L << 3 | 1L << 20;
+        guest[0x100 / 64] = 1L;
+        guest[0x10F / 64] |= 1L << (0x10F % 64);
+        long[] region = new long[1];
+        region[0] = 1L << 1;
+        memory.orRegionPages(guest, ram, region);
+        assertArrayEquals(new long[] {1L << 1 | 1L << 3 | 1L << 0x10 | 1L << 0x1F}, region);
+        memory.orRegionPages(new long[1], ram, region);
+        assertArrayEquals(new long[] {1L << 1 | 1L << 3 | 1L << 0x10 | 1L << 0x1F}, region, "a short log adds none");
+    }
 }

@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import io.modvm.api.memory.RamMapping;
 import io.modvm.net.vhost.rings.Libc;
 import io.modvm.net.vhost.rings.VhostDevice;
+import io.modvm.net.vhost.rings.VhostLog;
 import io.modvm.net.vhost.rings.VhostStructs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -82,8 +83,18 @@ final class KernelVhost implements VhostDevice, AutoCloseable {
     }
 
     @Override
-    public void setVringAddr(int index, long desc, long used, long avail) throws IOException {
-        call("VHOST_SET_VRING_ADDR", VhostIoctls.SET_VRING_ADDR, VhostStructs.vringAddr(index, desc, used, avail));
+    public void setVringAddr(int index, long desc, long used, long avail, long logUsed) throws IOException {
+        call("VHOST_SET_VRING_ADDR", VhostIoctls.SET_VRING_ADDR,
+                VhostStructs.vringAddr(index, desc, used, avail, logUsed));
+    }
+
+    /**
+     * VHOST_SET_LOG_BASE with the log's address in this process: the kernel sets its bits there itself (atomic ORs
+     * through this process's page tables, {@code log_write} in drivers/vhost/vhost.c), one per 4 KiB guest page.
+     */
+    @Override
+    public void setLogBase(VhostLog log) throws IOException {
+        call("VHOST_SET_LOG_BASE", VhostIoctls.SET_LOG_BASE, VhostStructs.u64(log.address()));
     }
 
     @Override

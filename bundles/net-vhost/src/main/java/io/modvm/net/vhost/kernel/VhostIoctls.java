@@ -15,6 +15,8 @@ final class VhostIoctls {
     static final long SET_OWNER = ioc(NONE, 0x01, 0);
     /** _IOW(VHOST_VIRTIO, 0x03, struct vhost_memory) */
     static final long SET_MEM_TABLE = ioc(WRITE, 0x03, 8);
+    /** _IOW(VHOST_VIRTIO, 0x04, __u64): the log's address in this process. */
+    static final long SET_LOG_BASE = ioc(WRITE, 0x04, 8);
     /** _IOW(VHOST_VIRTIO, 0x10, struct vhost_vring_state) */
     static final long SET_VRING_NUM = ioc(WRITE, 0x10, 8);
     /** _IOW(VHOST_VIRTIO, 0x11, struct vhost_vring_addr) */

@@ -3,6 +3,8 @@ package io.modvm.net.vhost.kernel;
 import io.modvm.api.net.Vring;
 import io.modvm.net.vhost.VhostNet;
 import io.modvm.api.net.VringSetup;
+import io.modvm.api.net.VringWriteLog;
+import io.modvm.net.vhost.rings.VhostLog;
 import io.modvm.net.vhost.rings.VhostRings;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * A tap's queues served by the kernel's vhost-net: one instance per queue pair, whose ring 0 is the pair's receiveq
  * and ring 1 its transmitq, each bound to the pair's tap descriptor (VHOST_NET_SET_BACKEND). The checksum and
  * segmentation offloads are the tap's, through its virtio-net header; vhost-net moves the header as it is.
+ *
+ * <p>While a migration runs, every instance logs the pages it writes into one log in this process
+ * (VHOST_SET_LOG_BASE, VHOST_F_LOG_ALL, VHOST_VRING_F_LOG with the used ring's guest address), as QEMU does.
  */
 final class VhostNetOffload implements VhostNet {
     private static final Logger LOG = LoggerFactory.getLogger(VhostNetOffload.class);
@@ -28,6 +33,10 @@ final class VhostNetOffload implements VhostNet {
     private final long kernelFeatures;
     private final boolean vnetHeader;
     private VringSetup running;
+    /** The features acknowledged for the running rings, without VHOST_F_LOG_ALL. */
+    private long acknowledged;
+    /** Where the instances log their writes while a migration runs, or null. */
+    private VhostLog log;
 
     VhostNetOffload(String owner, List<KernelVhost> pairs, List<Integer> tapFds, long kernelFeatures,
             boolean vnetHeader) {
@@ -51,6 +60,7 @@ final class VhostNetOffload implements VhostNet {
     @Override
     public synchronized void start(VringSetup setup) throws IOException {
         long acknowledged = VhostRings.acknowledged(setup.features(), kernelFeatures, 0);
+        this.acknowledged = acknowledged;
         List<Integer> started = new ArrayList<>();
         try {
             for (int p = 0; p < pairs.size(); p++) {
@@ -60,7 +70,7 @@ final class VhostNetOffload implements VhostNet {
                 }
                 KernelVhost vhost = pairs.get(p);
                 started.add(p);
-                VhostRings.start(vhost, acknowledged, setup, rings, PAIR_RING);
+                VhostRings.start(vhost, acknowledged, setup, rings, PAIR_RING, log);
                 for (Vring r : rings) {
                     vhost.setBackend(PAIR_RING.applyAsInt(r.index()), tapFds.get(p));
                 }
@@ -82,6 +92,60 @@ final class VhostNetOffload implements VhostNet {
             }
         }
         return rings;
+    }
+
+    /** vhost-net has logged its writes since Linux 2.6.33: whether this kernel offers VHOST_F_LOG_ALL. */
+    @Override
+    public boolean logsWrites() {
+        return (kernelFeatures & VhostRings.F_LOG_ALL) != 0;
+    }
+
+    /** One log for all instances; running rings start logging now, others when they start. */
+    @Override
+    public synchronized VringWriteLog startWriteLog(long guestEnd) throws IOException {
+        if (!logsWrites()) {
+            return VhostNet.super.startWriteLog(guestEnd);
+        }
+        if (log != null) {
+            throw new IOException(owner + ": vhost-net logs for a migration already");
+        }
+        VhostLog l = VhostLog.create(owner, guestEnd);
+        try {
+            switchLog(l);
+        } catch (IOException | RuntimeException e) {
+            quietlySwitchLog(null);
+            l.close();
+            throw e;
+        }
+        log = l;
+        LOG.info("{}: vhost-net logs its writes to guest RAM", owner);
+        return l.asWriteLog(this::stopLogging);
+    }
+
+    private synchronized void stopLogging() {
+        log = null;
+        quietlySwitchLog(null);
+    }
+
+    /** Turns each running instance's logging on into {@code l}, or off with null. */
+    private void switchLog(VhostLog l) throws IOException {
+        if (running == null) {
+            return;
+        }
+        for (int p = 0; p < pairs.size(); p++) {
+            List<Vring> rings = ringsOf(running, p);
+            if (!rings.isEmpty()) {
+                VhostRings.log(pairs.get(p), acknowledged, running, rings, PAIR_RING, l);
+            }
+        }
+    }
+
+    private void quietlySwitchLog(VhostLog l) {
+        try {
+            switchLog(l);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: {}", owner, e.getMessage());
+        }
     }
 
     @Override

@@ -64,6 +64,19 @@ public final class Libc {
 
     public static native long read(int fd, Pointer buffer, long length) throws LastErrorException;
 
+    public static final int MFD_CLOEXEC = 1;
+    public static final int PROT_READ_WRITE = 3;
+    public static final int MAP_SHARED = 1;
+
+    public static native int memfd_create(String name, int flags) throws LastErrorException;
+
+    public static native int ftruncate(int fd, long length) throws LastErrorException;
+
+    public static native Pointer mmap(Pointer address, long length, int protection, int flags, int fd, long offset)
+            throws LastErrorException;
+
+    public static native int munmap(Pointer address, long length) throws LastErrorException;
+
     /** errno as the messages name it: strerror's words for the common ones. */
     public static String describe(int errno) {
         return switch (errno) {

@@ -22,8 +22,14 @@ public interface VhostDevice {
     /** VHOST_SET_VRING_NUM. */
     void setVringNum(int index, int size) throws IOException;
 
-    /** VHOST_SET_VRING_ADDR, with the rings' addresses in this process. */
-    void setVringAddr(int index, long desc, long used, long avail) throws IOException;
+    /**
+     * VHOST_SET_VRING_ADDR, with the rings' addresses in this process; with {@code logUsed} >= 0, VHOST_VRING_F_LOG
+     * and that guest-physical address of the used ring, whose writes the backend then logs.
+     */
+    void setVringAddr(int index, long desc, long used, long avail, long logUsed) throws IOException;
+
+    /** VHOST_SET_LOG_BASE: where the backend logs the pages it writes while VHOST_F_LOG_ALL is acknowledged. */
+    void setLogBase(VhostLog log) throws IOException;
 
     /** VHOST_SET_VRING_BASE: the available index to start from. */
     void setVringBase(int index, int base) throws IOException;

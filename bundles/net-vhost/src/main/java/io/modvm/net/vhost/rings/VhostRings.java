@@ -12,6 +12,9 @@ import java.util.function.IntUnaryOperator;
  * addresses, kick and call; and on the way back each ring's base. vhost-net and vhost-user both go through here.
  */
 public final class VhostRings {
+    /** VHOST_F_LOG_ALL: the backend logs every write to guest RAM. */
+    public static final long F_LOG_ALL = 1L << 26;
+
     private VhostRings() {
     }
 
@@ -22,24 +25,48 @@ public final class VhostRings {
 
     /**
      * Programs {@code rings} of {@code setup} on {@code device}, each under the backend's index {@code vringIndex}
-     * gives for its device queue index.
+     * gives for its device queue index; with a {@code log}, logging its writes there from the first frame.
      *
      * @throws IOException naming the ring and the request the backend refused
      */
     public static void start(VhostDevice device, long features, VringSetup setup, List<Vring> rings,
-            IntUnaryOperator vringIndex) throws IOException {
-        device.setFeatures(features);
+            IntUnaryOperator vringIndex, VhostLog log) throws IOException {
+        if (log != null) {
+            device.setLogBase(log);
+        }
+        device.setFeatures(log != null ? features | F_LOG_ALL : features);
         device.setMemTable(setup.memory());
         for (Vring r : rings) {
             int i = vringIndex.applyAsInt(r.index());
             device.setVringNum(i, r.size());
             device.setVringBase(i, r.nextAvail());
-            device.setVringAddr(i, setup.hostAddress(r.descAddress(), 16L * r.size()),
-                    setup.hostAddress(r.usedAddress(), 6 + 8L * r.size()),
-                    setup.hostAddress(r.availAddress(), 6 + 2L * r.size()));
+            setAddress(device, setup, r, i, log != null);
             device.setVringKick(i, r.kickFd());
             device.setVringCall(i, r.callFd());
         }
+    }
+
+    /**
+     * Turns logging on (into {@code log}) or off (null) for rings that run, as QEMU's {@code vhost_dev_set_log}
+     * does: the log's base first, then the features with or without VHOST_F_LOG_ALL, then each ring's addresses
+     * with or without VHOST_VRING_F_LOG.
+     */
+    public static void log(VhostDevice device, long features, VringSetup setup, List<Vring> rings,
+            IntUnaryOperator vringIndex, VhostLog log) throws IOException {
+        if (log != null) {
+            device.setLogBase(log);
+        }
+        device.setFeatures(log != null ? features | F_LOG_ALL : features);
+        for (Vring r : rings) {
+            setAddress(device, setup, r, vringIndex.applyAsInt(r.index()), log != null);
+        }
+    }
+
+    private static void setAddress(VhostDevice device, VringSetup setup, Vring r, int index, boolean log)
+            throws IOException {
+        device.setVringAddr(index, setup.hostAddress(r.descAddress(), 16L * r.size()),
+                setup.hostAddress(r.usedAddress(), 6 + 8L * r.size()),
+                setup.hostAddress(r.availAddress(), 6 + 2L * r.size()), log ? r.usedAddress() : -1);
     }
 
     /**

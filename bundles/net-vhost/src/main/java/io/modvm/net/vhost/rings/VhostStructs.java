@@ -36,9 +36,29 @@ public final class VhostStructs {
         return allocate(VRING_FILE_SIZE).putInt(index).putInt(fd).flip();
     }
 
+    /** VHOST_VRING_F_LOG, in {@code struct vhost_vring_addr}'s flags: log_guest_addr is valid, writes are logged. */
+    public static final int VRING_F_LOG = 1;
+    /** vhost-user's {@code VhostUserLog}: u64 mmap_size, u64 mmap_offset. */
+    public static final int LOG_SIZE = 16;
+
     public static ByteBuffer vringAddr(int index, long desc, long used, long avail) {
-        return allocate(VRING_ADDR_SIZE).putInt(index).putInt(0).putLong(desc).putLong(used).putLong(avail)
-                .putLong(0).flip();
+        return vringAddr(index, desc, used, avail, -1);
+    }
+
+    /** With {@code logUsed} >= 0: VHOST_VRING_F_LOG, and the used ring's guest-physical address to log at. */
+    public static ByteBuffer vringAddr(int index, long desc, long used, long avail, long logUsed) {
+        return allocate(VRING_ADDR_SIZE).putInt(index).putInt(logUsed >= 0 ? VRING_F_LOG : 0).putLong(desc)
+                .putLong(used).putLong(avail).putLong(Math.max(0, logUsed)).flip();
+    }
+
+    /** vhost-user's SET_LOG_BASE payload: the log's size, mapped from offset 0 of the descriptor that comes along. */
+    public static ByteBuffer log(long mmapSize) {
+        return allocate(LOG_SIZE).putLong(mmapSize).putLong(0).flip();
+    }
+
+    /** VHOST_SET_LOG_BASE's argument: the log's address in this process. */
+    public static ByteBuffer u64(long value) {
+        return allocate(8).putLong(value).flip();
     }
 
     /**

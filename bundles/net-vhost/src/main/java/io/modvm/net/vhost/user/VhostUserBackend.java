@@ -5,6 +5,8 @@ import io.modvm.api.net.NetworkQueue;
 import io.modvm.api.net.Vring;
 import io.modvm.api.net.VringOffload;
 import io.modvm.api.net.VringSetup;
+import io.modvm.api.net.VringWriteLog;
+import io.modvm.net.vhost.rings.VhostLog;
 import io.modvm.net.vhost.rings.VhostRings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * tells the guest), the guest goes on, and the watcher tries to connect again every {@code reconnect} seconds; once
  * the back-end is back on the same path the link comes up and the NIC hands the rings over again from where they
  * stopped.
+ *
+ * <p>While a migration runs, a back-end that offers VHOST_F_LOG_ALL and the LOG_SHMFD protocol feature logs the
+ * pages it writes into a memfd modvm shares with it (SET_LOG_BASE), as QEMU's vhost does; the log stays on across a
+ * reconnection, the new back-end being given it when the rings start again.
  */
 final class VhostUserBackend implements NetworkBackend, VringOffload {
     private static final Logger LOG = LoggerFactory.getLogger(VhostUserBackend.class);
@@ -34,6 +40,8 @@ final class VhostUserBackend implements NetworkBackend, VringOffload {
     private final int queuePairs;
     private final long reconnectMillis;
     private final long features;
+    /** Whether the back-end first connected to offered to log its writes. */
+    private final boolean logs;
     private final NetworkQueue dropping;
     private final Thread watcher;
     private volatile VhostUserClient client;
@@ -44,6 +52,10 @@ final class VhostUserBackend implements NetworkBackend, VringOffload {
     /** Swapped under this; the watcher reads it without the lock. */
     private volatile RingErrors errors = RingErrors.none();
     private int activePairs = 1;
+    /** Guarded by this: the features acknowledged for the running rings, without VHOST_F_LOG_ALL. */
+    private long acknowledged;
+    /** Guarded by this: where the back-end logs its writes while a migration runs, or null. */
+    private VhostLog log;
 
     VhostUserBackend(String owner, String chardev, VhostUserClient first, int queuePairs, int reconnectSeconds) {
         this.owner = owner;
@@ -52,6 +64,7 @@ final class VhostUserBackend implements NetworkBackend, VringOffload {
         this.queuePairs = queuePairs;
         this.reconnectMillis = 1000L * Math.max(1, reconnectSeconds);
         this.features = first.offeredFeatures();
+        this.logs = canLog(first);
         this.client = first;
         this.dropping = new DroppingQueue(owner);
         this.watcher = new Thread(this::watch, owner + " vhost-user watcher");
@@ -160,7 +173,12 @@ final class VhostUserBackend implements NetworkBackend, VringOffload {
         long acknowledged = VhostRings.acknowledged(setup.features(), offered,
                 offered & VhostUserRequest.F_PROTOCOL_FEATURES);
         try {
-            VhostRings.start(c, acknowledged, setup, setup.rings(), SAME);
+            if (log != null && !canLog(c)) {
+                throw new IOException("the vhost-user back-end at '" + path + "' no longer logs its writes"
+                        + " (VHOST_F_LOG_ALL and LOG_SHMFD), which the migration under way needs");
+            }
+            this.acknowledged = acknowledged;
+            VhostRings.start(c, acknowledged, setup, setup.rings(), SAME, log);
             if (setup.mtu() > 0 && c.hasProtocol(VhostUserRequest.PROTOCOL_NET_MTU)) {
                 c.setMtu(setup.mtu());
             }
@@ -182,6 +200,63 @@ final class VhostUserBackend implements NetworkBackend, VringOffload {
             throw e;
         }
         LOG.info("{}: the vhost-user back-end at '{}' serves {} ring(s)", owner, path, setup.rings().size());
+    }
+
+    private static boolean canLog(VhostUserClient c) {
+        return (c.offeredFeatures() & VhostRings.F_LOG_ALL) != 0 && c.hasProtocol(VhostUserRequest.PROTOCOL_LOG_SHMFD);
+    }
+
+    @Override
+    public boolean logsWrites() {
+        return logs;
+    }
+
+    /**
+     * Shares a new log with the back-end; if the rings run, turns their logging on now (SET_LOG_BASE, SET_FEATURES
+     * with VHOST_F_LOG_ALL, SET_VRING_ADDR with VHOST_VRING_F_LOG), else {@link #start} does when they start.
+     */
+    @Override
+    public synchronized VringWriteLog startWriteLog(long guestEnd) throws IOException {
+        if (!logs) {
+            return VringOffload.super.startWriteLog(guestEnd);
+        }
+        if (log != null) {
+            throw new IOException(owner + ": the vhost-user back-end at '" + path + "' logs for a migration already");
+        }
+        VhostLog l = VhostLog.create(owner, guestEnd);
+        VhostUserClient c = client;
+        if (running != null && c != null) {
+            try {
+                VhostRings.log(c, acknowledged, running, running.rings(), SAME, l);
+            } catch (IOException | RuntimeException e) {
+                turnLogOff(c);
+                l.close();
+                throw e;
+            }
+        }
+        log = l;
+        LOG.info("{}: the vhost-user back-end at '{}' logs its writes to guest RAM", owner, path);
+        return l.asWriteLog(this::stopLogging);
+    }
+
+    private synchronized void stopLogging() {
+        log = null;
+        VhostUserClient c = client;
+        if (c != null) {
+            turnLogOff(c);
+        }
+    }
+
+    /** SET_FEATURES and SET_VRING_ADDR without logging, for rings that run. */
+    private void turnLogOff(VhostUserClient c) {
+        if (running == null) {
+            return;
+        }
+        try {
+            VhostRings.log(c, acknowledged, running, running.rings(), SAME, null);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: {}", owner, e.getMessage());
+        }
     }
 
     private void enableRings(VhostUserClient c, VringSetup setup) throws IOException {

@@ -7,6 +7,7 @@ import static io.modvm.net.vhost.user.VhostUserRequest.HEADER_SIZE;
 
 import io.modvm.api.memory.RamMapping;
 import io.modvm.net.vhost.rings.VhostDevice;
+import io.modvm.net.vhost.rings.VhostLog;
 import io.modvm.net.vhost.rings.VhostStructs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,6 +21,8 @@ import java.util.List;
  */
 final class VhostUserClient implements VhostDevice, AutoCloseable {
     private static final long REPLY_TIMEOUT_MILLIS = 10_000;
+    /** The largest payload a reply of unknown size may have: a memory table of the most regions. */
+    private static final int MAX_PAYLOAD = 4096;
 
     private final UnixSocket socket;
     private long features;
@@ -113,12 +116,16 @@ final class VhostUserClient implements VhostDevice, AutoCloseable {
         return b.array();
     }
 
+    /** A reply of {@code size} bytes, or of any size (up to a message's) with -1. */
     private ByteBuffer reply(int request, int size) throws IOException {
         ByteBuffer header = ByteBuffer.wrap(socket.receive(HEADER_SIZE, REPLY_TIMEOUT_MILLIS))
                 .order(ByteOrder.LITTLE_ENDIAN);
         int got = header.getInt(0);
         int flags = header.getInt(4);
         int length = header.getInt(8);
+        if (size < 0 && got == request && (flags & FLAG_REPLY) != 0 && length >= 0 && length <= MAX_PAYLOAD) {
+            size = length;
+        }
         if (got != request || (flags & FLAG_REPLY) == 0 || length != size) {
             throw new IOException("vhost-user back-end '" + socket.path() + "' answered "
                     + VhostUserRequest.name(request) + " with " + VhostUserRequest.name(got) + ", flags 0x"
@@ -153,8 +160,27 @@ final class VhostUserClient implements VhostDevice, AutoCloseable {
     }
 
     @Override
-    public void setVringAddr(int index, long desc, long used, long avail) throws IOException {
-        send(VhostUserRequest.SET_VRING_ADDR, VhostStructs.vringAddr(index, desc, used, avail), new int[0], false);
+    public void setVringAddr(int index, long desc, long used, long avail, long logUsed) throws IOException {
+        send(VhostUserRequest.SET_VRING_ADDR, VhostStructs.vringAddr(index, desc, used, avail, logUsed), new int[0],
+                false);
+    }
+
+    /**
+     * SET_LOG_BASE with the log's memfd, which the back-end maps from offset 0; with LOG_SHMFD the back-end
+     * answers once it has mapped it (DPDK's answer has no payload, so any size is taken), and only then may
+     * logging begin.
+     */
+    @Override
+    public void setLogBase(VhostLog log) throws IOException {
+        if (!hasProtocol(VhostUserRequest.PROTOCOL_LOG_SHMFD)) {
+            throw new IOException("the vhost-user back-end '" + socket.path() + "' cannot take a shared log"
+                    + " (no LOG_SHMFD protocol feature)");
+        }
+        synchronized (this) {
+            socket.send(message(VhostUserRequest.SET_LOG_BASE, FLAG_VERSION, VhostStructs.log(log.size())),
+                    new int[] {log.fd()});
+            reply(VhostUserRequest.SET_LOG_BASE, -1);
+        }
     }
 
     @Override

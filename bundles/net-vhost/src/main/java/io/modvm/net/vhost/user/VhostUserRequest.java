@@ -6,6 +6,7 @@ final class VhostUserRequest {
     static final int SET_FEATURES = 2;
     static final int SET_OWNER = 3;
     static final int SET_MEM_TABLE = 5;
+    static final int SET_LOG_BASE = 6;
     static final int SET_VRING_NUM = 8;
     static final int SET_VRING_ADDR = 9;
     static final int SET_VRING_BASE = 10;
@@ -31,11 +32,13 @@ final class VhostUserRequest {
     /** VHOST_USER_F_PROTOCOL_FEATURES, a feature bit of GET_FEATURES. */
     static final long F_PROTOCOL_FEATURES = 1L << 30;
     static final int PROTOCOL_MQ = 0;
+    /** The log comes as a shared memory descriptor with SET_LOG_BASE: what migrating with a back-end takes. */
+    static final int PROTOCOL_LOG_SHMFD = 1;
     static final int PROTOCOL_RARP = 2;
     static final int PROTOCOL_REPLY_ACK = 3;
     static final int PROTOCOL_NET_MTU = 4;
     /** The protocol features modvm speaks. */
-    static final long PROTOCOL_OURS = (1L << PROTOCOL_MQ) | (1L << PROTOCOL_RARP) | (1L << PROTOCOL_REPLY_ACK)
+    static final long PROTOCOL_OURS = (1L << PROTOCOL_MQ) | (1L << PROTOCOL_LOG_SHMFD) | (1L << PROTOCOL_RARP) | (1L << PROTOCOL_REPLY_ACK)
             | (1L << PROTOCOL_NET_MTU);
     /** How many memory regions a SET_MEM_TABLE may carry without the CONFIGURE_MEM_SLOTS feature. */
     static final int MAX_REGIONS = 8;
@@ -50,6 +53,7 @@ final class VhostUserRequest {
             case SET_FEATURES -> "SET_FEATURES";
             case SET_OWNER -> "SET_OWNER";
             case SET_MEM_TABLE -> "SET_MEM_TABLE";
+            case SET_LOG_BASE -> "SET_LOG_BASE";
             case SET_VRING_NUM -> "SET_VRING_NUM";
             case SET_VRING_ADDR -> "SET_VRING_ADDR";
             case SET_VRING_BASE -> "SET_VRING_BASE";

@@ -19,6 +19,7 @@ class VhostIoctlsTest {
         assertEquals(0x4008AF20L, VhostIoctls.SET_VRING_KICK);
         assertEquals(0x4008AF21L, VhostIoctls.SET_VRING_CALL);
         assertEquals(0x4008AF30L, VhostIoctls.NET_SET_BACKEND);
+        assertEquals(0x4008AF04L, VhostIoctls.SET_LOG_BASE);
     }
 
     @Test

@@ -40,9 +40,14 @@ class VhostRingsTest {
         }
 
         @Override
-        public void setVringAddr(int index, long desc, long used, long avail) {
+        public void setVringAddr(int index, long desc, long used, long avail, long logUsed) {
             calls.add("addr " + index + " " + Long.toHexString(desc) + " " + Long.toHexString(used) + " "
-                    + Long.toHexString(avail));
+                    + Long.toHexString(avail) + (logUsed >= 0 ? " log " + Long.toHexString(logUsed) : ""));
+        }
+
+        @Override
+        public void setLogBase(VhostLog log) {
+            calls.add("log base " + log.size());
         }
 
         @Override
@@ -80,11 +85,39 @@ class VhostRingsTest {
     void featuresMemoryThenEachRingInQemuOrderAtHostAddresses() throws IOException {
         Recording d = new Recording();
         VringSetup s = setup();
-        VhostRings.start(d, VhostRings.acknowledged(s.features(), 0x1_0000_8000L, 1L << 30), s, s.rings(), q -> q % 2);
+        VhostRings.start(d, VhostRings.acknowledged(s.features(), 0x1_0000_8000L, 1L << 30), s, s.rings(), q -> q % 2,
+                null);
         assertEquals(List.of("features 140008000", "mem 2",
                 "num 0 256", "base 0 17", "addr 0 7f1200001000 7f1200003000 7f1200002000", "kick 0 30", "call 0 31",
                 "num 1 256", "base 1 9", "addr 1 7f1200104000 7f1200106000 7f1200105000", "kick 1 32", "call 1 -1"),
                 d.calls);
+    }
+
+    @Test
+    void aLogGoesFirstThenLogAllAndEachUsedRingsGuestAddress() throws IOException {
+        Recording d = new Recording();
+        VringSetup s = setup();
+        try (VhostLog log = VhostLog.create("test", 0x1_0010_0000L)) {
+            VhostRings.start(d, 0x1_0000_0000L, s, s.rings().subList(0, 1), q -> q % 2, log);
+            assertEquals(List.of("log base " + log.size(), "features 104000000", "mem 2", "num 0 256", "base 0 17",
+                    "addr 0 7f1200001000 7f1200003000 7f1200002000 log 3000", "kick 0 30", "call 0 31"), d.calls);
+        }
+    }
+
+    @Test
+    void loggingTurnsOnAndOffOnRunningRingsAsQemuDoes() throws IOException {
+        Recording d = new Recording();
+        VringSetup s = setup();
+        try (VhostLog log = VhostLog.create("test", 0x1_0010_0000L)) {
+            VhostRings.log(d, 0x1_0000_0000L, s, s.rings(), q -> q % 2, log);
+            VhostRings.log(d, 0x1_0000_0000L, s, s.rings(), q -> q % 2, null);
+            assertEquals(List.of("log base " + log.size(), "features 104000000",
+                    "addr 0 7f1200001000 7f1200003000 7f1200002000 log 3000",
+                    "addr 1 7f1200104000 7f1200106000 7f1200105000 log 100006000",
+                    "features 100000000",
+                    "addr 0 7f1200001000 7f1200003000 7f1200002000",
+                    "addr 1 7f1200104000 7f1200106000 7f1200105000"), d.calls);
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.modvm.api.net.NetworkBackend;
 import io.modvm.api.net.Vring;
 import io.modvm.api.net.VringOffload;
 import io.modvm.api.net.VringSetup;
+import io.modvm.api.net.VringWriteLog;
 import io.modvm.net.vhost.rings.Libc;
 import io.modvm.net.vhost.testing.VhostUserServer;
 import java.io.IOException;
@@ -42,7 +43,8 @@ class VhostUserBackendTest {
     private static final long EVENT_IDX = 1L << 29;
     private static final long MRG_RXBUF = 1L << 15;
     private static final long OFFERED = VERSION_1 | EVENT_IDX | MRG_RXBUF | VhostUserRequest.F_PROTOCOL_FEATURES;
-    /** MQ, LOG_SHMFD (which modvm must not take), REPLY_ACK, NET_MTU. */
+    private static final long LOG_ALL = 1L << 26;
+    /** MQ, LOG_SHMFD (which modvm takes for migration), REPLY_ACK, NET_MTU. */
     private static final long PROTOCOL = 0b11011;
 
     @TempDir
@@ -54,6 +56,7 @@ class VhostUserBackendTest {
     private final Semaphore connections = new Semaphore(0);
     private final List<Integer> received = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean acceptAgain = true;
+    private volatile long offered = OFFERED;
 
     @AfterEach
     void stop() throws Exception {
@@ -94,7 +97,13 @@ class VhostUserBackendTest {
         }
         String name = VhostUserRequest.name(m.request());
         switch (m.request()) {
-            case VhostUserRequest.GET_FEATURES -> server.replyU64(m.request(), OFFERED);
+            case VhostUserRequest.GET_FEATURES -> server.replyU64(m.request(), offered);
+            case VhostUserRequest.SET_LOG_BASE -> {
+                // DPDK answers once it has mapped the log, with no payload.
+                seen.add(name + " size " + m.u64(0) + " offset " + m.u64(8) + " fds=" + m.fds().length);
+                server.reply(m.request(), ByteBuffer.allocate(0));
+                return;
+            }
             case VhostUserRequest.GET_PROTOCOL_FEATURES -> server.replyU64(m.request(), PROTOCOL);
             case VhostUserRequest.GET_QUEUE_NUM -> server.replyU64(m.request(), 2);
             case VhostUserRequest.GET_VRING_BASE -> {
@@ -130,7 +139,8 @@ class VhostUserBackendTest {
             case VhostUserRequest.SET_VRING_NUM, VhostUserRequest.SET_VRING_BASE, VhostUserRequest.SET_VRING_ENABLE ->
                     name + " " + m.u32(0) + " " + m.u32(4);
             case VhostUserRequest.SET_VRING_ADDR -> name + " " + m.u32(0) + " " + Long.toHexString(m.u64(8)) + " "
-                    + Long.toHexString(m.u64(16)) + " " + Long.toHexString(m.u64(24));
+                    + Long.toHexString(m.u64(16)) + " " + Long.toHexString(m.u64(24))
+                    + ((m.u32(4) & 1) != 0 ? " log " + Long.toHexString(m.u64(32)) : "");
             case VhostUserRequest.SET_VRING_KICK, VhostUserRequest.SET_VRING_CALL, VhostUserRequest.SET_VRING_ERR ->
                     name + " " + Long.toHexString(m.u64()) + fds;
             case VhostUserRequest.SET_MEM_TABLE -> name + " " + m.u32(0) + " gpa " + Long.toHexString(m.u64(8))
@@ -208,7 +218,7 @@ class VhostUserBackendTest {
             assertEquals(2, b.queuePairs());
             VringOffload offload = b.offload().orElseThrow();
             assertEquals(OFFERED, offload.features());
-            assertEquals(List.of("GET_FEATURES", "GET_PROTOCOL_FEATURES", "SET_PROTOCOL_FEATURES 19", "GET_QUEUE_NUM",
+            assertEquals(List.of("GET_FEATURES", "GET_PROTOCOL_FEATURES", "SET_PROTOCOL_FEATURES 1b", "GET_QUEUE_NUM",
                     "SET_OWNER"), awaitSeen(5));
         }
     }
@@ -233,6 +243,8 @@ class VhostUserBackendTest {
         int[] fds = {Libc.eventfd(0, 0), Libc.eventfd(0, 0), Libc.eventfd(0, 0), Libc.eventfd(0, 0)};
         try (NetworkBackend b = open(Map.of("chardev", "c0"))) {
             VringOffload offload = b.offload().orElseThrow();
+            // SET_OWNER has no reply: wait until the back-end saw the session's opening before forgetting it.
+            awaitSeen(5);
             seen.clear();
             offload.start(setup(fds[3], fds));
             assertEquals(List.of("SET_FEATURES 160000000",
@@ -280,6 +292,53 @@ class VhostUserBackendTest {
             seen.clear();
             offload.start(setup(fds[3], fds));
             assertTrue(awaitSeen(17).contains("SET_VRING_BASE 0 5"), seen.toString());
+        } finally {
+            VhostUserServer.closeAll(fds);
+        }
+    }
+
+    @Test
+    void aBackEndWithoutLogAllCannotLogAndSoBlocksMigration() throws Exception {
+        serve();
+        try (NetworkBackend b = open(Map.of("chardev", "c0"))) {
+            VringOffload offload = b.offload().orElseThrow();
+            assertFalse(offload.logsWrites());
+            IOException e = assertThrows(IOException.class, () -> offload.startWriteLog(1L << 20));
+            assertEquals("vhost-user cannot log its writes to guest RAM", e.getMessage());
+        }
+    }
+
+    @Test
+    void loggingSharesTheLogThenTurnsLogAllOnForTheRunningRingsAndOffAtTheEnd() throws Exception {
+        offered = OFFERED | LOG_ALL;
+        serve();
+        int[] fds = {Libc.eventfd(0, 0), Libc.eventfd(0, 0), Libc.eventfd(0, 0), Libc.eventfd(0, 0)};
+        try (NetworkBackend b = open(Map.of("chardev", "c0"))) {
+            VringOffload offload = b.offload().orElseThrow();
+            assertTrue(offload.logsWrites());
+            offload.start(setup(fds[3], fds));
+            awaitSeen(22);
+            seen.clear();
+            try (VringWriteLog log = offload.startWriteLog(0x100000)) {
+                assertEquals(List.of("SET_LOG_BASE size 4096 offset 0 fds=1", "SET_FEATURES 164000000",
+                        "SET_VRING_ADDR 0 7f0000001000 7f0000003000 7f0000002000 log 3000",
+                        "SET_VRING_ADDR 1 7f0000005000 7f0000007000 7f0000006000 log 7000"), awaitSeen(4));
+                assertArrayEquals(new long[4], log.fetch(), "nothing written yet");
+                seen.clear();
+                assertArrayEquals(new int[] {40, 41}, offload.stop());
+                awaitSeen(4);
+                seen.clear();
+                offload.start(setup(fds[3], fds));
+                List<String> restart = awaitSeen(17);
+                assertEquals("SET_LOG_BASE size 4096 offset 0 fds=1", restart.get(0), restart.toString());
+                assertEquals("SET_FEATURES 164000000", restart.get(1), restart.toString());
+                assertTrue(restart.contains("SET_VRING_ADDR 0 7f0000001000 7f0000003000 7f0000002000 log 3000"),
+                        restart.toString());
+                seen.clear();
+            }
+            assertEquals(List.of("SET_FEATURES 160000000",
+                    "SET_VRING_ADDR 0 7f0000001000 7f0000003000 7f0000002000",
+                    "SET_VRING_ADDR 1 7f0000005000 7f0000007000 7f0000006000"), awaitSeen(3));
         } finally {
             VhostUserServer.closeAll(fds);
         }
