@@ -202,6 +202,12 @@ class MigrationFaultsIT {
                 d.process().close();
                 Map<String, Object> info = awaitMigration(c);
                 assertEquals("failed", info.get("status"), info.toString());
+                if (String.valueOf(info.get("error-desc")).contains("this side stays paused")) {
+                    // The whole stream was out before the kill (a busy host loads slowly): the source cannot tell
+                    // whether the destination ran the guest, so by design it stays paused until cont.
+                    assertEquals("postmigrate", status(c), info.toString());
+                    c.returned("cont");
+                }
                 runsOn(src, c);
             }
             secondMigrationSucceeds(src, c);
