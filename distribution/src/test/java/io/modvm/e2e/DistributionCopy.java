@@ -27,12 +27,18 @@ final class DistributionCopy {
         return to;
     }
 
-    /** Moves the bundle {@code prefix}*.jar of the copy {@code home} from bundle/ to deploy/; returns its new path. */
+    /**
+     * Moves the bundle {@code prefix}*.jar of the copy {@code home} from bundle/ to deploy/, and out of the
+     * assembly's bundles.list (docs/assemblies.md: a bundle leaves an assembly with its line); returns its new path.
+     */
     static Path moveToDeploy(Path home, String prefix) throws IOException {
         Path jar;
         try (Stream<Path> jars = Files.list(home.resolve("bundle"))) {
             jar = jars.filter(j -> j.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
         }
+        Path list = home.resolve("bundles.list");
+        String line = " bundle/" + jar.getFileName();
+        Files.write(list, Files.readAllLines(list).stream().filter(l -> !l.endsWith(line)).toList());
         return Files.move(jar, home.resolve("deploy").resolve(jar.getFileName()));
     }
 

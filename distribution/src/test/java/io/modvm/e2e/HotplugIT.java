@@ -307,11 +307,7 @@ class HotplugIT {
 
     /** Moves the bundle {@code prefix}*.jar of the copy {@code home} from bundle/ to deploy/, FileInstall's folder. */
     private static Path toDeploy(Path home, String prefix) throws IOException {
-        Path jar;
-        try (Stream<Path> jars = Files.list(home.resolve("bundle"))) {
-            jar = jars.filter(j -> j.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
-        }
-        return Files.move(jar, home.resolve("deploy").resolve(jar.getFileName()));
+        return DistributionCopy.moveToDeploy(home, prefix);
     }
 
     /** FileInstall updates a bundle whose jar changed: its factory leaves and the new version's comes. */

@@ -114,7 +114,8 @@ public final class CommandLineComponent {
             return;
         }
         List<String> list = args.isEmpty() ? List.of() : Arrays.asList(args.split("\u0000", -1));
-        CommandLineParser parser = new CommandLineParser(HostMemory.total(), ShorthandTypes.from(config));
+        CommandLineParser parser = new CommandLineParser(HostMemory.total(),
+                ShorthandTypes.from(config, context.getProperty(ShorthandTypes.ASSEMBLY_CHIPSET)));
         main = new Thread(() -> exit.accept(execute(context, parser, list, System.out, System.err)), "modvm-main");
         main.start();
     }
