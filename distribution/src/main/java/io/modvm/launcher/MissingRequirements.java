@@ -46,12 +46,16 @@ public final class MissingRequirements {
                 providers.putIfAbsent(what, catalog.provider(r));
             }
         }
+        List<String> installed = bundles.stream().map(Bundle::getSymbolicName).toList();
         List<String> lines = new ArrayList<>();
         neededBy.forEach((what, users) -> {
             String provider = providers.get(what);
+            String verb = what.startsWith("package ") ? "exports" : "provides";
             String fix = provider == null ? "no bundle in the catalog provides it"
-                    : "bundle " + provider + " " + (what.startsWith("package ") ? "exports" : "provides")
-                            + " it, and this assembly (" + assembly + ") does not include it";
+                    : installed.contains(provider) ? "bundle " + provider + " " + verb + " it, but not in that "
+                            + "version; build the bundles against the API this assembly has"
+                    : "bundle " + provider + " " + verb + " it, and this assembly (" + assembly
+                            + ") does not include it";
             lines.add(what + " is missing: " + fix + " (needed by " + String.join(", ", users) + ")");
         });
         return lines;
