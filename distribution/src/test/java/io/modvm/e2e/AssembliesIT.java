@@ -79,6 +79,10 @@ class AssembliesIT {
             c.negotiate();
             p.awaitOutput("blk: done", RUN);
             assertTrue(p.stdout().contains("blk: read 0..7 status 0 (OK)"), p.stdout());
+            Map<String, Object> balloon = c.execute("query-balloon");
+            assertEquals("The command query-balloon has not been found: provided by bundle io.modvm.virtio.balloon, "
+                    + "which this assembly (storage) does not include",
+                    ((Map<?, ?>) balloon.get("error")).get("desc"), balloon.toString());
             c.execute("quit");
             assertEquals(0, p.waitFor(RUN), p.stderr());
         }
@@ -117,7 +121,7 @@ class AssembliesIT {
 
     @Test
     void aMissingInfrastructureBundleIsOneLineNamingThePackageAndItsBundle() throws Exception {
-        Path copy = copy(assembly("minimal"), dir.resolve("no-cm"));
+        Path copy = DistributionCopy.copy(assembly("minimal"), dir.resolve("no-cm"));
         String jar = jars(copy).stream().filter(j -> j.startsWith("org.apache.felix.configadmin")).findFirst()
                 .orElseThrow();
         Files.delete(copy.resolve("bundle").resolve(jar));
@@ -146,7 +150,7 @@ class AssembliesIT {
         for (String f : List.of("bundles.list", "assembly.properties", "catalog.list")) {
             Files.copy(assembly("minimal").resolve(f), linked.resolve(f));
         }
-        copy(assembly("minimal").resolve("bundle"), linked.resolve("bundle"));
+        DistributionCopy.copy(assembly("minimal").resolve("bundle"), linked.resolve("bundle"));
         Files.createSymbolicLink(linked.resolve("bin/modvm"), ModvmProcess.home().resolve("bin/modvm"));
         assertFalse(Files.exists(linked.resolve("lib")));
         ModvmProcess symlinked = run(linked, "-qmp", qmp);
@@ -217,14 +221,5 @@ class AssembliesIT {
             p = q;
         }
         return p;
-    }
-
-    private static Path copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Files.copy(source, to.resolve(from.relativize(source).toString()));
-            }
-        }
-        return to;
     }
 }

@@ -17,8 +17,11 @@ final class DistributionCopy {
 
     /** Copies {@link ModvmProcess#home()} to {@code dir}/modvm and returns that home. */
     static Path in(Path dir) throws IOException {
-        Path from = ModvmProcess.home();
-        Path to = dir.resolve("modvm");
+        return copy(ModvmProcess.home(), dir.resolve("modvm"));
+    }
+
+    /** Copies the folder {@code from} (an assembly's, or any) to {@code to}; returns {@code to}. */
+    static Path copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path source : (Iterable<Path>) files::iterator) {
                 Files.copy(source, to.resolve(from.relativize(source).toString()), StandardCopyOption.COPY_ATTRIBUTES);
