@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.osgi.resource.Namespace;
@@ -22,9 +23,11 @@ public final class Catalog {
     private static final Pattern PACKAGE = Pattern.compile("\\(osgi\\.wiring\\.package=([^)]+)\\)");
 
     private final Map<String, String> providers;
+    private final Set<String> bundles;
 
     Catalog(Map<String, String> providers) {
         this.providers = Map.copyOf(providers);
+        this.bundles = Set.copyOf(providers.values());
     }
 
     /** The catalog in {@code folder}, or an empty one if it has none. */
@@ -57,6 +60,12 @@ public final class Catalog {
             return p.find() ? provider("package", p.group(1)) : null;
         }
         Matcher value = Pattern.compile("\\(" + Pattern.quote(r.getNamespace()) + "=([^)]+)\\)").matcher(filter);
-        return value.find() ? provider("capability", r.getNamespace() + "=" + value.group(1)) : null;
+        if (!value.find()) {
+            return null;
+        }
+        if (r.getNamespace().equals("osgi.wiring.bundle") || r.getNamespace().equals("osgi.identity")) {
+            return bundles.contains(value.group(1)) ? value.group(1) : null; // Require-Bundle: the bundle itself
+        }
+        return provider("capability", r.getNamespace() + "=" + value.group(1));
     }
 }

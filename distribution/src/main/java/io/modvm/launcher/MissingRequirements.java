@@ -2,9 +2,12 @@ package io.modvm.launcher;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
@@ -21,12 +24,14 @@ public final class MissingRequirements {
     private MissingRequirements() {}
 
     /**
-     * One line per missing requirement: {@code package P [1.0,2.0) is missing: bundle B exports it, and this assembly
-     * (A) does not include it (needed by C, D)}, or {@code ...: no bundle in the catalog provides it}.
+     * One line per bundle the assembly lacks, with what it would provide and who needs it: {@code package P
+     * [1.0,2.0) is missing: bundle B exports it, and this assembly (A) does not include it (needed by C, D)}; two
+     * things of one bundle share a line ({@code X and Y are missing: bundle B provides them, ...}). A requirement
+     * no catalog bundle satisfies gets a line of its own.
      */
     public static List<String> lines(Collection<Bundle> bundles, FrameworkWiring wiring, Catalog catalog, String assembly) {
-        Map<String, List<String>> neededBy = new LinkedHashMap<>();
-        Map<String, String> providers = new LinkedHashMap<>();
+        Map<String, Set<String>> whatByProvider = new LinkedHashMap<>();
+        Map<String, Set<String>> neededBy = new LinkedHashMap<>();
         for (Bundle bundle : bundles) {
             BundleRevision revision = bundle.adapt(BundleRevision.class);
             if (revision == null || bundle.getState() != Bundle.INSTALLED) {
@@ -42,21 +47,26 @@ public final class MissingRequirements {
                 }
                 String what = UnresolvedDeployBundles.requirement(r).replaceFirst("^exports package ", "package ")
                         .replaceFirst("^provides ", "capability ");
-                neededBy.computeIfAbsent(what, k -> new ArrayList<>()).add(bundle.getSymbolicName());
-                providers.putIfAbsent(what, catalog.provider(r));
+                String provider = catalog.provider(r);
+                String key = provider != null ? provider : "?" + what;
+                whatByProvider.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(what);
+                neededBy.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(bundle.getSymbolicName());
             }
         }
-        List<String> installed = bundles.stream().map(Bundle::getSymbolicName).toList();
+        Set<String> installed = new HashSet<>();
+        bundles.forEach(b -> installed.add(b.getSymbolicName()));
         List<String> lines = new ArrayList<>();
-        neededBy.forEach((what, users) -> {
-            String provider = providers.get(what);
-            String verb = what.startsWith("package ") ? "exports" : "provides";
-            String fix = provider == null ? "no bundle in the catalog provides it"
-                    : installed.contains(provider) ? "bundle " + provider + " " + verb + " it, but not in that "
-                            + "version; build the bundles against the API this assembly has"
-                    : "bundle " + provider + " " + verb + " it, and this assembly (" + assembly
+        whatByProvider.forEach((key, whats) -> {
+            boolean one = whats.size() == 1;
+            String what = String.join(" and ", whats) + (one ? " is" : " are") + " missing: ";
+            String verb = one && what.startsWith("package ") ? "exports" : "provides";
+            String it = one ? "it" : "them";
+            String fix = key.startsWith("?") ? "no bundle in the catalog provides it"
+                    : installed.contains(key) ? "bundle " + key + " " + verb + " " + it + ", but not in that version; "
+                            + "build the bundles against the API this assembly has"
+                    : "bundle " + key + " " + verb + " " + it + ", and this assembly (" + assembly
                             + ") does not include it";
-            lines.add(what + " is missing: " + fix + " (needed by " + String.join(", ", users) + ")");
+            lines.add(what + fix + " (needed by " + String.join(", ", neededBy.get(key)) + ")");
         });
         return lines;
     }
