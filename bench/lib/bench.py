@@ -259,6 +259,32 @@ def bench_launch(a, vmms, reps):
     return interleaved(vmms, reps, one)
 
 
+def assemblies(a):
+    """The other shipped assemblies (docs/assemblies.md) as VMMs, from --assemblies NAME=LAUNCHER,..."""
+    out = []
+    for item in filter(None, a.assemblies.split(",")):
+        name, _, path = item.partition("=")
+        out.append(Vmm(f"modvm-{name}", f"modvm ({name})", [path], None))
+    return out
+
+
+def bench_launch_assembly(a, v, reps):
+    """Launch to first output of the tiny guest under another assembly. It may lack isa-debug-exit (minimal
+    and storage do): the run ends at the guest's line, so there is no exit figure."""
+    def one(v, rep):
+        log = os.path.join(a.work, f"launch-{v.key}-{rep}.log")
+        r = launch(v.cmd(a.guest_launch), [LAUNCH_MARK], a.timeout, kill_after=LAUNCH_MARK, log_path=log)
+        if r.markers.get(LAUNCH_MARK) is None:
+            return {"error": failure_text(r, f"{v.label} launch guest")}
+        return {"first_byte_ms": r.first_byte * 1000, "guest_output_ms": r.markers[LAUNCH_MARK] * 1000}
+    return {"modvm": interleaved([v], reps, one)[v.key]}
+
+
+def bench_mem_assembly(a, v, reps):
+    """bench_mem's figure under another assembly (without isa-debug-exit, which it may lack)."""
+    return {"modvm": bench_mem(a, [v], reps, extra=())[v.key]}
+
+
 PIO_RE = {
     "cpl0": re.compile(rb"BENCH-PIO cpl0 iters=(\d+) outs_per_iter=(\d+) out_tsc=(\d+) empty_tsc=(\d+)"),
     "cpl3": re.compile(rb"BENCH-PIO cpl3 outs=(\d+) out_tsc=(\d+)"),
@@ -291,13 +317,13 @@ def bench_pio(a, vmms, reps):
 MEM_MARK = b"BENCH-MEM touched_mb="
 
 
-def bench_mem(a, vmms, reps):
+def bench_mem(a, vmms, reps, extra=DEBUG_EXIT):
     """VmRSS of the VMM while the guest idles after touching a known amount of RAM."""
     append = f"touch_mb={a.mem_touch_mb}"
 
     def one(v, rep):
         log = os.path.join(a.work, f"mem-{v.key}-{rep}.log")
-        r = launch(v.cmd(a.guest_mem, append=append, mem=a.mem_guest_mb, extra=DEBUG_EXIT), [MEM_MARK],
+        r = launch(v.cmd(a.guest_mem, append=append, mem=a.mem_guest_mb, extra=extra), [MEM_MARK],
                    a.timeout + a.mem_settle, kill_after=MEM_MARK, rss_settle=a.mem_settle, log_path=log)
         if r.failed() or not r.rss:
             return {"error": failure_text(r, f"{v.label} mem guest")}
@@ -1753,6 +1779,8 @@ def main():
     p.add_argument("--linux-timeout", type=float, required=True)
     p.add_argument("--linux-wait", type=float, required=True)
     p.add_argument("--linux-poll", type=float, required=True)
+    p.add_argument("--assemblies", default="",
+                   help="other modvm assemblies for the launch and mem rows: NAME=LAUNCHER,... (empty: none)")
     p.add_argument("--json")
     p.add_argument("--host", required=True, help="JSON object describing the host, from bench/run")
     a = p.parse_args()
@@ -1781,6 +1809,11 @@ def main():
         rows += [("launch", "launch: first byte on stdout", "ms", "first_byte_ms"),
                  ("launch", "launch: first guest output", "ms", "guest_output_ms"),
                  ("launch", "launch: process exit", "ms", "exit_ms")]
+        for v in assemblies(a):
+            sys.stderr.write(f"launch to first output, {v.label} ({a.reps} reps)\n")
+            data["runs"][f"launch-{v.key}"] = bench_launch_assembly(a, v, a.reps)
+            rows.append((f"launch-{v.key}", f"launch: first guest output, {v.label}", "ms", "guest_output_ms",
+                         False, ()))
         load("after_launch")
     if "pio" in only:
         sys.stderr.write(f"port I/O exit ({a.reps} reps each)\n")
@@ -1794,6 +1827,10 @@ def main():
         data["runs"]["mem"] = bench_mem(a, vmms, a.reps)
         rows += [("mem", f"VmRSS, guest touched {a.mem_touch_mb} MiB", "MiB", "rss_mib"),
                  ("mem", "VMM overhead = VmRSS - touched", "MiB", "overhead_mib")]
+        for v in assemblies(a):
+            sys.stderr.write(f"memory overhead, {v.label} ({a.reps} reps)\n")
+            data["runs"][f"mem-{v.key}"] = bench_mem_assembly(a, v, a.reps)
+            rows.append((f"mem-{v.key}", f"VMM overhead, {v.label}", "MiB", "overhead_mib", False, ()))
         load("after_mem")
     if "blk" in only:
         # The kit's virtio driver is virtio-pci only: QEMU microvm has no PCI bus (its pcie=on host bridge is
@@ -1981,6 +2018,10 @@ def main():
                      "net": a.net_quiet_cores, "netvu": a.net_quiet_cores, "snapshot": a.mig_quiet_cores,
                      "local": a.mig_quiet_cores}.get(bench, a.mig_quiet_cores if bench.startswith("mig-") else None)
         sm = summary(runs["modvm"], field, quiet)
+        if not qemus:
+            # a modvm-only row (another assembly beside full): no QEMU figure to compare with
+            data["summary"].setdefault(bench, {}).setdefault(field, {})["modvm"] = sm
+            lines.append(f"{label:<{lw}} {unit:<4} {cell(sm, missing):>{w}} {'-':>{w}} {'-':>10}  -")
         for q in qemus:
             sq = summary(runs[q.key], field, quiet)
             ratio = sm["median"] / sq["median"] if with_ratio and sm and sq and sq["median"] else None

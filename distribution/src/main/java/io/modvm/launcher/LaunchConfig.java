@@ -2,15 +2,18 @@ package io.modvm.launcher;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Where modvm lives and the framework properties it runs with. */
 final class LaunchConfig {
-    static final String BUNDLE_DIR = "bundle";
     static final String DEPLOY_DIR = "deploy";
     /** Separates the command-line arguments in {@code modvm.args}; NUL cannot occur inside an argument. */
     static final char ARG_SEPARATOR = '\u0000';
+    static final String ASSEMBLY_OPTION = "--assembly";
 
     private LaunchConfig() {}
 
@@ -30,16 +33,44 @@ final class LaunchConfig {
         return jar.toAbsolutePath().getParent().getParent();
     }
 
+    /**
+     * Where the bundles come from, and the arguments left for the core: {@code --assembly DIR} (or
+     * {@code --assembly=DIR}) as the first argument, else the MODVM_ASSEMBLY environment variable (bin/modvm sets
+     * it when it is started through a symlink in another assembly's bin/), else MODVM_HOME itself.
+     */
+    static Selected selectAssembly(Path home, String[] args, String environment) {
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        String dir = null;
+        if (!rest.isEmpty() && rest.get(0).startsWith(ASSEMBLY_OPTION + "=")) {
+            dir = rest.remove(0).substring(ASSEMBLY_OPTION.length() + 1);
+        } else if (!rest.isEmpty() && rest.get(0).equals(ASSEMBLY_OPTION)) {
+            if (rest.size() < 2) {
+                throw new IllegalArgumentException(ASSEMBLY_OPTION + " requires a folder (one made by "
+                        + "bin/modvm-assemble)");
+            }
+            rest.remove(0);
+            dir = rest.remove(0);
+        } else if (environment != null && !environment.isEmpty()) {
+            dir = environment;
+        }
+        Path folder = dir == null ? home : Path.of(dir).toAbsolutePath().normalize();
+        return new Selected(folder, rest.toArray(new String[0]));
+    }
+
+    /** The assembly folder chosen and the command line without the launcher's own option. */
+    record Selected(Path folder, String[] args) {}
+
     /** The arguments joined with NUL; the empty string for none. */
     static String joinArgs(String... args) {
         return String.join(String.valueOf(ARG_SEPARATOR), args);
     }
 
-    static Map<String, String> frameworkProperties(Path home, Path storage, String[] args, LogSettings log) {
+    static Map<String, String> frameworkProperties(Path home, Path assembly, AssemblySettings settings, Path storage,
+            String[] args, LogSettings log) {
         Map<String, String> p = new HashMap<>();
         p.put("org.osgi.framework.storage", storage.toString());
         p.put("org.osgi.framework.storage.clean", "onFirstInit");
-        p.put("org.osgi.framework.startlevel.beginning", Integer.toString(BundlePlan.BEGINNING_LEVEL));
+        p.put("org.osgi.framework.startlevel.beginning", Integer.toString(settings.beginningLevel()));
         // Classes on the JVM class path (the launcher, Felix) must not leak into bundles (SLF4J's provider check).
         p.put("felix.bootdelegation.implicit", "false");
         // Felix's own logger and SCR's info/debug messages go to stdout, which belongs to the guest console:
@@ -48,7 +79,7 @@ final class LaunchConfig {
         p.put("ds.loglevel", log.isDebug() ? "debug" : log.shows("warn") ? "warn" : "error");
         // The guest console owns stdin: Gogo must never read it, nor stop the framework.
         p.put("gosh.args", "--nointeractive --noshutdown");
-        p.put("felix.fileinstall.dir", home.resolve(DEPLOY_DIR).toString());
+        p.put("felix.fileinstall.dir", assembly.resolve(DEPLOY_DIR).toString());
         p.put("felix.fileinstall.poll", "1000");
         p.put("felix.fileinstall.noInitialDelay", "true");
         // FileInstall writes each configuration it loaded back into its .cfg file, truncating the file first; a
@@ -56,9 +87,13 @@ final class LaunchConfig {
         // user's file (seen as a .cfg device with no type). deploy/ files are the user's: never rewrite them. (The
         // core deletes the file of a configuration the monitor removes itself.)
         p.put("felix.fileinstall.enableConfigSave", "false");
-        p.put("felix.fileinstall.start.level", Integer.toString(BundlePlan.DEPLOY_LEVEL));
+        // the watched folder's bundles start last, with the assembly's last level
+        p.put("felix.fileinstall.start.level", Integer.toString(settings.beginningLevel()));
         p.put("felix.fileinstall.log.default", "jul");
         p.put("modvm.home", home.toString());
+        p.put("modvm.assembly", settings.name());
+        p.put("modvm.assembly.dir", assembly.toString());
+        p.putAll(settings.properties());
         p.put("modvm.args", joinArgs(args));
         return p;
     }

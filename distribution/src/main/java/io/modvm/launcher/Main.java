@@ -1,6 +1,7 @@
 package io.modvm.launcher;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,11 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
- * Starts modvm: embeds Felix, installs and starts every bundle of {@code $MODVM_HOME/bundle}, offers the core an
+ * Starts modvm: embeds Felix, installs and starts the bundles of an assembly ({@link BundlePlan}: MODVM_HOME's
+ * own, or the one {@code --assembly DIR} or MODVM_ASSEMBLY names) at its start levels, offers the core an
  * exit service ({@code IntConsumer}, {@code modvm.role=exit}) and leaves the JVM with the status the core passes
  * to it. The core's command-line component reads the arguments from the framework property {@code modvm.args}.
  */
@@ -44,8 +47,13 @@ public final class Main {
         LogSettings log = LogSettings.fromEnvironment();
         log.applySystemProperties();
 
+        LaunchConfig.Selected selected = LaunchConfig.selectAssembly(home, args, System.getenv("MODVM_ASSEMBLY"));
+        Path assembly = selected.folder();
+        List<BundlePlan.Entry> plan = BundlePlan.load(assembly);
+        AssemblySettings settings = AssemblySettings.load(assembly);
         Path storage = FrameworkStopper.createStorage();
-        Map<String, String> properties = LaunchConfig.frameworkProperties(home, storage, args, log);
+        Map<String, String> properties = LaunchConfig.frameworkProperties(home, assembly, settings, storage,
+                selected.args(), log);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework in " + home.resolve("lib")));
         Framework framework = factory.newFramework(properties);
@@ -55,17 +63,22 @@ public final class Main {
             framework.init();
             BundleContext system = framework.getBundleContext();
             UnresolvedDeployBundles unresolved = new UnresolvedDeployBundles(system,
-                    home.resolve(LaunchConfig.DEPLOY_DIR), log);
+                    assembly.resolve(LaunchConfig.DEPLOY_DIR), log);
             StartupErrors errors = new StartupErrors(log, b -> unresolved.fileIn(b.getLocation()) != null);
             system.addFrameworkListener(errors);
             system.addBundleListener(unresolved);
             CompletableFuture<Void> cli = Services.appears(system, "(modvm.role=cli)");
 
-            List<BundlePlan.Entry> plan = BundlePlan.scan(home.resolve(LaunchConfig.BUNDLE_DIR));
             List<Bundle> bundles = BundleStarter.installAndMark(system, plan);
             framework.start(); // raises the start level to the beginning level: starts the bundles level by level
 
-            List<String> failures = BundleStarter.failures(bundles, errors);
+            // a missing bundle leaves every bundle that needs it unresolved: name the missing thing once
+            List<String> missing = bundles.stream().noneMatch(b -> b.getState() == Bundle.INSTALLED) ? List.of()
+                    : MissingRequirements.lines(bundles, framework.adapt(FrameworkWiring.class),
+                            Catalog.load(assembly), settings.name());
+            List<String> failures = new ArrayList<>(missing);
+            failures.addAll(BundleStarter.failures(missing.isEmpty() ? bundles
+                    : bundles.stream().filter(b -> b.getState() != Bundle.INSTALLED).toList(), errors));
             if (!failures.isEmpty()) {
                 failures.forEach(line -> System.err.println("modvm: " + line));
                 return 1;

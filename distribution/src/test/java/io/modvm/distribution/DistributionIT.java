@@ -11,7 +11,9 @@ import io.modvm.api.monitor.MonitorEvents;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -34,9 +36,16 @@ import org.osgi.util.tracker.ServiceTracker;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class DistributionIT {
-    /** The device types the io.modvm.devices.emulated bundle registers factories for. */
+    /** The emulated device families: each bundle and the device types it registers factories for. */
+    static final Map<String, List<String>> EMULATED_FAMILIES = Map.of(
+            "io.modvm.devices.emulated.serial", List.of("isa-serial"),
+            "io.modvm.devices.emulated.ps2", List.of("i8042"),
+            "io.modvm.devices.emulated.rtc", List.of("mc146818rtc"),
+            "io.modvm.devices.emulated.acpipm", List.of("acpi-pm"),
+            "io.modvm.devices.emulated.debug", List.of("isa-debug-exit", "pc-testdev"),
+            "io.modvm.devices.emulated.e1000", List.of("e1000"));
     static final List<String> EMULATED_TYPES =
-            List.of("isa-serial", "i8042", "mc146818rtc", "acpi-pm", "isa-debug-exit", "pc-testdev");
+            EMULATED_FAMILIES.values().stream().flatMap(List::stream).collect(Collectors.toList());
     static final long WAIT_MILLIS = TimeUnit.SECONDS.toMillis(10);
 
     @Inject
@@ -70,24 +79,26 @@ public class DistributionIT {
     }
 
     @Test
-    public void stoppingTheEmulatedDevicesBundleRemovesItsFactoriesAndStartingRestoresThem() throws Exception {
-        Bundle devices = bundle("io.modvm.devices.emulated");
-        assertNotNull(devices);
-        for (String type : EMULATED_TYPES) {
-            assertNotNull(type + " before stop", await(DeviceFactory.class, "(" + DeviceFactory.PROP_TYPE + "=" + type + ")"));
-        }
+    public void stoppingAnEmulatedDeviceBundleRemovesItsFactoriesAndStartingRestoresThem() throws Exception {
+        for (Map.Entry<String, List<String>> family : EMULATED_FAMILIES.entrySet()) {
+            Bundle devices = bundle(family.getKey());
+            assertNotNull(family.getKey(), devices);
+            for (String type : family.getValue()) {
+                assertNotNull(type + " before stop", await(DeviceFactory.class, "(" + DeviceFactory.PROP_TYPE + "=" + type + ")"));
+            }
 
-        devices.stop();
-        assertEquals("factories of the stopped bundle", List.of(), factoriesOf(devices));
-        for (String type : EMULATED_TYPES) {
-            assertEquals(type + " after stop", 0, references(DeviceFactory.class, "(" + DeviceFactory.PROP_TYPE + "=" + type + ")").size());
-        }
+            devices.stop();
+            assertEquals("factories of the stopped bundle", List.of(), factoriesOf(devices));
+            for (String type : family.getValue()) {
+                assertEquals(type + " after stop", 0, references(DeviceFactory.class, "(" + DeviceFactory.PROP_TYPE + "=" + type + ")").size());
+            }
 
-        devices.start();
-        for (String type : EMULATED_TYPES) {
-            assertNotNull(type + " after restart", await(DeviceFactory.class, "(" + DeviceFactory.PROP_TYPE + "=" + type + ")"));
+            devices.start();
+            for (String type : family.getValue()) {
+                assertNotNull(type + " after restart", await(DeviceFactory.class, "(" + DeviceFactory.PROP_TYPE + "=" + type + ")"));
+            }
+            assertTrue("all types come from the restarted bundle", factoriesOf(devices).containsAll(family.getValue()));
         }
-        assertTrue("all types come from the restarted bundle", factoriesOf(devices).containsAll(EMULATED_TYPES));
     }
 
     @Test

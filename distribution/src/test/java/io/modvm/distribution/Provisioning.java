@@ -19,12 +19,14 @@ import org.ops4j.pax.exam.Option;
  * The Pax Exam container for the distribution tests, built in the test JVM (never inside the framework): the
  * third-party bundles of the assembled {@code target/modvm/bundle}, the modvm bundles by file URL from the
  * reactor (maven-dependency-plugin's {@code properties} goal, passed by failsafe), each at the start level the
- * launcher would give it.
+ * full assembly gives it (its bundles.list).
  */
 final class Provisioning {
     /** The modvm bundles the distribution ships; failsafe passes each one's jar as {@code modvm.bundle.<bsn>}. */
     static final List<String> MODVM_BUNDLES =
-            List.of("io.modvm.api", "io.modvm.core", "io.modvm.accel.kvm", "io.modvm.devices.emulated",
+            List.of("io.modvm.api", "io.modvm.core", "io.modvm.accel.kvm", "io.modvm.devices.emulated.serial",
+                    "io.modvm.devices.emulated.ps2", "io.modvm.devices.emulated.rtc", "io.modvm.devices.emulated.acpipm",
+                    "io.modvm.devices.emulated.debug", "io.modvm.devices.emulated.e1000",
                     "io.modvm.monitor", "io.modvm.block", "io.modvm.virtio.core", "io.modvm.virtio.blk",
                     "io.modvm.virtio.console", "io.modvm.virtio.rng", "io.modvm.virtio.balloon",
                     "io.modvm.net.tap", "io.modvm.net.user", "io.modvm.virtio.net");
@@ -34,23 +36,25 @@ final class Provisioning {
     static Option[] options() throws IOException {
         strictlyLocalMavenResolution();
         List<Option> options = new ArrayList<>();
-        Path bundles = Path.of(required("modvm.home")).resolve("bundle");
-        for (BundlePlan.Entry jar : BundlePlan.scan(bundles)) {
+        Path home = Path.of(required("modvm.home"));
+        List<BundlePlan.Entry> plan = BundlePlan.load(home);
+        int loggingLevel = BundlePlan.startLevel(plan, "slf4j.simple");
+        for (BundlePlan.Entry jar : plan) {
             if (MODVM_BUNDLES.contains(jar.symbolicName())) {
                 continue; // provisioned from the reactor below
             }
-            options.add(bundle(jar.jar().toUri().toString()).startLevel(containerLevel(jar.startLevel()))
-                    .start(!jar.fragment()));
+            options.add(bundle(jar.jar().toUri().toString())
+                    .startLevel(containerLevel(jar.startLevel(), loggingLevel)).start(!jar.fragment()));
         }
         for (String bsn : MODVM_BUNDLES) {
             File jar = new File(required("modvm.bundle." + bsn));
             if (!jar.isFile()) {
                 throw new IllegalStateException("no jar for " + bsn + " at " + jar + " (is it built?)");
             }
-            options.add(bundle(jar.toURI().toString()).startLevel(BundlePlan.startLevel(bsn)).start());
+            options.add(bundle(jar.toURI().toString()).startLevel(BundlePlan.startLevel(plan, bsn)).start());
         }
         options.add(junitBundles());
-        options.add(frameworkStartLevel(BundlePlan.BEGINNING_LEVEL));
+        options.add(frameworkStartLevel(BundlePlan.beginningLevel(home)));
         // as the launcher does: class path classes must not leak into bundles (SLF4J provider check)
         options.add(frameworkProperty("felix.bootdelegation.implicit").value("false"));
         options.add(frameworkProperty("gosh.args").value("--nointeractive --noshutdown"));
@@ -65,8 +69,8 @@ final class Provisioning {
      * API and its provider) starts before them, at level 1, in the launcher's order (within a level, by install
      * order). Otherwise SLF4J falls back to NOP for the framework's life (docs/osgi.md, OSGi pitfalls 2 and 3).
      */
-    static int containerLevel(int launcherLevel) {
-        return launcherLevel <= BundlePlan.LOGGING_LEVEL ? 1 : launcherLevel;
+    static int containerLevel(int launcherLevel, int loggingLevel) {
+        return launcherLevel <= loggingLevel ? 1 : launcherLevel;
     }
 
     /**

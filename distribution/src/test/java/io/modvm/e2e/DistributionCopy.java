@@ -17,8 +17,11 @@ final class DistributionCopy {
 
     /** Copies {@link ModvmProcess#home()} to {@code dir}/modvm and returns that home. */
     static Path in(Path dir) throws IOException {
-        Path from = ModvmProcess.home();
-        Path to = dir.resolve("modvm");
+        return copy(ModvmProcess.home(), dir.resolve("modvm"));
+    }
+
+    /** Copies the folder {@code from} (an assembly's, or any) to {@code to}; returns {@code to}. */
+    static Path copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path source : (Iterable<Path>) files::iterator) {
                 Files.copy(source, to.resolve(from.relativize(source).toString()), StandardCopyOption.COPY_ATTRIBUTES);
@@ -27,12 +30,18 @@ final class DistributionCopy {
         return to;
     }
 
-    /** Moves the bundle {@code prefix}*.jar of the copy {@code home} from bundle/ to deploy/; returns its new path. */
+    /**
+     * Moves the bundle {@code prefix}*.jar of the copy {@code home} from bundle/ to deploy/, and out of the
+     * assembly's bundles.list (docs/assemblies.md: a bundle leaves an assembly with its line); returns its new path.
+     */
     static Path moveToDeploy(Path home, String prefix) throws IOException {
         Path jar;
         try (Stream<Path> jars = Files.list(home.resolve("bundle"))) {
             jar = jars.filter(j -> j.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
         }
+        Path list = home.resolve("bundles.list");
+        String line = " bundle/" + jar.getFileName();
+        Files.write(list, Files.readAllLines(list).stream().filter(l -> !l.endsWith(line)).toList());
         return Files.move(jar, home.resolve("deploy").resolve(jar.getFileName()));
     }
 

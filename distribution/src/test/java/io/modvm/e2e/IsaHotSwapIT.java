@@ -41,8 +41,8 @@ class IsaHotSwapIT {
             p.awaitOutput("uart: round 20 ok", START);
 
             Map<String, Object> update = new LinkedHashMap<>();
-            update.put("bundle", "io.modvm.devices.emulated");
-            assertEquals("io.modvm.devices.emulated",
+            update.put("bundle", "io.modvm.devices.emulated.serial");
+            assertEquals("io.modvm.devices.emulated.serial",
                     ((Map<?, ?>) c.returned("__io.modvm_bundle-update", update)).get("bundle"));
             await("the UART taken over by the updated bundle",
                     () -> p.stderr().contains("device serial0 taken over by a new isa-serial instance"));

@@ -27,8 +27,9 @@ class LaunchConfigTest {
     @Test
     void frameworkPropertiesCarryArgsHomeAndQuietGogo() {
         Path home = Path.of("/opt/modvm");
-        Map<String, String> p = LaunchConfig.frameworkProperties(home, Path.of("/tmp/x"), new String[] {"-version"},
-                LogSettings.of(null));
+        AssemblySettings settings = new AssemblySettings("full", 6, 5, Map.of("modvm.machine.devices", ""));
+        Map<String, String> p = LaunchConfig.frameworkProperties(home, home, settings, Path.of("/tmp/x"),
+                new String[] {"-version"}, LogSettings.of(null));
         assertEquals("-version", p.get("modvm.args"));
         assertEquals("/opt/modvm", p.get("modvm.home"));
         assertEquals("/opt/modvm/deploy", p.get("felix.fileinstall.dir"));
@@ -37,6 +38,36 @@ class LaunchConfigTest {
         assertEquals("onFirstInit", p.get("org.osgi.framework.storage.clean"));
         assertEquals("--nointeractive --noshutdown", p.get("gosh.args"));
         assertEquals("0", p.get("felix.log.level"));
+        assertEquals("6", p.get("org.osgi.framework.startlevel.beginning"), "the assembly's beginning level");
+        assertEquals("", p.get("modvm.machine.devices"), "the assembly's framework properties");
+        assertEquals("full", p.get("modvm.assembly"));
+    }
+
+    @Test
+    void deployIsTheAssemblysOwn() {
+        AssemblySettings settings = new AssemblySettings("minimal", 6, 5, Map.of());
+        Map<String, String> p = LaunchConfig.frameworkProperties(Path.of("/opt/modvm"), Path.of("/srv/minimal"),
+                settings, Path.of("/tmp/x"), new String[0], LogSettings.of(null));
+        assertEquals("/srv/minimal/deploy", p.get("felix.fileinstall.dir"));
+        assertEquals("/opt/modvm", p.get("modvm.home"));
+    }
+
+    @Test
+    void theAssemblyComesFromTheFirstArgumentThenTheEnvironmentThenHome() {
+        Path home = Path.of("/opt/modvm");
+        LaunchConfig.Selected option = LaunchConfig.selectAssembly(home,
+                new String[] {"--assembly", "/srv/minimal", "-m", "64"}, "/srv/other");
+        assertEquals(Path.of("/srv/minimal"), option.folder());
+        assertEquals(Arrays.asList("-m", "64"), Arrays.asList(option.args()));
+        assertEquals(Path.of("/srv/x"),
+                LaunchConfig.selectAssembly(home, new String[] {"--assembly=/srv/x"}, null).folder());
+        LaunchConfig.Selected env = LaunchConfig.selectAssembly(home, new String[] {"-m", "64"}, "/srv/other");
+        assertEquals(Path.of("/srv/other"), env.folder());
+        assertEquals(2, env.args().length);
+        assertEquals(home, LaunchConfig.selectAssembly(home, new String[] {"-version"}, "").folder());
+        assertEquals(Arrays.asList("-m", "--assembly", "x"), Arrays.asList(
+                LaunchConfig.selectAssembly(home, new String[] {"-m", "--assembly", "x"}, null).args()),
+                "only the first argument is the launcher's");
     }
 
     @Test

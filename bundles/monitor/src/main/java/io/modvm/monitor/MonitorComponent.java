@@ -3,6 +3,7 @@ package io.modvm.monitor;
 import io.modvm.api.machine.Machine;
 import io.modvm.api.monitor.MonitorCommand;
 import io.modvm.api.monitor.MonitorEvents;
+import io.modvm.monitor.command.AbsentCommands;
 import io.modvm.monitor.command.CommandTable;
 import io.modvm.monitor.command.HumanMonitorCommand;
 import io.modvm.monitor.command.QmpCapabilitiesCommand;
@@ -68,6 +69,9 @@ public final class MonitorComponent implements MonitorEvents, HmpConsole {
     @Activate
     public MonitorComponent(BundleContext context) {
         this(context.getBundle().getVersion().toString(), System.in, System.out);
+        commands.absent(AbsentCommands.load(context.getProperty("modvm.assembly.dir"),
+                context.getProperty("modvm.assembly"), bsn -> Arrays.stream(context.getBundles())
+                        .anyMatch(b -> bsn.equals(b.getSymbolicName()))));
     }
 
     MonitorComponent(String modvmVersion, InputStream stdin, OutputStream stdout) {

@@ -1,6 +1,7 @@
 package io.modvm.core.backends;
 
 import io.modvm.api.backend.BackendFactory;
+import io.modvm.api.device.DeviceException;
 import java.util.List;
 
 /** The backend factories the registry holds right now. */
@@ -10,4 +11,9 @@ public interface BackendCatalog {
 
     /** The types of {@code kind} there are factories for, sorted. */
     List<String> types(String kind);
+
+    /** The error for a backend type of {@code kind} that no factory here provides: in QEMU's words, with the known ones. */
+    default DeviceException unknownType(String kind, String type) {
+        return BackendErrors.unknownType(kind, type, types(kind));
+    }
 }

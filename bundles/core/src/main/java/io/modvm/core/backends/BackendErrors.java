@@ -2,6 +2,7 @@ package io.modvm.core.backends;
 
 import io.modvm.api.backend.BackendKinds;
 import io.modvm.api.device.DeviceException;
+import io.modvm.core.assembly.AssemblyCatalog;
 import java.util.List;
 
 /** The errors about backends, worded once, in QEMU's words where QEMU has them (they differ by kind there too). */
@@ -30,7 +31,9 @@ final class BackendErrors {
             case BackendKinds.NETDEV -> "Parameter 'type' does not accept value '" + type + "'";
             default -> "'" + type + "' is not a valid " + kind + " type";
         };
-        return new DeviceException(what + "; known types: " + (known.isEmpty() ? "none" : String.join(", ", known)));
+        String near = AssemblyCatalog.nearest(type, known);
+        return new DeviceException(what + (near == null ? "" : "; did you mean '" + near + "'?") + "; known types: "
+                + (known.isEmpty() ? "none" : String.join(", ", known)));
     }
 
     static DeviceException noType(String kind) {

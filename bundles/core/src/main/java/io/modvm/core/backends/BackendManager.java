@@ -178,7 +178,7 @@ public final class BackendManager implements DeviceBackends {
         }
         BackendFactory factory = catalog.find(s.kind(), s.type());
         if (factory == null) {
-            throw BackendErrors.unknownType(s.kind(), s.type(), catalog.types(s.kind()));
+            throw catalog.unknownType(s.kind(), s.type());
         }
         Entry e = new Entry(s.kind(), s.type(), s.id(), s.properties(), s.autoDelete(), false);
         open(e, factory);
@@ -264,7 +264,7 @@ public final class BackendManager implements DeviceBackends {
             String deviceId) throws DeviceException {
         BackendFactory factory = catalog.find(kind, type);
         if (factory == null) {
-            throw BackendErrors.unknownType(kind, type, catalog.types(kind));
+            throw catalog.unknownType(kind, type);
         }
         String id = deviceId + "." + BackendErrors.deviceProperty(kind);
         for (int n = 1; entries.containsKey(keyOf(kind, id)); n++) {

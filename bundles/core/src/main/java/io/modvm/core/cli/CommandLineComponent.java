@@ -6,16 +6,19 @@ import io.modvm.api.backend.BackendKinds;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.monitor.MonitorEvents;
+import io.modvm.core.assembly.AssemblyCatalog;
 import io.modvm.core.devices.PropertyListing;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -123,7 +126,10 @@ public final class CommandLineComponent {
             return;
         }
         List<String> list = args.isEmpty() ? List.of() : Arrays.asList(args.split("\u0000", -1));
-        CommandLineParser parser = new CommandLineParser(HostMemory.total(), ShorthandTypes.from(config));
+        catalog.assembly(AssemblyCatalog.load(context.getProperty(AssemblyCatalog.DIR_PROPERTY),
+                context.getProperty(AssemblyCatalog.NAME_PROPERTY), bsn -> isInstalled(context, bsn)));
+        CommandLineParser parser = new CommandLineParser(HostMemory.total(),
+                ShorthandTypes.from(config, context.getProperty(ShorthandTypes.ASSEMBLY_CHIPSET)));
         main = new Thread(() -> exit.accept(execute(context, parser, list, System.out, System.err)), "modvm-main");
         main.start();
     }
@@ -179,6 +185,11 @@ public final class CommandLineComponent {
             return 0;
         }
         Invocation.Run run = (Invocation.Run) invocation;
+        String missingOption = missingOption(run);
+        if (missingOption != null) {
+            err.println("modvm: " + missingOption);
+            return 1;
+        }
         Accelerator accel = accelerator;
         if (accel == null) {
             err.println("modvm: no accelerator is registered: the KVM accelerator bundle is missing or did not "
@@ -239,6 +250,44 @@ public final class CommandLineComponent {
         return new MachineSpec(spec.name(), spec.memoryBytes(), spec.vcpus(), guest.kernel(),
                 spec.initrd() != null ? spec.initrd() : guest.initrd(),
                 guest.cmdline(userAppend, accel.emulatesGuestKernel()), spec.noReboot());
+    }
+
+    /**
+     * The first option on the command line whose bundle this assembly lacks, as one line ({@code -qmp: provided by
+     * bundle io.modvm.monitor, which this assembly (minimal) does not include}), or null: nothing asked for on the
+     * command line is ignored silently.
+     */
+    private String missingOption(Invocation.Run run) {
+        AssemblyCatalog assembly = catalog.assembly();
+        List<String> given = new ArrayList<>();
+        if (!run.qmp().isEmpty()) {
+            given.add("-qmp");
+        }
+        if (!run.monitors().isEmpty()) {
+            given.add("-monitor");
+        }
+        if (run.start().incoming() != null) {
+            given.add("-incoming");
+        }
+        if (run.start().loadvm() != null) {
+            given.add("-loadvm");
+        }
+        for (String option : given) {
+            String absent = assembly.absent("option", option);
+            if (absent != null) {
+                return option + ": " + absent;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isInstalled(BundleContext context, String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int deviceHelp(String type, PrintStream out, PrintStream err) {

@@ -146,12 +146,13 @@ final class CommandLineParser {
             String chardev = chardevs.serial(serial, index);
             if (chardev != null) {
                 all.add(new DeviceSpec(types.serial(), "serial" + index,
-                        Map.of("chardev", chardev, "index", Integer.toString(index))));
+                        Map.of("chardev", chardev, "index", Integer.toString(index)), "-serial " + serial));
             }
             index++;
         }
         for (String type : types.chipset()) {
-            all.add(new DeviceSpec(type, null, Map.of()));
+            all.add(new DeviceSpec(type, null, Map.of(), "the machine's chipset device " + type + " ("
+                    + ShorthandTypes.ASSEMBLY_CHIPSET + ")"));
         }
         all.addAll(devices);
         return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append == null ? "" : append,
@@ -248,7 +249,7 @@ final class CommandLineParser {
     private static void balloon(String text, List<DeviceSpec> devices, String type) throws UsageException {
         String kind = OptionList.parse(text).implied();
         if ("virtio".equals(kind)) {
-            devices.add(new DeviceSpec(type, null, Map.of()));
+            devices.add(new DeviceSpec(type, null, Map.of(), "-balloon " + text));
         } else if (!"none".equals(kind)) {
             throw new UsageException("-balloon " + text + ": unknown balloon; use -balloon virtio or "
                     + "-device " + type);

@@ -44,7 +44,7 @@ final class Drives {
         if (drive.where().equals("virtio")) {
             Map<String, String> properties = new LinkedHashMap<>(drive.device());
             properties.put("drive", id);
-            devices.add(new DeviceSpec(virtioDevice, null, properties));
+            devices.add(new DeviceSpec(virtioDevice, null, properties, "-drive " + text));
         }
     }
 

@@ -1,9 +1,12 @@
 package io.modvm.core.cli;
 
 import io.modvm.api.backend.BackendFactory;
+import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.core.assembly.AssemblyCatalog;
 import io.modvm.core.backends.BackendCatalog;
 import io.modvm.core.devices.DeviceCatalog;
+import io.modvm.core.devices.DeviceIds;
 import io.modvm.core.devices.Provider;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The device and backend factories the registry holds right now, as the command-line component is told of them.
+ * The device and backend factories the registry holds right now, as the command-line component is told of them; a
+ * type none provides is named with the bundle that would (the assembly's catalog), or as a typo.
  *
  * <p>One device type, one provider: the first factory of a type holds it. A factory of the same type from another
  * bundle (or another version) is refused with one warning naming both bundles and versions, and stays unused
@@ -26,6 +30,34 @@ final class FactoryCatalog implements DeviceCatalog, BackendCatalog {
     /** Factories of a type another factory holds, in arrival order; guarded by this. */
     private final List<DeviceFactory> refused = new ArrayList<>();
     private final List<BackendFactory> backends = new CopyOnWriteArrayList<>();
+    private volatile AssemblyCatalog assembly = AssemblyCatalog.empty();
+
+    void assembly(AssemblyCatalog catalog) {
+        assembly = catalog;
+    }
+
+    AssemblyCatalog assembly() {
+        return assembly;
+    }
+
+    /** {@code 'T' is provided by bundle B, which this assembly (A) does not include}, or a typo's error. */
+    @Override
+    public DeviceFactory require(String type) throws DeviceException {
+        DeviceFactory factory = find(type);
+        if (factory != null) {
+            return factory;
+        }
+        String absent = assembly.absent("device", type);
+        throw absent != null ? new DeviceException("'" + type + "' is " + absent)
+                : DeviceIds.unknownType(type, types());
+    }
+
+    @Override
+    public DeviceException unknownType(String kind, String type) {
+        String absent = assembly.absent("backend", kind + ":" + type);
+        return absent != null ? new DeviceException(kind + " type '" + type + "' is " + absent)
+                : BackendCatalog.super.unknownType(kind, type);
+    }
 
     /** Returns false, having logged why, if another factory holds {@code f}'s type. */
     synchronized boolean add(DeviceFactory f) {

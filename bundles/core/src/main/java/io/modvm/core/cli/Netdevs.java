@@ -88,7 +88,7 @@ final class Netdevs {
         if (mac != null) {
             props.put("mac", mac);
         }
-        devices.add(new DeviceSpec(model(model), null, props));
+        devices.add(new DeviceSpec(model(model), null, props, "-nic " + text));
         return false;
     }
 
@@ -146,7 +146,7 @@ final class Netdevs {
             if (mac != null) {
                 props.put("mac", mac);
             }
-            devices.add(new DeviceSpec(model, name, props));
+            devices.add(new DeviceSpec(model, name, props, "-net nic,model=" + model));
         }
     }
 

@@ -26,9 +26,21 @@ record ShorthandTypes(List<String> chipset, String serial, String virtioDrive, S
         chipset = List.copyOf(chipset);
     }
 
+    /**
+     * Framework property: the chipset of an assembly that lacks some of the default one's bundles (its
+     * {@code -runproperties}), a comma-separated list, possibly empty; it replaces {@link #CHIPSET}.
+     */
+    static final String ASSEMBLY_CHIPSET = "modvm.machine.devices";
+
     /** Reads the component's configuration ({@link #CHIPSET} is a comma-separated list). */
     static ShorthandTypes from(Map<String, Object> config) {
-        String chipset = String.valueOf(config.getOrDefault(CHIPSET, "")).strip();
+        return from(config, null);
+    }
+
+    /** As {@link #from(Map)}, with the assembly's chipset (framework property {@link #ASSEMBLY_CHIPSET}) if set. */
+    static ShorthandTypes from(Map<String, Object> config, String assemblyChipset) {
+        String chipset = (assemblyChipset != null ? assemblyChipset
+                : String.valueOf(config.getOrDefault(CHIPSET, ""))).strip();
         return new ShorthandTypes(chipset.isEmpty() ? List.of() : Arrays.asList(chipset.split(",")),
                 String.valueOf(config.get(SERIAL)), String.valueOf(config.get(VIRTIO_DRIVE)),
                 String.valueOf(config.get(VIRTIO_BALLOON)), String.valueOf(config.getOrDefault(NIC, "e1000")));

@@ -1,6 +1,7 @@
 package io.modvm.core.devices;
 
 import io.modvm.api.device.DeviceException;
+import io.modvm.core.assembly.AssemblyCatalog;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -9,7 +10,7 @@ import java.util.regex.Pattern;
  * Device ids and the errors about devices, worded once for every way a device comes in (the command line,
  * {@code device_add}, a configuration): QEMU's identifier rule and texts, and the ids the core chooses.
  */
-final class DeviceIds {
+public final class DeviceIds {
     /** QEMU's identifier rule for device ids. */
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9._-]*");
 
@@ -36,9 +37,12 @@ final class DeviceIds {
         return new DeviceException("Duplicate device ID '" + id + "'");
     }
 
-    static DeviceException unknownType(String type, List<String> known) {
-        return new DeviceException("'" + type + "' is not a valid device model name; known types: "
-                + String.join(", ", known));
+    /** A type no factory here provides: QEMU's words, the nearest known type if one is close, and the known ones. */
+    public static DeviceException unknownType(String type, List<String> known) {
+        String near = AssemblyCatalog.nearest(type, known);
+        return new DeviceException("'" + type + "' is not a valid device model name"
+                + (near == null ? "" : "; did you mean '" + near + "'?") + "; known types: "
+                + (known.isEmpty() ? "none" : String.join(", ", known)));
     }
 
     static DeviceException failedToStart(Throwable cause) {

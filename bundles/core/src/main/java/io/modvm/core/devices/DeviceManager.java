@@ -101,8 +101,8 @@ public final class DeviceManager {
      * the same path as {@link #add}, so that slots follow the command line; then every configuration that waits
      * for a machine is plugged, in arrival order.
      *
-     * @throws DeviceException the first command-line device that could not be plugged, as {@code -device TYPE:
-     *     reason}; the machine must not start
+     * @throws DeviceException the first command-line device that could not be plugged, as {@code ORIGIN: reason}
+     *     (the option that asked for it: {@code -device TYPE}, {@code -drive ...}); the machine must not start
      */
     public synchronized void attach(DeviceHost machine, List<DeviceSpec> commandLine) throws DeviceException {
         host = machine;
@@ -116,7 +116,7 @@ public final class DeviceManager {
             try {
                 plugNew(d.type(), d.id(), d.properties());
             } catch (DeviceException e) {
-                throw new DeviceException("-device " + d.type() + ": " + e.getMessage(), e);
+                throw new DeviceException(d.origin() + ": " + e.getMessage(), e);
             }
         }
         for (Entry e : List.copyOf(byId.values())) {

@@ -38,9 +38,11 @@ class CommandLineParserTest {
         assertEquals("vm1", spec.spec().name());
         assertTrue(spec.spec().noReboot());
         assertEquals(List.of(
-                new DeviceSpec("isa-serial", "serial0", Map.of("chardev", "serial0", "index", "0")),
-                new DeviceSpec("i8042", null, Map.of()),
-                new DeviceSpec("mc146818rtc", null, Map.of()),
+                new DeviceSpec("isa-serial", "serial0", Map.of("chardev", "serial0", "index", "0"), "-serial stdio"),
+                new DeviceSpec("i8042", null, Map.of(),
+                        "the machine's chipset device i8042 (modvm.machine.devices)"),
+                new DeviceSpec("mc146818rtc", null, Map.of(),
+                        "the machine's chipset device mc146818rtc (modvm.machine.devices)"),
                 new DeviceSpec("isa-debug-exit", null, Map.of("iobase", "0x501", "iosize", "2")),
                 new DeviceSpec("pc-testdev", "t0", Map.of())), spec.devices());
         assertEquals(List.of(new BackendSpec("chardev", "stdio", "serial0", Map.of(), "-serial stdio", false)),
@@ -161,8 +163,10 @@ class CommandLineParserTest {
                 "-device", "virtio-blk-pci,drive=d9,id=disk",
                 "-blockdev", "driver=file,node-name=f0,filename=d.img", "-blockdev", "driver=raw,node-name=r0,file=f0");
         List<DeviceSpec> blk = spec.devices().stream().filter(d -> d.type().equals("virtio-blk-pci")).toList();
-        assertEquals(List.of(new DeviceSpec("virtio-blk-pci", null, Map.of("drive", "virtio0")),
-                new DeviceSpec("virtio-blk-pci", null, Map.of("drive", "virtio1", "serial", "S1")),
+        assertEquals(List.of(new DeviceSpec("virtio-blk-pci", null, Map.of("drive", "virtio0"),
+                        "-drive file=a.img,if=virtio,format=qcow2,readonly=on"),
+                new DeviceSpec("virtio-blk-pci", null, Map.of("drive", "virtio1", "serial", "S1"),
+                        "-drive file=b.img,serial=S1"),
                 new DeviceSpec("virtio-blk-pci", "disk", Map.of("drive", "d9"))), blk,
                 "if=virtio is the default; QEMU names such drives virtio0, virtio1");
         assertEquals(List.of(

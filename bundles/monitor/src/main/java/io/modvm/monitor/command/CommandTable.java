@@ -11,6 +11,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class CommandTable {
     private final List<MonitorCommand> commands = new CopyOnWriteArrayList<>();
+    private volatile AbsentCommands absent = AbsentCommands.none();
+
+    /** The commands of bundles this assembly lacks, for the error about an unknown command. */
+    public void absent(AbsentCommands commands) {
+        absent = commands;
+    }
+
+    /** Why {@code name} is unknown when a bundle this assembly lacks provides it, or null. */
+    public String whyAbsent(String name) {
+        return absent.why(name);
+    }
 
     public void add(MonitorCommand command) {
         commands.add(command);

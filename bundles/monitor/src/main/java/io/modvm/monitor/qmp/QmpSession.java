@@ -198,8 +198,10 @@ public final class QmpSession {
         return JsonWriter.write(response);
     }
 
-    private static MonitorException notFound(String name) {
-        return new MonitorException(MonitorException.COMMAND_NOT_FOUND, "The command " + name + " has not been found");
+    private MonitorException notFound(String name) {
+        String why = commands.whyAbsent(name);
+        return new MonitorException(MonitorException.COMMAND_NOT_FOUND, "The command " + name + " has not been found"
+                + (why == null ? "" : ": " + why));
     }
 
     private static MonitorException generic(String description) {
