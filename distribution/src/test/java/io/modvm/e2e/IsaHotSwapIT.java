@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The emulated-devices bundle updated under a tiny guest (guests/uart_watch.c) that keeps COM1 and the CMOS in a
- * state of its own and checks it every 10 ms: the UART, the RTC and the other ISA devices are carried across the
- * update with their state (parked, their ports given back, and restored into the new bundle's instances on the
- * same ports), so the guest reads back what it left and its serial output goes on. An e1000 (a PCI device of the
- * same bundle) is carried across too; QMP sees each device swapped, none deleted.
+ * The emulated devices' bundles (serial, RTC, e1000) updated one after another under a tiny guest
+ * (guests/uart_watch.c) that keeps COM1 and the CMOS in a state of its own and checks it every 10 ms: the UART, the
+ * RTC and the NIC are carried across each update with their state (parked, their ports given back, and restored
+ * into the new bundle's instances on the same ports), so the guest reads back what it left and its serial output
+ * goes on; QMP sees each device swapped, none deleted.
  */
 @Timeout(180)
 class IsaHotSwapIT {
@@ -40,12 +40,16 @@ class IsaHotSwapIT {
             c.negotiate();
             p.awaitOutput("uart: round 20 ok", START);
 
-            Map<String, Object> update = new LinkedHashMap<>();
-            update.put("bundle", "io.modvm.devices.emulated.serial");
-            assertEquals("io.modvm.devices.emulated.serial",
-                    ((Map<?, ?>) c.returned("__io.modvm_bundle-update", update)).get("bundle"));
+            update(c, "io.modvm.devices.emulated.serial");
             await("the UART taken over by the updated bundle",
                     () -> p.stderr().contains("device serial0 taken over by a new isa-serial instance"));
+            // The guest checks the CMOS too: the RTC's bundle is updated under it as well, and the NIC's.
+            update(c, "io.modvm.devices.emulated.rtc");
+            await("the RTC taken over by the updated bundle",
+                    () -> p.stderr().contains("taken over by a new mc146818rtc instance"));
+            update(c, "io.modvm.devices.emulated.e1000");
+            await("the e1000 taken over by the updated bundle",
+                    () -> p.stderr().contains("device nic0 taken over by a new e1000 instance"));
             assertTrue(p.stderr().contains("device serial0 parked for a hot-swap"), p.stderr());
             long rounds = count(p.stdout(), "uart: round");
             await("the guest's rounds go on after the swap", () -> count(p.stdout(), "uart: round") >= rounds + 5);
@@ -58,6 +62,12 @@ class IsaHotSwapIT {
             c.execute("quit");
             assertEquals(0, p.waitFor(Duration.ofSeconds(60)), "stderr:\n" + p.stderr());
         }
+    }
+
+    private static void update(QmpTestClient c, String bundle) throws Exception {
+        Map<String, Object> update = new LinkedHashMap<>();
+        update.put("bundle", bundle);
+        assertEquals(bundle, ((Map<?, ?>) c.returned("__io.modvm_bundle-update", update)).get("bundle"));
     }
 
     private static long count(String text, String part) {
