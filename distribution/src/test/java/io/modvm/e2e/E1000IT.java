@@ -105,7 +105,7 @@ class E1000IT {
         try (NetNamespace ns = NetNamespace.create()) {
             ns.addTap("tap0", "10.0.2.1/24", false);
             NetNamespace.Peer tcp = ns.start("sh", "-c", "busybox nc -l -p 7001 | busybox wc -c");
-            Thread.sleep(300);
+            ns.awaitTcpListener(7001);
             List<String> args = guest("tcpsend=300000 tso=1 serve=15000");
             args.addAll(tapNic(",vnet_hdr=on"));
             try (ModvmProcess p = start(ns, args)) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * A network namespace a test makes and removes, with its own taps: modvm runs inside it ({@link #prefix()}), and so
@@ -114,6 +115,26 @@ final class NetNamespace implements AutoCloseable {
         Peer p = start(command.toArray(String[]::new));
         assertTrue(p.awaitOutput("listening on " + link, 30), "tcpdump did not start: " + p.output());
         return p;
+    }
+
+    /**
+     * Waits until a TCP socket in the namespace listens on {@code port} (a peer such as {@code nc -l} started just
+     * before), read from the namespace's /proc/net/tcp and tcp6 (busybox nc
+     * listens on both families in one IPv6 socket); fails the test after 30 s.
+     */
+    void awaitTcpListener(int port) throws IOException, InterruptedException {
+        Pattern listening = Pattern.compile(
+                String.format("(?m)^\\s*\\d+: [0-9A-F]+:%04X [0-9A-F]+:0000 0A ", port));
+        long end = System.nanoTime() + 30_000_000_000L;
+        String table = "";
+        while (System.nanoTime() < end) {
+            table = run("cat", "/proc/net/tcp", "/proc/net/tcp6");
+            if (listening.matcher(table).find()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("nothing listens on TCP port " + port + " in " + name + " after 30 s:\n" + table);
     }
 
     /** Runs a command in the namespace to its end; fails the test if it fails. Returns its output. */

@@ -87,6 +87,7 @@ class VirtioNetIT {
             NetNamespace.Peer udp = ns.startJava(UdpSink.class, "7003");
             NetNamespace.Peer tcp = ns.start("sh", "-c", "busybox nc -l -p 7001 | busybox wc -c");
             assertTrue(udp.awaitOutput("udp sink listening", 30), udp.output());
+            ns.awaitTcpListener(7001);
             List<String> args = guest("udpcsum=1 tcpsend=300000 serve=15000");
             args.addAll(List.of(tapNic(",vnet_hdr=on", "")));
             try (ModvmProcess p = start(ns, args)) {
@@ -116,7 +117,7 @@ class VirtioNetIT {
         try (NetNamespace ns = NetNamespace.create()) {
             ns.addTap("tap0", "10.0.2.1/24", false);
             NetNamespace.Peer tcp = ns.start("sh", "-c", "busybox nc -l -p 7001 | busybox wc -c");
-            Thread.sleep(300);
+            ns.awaitTcpListener(7001);
             List<String> args = guest("tcpsend=100000 serve=10000");
             args.addAll(List.of(tapNic("", ",csum=off,guest_csum=off,mrg_rxbuf=off")));
             try (ModvmProcess p = start(ns, args)) {

@@ -136,6 +136,9 @@ int net_udp_send(struct net_if *n, uint32_t dst, uint16_t sport, uint16_t dport,
 /* The Ethernet, IPv4 and TCP headers of t's next segment, in front of the len payload bytes already at f + 54 (a
  * SYN has none: its options take their place), with the checksum complete, or (partial) only the pseudo-header sum
  * for the host to finish; advances snd_nxt. Returns the frame's length. */
+/* How long an unanswered SYN, segment or FIN waits before it is sent again. */
+#define TCP_RETRY_MS 500
+
 static uint32_t tcp_frame(struct net_if *n, struct net_tcp *t, uint8_t *f, uint8_t flags, uint32_t len, int partial)
 {
     /* Our SYN offers window scaling with a shift of 0: our window stays as it is, and the peer may scale its own, so
@@ -190,14 +193,28 @@ void net_tcp_listen(struct net_if *n, uint16_t port)
 int net_tcp_connect(struct net_if *n, uint32_t dst, uint16_t port, uint64_t timeout_ms)
 {
     struct net_tcp *t = &n->out;
-    memset(t, 0, sizeof *t);
-    t->port = 40000 + (uint16_t)(rdtsc() & 0x3ff);
-    t->peer_ip = dst;
-    t->peer_port = port;
-    t->snd_nxt = 0x2000;
-    t->state = NET_TCP_SYN_SENT;
-    tcp_send(n, t, TCP_SYN, 0, 0, 0);
-    return net_poll_until(n, &t->state, NET_TCP_ESTABLISHED, timeout_ms) ? 0 : -1;
+    uint64_t end = rdtsc() + timeout_ms * tsc_per_ms();
+    uint16_t local = 40000 + (uint16_t)(rdtsc() & 0x3ff);
+    /* A SYN the host drops, or a reset because its listener is not up yet, is tried again, as a TCP stack does. */
+    while (rdtsc() < end) {
+        memset(t, 0, sizeof *t);
+        t->port = local;
+        t->peer_ip = dst;
+        t->peer_port = port;
+        t->snd_nxt = 0x2000;
+        t->state = NET_TCP_SYN_SENT;
+        tcp_send(n, t, TCP_SYN, 0, 0, 0);
+        uint64_t retry = rdtsc() + TCP_RETRY_MS * tsc_per_ms();
+        while (t->state == NET_TCP_SYN_SENT && rdtsc() < retry)
+            if (!net_poll(n))
+                pause();
+        if (t->state == NET_TCP_ESTABLISHED)
+            return 0;
+        while (rdtsc() < retry)
+            pause();
+    }
+    t->state = NET_TCP_CLOSED;
+    return -1;
 }
 
 int net_tcp_write(struct net_if *n, const void *data, uint32_t len, const void *vnet_hdr)
@@ -215,12 +232,62 @@ uint32_t net_tcp_frame(struct net_if *n, uint8_t *frame, uint32_t len)
     return tcp_frame(n, &n->out, frame, TCP_PSH | TCP_ACK, len, 1);
 }
 
+long net_tcp_send_pattern(struct net_if *n, const uint8_t *data, uint32_t seg, long bytes,
+                          const void *(*header)(uint8_t *h, uint32_t len), uint64_t stall_ms)
+{
+    struct net_tcp *t = &n->out;
+    if (t->state != NET_TCP_ESTABLISHED || seg == 0 || seg > 60000)
+        return -1;
+    uint32_t base = t->snd_nxt;
+    long retransmits = 0;
+    uint64_t stalled = rdtsc() + stall_ms * tsc_per_ms();
+    while ((long)(t->acked - base) < bytes) {
+        long at = (long)(t->snd_nxt - base);
+        uint32_t off = (uint32_t)(at % seg);
+        uint32_t len = seg - off;
+        if (bytes - at < len)
+            len = (uint32_t)(bytes - at);
+        /* Beyond the peer's window the host drops what does not fit; a full frame past a closed window is a probe. */
+        uint32_t room = t->wnd > 1448 ? t->wnd : 1448;
+        if (len > room)
+            len = room;
+        uint8_t h[12];
+        uint32_t before = t->acked;
+        tcp_send(n, t, TCP_PSH | TCP_ACK, data + off, len, header ? header(h, len) : 0);
+        uint64_t retry = rdtsc() + TCP_RETRY_MS * tsc_per_ms();
+        while (t->acked != t->snd_nxt && rdtsc() < retry)
+            if (!net_poll(n))
+                pause();
+        if (t->acked != before)
+            stalled = rdtsc() + stall_ms * tsc_per_ms();
+        else if (rdtsc() > stalled)
+            return -1;
+        if (t->acked != t->snd_nxt) {
+            /* Go back to the first byte the host lacks: it dropped a frame (a full socket buffer, a busy host). */
+            t->snd_nxt = t->acked;
+            retransmits++;
+        }
+    }
+    return retransmits;
+}
+
 int net_tcp_close(struct net_if *n, uint64_t timeout_ms)
 {
     struct net_tcp *t = &n->out;
+    uint64_t end = rdtsc() + timeout_ms * tsc_per_ms();
+    uint32_t fin = t->snd_nxt;
     t->state = NET_TCP_FIN_WAIT;
-    tcp_send(n, t, TCP_FIN | TCP_ACK, 0, 0, 0);
-    return net_poll_until(n, &t->state, NET_TCP_CLOSED, timeout_ms) ? 0 : -1;
+    while (rdtsc() < end) {
+        t->snd_nxt = fin;
+        tcp_send(n, t, TCP_FIN | TCP_ACK, 0, 0, 0);
+        uint64_t retry = rdtsc() + TCP_RETRY_MS * tsc_per_ms();
+        while (t->state != NET_TCP_CLOSED && rdtsc() < retry)
+            if (!net_poll(n))
+                pause();
+        if (t->state == NET_TCP_CLOSED)
+            return 0;
+    }
+    return -1;
 }
 
 /* The window scale shift a SYN offers (RFC 7323; at most 14), or 0 without the option. */

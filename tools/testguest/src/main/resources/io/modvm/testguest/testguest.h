@@ -426,6 +426,15 @@ int net_tcp_write(struct net_if *n, const void *data, uint32_t len, const void *
  * 16), and advances snd_nxt. The caller keeps within the peer's window (out.wnd from out.acked). Returns the frame's
  * length, or 0 if the connection is not established or len is over 64 KiB. */
 uint32_t net_tcp_frame(struct net_if *n, uint8_t *frame, uint32_t len);
+/* Sends bytes of the pattern data[k % seg] (k counted from the stream's start) in segments of at most seg bytes,
+ * each waiting for its acknowledgement, within the peer's window; a segment not acknowledged within 500 ms is sent
+ * again from the first byte the host lacks, as TCP does, so a frame dropped on a busy host costs a retransmission, not
+ * the stream. header(h, len) fills the 12-byte vnet header h for a segment of len bytes and returns it (or returns
+ * NULL: no header); header itself may be NULL. Returns the retransmissions, or -1 if nothing was acknowledged for
+ * stall_ms or the connection is not established. */
+long net_tcp_send_pattern(struct net_if *n, const uint8_t *data, uint32_t seg, long bytes,
+                          const void *(*header)(uint8_t *h, uint32_t len), uint64_t stall_ms);
+/* Sends FIN (again every 500 ms) until the host's FIN closes the connection; 0, or -1 after timeout_ms. */
 int net_tcp_close(struct net_if *n, uint64_t timeout_ms);
 /* One's-complement sum helpers (RFC 1071), big-endian words. */
 uint32_t net_sum(const void *data, size_t len, uint32_t sum);
