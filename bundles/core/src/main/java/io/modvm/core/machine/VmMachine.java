@@ -18,6 +18,7 @@ import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
 import io.modvm.core.acpi.FirmwareTables;
 import io.modvm.core.boot.BootException;
+import io.modvm.core.boot.BootPlan;
 import io.modvm.core.boot.KernelImages;
 import io.modvm.core.boot.KernelLoader;
 import io.modvm.core.bus.IoBus;
@@ -76,6 +77,7 @@ public final class VmMachine implements Machine {
     private volatile Runnable afterMigration;
     private volatile boolean handedOver;
     private volatile StartHook onStart;
+    private volatile BootPlan bootPlan = this::specKernel;
     private volatile Runnable onceRunning;
     /** The monitor's {@code stop}, until {@code cont}; guarded by itself. */
     private final Object monitorLock = new Object();
@@ -122,6 +124,18 @@ public final class VmMachine implements Machine {
         this.onceRunning = hook;
     }
 
+    /**
+     * How the guest starts, chosen after the start hook has opened the command line's backends; by default the
+     * spec's kernel. Set before {@link #run}.
+     */
+    public void bootPlan(BootPlan plan) {
+        this.bootPlan = plan;
+    }
+
+    private KernelLoader specKernel() throws BootException {
+        return KernelImages.loaderFor(spec.kernel(), spec.cmdline(), spec.initrd());
+    }
+
     /** How the first run starts ({@code -S}, {@code -incoming}, {@code -loadvm}); set before {@link #run}. */
     public void startMode(StartMode mode) {
         this.start = mode;
@@ -133,18 +147,18 @@ public final class VmMachine implements Machine {
 
     /** Runs the machine until it ends; returns the process exit status. */
     public int run() throws MachineException {
-        KernelLoader loader;
-        try {
-            loader = KernelImages.loaderFor(spec.kernel(), spec.cmdline(), spec.initrd());
-        } catch (BootException e) {
-            throw new MachineException(e.getMessage(), e);
-        }
         String report = "";
         try {
             StartHook hook = onStart;
             onStart = null;
             if (hook != null) {
                 hook.run();
+            }
+            KernelLoader loader;
+            try {
+                loader = bootPlan.loader();
+            } catch (BootException e) {
+                throw new MachineException(e.getMessage(), e);
             }
             while (true) {
                 RunEnd pending = ends.pendingEnd();
