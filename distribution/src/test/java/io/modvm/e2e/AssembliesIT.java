@@ -83,6 +83,14 @@ class AssembliesIT {
             assertEquals("The command query-balloon has not been found: provided by bundle io.modvm.virtio.balloon, "
                     + "which this assembly (storage) does not include",
                     ((Map<?, ?>) balloon.get("error")).get("desc"), balloon.toString());
+            assertEquals("unknown command: 'savevm': provided by bundle io.modvm.migration, which this assembly "
+                    + "(storage) does not include", c.returned("human-monitor-command",
+                            Map.of("command-line", "savevm before")).toString().strip());
+            assertEquals("unknown command: 'info balloon': provided by bundle io.modvm.virtio.balloon, which this "
+                    + "assembly (storage) does not include", c.returned("human-monitor-command",
+                            Map.of("command-line", "info balloon")).toString().strip());
+            assertEquals("unknown command: 'frobnicate'", c.returned("human-monitor-command",
+                    Map.of("command-line", "frobnicate")).toString().strip());
             c.execute("quit");
             assertEquals(0, p.waitFor(RUN), p.stderr());
         }

@@ -102,6 +102,8 @@ final class CatalogWriter {
         properties.getOrDefault("modvm.device.type", List.of()).forEach(t -> lines.add("device " + t + " " + bsn));
         properties.getOrDefault("modvm.transport.scheme", List.of()).forEach(t -> lines.add("transport " + t + " " + bsn));
         properties.getOrDefault("modvm.monitor.command", List.of()).forEach(t -> lines.add("command " + t + " " + bsn));
+        properties.getOrDefault("modvm.monitor.hmp", List.of()).forEach(t -> lines.add("hmp " + t.replace(' ', '+')
+                + " " + bsn));
         List<String> kinds = properties.getOrDefault("modvm.backend.kind", List.of());
         for (String type : properties.getOrDefault("modvm.backend.type", List.of())) {
             kinds.forEach(kind -> lines.add("backend " + kind + ":" + type + " " + bsn));

@@ -15,6 +15,15 @@ public interface MonitorCommand {
     /** Service property holding {@link #name()}. */
     String PROP_NAME = "modvm.monitor.command";
 
+    /**
+     * Service property holding {@link #hmpName()}, for a command that has one: the build's catalog of an assembly
+     * reads it from the component description, so that HMP can name the bundle of a command this assembly lacks,
+     * as QMP does by {@link #PROP_NAME}.
+     *
+     * @since 1.3
+     */
+    String PROP_HMP_NAME = "modvm.monitor.hmp";
+
     /** The QMP command name, as QEMU spells it ({@code query-balloon}). */
     String name();
 

@@ -3,7 +3,7 @@
  * that the monitor bundle provides.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.modvm.api.monitor;
 
 import org.osgi.annotation.bundle.Export;

@@ -18,9 +18,14 @@ public final class CommandTable {
         absent = commands;
     }
 
-    /** Why {@code name} is unknown when a bundle this assembly lacks provides it, or null. */
+    /** Why QMP command {@code name} is unknown when a bundle this assembly lacks provides it, or null. */
     public String whyAbsent(String name) {
         return absent.why(name);
+    }
+
+    /** The same for an HMP spelling ({@code savevm}, {@code info balloon}). */
+    public String whyAbsentHmp(String hmpName) {
+        return absent.whyHmp(hmpName);
     }
 
     public void add(MonitorCommand command) {

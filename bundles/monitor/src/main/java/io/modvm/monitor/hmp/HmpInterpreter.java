@@ -125,8 +125,10 @@ public final class HmpInterpreter implements HmpConsole {
         return name + " " + c.hmpArguments() + " -- " + c.description() + "\n";
     }
 
-    private static String unknown(String name) {
-        return "unknown command: '" + name + "'\n";
+    /** QEMU's words, and where this assembly lacks the bundle that has the command, which bundle that is. */
+    private String unknown(String name) {
+        String why = table.whyAbsentHmp(name);
+        return "unknown command: '" + name + "'" + (why == null ? "" : ": " + why) + "\n";
     }
 
     private static String firstWord(String text) {

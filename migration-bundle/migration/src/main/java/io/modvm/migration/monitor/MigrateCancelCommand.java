@@ -9,8 +9,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code migrate_cancel}: stops the outgoing migration; the guest goes on running here. */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=migrate_cancel")
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=migrate_cancel",
+        MonitorCommand.PROP_HMP_NAME + "=" + MigrateCancelCommand.HMP_NAME})
 public final class MigrateCancelCommand extends MigrationCommand {
+    static final String HMP_NAME = "migrate_cancel";
+
     @Activate
     public MigrateCancelCommand(@Reference Migrations migrations) {
         super(migrations);
@@ -28,7 +31,7 @@ public final class MigrateCancelCommand extends MigrationCommand {
 
     @Override
     public String hmpName() {
-        return "migrate_cancel";
+        return HMP_NAME;
     }
 
     @Override

@@ -18,8 +18,11 @@ import org.osgi.service.component.annotations.Reference;
  * sizes; {@code inc} ({@code -i}) is taken as {@code blk}, since the image API says nothing of what a destination
  * already holds.
  */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=migrate")
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=migrate",
+        MonitorCommand.PROP_HMP_NAME + "=" + MigrateCommand.HMP_NAME})
 public final class MigrateCommand extends MigrationCommand {
+    static final String HMP_NAME = "migrate";
+
     @Activate
     public MigrateCommand(@Reference Migrations migrations) {
         super(migrations);
@@ -38,7 +41,7 @@ public final class MigrateCommand extends MigrationCommand {
 
     @Override
     public String hmpName() {
-        return "migrate";
+        return HMP_NAME;
     }
 
     @Override

@@ -9,8 +9,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code migrate-incoming URI}: where a machine started with {@code -incoming defer} waits for its source. */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=migrate-incoming")
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=migrate-incoming",
+        MonitorCommand.PROP_HMP_NAME + "=" + MigrateIncomingCommand.HMP_NAME})
 public final class MigrateIncomingCommand extends MigrationCommand {
+    static final String HMP_NAME = "migrate_incoming";
+
     @Activate
     public MigrateIncomingCommand(@Reference Migrations migrations) {
         super(migrations);
@@ -28,7 +31,7 @@ public final class MigrateIncomingCommand extends MigrationCommand {
 
     @Override
     public String hmpName() {
-        return "migrate_incoming";
+        return HMP_NAME;
     }
 
     @Override

@@ -11,8 +11,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code migrate-set-capabilities} / HMP {@code migrate_set_capability NAME on|off}. */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=migrate-set-capabilities")
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=migrate-set-capabilities",
+        MonitorCommand.PROP_HMP_NAME + "=" + MigrateSetCapabilitiesCommand.HMP_NAME})
 public final class MigrateSetCapabilitiesCommand extends MigrationCommand {
+    static final String HMP_NAME = "migrate_set_capability";
+
     @Activate
     public MigrateSetCapabilitiesCommand(@Reference Migrations migrations) {
         super(migrations);
@@ -30,7 +33,7 @@ public final class MigrateSetCapabilitiesCommand extends MigrationCommand {
 
     @Override
     public String hmpName() {
-        return "migrate_set_capability";
+        return HMP_NAME;
     }
 
     @Override

@@ -13,8 +13,11 @@ import org.osgi.service.component.annotations.Reference;
  * {@code max-bandwidth} ({@code 100M}, bytes per second; a bare number is MiB/s there, as in QEMU) and
  * milliseconds for {@code downtime-limit}.
  */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=migrate-set-parameters")
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=migrate-set-parameters",
+        MonitorCommand.PROP_HMP_NAME + "=" + MigrateSetParametersCommand.HMP_NAME})
 public final class MigrateSetParametersCommand extends MigrationCommand {
+    static final String HMP_NAME = "migrate_set_parameter";
+
     @Activate
     public MigrateSetParametersCommand(@Reference Migrations migrations) {
         super(migrations);
@@ -32,7 +35,7 @@ public final class MigrateSetParametersCommand extends MigrationCommand {
 
     @Override
     public String hmpName() {
-        return "migrate_set_parameter";
+        return HMP_NAME;
     }
 
     @Override

@@ -9,8 +9,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code query-migrate-capabilities} / {@code info migrate_capabilities}. */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=query-migrate-capabilities")
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=query-migrate-capabilities",
+        MonitorCommand.PROP_HMP_NAME + "=" + QueryMigrateCapabilitiesCommand.HMP_NAME})
 public final class QueryMigrateCapabilitiesCommand extends MigrationCommand {
+    static final String HMP_NAME = "info migrate_capabilities";
+
     @Activate
     public QueryMigrateCapabilitiesCommand(@Reference Migrations migrations) {
         super(migrations);
@@ -28,7 +31,7 @@ public final class QueryMigrateCapabilitiesCommand extends MigrationCommand {
 
     @Override
     public String hmpName() {
-        return "info migrate_capabilities";
+        return HMP_NAME;
     }
 
     @Override

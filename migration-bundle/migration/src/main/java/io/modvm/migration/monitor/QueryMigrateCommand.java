@@ -8,8 +8,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code query-migrate} / {@code info migrate}: the current or last migration's status and figures. */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=query-migrate")
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=query-migrate",
+        MonitorCommand.PROP_HMP_NAME + "=" + QueryMigrateCommand.HMP_NAME})
 public final class QueryMigrateCommand extends MigrationCommand {
+    static final String HMP_NAME = "info migrate";
+
     @Activate
     public QueryMigrateCommand(@Reference Migrations migrations) {
         super(migrations);
@@ -27,7 +30,7 @@ public final class QueryMigrateCommand extends MigrationCommand {
 
     @Override
     public String hmpName() {
-        return "info migrate";
+        return HMP_NAME;
     }
 
     @Override

@@ -8,8 +8,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code query-migrate-parameters} / {@code info migrate_parameters}. */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=query-migrate-parameters")
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=query-migrate-parameters",
+        MonitorCommand.PROP_HMP_NAME + "=" + QueryMigrateParametersCommand.HMP_NAME})
 public final class QueryMigrateParametersCommand extends MigrationCommand {
+    static final String HMP_NAME = "info migrate_parameters";
+
     @Activate
     public QueryMigrateParametersCommand(@Reference Migrations migrations) {
         super(migrations);
@@ -27,7 +30,7 @@ public final class QueryMigrateParametersCommand extends MigrationCommand {
 
     @Override
     public String hmpName() {
-        return "info migrate_parameters";
+        return HMP_NAME;
     }
 
     @Override

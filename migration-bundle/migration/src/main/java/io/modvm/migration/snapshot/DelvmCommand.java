@@ -9,8 +9,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** HMP {@code delvm TAG}: deletes the snapshot from every disk that has it. */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=__io.modvm_delvm")
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=__io.modvm_delvm",
+        MonitorCommand.PROP_HMP_NAME + "=" + DelvmCommand.HMP_NAME})
 public final class DelvmCommand extends SnapshotCommand {
+    static final String HMP_NAME = "delvm";
+
     @Activate
     public DelvmCommand(@Reference Migrations migrations) {
         super(migrations);
@@ -28,7 +31,7 @@ public final class DelvmCommand extends SnapshotCommand {
 
     @Override
     public String hmpName() {
-        return "delvm";
+        return HMP_NAME;
     }
 
     @Override

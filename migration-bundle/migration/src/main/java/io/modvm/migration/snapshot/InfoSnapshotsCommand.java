@@ -16,8 +16,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** HMP {@code info snapshots}: the snapshots present on all snapshot disks, in QEMU's table. */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=__io.modvm_query-snapshots")
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=__io.modvm_query-snapshots",
+        MonitorCommand.PROP_HMP_NAME + "=" + InfoSnapshotsCommand.HMP_NAME})
 public final class InfoSnapshotsCommand extends SnapshotCommand {
+    static final String HMP_NAME = "info snapshots";
+
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
@@ -38,7 +41,7 @@ public final class InfoSnapshotsCommand extends SnapshotCommand {
 
     @Override
     public String hmpName() {
-        return "info snapshots";
+        return HMP_NAME;
     }
 
     @Override

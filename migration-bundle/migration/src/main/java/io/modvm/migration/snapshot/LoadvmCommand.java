@@ -9,8 +9,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** HMP {@code loadvm TAG}: the machine and its qcow2 disks go back to the snapshot. */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=__io.modvm_loadvm")
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=__io.modvm_loadvm",
+        MonitorCommand.PROP_HMP_NAME + "=" + LoadvmCommand.HMP_NAME})
 public final class LoadvmCommand extends SnapshotCommand {
+    static final String HMP_NAME = "loadvm";
+
     @Activate
     public LoadvmCommand(@Reference Migrations migrations) {
         super(migrations);
@@ -28,7 +31,7 @@ public final class LoadvmCommand extends SnapshotCommand {
 
     @Override
     public String hmpName() {
-        return "loadvm";
+        return HMP_NAME;
     }
 
     @Override

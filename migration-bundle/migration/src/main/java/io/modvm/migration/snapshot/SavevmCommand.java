@@ -13,8 +13,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** HMP {@code savevm [TAG]}: a snapshot of the whole machine inside its qcow2 disks; without a tag, a dated one. */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=__io.modvm_savevm")
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=__io.modvm_savevm",
+        MonitorCommand.PROP_HMP_NAME + "=" + SavevmCommand.HMP_NAME})
 public final class SavevmCommand extends SnapshotCommand {
+    static final String HMP_NAME = "savevm";
+
     private static final DateTimeFormatter AUTO_TAG = DateTimeFormatter.ofPattern("'vm-'yyyyMMddHHmmss")
             .withZone(ZoneId.systemDefault());
 
@@ -35,7 +38,7 @@ public final class SavevmCommand extends SnapshotCommand {
 
     @Override
     public String hmpName() {
-        return "savevm";
+        return HMP_NAME;
     }
 
     @Override

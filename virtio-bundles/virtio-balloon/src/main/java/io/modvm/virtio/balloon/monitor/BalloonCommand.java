@@ -12,7 +12,8 @@ import org.osgi.service.component.annotations.Reference;
  * QEMU's {@code balloon}: asks the guest to change its usable memory to {@code value} bytes (QMP) or N MiB (HMP).
  * Errors and their classes are QEMU 7.2's; a target above RAM means all of RAM, as in QEMU.
  */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=" + BalloonCommand.NAME)
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=" + BalloonCommand.NAME,
+        MonitorCommand.PROP_HMP_NAME + "=" + BalloonCommand.NAME})
 public final class BalloonCommand extends BalloonMonitorCommand {
     static final String NAME = "balloon";
     private static final long MIB_SHIFT = 20;

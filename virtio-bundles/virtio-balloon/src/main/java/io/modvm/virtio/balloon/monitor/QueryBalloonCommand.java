@@ -13,8 +13,11 @@ import org.osgi.service.component.annotations.Reference;
  * QEMU's {@code query-balloon} ({@code info balloon} in HMP): the guest's usable memory, RAM minus what its balloon
  * holds, as {@code {"actual": bytes}}; QEMU 7.2 returns nothing else.
  */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=" + QueryBalloonCommand.NAME)
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=" + QueryBalloonCommand.NAME,
+        MonitorCommand.PROP_HMP_NAME + "=" + QueryBalloonCommand.HMP_NAME})
 public final class QueryBalloonCommand extends BalloonMonitorCommand {
+    static final String HMP_NAME = "info balloon";
+
     static final String NAME = "query-balloon";
 
     @Activate
@@ -34,7 +37,7 @@ public final class QueryBalloonCommand extends BalloonMonitorCommand {
 
     @Override
     public String hmpName() {
-        return "info balloon";
+        return HMP_NAME;
     }
 
     @Override

@@ -10,8 +10,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** QMP {@code query-block} and HMP {@code info block}: the drives of the virtio-blk devices, as QEMU 7.2 lists them. */
-@Component(service = MonitorCommand.class, property = MonitorCommand.PROP_NAME + "=query-block")
+@Component(service = MonitorCommand.class, property = {MonitorCommand.PROP_NAME + "=query-block",
+        MonitorCommand.PROP_HMP_NAME + "=" + QueryBlockCommand.HMP_NAME})
 public final class QueryBlockCommand implements MonitorCommand {
+    static final String HMP_NAME = "info block";
+
     @Reference
     private BlkRegistry registry;
 
@@ -35,7 +38,7 @@ public final class QueryBlockCommand implements MonitorCommand {
 
     @Override
     public String hmpName() {
-        return "info block";
+        return HMP_NAME;
     }
 
     @Override
