@@ -13,19 +13,18 @@ import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 
 /**
- * Stops the framework once, with a time limit (a stuck bundle must not keep modvm alive), and deletes the
- * framework storage. Runs from the launcher's main thread or from the shutdown hook (SIGTERM, SIGINT).
+ * Stops the framework once, with a time limit (a stuck bundle must not keep modvm alive), then deletes a temporary
+ * framework storage or lets another process have a kept one ({@link FrameworkStorage}). Runs from the launcher's
+ * main thread or from the shutdown hook (SIGTERM, SIGINT).
  */
 final class FrameworkStopper {
     static final long STOP_TIMEOUT_MILLIS = 5000;
-    static final String STORAGE_PREFIX = "modvm-felix-";
-
     private final Framework framework;
-    private final Path storage;
+    private final FrameworkStorage storage;
     private boolean stopped;
     private volatile boolean stopping;
 
-    FrameworkStopper(Framework framework, Path storage) {
+    FrameworkStopper(Framework framework, FrameworkStorage storage) {
         this.framework = framework;
         this.storage = storage;
     }
@@ -67,21 +66,19 @@ final class FrameworkStopper {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deleteTree(storage);
+        if (storage.temporary()) {
+            deleteTree(storage.folder());
+        }
+        storage.release();
     }
 
-    /** A fresh framework storage folder in the temp dir, named after this process. */
-    static Path createStorage() throws IOException {
-        deleteStaleStorage();
-        return Files.createTempDirectory(STORAGE_PREFIX + ProcessHandle.current().pid() + "-");
-    }
-
-    /** Storage left by modvm processes that are gone without cleaning up (killed with SIGKILL). */
-    private static void deleteStaleStorage() {
+    /** Temporary storage left by modvm processes that are gone without cleaning up (killed with SIGKILL). */
+    static void deleteStaleTemporaryStorage() {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, STORAGE_PREFIX + "*")) {
+        String prefix = FrameworkStorage.TEMP_PREFIX;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, prefix + "*")) {
             for (Path dir : dirs) {
-                String[] parts = dir.getFileName().toString().substring(STORAGE_PREFIX.length()).split("-", 2);
+                String[] parts = dir.getFileName().toString().substring(prefix.length()).split("-", 2);
                 try {
                     if (parts.length == 2 && ProcessHandle.of(Long.parseLong(parts[0])).isEmpty()) {
                         // Another modvm starting now may be removing the same leftover: whatever is left
@@ -102,7 +99,7 @@ final class FrameworkStopper {
     }
 
     /** Deletes {@code root} and what is under it; what vanishes meanwhile is fine; other failures are told unless quiet. */
-    private static void deleteTree(Path root, boolean quiet) {
+    static void deleteTree(Path root, boolean quiet) {
         if (!Files.exists(root)) {
             return;
         }

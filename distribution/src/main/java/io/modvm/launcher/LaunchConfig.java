@@ -1,12 +1,16 @@
 package io.modvm.launcher;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Where modvm lives and the framework properties it runs with. */
 final class LaunchConfig {
@@ -31,6 +35,29 @@ final class LaunchConfig {
         }
         Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         return jar.toAbsolutePath().getParent().getParent();
+    }
+
+    /**
+     * Where kept framework storage goes ({@link FrameworkStorage}): {@code $MODVM_CACHE/framework}, by default
+     * {@code ~/.cache/modvm/framework}; null where neither is known (then each start uses a temporary folder).
+     */
+    static Path frameworkCache() {
+        String cache = System.getenv("MODVM_CACHE");
+        if (cache != null && !cache.isEmpty()) {
+            return Path.of(cache).toAbsolutePath().resolve("framework");
+        }
+        String user = System.getProperty("user.home");
+        return user == null || user.isEmpty() || user.equals("?") ? null
+                : Path.of(user, ".cache", "modvm", "framework");
+    }
+
+    /** The jars of MODVM_HOME's lib/ (the launcher, Felix): a kept storage was made by these. */
+    static List<Path> launcherJars(Path home) throws IOException {
+        try (Stream<Path> files = Files.list(home.resolve("lib"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
     }
 
     /**
@@ -66,10 +93,13 @@ final class LaunchConfig {
     }
 
     static Map<String, String> frameworkProperties(Path home, Path assembly, AssemblySettings settings, Path storage,
-            String[] args, LogSettings log) {
+            boolean cleanStorage, String[] args, LogSettings log) {
         Map<String, String> p = new HashMap<>();
         p.put("org.osgi.framework.storage", storage.toString());
-        p.put("org.osgi.framework.storage.clean", "onFirstInit");
+        p.put("org.osgi.framework.storage.clean", cleanStorage ? "onFirstInit" : "none");
+        // The storage is kept between starts (FrameworkStorage), but configurations belong to one run: the command
+        // line and deploy/'s .cfg files make them anew each start, so Config Admin keeps them in memory only.
+        p.put("felix.cm.pm", "memory");
         p.put("org.osgi.framework.startlevel.beginning", Integer.toString(settings.beginningLevel()));
         // Classes on the JVM class path (the launcher, Felix) must not leak into bundles (SLF4J's provider check).
         p.put("felix.bootdelegation.implicit", "false");

@@ -51,9 +51,14 @@ public final class Main {
         Path assembly = selected.folder();
         List<BundlePlan.Entry> plan = BundlePlan.load(assembly);
         AssemblySettings settings = AssemblySettings.load(assembly);
-        Path storage = FrameworkStopper.createStorage();
-        Map<String, String> properties = LaunchConfig.frameworkProperties(home, assembly, settings, storage,
-                selected.args(), log);
+        FrameworkStorage storage = FrameworkStorage.acquire(LaunchConfig.frameworkCache(), assembly, plan,
+                LaunchConfig.launcherJars(home));
+        boolean clean = storage.needsClean();
+        if (clean) {
+            storage.markChanged();
+        }
+        Map<String, String> properties = LaunchConfig.frameworkProperties(home, assembly, settings,
+                storage.folder(), clean, selected.args(), log);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework in " + home.resolve("lib")));
         Framework framework = factory.newFramework(properties);
@@ -84,9 +89,12 @@ public final class Main {
                 return 1;
             }
             errors.startupDone(bundles);
+            storage.markComplete();
+            system.addBundleListener(new StorageChanges(storage, assembly.resolve(LaunchConfig.DEPLOY_DIR)));
             if (log.isDebug()) {
-                System.err.printf("modvm: %d bundles active %d ms after main()%n",
-                        plan.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                System.err.printf("modvm: %d bundles active %d ms after main() (framework storage %s, %s)%n",
+                        plan.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), storage.folder(),
+                        clean ? "made anew" : "reused");
             }
 
             ExitSignal exit = new ExitSignal();

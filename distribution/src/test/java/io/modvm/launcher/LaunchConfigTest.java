@@ -28,7 +28,7 @@ class LaunchConfigTest {
     void frameworkPropertiesCarryArgsHomeAndQuietGogo() {
         Path home = Path.of("/opt/modvm");
         AssemblySettings settings = new AssemblySettings("full", 6, 5, Map.of("modvm.machine.devices", ""));
-        Map<String, String> p = LaunchConfig.frameworkProperties(home, home, settings, Path.of("/tmp/x"),
+        Map<String, String> p = LaunchConfig.frameworkProperties(home, home, settings, Path.of("/tmp/x"), true,
                 new String[] {"-version"}, LogSettings.of(null));
         assertEquals("-version", p.get("modvm.args"));
         assertEquals("/opt/modvm", p.get("modvm.home"));
@@ -36,6 +36,7 @@ class LaunchConfigTest {
         assertEquals("false", p.get("felix.fileinstall.enableConfigSave"), "deploy/ files are never rewritten");
         assertEquals("false", p.get("felix.bootdelegation.implicit"));
         assertEquals("onFirstInit", p.get("org.osgi.framework.storage.clean"));
+        assertEquals("memory", p.get("felix.cm.pm"), "configurations belong to one run, not to the kept storage");
         assertEquals("--nointeractive --noshutdown", p.get("gosh.args"));
         assertEquals("0", p.get("felix.log.level"));
         assertEquals("6", p.get("org.osgi.framework.startlevel.beginning"), "the assembly's beginning level");
@@ -47,8 +48,9 @@ class LaunchConfigTest {
     void deployIsTheAssemblysOwn() {
         AssemblySettings settings = new AssemblySettings("minimal", 6, 5, Map.of());
         Map<String, String> p = LaunchConfig.frameworkProperties(Path.of("/opt/modvm"), Path.of("/srv/minimal"),
-                settings, Path.of("/tmp/x"), new String[0], LogSettings.of(null));
+                settings, Path.of("/tmp/x"), false, new String[0], LogSettings.of(null));
         assertEquals("/srv/minimal/deploy", p.get("felix.fileinstall.dir"));
+        assertEquals("none", p.get("org.osgi.framework.storage.clean"), "a kept storage that matches is reused");
         assertEquals("/opt/modvm", p.get("modvm.home"));
     }
 
