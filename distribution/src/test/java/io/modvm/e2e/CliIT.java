@@ -26,6 +26,10 @@ class CliIT {
         ModvmProcess v = ModvmProcess.runToEnd(RUN, "-version");
         assertEquals(0, v.exitValue());
         assertTrue(v.stdout().startsWith("modvm version 0.1.0"), v.stdout());
+        // The build's JDK made the class archive, and bin/modvm runs it with that JDK.
+        String archive = Runtime.version().feature() >= 25 ? "AOT cache " : "CDS archive ";
+        assertTrue(v.stdout().contains("running on Java " + System.getProperty("java.runtime.version") + " ("
+                + System.getProperty("java.vendor") + "), " + archive), v.stdout());
         ModvmProcess h = ModvmProcess.runToEnd(RUN, "-h");
         assertEquals(0, h.exitValue());
         assertTrue(h.stdout().contains("-kernel FILE"), h.stdout());

@@ -169,6 +169,8 @@ public final class CommandLineComponent {
         }
         if (invocation instanceof Invocation.Version) {
             out.println("modvm version " + context.getBundle().getVersion() + " (KVM, QEMU-compatible options)");
+            out.println(runtimeLine(System.getProperty("java.runtime.version"), System.getProperty("java.vendor"),
+                    System.getProperty("modvm.archive")));
             return 0;
         }
         if (invocation instanceof Invocation.DeviceHelp help) {
@@ -222,6 +224,17 @@ public final class CommandLineComponent {
         } finally {
             current = null;
         }
+    }
+
+    /**
+     * The JDK that runs modvm and the class archive it started with (bin/modvm passes {@code modvm.archive}: the
+     * file, or {@code none}); an archive speeds start-up only on the JDK the build made it with.
+     */
+    static String runtimeLine(String javaVersion, String vendor, String archive) {
+        String kind = archive == null || archive.isEmpty() || archive.equals("none") ? "no class archive"
+                : archive.endsWith(".aot") ? "AOT cache " + archive
+                : archive.endsWith(".jsa") ? "CDS archive " + archive : "class archive " + archive;
+        return "running on Java " + javaVersion + " (" + vendor + "), " + kind;
     }
 
     /**
