@@ -41,11 +41,18 @@ public final class Main {
         System.exit(status);
     }
 
+    private static void mark(StartupTimeline timeline, String what) {
+        if (timeline != null) {
+            timeline.mark(what);
+        }
+    }
+
     static int run(String[] args) throws Exception {
         long started = System.nanoTime();
         Path home = LaunchConfig.modvmHome();
         LogSettings log = LogSettings.fromEnvironment();
         log.applySystemProperties();
+        StartupTimeline timeline = log.isDebug() ? new StartupTimeline(started) : null;
 
         LaunchConfig.Selected selected = LaunchConfig.selectAssembly(home, args, System.getenv("MODVM_ASSEMBLY"));
         Path assembly = selected.folder();
@@ -62,11 +69,17 @@ public final class Main {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework in " + home.resolve("lib")));
         Framework framework = factory.newFramework(properties);
+        mark(timeline, "framework created (storage " + (clean ? "made anew" : "reused") + ")");
         FrameworkStopper stopper = new FrameworkStopper(framework, storage);
         stopper.installShutdownHook();
         try {
             framework.init();
             BundleContext system = framework.getBundleContext();
+            mark(timeline, "framework initialised");
+            if (timeline != null) {
+                system.addBundleListener(timeline);
+                system.addFrameworkListener(timeline);
+            }
             UnresolvedDeployBundles unresolved = new UnresolvedDeployBundles(system,
                     assembly.resolve(LaunchConfig.DEPLOY_DIR), log);
             StartupErrors errors = new StartupErrors(log, b -> unresolved.fileIn(b.getLocation()) != null);
@@ -75,7 +88,9 @@ public final class Main {
             CompletableFuture<Void> cli = Services.appears(system, "(modvm.role=cli)");
 
             List<Bundle> bundles = BundleStarter.installAndMark(system, plan);
+            mark(timeline, plan.size() + " bundles installed");
             framework.start(); // raises the start level to the beginning level: starts the bundles level by level
+            mark(timeline, "framework started: every start level done");
 
             // a missing bundle leaves every bundle that needs it unresolved: name the missing thing once
             List<String> missing = bundles.stream().noneMatch(b -> b.getState() == Bundle.INSTALLED) ? List.of()
@@ -109,6 +124,12 @@ public final class Main {
                 System.err.println("modvm: the core did not start (no command-line component);"
                         + " run with MODVM_LOG=debug to see why");
                 return 1;
+            }
+            if (timeline != null) {
+                timeline.mark("the core's command-line component is up: the machine starts");
+                system.removeBundleListener(timeline);
+                system.removeFrameworkListener(timeline);
+                timeline.lines().forEach(line -> System.err.println("modvm: start-up " + line));
             }
             try {
                 return exit.status().get();
