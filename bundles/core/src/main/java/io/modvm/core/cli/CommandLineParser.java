@@ -110,8 +110,7 @@ final class CommandLineParser {
                 }
                 case "-boot" -> boot.add(value(args, ++i, arg));
                 case "-bios" -> bios = Path.of(nonEmpty(value(args, ++i, arg), "-bios", "FILE"));
-                case "-L" -> firmwareDirs.add(Path.of(nonEmpty(value(args, ++i, arg), "-L",
-                        "DIR")));
+                case "-L" -> firmwareDirs.add(Path.of(nonEmpty(value(args, ++i, arg), "-L", "DIR")));
                 case "-blockdev" -> drives.blockdev(value(args, ++i, arg));
                 case "-chardev" -> chardevs.add(value(args, ++i, arg));
                 case "-netdev" -> {

@@ -35,7 +35,10 @@ final class Drives {
         this.types = types;
     }
 
-    /** {@code -drive TEXT}: its backend, and for {@code if=virtio} or {@code if=ide} its device added to {@code devices}. */
+    /**
+     * {@code -drive TEXT}: its backend, and for {@code if=virtio} or {@code if=ide} its device, added to
+     * {@code devices}.
+     */
     void drive(String text, List<DeviceSpec> devices) throws UsageException {
         LegacyDrive drive;
         try {
