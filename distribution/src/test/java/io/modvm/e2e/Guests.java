@@ -12,6 +12,11 @@ final class Guests {
         return TestGuestBuilder.build(Path.of("target/guests").toAbsolutePath(), "guests/" + name + ".c");
     }
 
+    /** Builds a tiny i386 guest in bzImage form from src/test/resources/guests32 (the kit's bzimage32 head). */
+    static Path bzImage32(String name) {
+        return TestGuestBuilder.buildBzImage32(Path.of("target/guests").toAbsolutePath(), "guests32/" + name + ".c");
+    }
+
     /** QEMU's isa-debug-exit status for a guest exit code. */
     static int status(int code) {
         return code << 1 | 1;

@@ -73,10 +73,58 @@ public final class TestGuestBuilder {
      * @throws UncheckedIOException on I/O errors
      */
     public static Path build(Path workDir, String name, String cSource) {
+        return build(workDir, name, cSource, Kit.PVH64);
+    }
+
+    /**
+     * Builds a tiny i386 guest in bzImage form from C source text: the kit's {@code bzimage32/head.S} (a setup
+     * header for boot protocol 2.15 without a 64-bit entry, and a 32-bit entry at 1 MiB that records the registers
+     * the loader left and calls {@code void main32(const uint8_t *boot_params)}) linked with the source, compiled
+     * {@code -m32}. A loader must enter it through the Linux 32-bit boot protocol. The source includes
+     * {@code "bzimage32.h"} (port I/O, COM1 output, {@code debug_exit}, the recorded registers).
+     *
+     * @param workDir as for {@link #build(Path, String, String)}
+     * @param name guest name, as for {@link #build(Path, String, String)} ({@code head} is the kit's)
+     * @param cSource the guest's C source
+     * @return path of the bzImage inside {@code workDir}
+     * @throws GuestBuildException if gcc fails
+     */
+    public static Path buildBzImage32(Path workDir, String name, String cSource) {
+        return build(workDir, name, cSource, Kit.BZIMAGE32);
+    }
+
+    /**
+     * As {@link #buildBzImage32(Path, String, String)}, the source a class path resource as
+     * {@link #build(Path, String)} reads it.
+     */
+    public static Path buildBzImage32(Path workDir, String resourceName) {
+        Source source = resource(resourceName);
+        return buildBzImage32(workDir, source.name(), source.text());
+    }
+
+    /**
+     * What a guest is built with: the kit files (class path resources under {@link #KIT_RESOURCE_DIR}, written into
+     * the build folder under their own file names), those compiled before the guest's source, and what the output
+     * file is called.
+     */
+    private record Kit(List<String> files, List<String> sources, String suffix, List<String> libraries) {
+        static final Kit PVH64 = new Kit(KIT_FILES, KIT_SOURCES, ".elf", List.of("-lgcc"));
+        static final Kit BZIMAGE32 = new Kit(List.of("bzimage32/head.S", "bzimage32/bzimage32.h",
+                "bzimage32/link.ld", "bzimage32/gcc.flags"), List.of("head.S"), ".bzImage", List.of());
+
+        static String fileName(String file) {
+            return file.substring(file.lastIndexOf('/') + 1);
+        }
+    }
+
+    private record Source(String name, String text) {
+    }
+
+    private static Path build(Path workDir, String name, String cSource, Kit kitFiles) {
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("guest name must match [A-Za-z0-9._-]+: " + name);
         }
-        if (KIT_FILES.contains(name + ".c")) {
+        if (kitFiles.files().stream().map(Kit::fileName).anyMatch(f -> f.equals(name + ".c"))) {
             // The guest's source is written next to the kit's as NAME.c: it would replace the kit's own file.
             throw new IllegalArgumentException("guest name '" + name + "' is taken by the kit's " + name
                     + ".c; give the guest another name");
@@ -85,24 +133,24 @@ public final class TestGuestBuilder {
         workDir = workDir.toAbsolutePath();
         try {
             Files.createDirectories(workDir);
-            Map<String, byte[]> kit = loadKit();
+            Map<String, byte[]> kit = loadKit(kitFiles.files());
             List<String> flags = parseFlags(new String(kit.get("gcc.flags"), StandardCharsets.UTF_8));
             String cc = compiler();
             byte[] source = cSource.getBytes(StandardCharsets.UTF_8);
 
             String hash = hash(kit, cc, source);
-            Path elf = workDir.resolve(name + "-" + hash + ".elf");
-            if (Files.isRegularFile(elf)) {
-                return elf;
+            Path built = workDir.resolve(name + "-" + hash + kitFiles.suffix());
+            if (Files.isRegularFile(built)) {
+                return built;
             }
 
             Path dir = Files.createTempDirectory(workDir, name + "-build-");
-            for (String file : KIT_FILES) {
-                Files.write(dir.resolve(file), kit.get(file));
+            for (Map.Entry<String, byte[]> file : kit.entrySet()) {
+                Files.write(dir.resolve(file.getKey()), file.getValue());
             }
             Path guestC = dir.resolve(name + ".c");
             Files.write(guestC, source);
-            Path out = dir.resolve(name + ".elf");
+            Path out = dir.resolve(name + kitFiles.suffix());
 
             List<String> cmd = new ArrayList<>();
             cmd.add(cc);
@@ -112,22 +160,22 @@ public final class TestGuestBuilder {
             cmd.add(dir.resolve("link.ld").toString());
             cmd.add("-o");
             cmd.add(out.toString());
-            for (String file : KIT_SOURCES) {
+            for (String file : kitFiles.sources()) {
                 cmd.add(dir.resolve(file).toString());
             }
             cmd.add(guestC.toString());
-            cmd.add("-lgcc");
+            cmd.addAll(kitFiles.libraries());
             try {
                 run(cmd, dir, name);
                 try {
-                    Files.move(out, elf, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(out, built, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(out, elf, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(out, built, StandardCopyOption.REPLACE_EXISTING);
                 }
             } finally {
                 deleteTree(dir);
             }
-            return elf;
+            return built;
         } catch (IOException e) {
             throw new UncheckedIOException("building test guest " + name + " in " + workDir, e);
         }
@@ -142,6 +190,11 @@ public final class TestGuestBuilder {
      * @param resourceName e.g. {@code "guests/hello.c"} (a leading '/' is allowed)
      */
     public static Path build(Path workDir, String resourceName) {
+        Source source = resource(resourceName);
+        return build(workDir, source.name(), source.text());
+    }
+
+    private static Source resource(String resourceName) {
         String res = resourceName.startsWith("/") ? resourceName.substring(1) : resourceName;
         byte[] src = null;
         ClassLoader ctx = Thread.currentThread().getContextClassLoader();
@@ -160,7 +213,7 @@ public final class TestGuestBuilder {
         }
         String file = res.substring(res.lastIndexOf('/') + 1);
         String name = file.endsWith(".c") ? file.substring(0, file.length() - 2) : file;
-        return build(workDir, name.replaceAll("[^A-Za-z0-9._-]", "_"), new String(src, StandardCharsets.UTF_8));
+        return new Source(name.replaceAll("[^A-Za-z0-9._-]", "_"), new String(src, StandardCharsets.UTF_8));
     }
 
     /**
@@ -187,7 +240,7 @@ public final class TestGuestBuilder {
     /** The compiler flags from the kit's gcc.flags, as the builder passes them. */
     public static List<String> compilerFlags() {
         try {
-            return parseFlags(new String(loadKit().get("gcc.flags"), StandardCharsets.UTF_8));
+            return parseFlags(new String(loadKit(KIT_FILES).get("gcc.flags"), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -234,14 +287,15 @@ public final class TestGuestBuilder {
         }
     }
 
-    private static Map<String, byte[]> loadKit() throws IOException {
+    /** The kit's files by the names they have in the build folder. */
+    private static Map<String, byte[]> loadKit(List<String> files) throws IOException {
         Map<String, byte[]> kit = new LinkedHashMap<>();
-        for (String file : KIT_FILES) {
+        for (String file : files) {
             byte[] data = readResource(TestGuestBuilder.class.getResourceAsStream(KIT_RESOURCE_DIR + file));
             if (data == null) {
                 throw new IOException("kit resource missing from the class path: " + KIT_RESOURCE_DIR + file);
             }
-            kit.put(file, data);
+            kit.put(Kit.fileName(file), data);
         }
         return kit;
     }

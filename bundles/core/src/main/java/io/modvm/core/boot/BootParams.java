@@ -15,6 +15,7 @@ final class BootParams {
     static final int VID_MODE = 0x1FA;
     static final int TYPE_OF_LOADER = 0x210;
     static final int LOADFLAGS = 0x211;
+    static final int CODE32_START = 0x214;
     static final int RAMDISK_IMAGE = 0x218;
     static final int RAMDISK_SIZE = 0x21C;
     static final int CMD_LINE_PTR = 0x228;
@@ -34,6 +35,11 @@ final class BootParams {
 
     void loadFlags(int v) {
         memory.writeByte(base + LOADFLAGS, (byte) v);
+    }
+
+    /** Where the protected-mode kernel was loaded: its 32-bit entry. */
+    void code32Start(long address) {
+        memory.writeInt(base + CODE32_START, (int) address);
     }
 
     void vidMode(int v) {

@@ -9,10 +9,12 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Boots a bzImage through the Linux 64-bit boot protocol: the protected-mode kernel goes to its preferred
- * address, a zero page (boot_params) carries the setup header, e820 map, command line, initrd and RSDP, and the
- * boot vCPU enters at load address + 0x200 in long mode, with identity page tables, RSI pointing at the zero page
- * and the flat GDT the protocol names.
+ * Boots a bzImage through the Linux 64-bit or 32-bit boot protocol; a zero page (boot_params) carries the setup
+ * header, e820 map, command line, initrd and RSDP either way. A kernel whose header says it has a 64-bit entry goes
+ * to its preferred address, and the boot vCPU enters at load address + 0x200 in long mode, with identity page
+ * tables. Any other (an i386 kernel, or a 64-bit one older than protocol 2.12) goes to its code32_start (1 MiB), and
+ * the vCPU enters there in 32-bit protected mode with paging and interrupts off. In both, RSI/ESI points at the
+ * zero page, and the flat GDT has the protocol's __BOOT_CS (0x10) and __BOOT_DS (0x18).
  */
 public final class BzImageLoader implements KernelLoader {
     public static final long BOOT_PARAMS = 0x7000;
@@ -41,9 +43,14 @@ public final class BzImageLoader implements KernelLoader {
 
     @Override
     public BootState load(GuestMemory memory, MemoryLayout layout, long rsdp) throws BootException {
-        long load = header.prefAddress() >= MemoryLayout.ONE_MIB ? header.prefAddress() : DEFAULT_LOAD;
+        boolean longMode = header.has64BitEntry();
+        long preferred = header.prefAddress() >= MemoryLayout.ONE_MIB ? header.prefAddress() : DEFAULT_LOAD;
+        long load = longMode ? preferred
+                : header.code32Start() >= MemoryLayout.ONE_MIB ? header.code32Start() : SetupHeader.CODE32_DEFAULT;
         long kernelSize = image.limit() - header.kernelOffset();
-        long footprint = Math.max(kernelSize, header.initSize());
+        // A 32-bit entry decompresses the kernel to its preferred address: init_size counts from there.
+        long footprint = Math.max(load + kernelSize, (longMode ? load : Math.max(load, preferred))
+                + header.initSize()) - load;
         if (!layout.isUsableRam(load, footprint)) {
             throw new BootException(String.format("%s needs %d MiB of RAM from 0x%x; use a larger -m", name,
                     (footprint + (1 << 20) - 1) >> 20, load));
@@ -70,6 +77,9 @@ public final class BzImageLoader implements KernelLoader {
         params.cmdline(BootLayout.CMDLINE);
         params.vidMode(0xFFFF);
         params.acpiRsdp(rsdp);
+        if (!longMode) {
+            params.code32Start(load);
+        }
         if (initrd != null) {
             long max = Math.min(header.initrdAddrMax(), 0xFFFF_FFFFL);
             long address = InitrdPlacement.load(memory, layout, initrd, load + footprint, max);
@@ -81,6 +91,11 @@ public final class BzImageLoader implements KernelLoader {
         }
         params.e820(e820);
 
+        if (!longMode) {
+            BootGdt.write(memory, CpuMode.PROTECTED);
+            return new BootState(CpuMode.PROTECTED, load, BOOT_PARAMS - 0x10, BOOT_PARAMS, 0, 0, BootLayout.GDT,
+                    BootLayout.GDT_LIMIT);
+        }
         BootGdt.write(memory, CpuMode.LONG);
         long pml4 = IdentityPageTables.write(memory);
         return new BootState(CpuMode.LONG, load + 0x200, BOOT_PARAMS - 0x10, BOOT_PARAMS, 0, pml4,

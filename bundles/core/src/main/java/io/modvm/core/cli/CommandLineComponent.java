@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 @Component(service = CommandLineComponent.class, immediate = true, configurationPid = "io.modvm.cli",
         property = {"modvm.role=cli", ShorthandTypes.CHIPSET + "=i8042,mc146818rtc,acpi-pm",
             ShorthandTypes.SERIAL + "=isa-serial", ShorthandTypes.VIRTIO_DRIVE + "=virtio-blk-pci",
-            ShorthandTypes.VIRTIO_BALLOON + "=virtio-balloon-pci", ShorthandTypes.NIC + "=e1000"})
+            ShorthandTypes.VIRTIO_BALLOON + "=virtio-balloon-pci", ShorthandTypes.NIC + "=e1000",
+            ShorthandTypes.IDE_DISK + "=ide-hd", ShorthandTypes.IDE_CDROM + "=ide-cd"})
 public final class CommandLineComponent {
     private static final Logger LOG = LoggerFactory.getLogger(CommandLineComponent.class);
     static final String ARGS_PROPERTY = "modvm.args";

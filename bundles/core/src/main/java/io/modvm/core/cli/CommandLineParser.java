@@ -50,14 +50,28 @@ final class CommandLineParser {
         List<String> monitors = new ArrayList<>();
         List<String> gogo = new ArrayList<>();
         List<BackendSpec> backends = new ArrayList<>();
-        Drives drives = new Drives(backends, types.virtioDrive());
+        Drives drives = new Drives(backends, types);
+        BootArguments boot = new BootArguments();
+        Path bios = null;
+        List<Path> firmwareDirs = new ArrayList<>();
+        String positional = null;
         Chardevs chardevs = new Chardevs(backends);
         Netdevs netdevs = new Netdevs(backends, devices, types.nic());
 
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            if (!arg.startsWith("-") || arg.equals("-") || arg.equals("--")) {
+            if (arg.equals("-") || arg.equals("--")) {
                 throw new UsageException(arg + ": unexpected argument; options start with '-' (see modvm -h)");
+            }
+            if (!arg.startsWith("-")) {
+                // QEMU takes an argument that is no option as the disk image of -hda.
+                if (positional != null) {
+                    throw new UsageException(arg + ": unexpected argument; " + positional + " is already the disk "
+                            + "image (-hda); give more disks with -hdb, -hdc, -hdd or -drive file=IMAGE");
+                }
+                positional = arg;
+                drives.ide(arg, 0, false, arg, devices);
+                continue;
             }
             String option = arg.startsWith("--") ? arg.substring(1) : arg;
             switch (option) {
@@ -86,6 +100,17 @@ final class CommandLineParser {
                 case "-M", "-machine" -> machine(arg, value(args, ++i, arg));
                 case "-display" -> display(value(args, ++i, arg));
                 case "-drive" -> drives.drive(value(args, ++i, arg), devices);
+                case "-hda", "-hdb", "-hdc", "-hdd" -> {
+                    String file = value(args, ++i, arg);
+                    drives.ide(file, option.charAt(3) - 'a', false, option + " " + file, devices);
+                }
+                case "-cdrom" -> {
+                    String file = value(args, ++i, arg);
+                    drives.ide(file, 2, true, "-cdrom " + file, devices);
+                }
+                case "-boot" -> boot.add(value(args, ++i, arg));
+                case "-bios" -> bios = Path.of(nonEmpty(value(args, ++i, arg), "-bios", "FILE"));
+                case "-L" -> firmwareDirs.add(Path.of(nonEmpty(value(args, ++i, arg), "-L", "DIR")));
                 case "-blockdev" -> drives.blockdev(value(args, ++i, arg));
                 case "-chardev" -> chardevs.add(value(args, ++i, arg));
                 case "-netdev" -> {
@@ -156,7 +181,15 @@ final class CommandLineParser {
         }
         all.addAll(devices);
         return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append == null ? "" : append,
-                noReboot), backends, all, append, qmp, monitors, gogo, start(startPaused, incoming, loadvm));
+                noReboot), backends, all, append, qmp, monitors, gogo, start(startPaused, incoming, loadvm),
+                boot.order(devices, types), boot.menu(), boot.entry(), bios, firmwareDirs);
+    }
+
+    private static String nonEmpty(String value, String option, String what) throws UsageException {
+        if (value.isEmpty()) {
+            throw new UsageException(option + ": the argument is empty; give " + option + " " + what);
+        }
+        return value;
     }
 
     private static StartMode start(boolean paused, String incoming, String loadvm) throws UsageException {
@@ -283,11 +316,14 @@ final class CommandLineParser {
 
     static String usage() {
         return """
-                usage: modvm [options]
+                usage: modvm [options] [disk image]
                 Boots a guest under KVM on a PC machine built from OSGi device bundles.
+                Options take one dash or two (-nographic, --nographic), as in QEMU.
 
-                  -kernel FILE        kernel to boot: a bzImage, or an ELF with a PVH entry note
-                                      (default: the guest tools/guest/build made, with a shell)
+                  IMAGE               a disk image to boot from, as -hda IMAGE
+                  -kernel FILE        kernel to boot: a bzImage (64- or 32-bit), or an ELF with a PVH entry note
+                                      (default: boot from the disks; without disks, the guest
+                                      tools/guest/build made, with a shell)
                   -initrd FILE        initial ramdisk
                   -append STRING      kernel command line
                   -m SIZE             guest RAM, in MiB unless suffixed K, M, G or T (default 128M)
@@ -297,10 +333,27 @@ final class CommandLineParser {
                                       unix:PATH,server,nowait, null or none
                   -device TYPE[,id=ID][,PROP=VALUE...]
                                       add a device; -device help lists the types installed now
-                  -drive file=FILE[,if=virtio|none][,format=raw|qcow2][,readonly=on][,cache=writeback|none][,id=ID]
-                                      a disk: if=virtio plugs a virtio disk; if=none only names
-                                      it for -device ...,drive=ID (or for a later
-                                      device_add ...,drive=ID)
+                  -drive file=FILE[,if=virtio|ide|none][,format=raw|qcow2][,readonly=on][,cache=writeback|none][,id=ID]
+                         [,media=disk|cdrom][,index=N][,bus=B,unit=U]
+                                      a disk: if=virtio (the default) plugs a virtio disk; if=ide
+                                      an IDE disk (ide-hd, or ide-cd with media=cdrom) at IDE
+                                      index N (bus N/2, unit N%2) or the first free place;
+                                      if=none only names it for -device ...,drive=ID (or for a
+                                      later device_add ...,drive=ID)
+                  -hda/-hdb/-hdc/-hdd FILE
+                                      an IDE disk at index 0/1/2/3
+                  -cdrom FILE         an IDE CD-ROM at index 2 (read-only)
+                  -boot [order=DRIVES][,once=DRIVES][,menu=on|off][,strict=on|off][,entry=ENTRY]
+                         [,splash-time=MS][,reboot-timeout=MS]
+                                      boot order without -kernel: c hard disk, d CD-ROM, n network
+                                      (default cad); -boot d is order=d; devices with
+                                      -device ...,bootindex=N come first; strict=on boots only what
+                                      the order names; entry= (modvm) picks the boot loader entry
+                                      of a disk image, by title, id or number; menu=on lists them
+                  -bios FILE          firmware image to boot through (SeaBIOS), instead of starting
+                                      a disk image's kernel directly
+                  -L DIR              directory to look for firmware in before the system's
+                                      (/usr/share/seabios, /usr/share/qemu); may be repeated
                   -chardev stdio|file,path=P|socket,path=P,server=on,wait=off|null,id=ID
                                       a character backend that -device ...,chardev=ID uses
                   -netdev TYPE,id=ID[,OPTION=VALUE...]

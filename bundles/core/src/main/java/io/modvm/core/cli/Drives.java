@@ -12,24 +12,33 @@ import java.util.Map;
 
 /**
  * The command line's disks, as QEMU reads them: {@code -drive} opens a block backend (a legacy drive, deleted with
- * the device that takes it) and, with {@code if=virtio}, plugs a virtio disk on it at once; {@code -blockdev} opens
- * a block node that stays until {@code blockdev-del}. A device's {@code drive=ID} names either.
+ * the device that takes it) and, with {@code if=virtio} or {@code if=ide}, plugs a disk on it at once;
+ * {@code -hda}..{@code -hdd}, {@code -cdrom} and a bare image name are IDE drives at fixed places; {@code -blockdev}
+ * opens a block node that stays until {@code blockdev-del}. A device's {@code drive=ID} names either.
  */
 final class Drives {
+    /** QEMU pc's IDE controller has two buses of two units each: index = bus * 2 + unit. */
+    static final int IDE_BUSES = 2;
+    static final int IDE_UNITS = 2;
+
     private final List<BackendSpec> backends;
-    private final String virtioDevice;
+    private final ShorthandTypes types;
+    private final String[] ideSlots = new String[IDE_BUSES * IDE_UNITS];
     private int anonymous;
 
     /**
      * @param backends where the backends go, in command-line order
-     * @param virtioDevice the device type {@code if=virtio} plugs
+     * @param types the device types {@code if=virtio} and {@code if=ide} plug
      */
-    Drives(List<BackendSpec> backends, String virtioDevice) {
+    Drives(List<BackendSpec> backends, ShorthandTypes types) {
         this.backends = backends;
-        this.virtioDevice = virtioDevice;
+        this.types = types;
     }
 
-    /** {@code -drive TEXT}: its backend, and for {@code if=virtio} its device added to {@code devices}. */
+    /**
+     * {@code -drive TEXT}: its backend, and for {@code if=virtio} or {@code if=ide} its device, added to
+     * {@code devices}.
+     */
     void drive(String text, List<DeviceSpec> devices) throws UsageException {
         LegacyDrive drive;
         try {
@@ -37,15 +46,99 @@ final class Drives {
         } catch (DeviceException e) {
             throw new UsageException("-drive " + text + ": " + e.getMessage());
         }
-        // QEMU names the drives of if=virtio virtio0, virtio1, ... when they have no id.
-        String id = drive.id() != null ? drive.id() : "virtio" + anonymous++;
-        backends.add(new BackendSpec(BackendKinds.BLOCK, LegacyDrive.BACKEND_TYPE, id, drive.backend(),
-                "-drive " + text, true));
-        if (drive.where().equals("virtio")) {
-            Map<String, String> properties = new LinkedHashMap<>(drive.device());
-            properties.put("drive", id);
-            devices.add(new DeviceSpec(virtioDevice, null, properties, "-drive " + text));
+        add(drive, "-drive " + text, devices);
+    }
+
+    /**
+     * QEMU's {@code -hda FILE} .. {@code -hdd FILE} ({@code index} 0-3) and {@code -cdrom FILE} ({@code index} 2,
+     * {@code media=cdrom}): an IDE drive of the file, whose name is taken whole (commas are not options here).
+     *
+     * @param origin the option as errors name it ({@code -hda disk.img})
+     */
+    void ide(String file, int index, boolean cdrom, String origin, List<DeviceSpec> devices) throws UsageException {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("file", file);
+        values.put("if", "ide");
+        values.put("index", Integer.toString(index));
+        values.put("media", cdrom ? "cdrom" : "disk");
+        try {
+            add(LegacyDrive.of(values), origin, devices);
+        } catch (DeviceException e) {
+            throw new UsageException(origin + ": " + e.getMessage());
         }
+    }
+
+    private void add(LegacyDrive drive, String origin, List<DeviceSpec> devices) throws UsageException {
+        String id = drive.id();
+        Map<String, String> properties = new LinkedHashMap<>(drive.device());
+        String type = null;
+        if (drive.where().equals("ide")) {
+            int slot = ideSlot(drive, origin);
+            int bus = slot / IDE_UNITS;
+            int unit = slot % IDE_UNITS;
+            // QEMU's names: ide0-hd0 for -hda, ide1-cd0 for -cdrom.
+            id = id != null ? id : "ide" + bus + (drive.cdrom() ? "-cd" : "-hd") + unit;
+            ideSlots[slot] = origin;
+            type = drive.cdrom() ? types.ideCdrom() : types.ideDisk();
+            properties.put("bus", "ide." + bus);
+            properties.put("unit", Integer.toString(unit));
+        } else if (drive.where().equals("virtio")) {
+            // QEMU names the drives of if=virtio virtio0, virtio1, ... when they have no id.
+            id = id != null ? id : "virtio" + anonymous++;
+            type = types.virtioDrive();
+        }
+        backends.add(new BackendSpec(BackendKinds.BLOCK, LegacyDrive.BACKEND_TYPE, id, drive.backend(), origin,
+                true));
+        if (type != null) {
+            Map<String, String> device = new LinkedHashMap<>();
+            device.put("drive", id);
+            device.putAll(properties);
+            devices.add(new DeviceSpec(type, null, device, origin));
+        }
+    }
+
+    /** Where an IDE drive goes: its index, bus and unit as QEMU reads them, or the first free place. */
+    private int ideSlot(LegacyDrive drive, String origin) throws UsageException {
+        if (drive.index() >= 0 && (drive.bus() >= 0 || drive.unit() >= 0)) {
+            throw new UsageException(origin + ": index= cannot go with bus= or unit=; give index=N alone, or bus= "
+                    + "and unit=");
+        }
+        if (drive.index() >= IDE_BUSES * IDE_UNITS) {
+            throw new UsageException(origin + ": index=" + drive.index() + " is past the last IDE place; the pc "
+                    + "machine has index 0-3 (bus 0 and 1, unit 0 and 1)");
+        }
+        if (drive.bus() >= IDE_BUSES) {
+            throw new UsageException(origin + ": bus=" + drive.bus() + " does not exist; the pc machine has IDE "
+                    + "bus 0 and 1");
+        }
+        if (drive.unit() >= IDE_UNITS) {
+            throw new UsageException(origin + ": unit=" + drive.unit() + " is too big (max is 1); an IDE bus "
+                    + "has units 0 and 1");
+        }
+        int slot;
+        if (drive.index() >= 0) {
+            slot = drive.index();
+        } else if (drive.unit() >= 0) {
+            slot = Math.max(drive.bus(), 0) * IDE_UNITS + drive.unit();
+        } else {
+            slot = firstFree(Math.max(drive.bus(), 0) * IDE_UNITS, origin);
+        }
+        if (ideSlots[slot] != null) {
+            throw new UsageException(String.format("%s: IDE bus %d unit %d (index=%d) already has a drive (%s); "
+                    + "give each drive its own place", origin, slot / IDE_UNITS, slot % IDE_UNITS, slot,
+                    ideSlots[slot]));
+        }
+        return slot;
+    }
+
+    private int firstFree(int from, String origin) throws UsageException {
+        for (int slot = from; slot < ideSlots.length; slot++) {
+            if (ideSlots[slot] == null) {
+                return slot;
+            }
+        }
+        throw new UsageException(origin + ": every IDE place from there on has a drive; the pc machine has four "
+                + "(-hda..-hdd); use if=virtio for more disks");
     }
 
     /** {@code -blockdev driver=TYPE,node-name=ID,...}, as QEMU's dotted key=value form. */

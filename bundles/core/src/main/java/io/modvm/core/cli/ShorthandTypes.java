@@ -14,16 +14,29 @@ import java.util.Map;
  * @param virtioDrive what {@code -drive if=virtio} plugs
  * @param virtioBalloon what {@code -balloon virtio} plugs
  * @param nic what {@code -nic} and {@code -net nic} plug without {@code model=} (QEMU's default NIC of the machine)
+ * @param ideDisk what {@code -hda}..{@code -hdd}, a bare image name and {@code -drive if=ide} plug
+ * @param ideCdrom what {@code -cdrom} and {@code -drive if=ide,media=cdrom} plug
  */
-record ShorthandTypes(List<String> chipset, String serial, String virtioDrive, String virtioBalloon, String nic) {
+record ShorthandTypes(List<String> chipset, String serial, String virtioDrive, String virtioBalloon, String nic,
+        String ideDisk, String ideCdrom) {
     static final String CHIPSET = "machine.devices";
     static final String SERIAL = "serial.device";
     static final String VIRTIO_DRIVE = "drive.virtio.device";
     static final String VIRTIO_BALLOON = "balloon.virtio.device";
     static final String NIC = "nic.device";
+    static final String IDE_DISK = "drive.ide.device";
+    static final String IDE_CDROM = "drive.ide.cdrom.device";
+    /** QEMU's names of the IDE devices, which an IDE bundle provides. */
+    static final String DEFAULT_IDE_DISK = "ide-hd";
+    static final String DEFAULT_IDE_CDROM = "ide-cd";
 
     ShorthandTypes {
         chipset = List.copyOf(chipset);
+    }
+
+    /** The types of a configuration that names no IDE devices: QEMU's {@code ide-hd} and {@code ide-cd}. */
+    ShorthandTypes(List<String> chipset, String serial, String virtioDrive, String virtioBalloon, String nic) {
+        this(chipset, serial, virtioDrive, virtioBalloon, nic, DEFAULT_IDE_DISK, DEFAULT_IDE_CDROM);
     }
 
     /**
@@ -43,6 +56,8 @@ record ShorthandTypes(List<String> chipset, String serial, String virtioDrive, S
                 : String.valueOf(config.getOrDefault(CHIPSET, ""))).strip();
         return new ShorthandTypes(chipset.isEmpty() ? List.of() : Arrays.asList(chipset.split(",")),
                 String.valueOf(config.get(SERIAL)), String.valueOf(config.get(VIRTIO_DRIVE)),
-                String.valueOf(config.get(VIRTIO_BALLOON)), String.valueOf(config.getOrDefault(NIC, "e1000")));
+                String.valueOf(config.get(VIRTIO_BALLOON)), String.valueOf(config.getOrDefault(NIC, "e1000")),
+                String.valueOf(config.getOrDefault(IDE_DISK, DEFAULT_IDE_DISK)),
+                String.valueOf(config.getOrDefault(IDE_CDROM, DEFAULT_IDE_CDROM)));
     }
 }

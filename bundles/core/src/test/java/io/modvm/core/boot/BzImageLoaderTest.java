@@ -94,6 +94,45 @@ class BzImageLoaderTest {
     }
 
     @Test
+    void aKernelWithoutA64BitEntryEntersAtCode32StartInProtectedMode() throws BootException {
+        ByteBuffer i386 = image(0x020F, 0, 0x1000000, 0x200000);
+        i386.putInt(0x214, 0x100000);
+        ByteBuffer initrd = ByteBuffer.wrap(new byte[5000]);
+        BootState s = new BzImageLoader(i386, "k", "console=ttyS0", initrd).load(memory, layout, 0xF0000);
+        assertEquals(CpuMode.PROTECTED, s.mode(), "paging off, flat 4 GiB segments");
+        assertEquals(0x100000, s.entry(), "the 32-bit entry is the start of the loaded kernel");
+        assertEquals(BzImageLoader.BOOT_PARAMS, s.rsi(), "ESI points at boot_params");
+        assertEquals(0, s.rbx(), "EBX is zero, as the protocol asks");
+        assertEquals((byte) 0xE9, memory.readByte(0x100000), "the protected-mode kernel is loaded at code32_start");
+        assertEquals(0x77, memory.readByte(0x100000 + 0x10000 - 1));
+        long bp = BzImageLoader.BOOT_PARAMS;
+        assertEquals(0x100000, memory.readInt(bp + BootParams.CODE32_START));
+        assertEquals((byte) 0x81, memory.readByte(bp + BootParams.LOADFLAGS));
+        long cmd = memory.readInt(bp + BootParams.CMD_LINE_PTR) & 0xFFFFFFFFL;
+        byte[] text = new byte[13];
+        memory.read(cmd, text, 0, text.length);
+        assertEquals("console=ttyS0", new String(text, StandardCharsets.US_ASCII));
+        long rd = memory.readInt(bp + BootParams.RAMDISK_IMAGE) & 0xFFFFFFFFL;
+        assertTrue(rd >= 0x1000000 + 0x200000, "the initrd stays clear of where the kernel decompresses itself");
+        assertEquals(0x00CF9A000000FFFFL, memory.readLong(BootLayout.GDT + BootState.CODE_SELECTOR),
+                "32-bit code segment at __BOOT_CS");
+        assertEquals(0x00CF92000000FFFFL, memory.readLong(BootLayout.GDT + BootState.DATA_SELECTOR),
+                "data segment at __BOOT_DS");
+    }
+
+    @Test
+    void aKernelOlderThanProtocol212TakesThe32BitEntryWhateverTheBytesOfXloadflagsHold() throws BootException {
+        ByteBuffer old = image(0x020A, 1, 0x1000000, 0x200000);
+        old.putInt(0x214, 0x100000);
+        BootState s = new BzImageLoader(old, "k", "", null).load(memory, layout, 0);
+        assertEquals(CpuMode.PROTECTED, s.mode(), "before 2.12 the header cannot promise a 64-bit entry");
+        assertEquals(0x100000, s.entry());
+        assertTrue(assertThrows(BootException.class, () -> new BzImageLoader(old, "k", "", null)
+                .load(memory, new MemoryLayout(16 << 20), 0)).getMessage().contains("use a larger -m"),
+                "it decompresses to its preferred address, which must be RAM");
+    }
+
+    @Test
     void identityMapsTheFirstFourGiB() {
         IdentityPageTables.write(memory);
         long pdpt = memory.readLong(IdentityPageTables.PML4) & ~0xFFFL;
@@ -107,9 +146,7 @@ class BzImageLoaderTest {
     @Test
     void imagesItCannotBootAreRefused() {
         assertTrue(assertThrows(BootException.class, () -> new BzImageLoader(image(0x0209, 1, 0x1000000, 0), "k",
-                "", null)).getMessage().contains("needs 2.12"));
-        assertTrue(assertThrows(BootException.class, () -> new BzImageLoader(image(0x020F, 0, 0x1000000, 0), "k",
-                "", null)).getMessage().contains("no 64-bit entry"));
+                "", null)).getMessage().contains("needs 2.10"));
         assertTrue(assertThrows(BootException.class, () -> new BzImageLoader(standard(), "k", "", null)
                 .load(memory, new MemoryLayout(16 << 20), 0)).getMessage().contains("use a larger -m"));
         assertTrue(assertThrows(BootException.class, () -> new BzImageLoader(standard(), "k", "x".repeat(3000),

@@ -89,7 +89,8 @@ class CommandLineParserTest {
         assertTrue(error("-kernel", "/k", "-serial", "tcp:1").startsWith("-serial tcp:1: unknown backend"));
         assertTrue(error("-kernel", "/k", "-accel", "tcg").contains("KVM only"));
         assertTrue(error("-kernel", "/k", "-device", ",id=x").contains("no device type"));
-        assertTrue(error("stray").contains("unexpected argument"));
+        assertTrue(error("a.img", "stray").contains("unexpected argument"), "one bare image is -hda; a second is not");
+        assertTrue(error("--").contains("unexpected argument"));
     }
 
     @Test
@@ -181,7 +182,7 @@ class CommandLineParserTest {
                 new BackendSpec("block", "raw", "r0", Map.of("file", "f0"), "-blockdev driver=raw,node-name=r0,file=f0",
                         false)), spec.backends().stream().filter(b -> b.kind().equals("block")).toList(),
                 "a -drive goes with its device; a -blockdev node stays");
-        assertTrue(error("-drive", "file=a.img,if=ide").contains("if=virtio"));
+        assertTrue(error("-drive", "file=a.img,if=scsi").contains("if=virtio"));
         assertTrue(error("-drive", "if=virtio").contains("no file given"));
         assertTrue(error("-drive", "file=a,bogus=1").contains("unknown option 'bogus'"));
         assertTrue(error("-drive", "if=none,file=a").contains("needs id="));

@@ -46,8 +46,8 @@ public final class BlkFactory extends VirtioPciFactory<BlkDevice> {
 
     @Override
     public String description() {
-        return "virtio block device (properties: drive, serial; or file, format, readonly, cache for an image of its "
-                + "own)";
+        return "virtio block device (properties: drive, serial, bootindex; or file, format, readonly, cache for an "
+                + "image of its own)";
     }
 
     @Override
