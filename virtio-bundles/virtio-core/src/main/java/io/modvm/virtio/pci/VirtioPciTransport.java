@@ -624,8 +624,14 @@ public final class VirtioPciTransport implements StatefulDevice {
         }
         Activation a = new Activation(memory, driverFeatures, rings);
         active = a;
-        LOG.debug("{}: the driver started the device through the {} interface (features 0x{})", id,
-                legacy ? "legacy" : "modern", Long.toHexString(driverFeatures));
+        // Which interface a driver took is worth a line for an old guest; the modern one is the usual case.
+        if (legacy) {
+            LOG.info("{}: the driver started the device through the legacy virtio interface (features 0x{})", id,
+                    Long.toHexString(driverFeatures));
+        } else {
+            LOG.debug("{}: the driver started the device through the modern virtio interface (features 0x{})", id,
+                    Long.toHexString(driverFeatures));
+        }
         return () -> device.activate(a);
     }
 
