@@ -97,7 +97,8 @@ class DevicePropertiesIT {
             assertEquals(Map.of("class", "GenericError", "desc", "virtio-rng-pci: max-bytes 'lots' is not a number; "
                     + "use e.g. max-bytes=9223372036854775807"), bad.get("error"), bad.toString());
             assertEquals("Error: virtio-rng-pci: unknown property 'perid' (did you mean 'period'?); accepted: "
-                    + "max-bytes, period", hmp(c, "device_add virtio-rng-pci,id=r2,perid=10").strip());
+                    + "disable-legacy, disable-modern, max-bytes, period",
+                    hmp(c, "device_add virtio-rng-pci,id=r2,perid=10").strip());
             assertEquals(pciBefore, hmp(c, "info pci"), "nothing refused was plugged");
 
             c.execute("quit");

@@ -25,11 +25,13 @@ final class MachinePciHost implements PciHost {
 
     @Override
     public boolean mapMmio(long base, long length, String owner, BusHandler handler) {
-        if (ram.mmioConflict(base, length) != null) {
-            return false;
-        }
+        return ram.mmioConflict(base, length) == null && claim(mmio, base, length, owner, handler);
+    }
+
+    /** Claims the range on {@code bus}; false if any of it is taken. */
+    private static boolean claim(IoBus bus, long base, long length, String owner, BusHandler handler) {
         try {
-            mmio.claim(base, length, owner, handler);
+            bus.claim(base, length, owner, handler);
             return true;
         } catch (IllegalArgumentException e) {
             return false;
@@ -43,12 +45,7 @@ final class MachinePciHost implements PciHost {
 
     @Override
     public boolean mapIo(long base, long length, String owner, BusHandler handler) {
-        try {
-            pio.claim(base, length, owner, handler);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return claim(pio, base, length, owner, handler);
     }
 
     @Override
