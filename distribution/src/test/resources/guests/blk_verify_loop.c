@@ -6,7 +6,6 @@
 #include "testguest.h"
 
 #define SECTOR 512
-#define BLK_ID 0x10421AF4u
 
 static struct virtio_dev dev;
 static struct virtio_blk_req *req;
@@ -23,7 +22,8 @@ int main(void)
 {
     struct pci_dev d;
     printf("blkloop: waiting for a disk\n");
-    while (pci_find(0x1AF4, 0x1042, 0, &d))
+    /* transitional (the default) or modern-only (disable-legacy=on) */
+    while (pci_find(0x1AF4, 0x1001, 0, &d) && pci_find(0x1AF4, 0x1042, 0, &d))
         delay_us(20000);
     if (virtio_start(&dev, VIRTIO_ID_BLOCK, 0, 0, 1, 0))
         return 1;

@@ -11,7 +11,10 @@
 #define PCIU 0xAE00
 #define PCID 0xAE04
 #define B0EJ 0xAE08
-#define RNG_ID 0x10441AF4u
+/* A virtio-rng: transitional (0x1005, the default, as QEMU's pc) or modern-only (0x1044, disable-legacy=on). */
+#define RNG_ID 0x10051AF4u
+#define RNG_MODERN_ID 0x10441AF4u
+#define IS_RNG(id) ((id) == RNG_ID || (id) == RNG_MODERN_ID)
 
 static uint32_t seen[32];
 static struct virtio_dev live;      /* the rng in use with rngloop */
@@ -52,7 +55,7 @@ static void use_rng(int slot)
 {
     int index = 0;                  /* virtio_find counts the devices of a type in slot order */
     for (int s = 0; s < slot; s++)
-        index += seen[s] == RNG_ID;
+        index += IS_RNG(seen[s]);
     struct virtio_dev v;
     if (virtio_find(VIRTIO_ID_RNG, index, &v) || v.pci.dev != slot
         || virtio_start(&v, VIRTIO_ID_RNG, index, 0, 1, 0)) {
@@ -95,7 +98,7 @@ int main(void)
             seen[slot] = id;
             if (id) {
                 printf("pci: + %02x %04x:%04x\n", slot, id & 0xFFFF, id >> 16);
-                if (id == RNG_ID)
+                if (IS_RNG(id))
                     use_rng(slot);
             }
         }

@@ -388,7 +388,7 @@ int main(void)
         struct pci_dev d;
         printf("net: waiting for a NIC\n");
         uint64_t end = rdtsc() + (uint64_t)wait * tsc_per_ms();
-        while (pci_find(0x1af4, 0x1041, 0, &d) && rdtsc() < end)
+        while (pci_find(0x1af4, 0x1000, 0, &d) && pci_find(0x1af4, 0x1041, 0, &d) && rdtsc() < end)
             delay_us(20000);
     }
     if (start())

@@ -88,8 +88,11 @@ class DevicePropertiesIT {
             String pciBefore = hmp(c, "info pci");
             assertEquals(SERIAL_HELP.replace("\n", "\r\n"), hmp(c, "device_add isa-serial,help"),
                     "as -device isa-serial,help prints it, with HMP's line ends");
-            assertTrue(hmp(c, "device_add virtio-rng-pci,help").startsWith("virtio-rng-pci options:\r\n"
-                    + "  max-bytes=<uint64>     - bytes the guest may get per period (default: 9223372036854775807)"));
+            // Sorted by name as QEMU's: the transport's disable-legacy and disable-modern come first.
+            String rngHelp = hmp(c, "device_add virtio-rng-pci,help");
+            assertTrue(rngHelp.startsWith("virtio-rng-pci options:\r\n  disable-legacy=<str>"), rngHelp);
+            assertTrue(rngHelp.contains("\r\n  max-bytes=<uint64>     - bytes the guest may get per period (default: "
+                    + "9223372036854775807)\r\n"), rngHelp);
             assertEquals(pciBefore, hmp(c, "info pci"), "help plugs nothing");
 
             Map<String, Object> bad = c.execute("device_add", Map.of("driver", "virtio-rng-pci", "id", "r1",
@@ -97,7 +100,8 @@ class DevicePropertiesIT {
             assertEquals(Map.of("class", "GenericError", "desc", "virtio-rng-pci: max-bytes 'lots' is not a number; "
                     + "use e.g. max-bytes=9223372036854775807"), bad.get("error"), bad.toString());
             assertEquals("Error: virtio-rng-pci: unknown property 'perid' (did you mean 'period'?); accepted: "
-                    + "max-bytes, period", hmp(c, "device_add virtio-rng-pci,id=r2,perid=10").strip());
+                    + "disable-legacy, disable-modern, max-bytes, period",
+                    hmp(c, "device_add virtio-rng-pci,id=r2,perid=10").strip());
             assertEquals(pciBefore, hmp(c, "info pci"), "nothing refused was plugged");
 
             c.execute("quit");

@@ -82,7 +82,7 @@ class LinuxHotplugIT {
                 String virtio = probe.group(1);
                 assertEquals(FIRST_SECTORS, Long.parseLong(probe.group(3)), "the image's exact capacity");
                 String sinceAdd = p.stdout().substring(mark);
-                assertTrue(sinceAdd.matches("(?s).*pci 0000:00:\\p{XDigit}{2}\\.0: \\[1af4:1042\\] type 00 class.*"),
+                assertTrue(sinceAdd.matches("(?s).*pci 0000:00:\\p{XDigit}{2}\\.0: \\[1af4:1001\\] type 00 class.*"),
                         "the kernel enumerated the new function itself, with no rescan asked for:\n" + sinceAdd);
                 assertEquals("vdb", disk, "a new disk next to the resident vda:\n" + sinceAdd);
 

@@ -90,7 +90,7 @@ class LinuxShellIT {
             p.type("(lspci -n 2>/dev/null || for d in /sys/bus/pci/devices/*; do echo $(cat $d/vendor):$(cat $d/device);"
                     + " done) | grep -i 1af4; echo pci-$((5*5))\n");
             p.awaitOutput("pci-25", Duration.ofMinutes(1));
-            assertTrue(p.stdout().matches("(?s).*1af4:(0x)?1042.*"), "lspci shows the virtio disk:\n" + p.stdout());
+            assertTrue(p.stdout().matches("(?s).*1af4:(0x)?1001.*"), "lspci shows the virtio disk:\n" + p.stdout());
             p.type("mkfs.ext2 -q /dev/vda && mkdir -p /mnt && mount /dev/vda /mnt && echo modvm-file > /mnt/f && "
                     + "umount /mnt && echo fs-$((3*3))\n");
             p.awaitOutput("fs-9", Duration.ofMinutes(2));
@@ -209,7 +209,7 @@ class LinuxShellIT {
             try (QmpTestClient c = QmpTestClient.connect(qmp, p, Duration.ofSeconds(30))) {
                 c.negotiate();
                 List<String> devices = LinuxHotplugIT.pciIds(c);
-                String removed = shell(p, "d=$(grep -l 0x1042 /sys/bus/pci/devices/*/device); d=${d%/device}; "
+                String removed = shell(p, "d=$(grep -l 0x1001 /sys/bus/pci/devices/*/device); d=${d%/device}; "
                         + "echo removing $d; echo 1 > $d/remove; sleep 1; [ -e $d ] || echo fn-gone-$((2*3)); "
                         + "[ -b /dev/vda ] || echo vda-gone-$((2*4))", Duration.ofMinutes(1));
                 assertTrue(removed.contains("fn-gone-6") && removed.contains("vda-gone-8"), removed);

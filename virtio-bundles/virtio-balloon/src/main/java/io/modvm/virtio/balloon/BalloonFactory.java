@@ -59,7 +59,7 @@ public final class BalloonFactory extends VirtioPciFactory<BalloonDevice> {
 
     @Override
     public List<DeviceProperty> properties() {
-        return BalloonConfig.PROPERTIES;
+        return withTransportProperties(BalloonConfig.PROPERTIES);
     }
 
     /**

@@ -52,7 +52,7 @@ public final class BlkFactory extends VirtioPciFactory<BlkDevice> {
 
     @Override
     public List<DeviceProperty> properties() {
-        return BlkConfig.PROPERTIES;
+        return withTransportProperties(BlkConfig.PROPERTIES);
     }
 
     /**

@@ -170,9 +170,9 @@ class BlkHandOverTest {
         StubDeviceContext context = new StubDeviceContext("vd0").withRam(memory, RAM_SIZE).withPci(pci)
                 .withBackend("block", "d0", node);
         DeviceException e = assertThrows(DeviceException.class,
-                () -> new BlkFactory(registry).restore(context, properties, HandOver.withVersion(state, 2)));
-        assertEquals("vd0: saved state not taken over: virtio-pci state version 2 is not readable here (versions 1 to"
-                + " 1)", e.getMessage());
+                () -> new BlkFactory(registry).restore(context, properties, HandOver.withVersion(state, 3)));
+        assertEquals("vd0: saved state not taken over: virtio-pci state version 3 is not readable here (versions 1 to"
+                + " 2)", e.getMessage());
         assertEquals(List.of(), registry.drives(), "the refused device left no drive behind");
 
         Path other = dir.resolve("other.raw");

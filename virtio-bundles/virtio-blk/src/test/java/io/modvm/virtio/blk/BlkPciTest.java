@@ -67,7 +67,8 @@ class BlkPciTest {
         Files.write(file, disk);
         BlkRegistry registry = new BlkRegistry();
         context.withBackend("block", "d0", TestNodes.node(DiskImages.open(file, "raw", false, CacheMode.WRITEBACK)));
-        Device device = new BlkFactory(registry).create(context, Map.of("drive", "d0", "serial", "pci-test"));
+        Device device = new BlkFactory(registry).create(context, Map.of("drive", "d0", "serial", "pci-test",
+                "disable-legacy", "on"));
         spec = context.pciSpec();
         assertEquals(0x1af4, spec.vendorId());
         assertEquals(0x1042, spec.deviceId());

@@ -22,7 +22,8 @@ import org.osgi.service.component.annotations.Component;
         property = {DeviceFactory.PROP_TYPE + "=" + ConsoleFactory.TYPE, DeviceFactory.PROP_BUS + "=pci"})
 public final class ConsoleFactory extends VirtioPciFactory<ConsoleDevice> {
     static final String TYPE = "virtconsole";
-    private static final List<DeviceProperty> PROPERTIES = ConsoleConfig.properties(ConsoleConfig.DEFAULT_CHARDEV);
+    private static final List<DeviceProperty> PROPERTIES =
+            withTransportProperties(ConsoleConfig.properties(ConsoleConfig.DEFAULT_CHARDEV));
 
     @Override
     public String type() {

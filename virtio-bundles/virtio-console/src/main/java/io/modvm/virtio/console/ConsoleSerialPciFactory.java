@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class ConsoleSerialPciFactory extends VirtioPciFactory<ConsoleDevice> {
     static final String TYPE = "virtio-serial-pci";
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleSerialPciFactory.class);
-    private static final List<DeviceProperty> PROPERTIES = ConsoleConfig.properties(null);
+    private static final List<DeviceProperty> PROPERTIES = withTransportProperties(ConsoleConfig.properties(null));
 
     @Override
     public String type() {

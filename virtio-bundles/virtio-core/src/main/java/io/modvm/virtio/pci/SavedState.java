@@ -24,6 +24,10 @@ final class SavedState {
     final boolean active;
     final List<SavedQueue> queues;
     final StateRecord device;
+    /** The interfaces the function offered: a version 1 record is of a modern-only function. */
+    final VirtioPciMode mode;
+    /** Which interface the driver was using ({@link VirtioPciTransport#DRIVER_NONE} and so on). */
+    final int driverInterface;
 
     /** One queue's registers and, if {@link #live}, its device-side ring indexes. */
     static final class SavedQueue {
@@ -57,9 +61,28 @@ final class SavedState {
         queueSelect = bounded(r, "queueSelect", 0, 0xFFFF);
         generation = r.getInt("generation");
         isr = bounded(r, "isr", 0, 3);
-        long offered = target.deviceFeatures() | VirtioFeatures.bit(VirtioFeatures.VERSION_1);
+        if (r.version() >= 2) {
+            mode = mode(r.getString("mode"));
+            driverInterface = bounded(r, "driverInterface", VirtioPciTransport.DRIVER_NONE,
+                    VirtioPciTransport.DRIVER_LEGACY);
+        } else {
+            mode = VirtioPciMode.MODERN;
+            driverInterface = status == 0 ? VirtioPciTransport.DRIVER_NONE : VirtioPciTransport.DRIVER_MODERN;
+        }
+        if ((driverInterface == VirtioPciTransport.DRIVER_LEGACY && !mode.legacy())
+                || (driverInterface == VirtioPciTransport.DRIVER_MODERN && !mode.modern())) {
+            throw new StateException("virtio-pci: a driver of an interface the " + mode + " function does not have");
+        }
+        if (mode.legacy() && VirtioPciMode.legacyDeviceId(type) < 0) {
+            throw new StateException("virtio-pci: a " + mode + " function of type " + type + ", which has no legacy "
+                    + "interface");
+        }
+        boolean legacyDriver = driverInterface == VirtioPciTransport.DRIVER_LEGACY;
+        long offered = legacyDriver ? target.deviceFeatures() & 0xFFFF_FFFFL
+                : target.deviceFeatures() | VirtioFeatures.bit(VirtioFeatures.VERSION_1);
         long missing = driverFeatures & ~offered;
-        if ((status & CommonConfig.STATUS_FEATURES_OK) != 0 && missing != 0) {
+        // A legacy driver's features count from the start; a modern one's once FEATURES_OK is set.
+        if ((legacyDriver || (status & CommonConfig.STATUS_FEATURES_OK) != 0) && missing != 0) {
             throw new StateException("virtio-pci: the driver negotiated features 0x" + Long.toHexString(missing)
                     + " that this device version does not offer");
         }
@@ -88,7 +111,7 @@ final class SavedState {
 
     private static SavedQueue queue(StateRecord r, int index, int maxSize, int maxVector, boolean running)
             throws StateException {
-        r.require("virtio-pci-queue", 1, VirtioPciTransport.STATE_VERSION);
+        r.require(VirtioPciTransport.QUEUE_STATE_TYPE, 1, VirtioPciTransport.QUEUE_STATE_VERSION);
         SavedQueue q = new SavedQueue();
         q.size = r.getInt("size");
         if (q.size < 1 || q.size > maxSize || Integer.bitCount(q.size) != 1) {
@@ -114,6 +137,15 @@ final class SavedState {
             q.notificationPending = r.getBoolean("notificationPending");
         }
         return q;
+    }
+
+    private static VirtioPciMode mode(String name) throws StateException {
+        for (VirtioPciMode m : VirtioPciMode.values()) {
+            if (m.name().equals(name)) {
+                return m;
+            }
+        }
+        throw new StateException("virtio-pci.mode = " + name + " is not one of TRANSITIONAL, MODERN, LEGACY");
     }
 
     private static int vector(StateRecord r, String name, int tableSize) throws StateException {

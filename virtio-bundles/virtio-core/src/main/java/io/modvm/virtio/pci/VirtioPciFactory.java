@@ -4,8 +4,12 @@ import io.modvm.api.device.Device;
 import io.modvm.api.device.DeviceContext;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
+import io.modvm.api.device.DeviceProperty;
 import io.modvm.api.state.StateRecord;
 import io.modvm.virtio.device.VirtioDevice;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.osgi.annotation.versioning.ConsumerType;
@@ -52,10 +56,44 @@ public abstract class VirtioPciFactory<D extends VirtioDevice> implements Device
      */
     protected abstract D newDevice(DeviceContext context, Map<String, String> properties) throws DeviceException;
 
-    /** Builds the device and plugs it as a new PCI function. */
+    /**
+     * Builds the device and plugs it as a new PCI function, with the interfaces {@link VirtioPciMode#PROPERTIES} ask
+     * for; those two properties are the transport's and are not passed to {@link #newDevice}.
+     */
     @Override
     public Device create(DeviceContext context, Map<String, String> properties) throws DeviceException {
-        return plug(context, newDevice(context, properties), null);
+        D device = newDevice(context, deviceProperties(properties));
+        Device plugged;
+        try {
+            VirtioPciMode mode = VirtioPciMode.of(type(), device.deviceType(), properties);
+            plugged = plugNew(context, device, mode);
+        } catch (DeviceException | RuntimeException e) {
+            discard(device);
+            throw e;
+        }
+        plugged(context, device);
+        return plugged;
+    }
+
+    /**
+     * {@code declared} and the transport's {@link VirtioPciMode#PROPERTIES}: what a subclass's {@link
+     * #properties()} returns, so that the core accepts {@code disable-legacy} and {@code disable-modern} on every
+     * virtio-pci device.
+     *
+     * @since 1.3
+     */
+    protected static List<DeviceProperty> withTransportProperties(List<DeviceProperty> declared) {
+        List<DeviceProperty> all = new ArrayList<>(declared);
+        all.addAll(VirtioPciMode.PROPERTIES);
+        return List.copyOf(all);
+    }
+
+    /** {@code properties} without the transport's own. */
+    private static Map<String, String> deviceProperties(Map<String, String> properties) {
+        Map<String, String> rest = new LinkedHashMap<>(properties);
+        rest.remove(VirtioPciMode.DISABLE_LEGACY);
+        rest.remove(VirtioPciMode.DISABLE_MODERN);
+        return rest;
     }
 
     /**
@@ -66,15 +104,31 @@ public abstract class VirtioPciFactory<D extends VirtioDevice> implements Device
     @Override
     public Device restore(DeviceContext context, Map<String, String> properties, StateRecord state)
             throws DeviceException {
-        return plug(context, newDevice(context, properties), Objects.requireNonNull(state, "state"));
+        Objects.requireNonNull(state, "state");
+        return plug(context, newDevice(context, deviceProperties(properties)), state);
     }
 
     /**
-     * Plugs a new device; by default through the virtio-pci transport ({@link VirtioPciTransport#plug}). Tests
-     * override it to plug into a fake machine.
+     * Plugs a new device in its default mode; by default through the virtio-pci transport ({@link
+     * VirtioPciTransport#plug}). Tests override it to plug into a fake machine.
      */
     protected Device plugNew(DeviceContext context, D device) throws DeviceException {
         return VirtioPciTransport.plug(context, device);
+    }
+
+    /**
+     * Plugs a new device offering the interfaces {@code mode} names. The default passes a device in its default mode
+     * ({@link VirtioPciMode#defaultFor}) to {@link #plugNew(DeviceContext, VirtioDevice)}, so that a subclass that
+     * overrides that still plugs every device given no mode, and plugs others through {@link
+     * VirtioPciTransport#plug(DeviceContext, VirtioDevice, VirtioPciMode)}.
+     *
+     * @since 1.3
+     */
+    protected Device plugNew(DeviceContext context, D device, VirtioPciMode mode) throws DeviceException {
+        if (mode == VirtioPciMode.defaultFor(device.deviceType())) {
+            return plugNew(context, device);
+        }
+        return VirtioPciTransport.plug(context, device, mode);
     }
 
     /**
@@ -89,10 +143,11 @@ public abstract class VirtioPciFactory<D extends VirtioDevice> implements Device
         device.close();
     }
 
+    /** Plugs {@code device} in place of the one that saved {@code state}, in the mode that one had. */
     private Device plug(DeviceContext context, D device, StateRecord state) throws DeviceException {
         Device plugged;
         try {
-            plugged = state == null ? plugNew(context, device) : VirtioPciTransport.restore(context, device, state);
+            plugged = VirtioPciTransport.restore(context, device, state);
         } catch (DeviceException | RuntimeException e) {
             discard(device);
             throw e;

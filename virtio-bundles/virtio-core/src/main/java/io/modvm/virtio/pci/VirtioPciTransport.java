@@ -13,6 +13,7 @@ import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
 import io.modvm.api.state.StateException;
 import io.modvm.api.state.StateRecord;
+import io.modvm.virtio.device.GuestErrorLog;
 import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.device.VirtioDevice;
 import io.modvm.virtio.device.VirtioFeatures;
@@ -29,10 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The virtio-pci modern transport (virtio 1.2, 4.1) for one device: the common, notification, ISR and
- * device-configuration structures in BAR 0, announced by vendor capabilities; MSI-X for the configuration vector
- * and one vector per queue; queue notifications bound to ioeventfds, so a driver's kick wakes the device's queue
- * thread without running device code on the vCPU thread.
+ * The virtio-pci transport (virtio 1.2, 4.1) for one device: the modern interface's common, notification, ISR and
+ * device-configuration structures in a memory BAR, announced by vendor capabilities, and, for a transitional or
+ * legacy function ({@link VirtioPciMode}), the legacy header in I/O BAR 0 ({@link LegacyBar}); MSI-X for the
+ * configuration vector and one vector per queue; queue notifications bound to ioeventfds, so a driver's kick wakes
+ * the device's queue thread without running device code on the vCPU thread. A driver uses one interface at a time:
+ * the first write after a reset picks it, and one that follows the legacy rules negotiates the low 32 feature bits
+ * without VERSION_1 and no FEATURES_OK, and gives each queue a page frame number of a legacy ring.
  *
  * <p>The registers are written by vCPU threads; one lock orders them. Every driver-written value is checked before
  * it reaches the device: queue sizes, vectors, feature bits, and ring addresses (by {@link SplitVirtqueue#create}).
@@ -47,6 +51,10 @@ public final class VirtioPciTransport implements StatefulDevice {
     static final int VENDOR = 0x1af4;
     static final int DEVICE_ID_BASE = 0x1040;
     static final int SUBSYSTEM = 0x1100;
+    /** Where a transitional or legacy function has its MSI-X table, as QEMU's: a memory BAR of its own. */
+    static final int LEGACY_MSIX_BAR = 1;
+    /** Where a transitional function has its modern structures (QEMU's BAR 4; BAR 0 is the legacy I/O BAR). */
+    static final int TRANSITIONAL_MODERN_BAR = 4;
 
     static final int COMMON_OFFSET = 0x0000;
     static final int ISR_OFFSET = 0x1000;
@@ -66,9 +74,19 @@ public final class VirtioPciTransport implements StatefulDevice {
 
     /** Type of the transport's state record. */
     public static final String STATE_TYPE = "virtio-pci";
-    /** Layout version of the transport's state record that {@link #saveState()} writes. */
-    public static final int STATE_VERSION = 1;
-    private static final String QUEUE_STATE_TYPE = "virtio-pci-queue";
+    /**
+     * Layout version of the transport's state record that {@link #saveState()} writes: 2 adds the interfaces the
+     * function offers ({@code mode}) and the one the driver uses ({@code driverInterface}); a version 1 record is of
+     * a modern-only function.
+     */
+    public static final int STATE_VERSION = 2;
+    static final String QUEUE_STATE_TYPE = "virtio-pci-queue";
+    static final int QUEUE_STATE_VERSION = 1;
+
+    /** Values of {@link #driverInterface}: which interface the driver has written to since the last reset. */
+    static final int DRIVER_NONE = 0;
+    static final int DRIVER_MODERN = 1;
+    static final int DRIVER_LEGACY = 2;
 
     private final String id;
     private final DeviceContext context;
@@ -77,6 +95,10 @@ public final class VirtioPciTransport implements StatefulDevice {
     private final QueueRegisters[] queues;
     private final EventNotifier[] kicks;
     private final long offered;
+    private final VirtioPciMode mode;
+    /** The BAR that holds the modern structures, or -1 for a legacy-only function. */
+    private final int modernBar;
+    private final GuestErrorLog guestErrors;
 
     private int status;
     private int deviceFeatureSelect;
@@ -90,13 +112,18 @@ public final class VirtioPciTransport implements StatefulDevice {
     private volatile int isr;
     private volatile Activation active;
     private boolean warnedNeedsReset;
+    /** Guarded by this: {@link #DRIVER_NONE}, {@link #DRIVER_MODERN} or {@link #DRIVER_LEGACY}. */
+    private int driverInterface;
     /** Guarded by this: the device's threads are stopped for a hand-over ({@link #quiesce()}). */
     private boolean quiesced;
 
-    private VirtioPciTransport(DeviceContext context, VirtioDevice device) throws DeviceException {
+    private VirtioPciTransport(DeviceContext context, VirtioDevice device, VirtioPciMode mode)
+            throws DeviceException {
         this.id = context.deviceId();
         this.context = context;
         this.device = device;
+        this.mode = mode;
+        this.guestErrors = new GuestErrorLog(id);
         int n = device.queueCount();
         if (n < 1 || n > (REGION_SIZE / NOTIFY_MULTIPLIER)) {
             throw new IllegalArgumentException("queue count " + n);
@@ -110,24 +137,65 @@ public final class VirtioPciTransport implements StatefulDevice {
         if (vectors < 1 || vectors > MAX_VECTORS) {
             throw new IllegalArgumentException("MSI-X vectors " + vectors);
         }
-        BusHandler bar0 = new Bar0();
-        PciFunctionSpec spec = new PciFunctionSpec(VENDOR, DEVICE_ID_BASE + device.deviceType(), 1,
-                device.pciClass(), VENDOR, SUBSYSTEM, List.of(new PciBar(0, BAR_SIZE, false, bar0)), capabilities(),
-                vectors, 0, MSIX_OFFSET, null);
-        this.function = context.plugPci(spec);
+        int legacyId = VirtioPciMode.legacyDeviceId(device.deviceType());
+        if (mode.legacy() && (legacyId < 0 || LegacyHeader.CONFIG_MSIX + device.configSize() > PciBar.MAX_IO_SIZE)) {
+            throw new DeviceException(id + ": virtio device type " + device.deviceType() + " has no legacy "
+                    + "interface; use disable-legacy=on");
+        }
+        this.modernBar = !mode.modern() ? -1 : mode.legacy() ? TRANSITIONAL_MODERN_BAR : 0;
+        this.function = context.plugPci(functionSpec(legacyId));
         this.kicks = new EventNotifier[n];
         for (int q = 0; q < n; q++) {
-            kicks[q] = function.ioEvent(0, NOTIFY_OFFSET + (long) q * NOTIFY_MULTIPLIER, 2, OptionalLong.empty());
+            // A transitional function's legacy notify register signals the same notifier from its handler; a
+            // legacy-only function binds it to the port, one eventfd per queue by the queue index written.
+            kicks[q] = modernBar >= 0
+                    ? function.ioEvent(modernBar, NOTIFY_OFFSET + (long) q * NOTIFY_MULTIPLIER, 2, OptionalLong.empty())
+                    : function.ioEvent(0, LegacyHeader.QUEUE_NOTIFY, 2, OptionalLong.of(q));
         }
     }
 
     /**
-     * Plugs {@code device} as a PCI function (vendor 0x1af4, device 0x1040 + type) and returns the machine's handle
-     * for it: {@link Device#reset()} resets the transport and the device, {@link Device#close()} resets and closes
-     * the device.
+     * The function as QEMU's {@code pc} shows it: a transitional or legacy one has device ID 0x1000 + the legacy ID,
+     * revision 0, the device type as subsystem ID, the legacy I/O BAR 0 and the MSI-X table in BAR 1, and (if
+     * transitional) the modern structures in BAR 4; a modern-only one has device ID 0x1040 + type, revision 1 and
+     * everything in BAR 0.
+     */
+    private PciFunctionSpec functionSpec(int legacyId) {
+        if (!mode.legacy()) {
+            return new PciFunctionSpec(VENDOR, DEVICE_ID_BASE + device.deviceType(), 1, device.pciClass(), VENDOR,
+                    SUBSYSTEM, List.of(new PciBar(0, BAR_SIZE, false, new ModernBar())), capabilities(), vectors, 0,
+                    MSIX_OFFSET, null);
+        }
+        List<PciBar> bars = new ArrayList<>();
+        bars.add(PciBar.ioPorts(0, LegacyHeader.barSize(device.configSize()), new LegacyBar(this)));
+        long msixBytes = vectors * 16L + ((vectors + 63) / 64) * 8L;
+        bars.add(new PciBar(LEGACY_MSIX_BAR, Math.max(REGION_SIZE, Long.highestOneBit(msixBytes - 1) << 1), false,
+                new EmptyBar()));
+        if (mode.modern()) {
+            bars.add(new PciBar(TRANSITIONAL_MODERN_BAR, BAR_SIZE, false, new ModernBar()));
+        }
+        return new PciFunctionSpec(VENDOR, legacyId, 0, device.pciClass(), VENDOR, device.deviceType(), bars,
+                mode.modern() ? capabilities() : List.of(), vectors, LEGACY_MSIX_BAR, 0, null);
+    }
+
+    /**
+     * Plugs {@code device} as a PCI function in its default mode ({@link VirtioPciMode#defaultFor}: transitional
+     * where the type has a legacy ID, as QEMU's pc) and returns the machine's handle for it: {@link Device#reset()}
+     * resets the transport and the device, {@link Device#close()} resets and closes the device.
      */
     public static Device plug(DeviceContext context, VirtioDevice device) throws DeviceException {
-        return new VirtioPciTransport(context, device);
+        return plug(context, device, VirtioPciMode.defaultFor(device.deviceType()));
+    }
+
+    /**
+     * {@link #plug(DeviceContext, VirtioDevice)} offering the interfaces {@code mode} names (vendor 0x1af4; device
+     * 0x1040 + type if modern-only, else 0x1000 + the legacy ID).
+     *
+     * @throws DeviceException if the legacy interface is asked for on a type that has none
+     * @since 1.3
+     */
+    public static Device plug(DeviceContext context, VirtioDevice device, VirtioPciMode mode) throws DeviceException {
+        return new VirtioPciTransport(context, device, mode);
     }
 
     /**
@@ -154,7 +222,7 @@ public final class VirtioPciTransport implements StatefulDevice {
         } catch (StateException e) {
             throw new DeviceException(context.deviceId() + ": saved state not taken over: " + e.getMessage(), e);
         }
-        VirtioPciTransport transport = new VirtioPciTransport(context, device);
+        VirtioPciTransport transport = new VirtioPciTransport(context, device, saved.mode);
         Activation activation;
         try {
             activation = transport.takeOver(saved);
@@ -193,6 +261,7 @@ public final class VirtioPciTransport implements StatefulDevice {
         queueSelect = saved.queueSelect;
         generation = saved.generation;
         isr = saved.isr;
+        driverInterface = saved.driverInterface;
         for (int i = 0; i < queues.length; i++) {
             SavedState.SavedQueue from = saved.queues.get(i);
             QueueRegisters q = queues[i];
@@ -248,9 +317,9 @@ public final class VirtioPciTransport implements StatefulDevice {
     }
 
     /** struct virtio_pci_cap after cap_vndr and cap_next; the notify capability adds its multiplier. */
-    private static PciCapability vendorCap(int type, int offset, int length, int multiplier) {
+    private PciCapability vendorCap(int type, int offset, int length, int multiplier) {
         ByteBuffer b = ByteBuffer.allocate(multiplier < 0 ? 14 : 18).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) (multiplier < 0 ? 16 : 20)).put((byte) type).put((byte) 0).put((byte) 0).put((byte) 0)
+        b.put((byte) (multiplier < 0 ? 16 : 20)).put((byte) type).put((byte) modernBar).put((byte) 0).put((byte) 0)
                 .put((byte) 0).putInt(offset).putInt(length);
         if (multiplier >= 0) {
             b.putInt(multiplier);
@@ -346,7 +415,7 @@ public final class VirtioPciTransport implements StatefulDevice {
             for (int i = 0; i < queues.length; i++) {
                 QueueRegisters q = queues[i];
                 SplitVirtqueue ring = a == null ? null : a.rings[i];
-                StateRecord.Builder b = StateRecord.builder(QUEUE_STATE_TYPE, STATE_VERSION).put("size", q.size)
+                StateRecord.Builder b = StateRecord.builder(QUEUE_STATE_TYPE, QUEUE_STATE_VERSION).put("size", q.size)
                         .put("vector", q.vector).put("enabled", q.enabled).put("desc", q.desc)
                         .put("driver", q.driver).put("device", q.device).put("live", ring != null);
                 if (ring != null) {
@@ -360,7 +429,8 @@ public final class VirtioPciTransport implements StatefulDevice {
                     .put("offeredFeatures", offered).put("driverFeatureSelect", driverFeatureSelect)
                     .put("driverFeatures", driverFeatures).put("configVector", configVector)
                     .put("queueSelect", queueSelect).put("generation", generation).put("isr", isr)
-                    .put("active", a != null).put("queues", saved).put("device", deviceState).build();
+                    .put("active", a != null).put("mode", mode.name()).put("driverInterface", driverInterface)
+                    .put("queues", saved).put("device", deviceState).build();
         }
     }
 
@@ -379,6 +449,7 @@ public final class VirtioPciTransport implements StatefulDevice {
         queueSelect = 0;
         isr = 0;
         warnedNeedsReset = false;
+        driverInterface = DRIVER_NONE;
         for (QueueRegisters q : queues) {
             q.reset();
         }
@@ -508,7 +579,8 @@ public final class VirtioPciTransport implements StatefulDevice {
             return clearLocked() ? device::reset : null;
         }
         int added = value & ~status;
-        if ((added & CommonConfig.STATUS_FEATURES_OK) != 0) {
+        // A legacy driver has no FEATURES_OK: its features take effect at DRIVER_OK.
+        if ((added & CommonConfig.STATUS_FEATURES_OK) != 0 && driverInterface != DRIVER_LEGACY) {
             long unknown = driverFeatures & ~offered;
             if (unknown != 0 || (driverFeatures & VirtioFeatures.bit(VirtioFeatures.VERSION_1)) == 0) {
                 LOG.info("{}: driver asked for features 0x{} (offered 0x{}); FEATURES_OK refused", id,
@@ -524,7 +596,8 @@ public final class VirtioPciTransport implements StatefulDevice {
     }
 
     private Runnable activate() {
-        if ((status & CommonConfig.STATUS_FEATURES_OK) == 0) {
+        boolean legacy = driverInterface == DRIVER_LEGACY;
+        if (!legacy && (status & CommonConfig.STATUS_FEATURES_OK) == 0) {
             needsResetLocked("DRIVER_OK without FEATURES_OK");
             return null;
         }
@@ -551,6 +624,14 @@ public final class VirtioPciTransport implements StatefulDevice {
         }
         Activation a = new Activation(memory, driverFeatures, rings);
         active = a;
+        // Which interface a driver took is worth a line for an old guest; the modern one is the usual case.
+        if (legacy) {
+            LOG.info("{}: the driver started the device through the legacy virtio interface (features 0x{})", id,
+                    Long.toHexString(driverFeatures));
+        } else {
+            LOG.debug("{}: the driver started the device through the modern virtio interface (features 0x{})", id,
+                    Long.toHexString(driverFeatures));
+        }
         return () -> device.activate(a);
     }
 
@@ -680,8 +761,156 @@ public final class VirtioPciTransport implements StatefulDevice {
         }
     }
 
-    /** BAR 0: the four structures; the MSI-X table at {@link #MSIX_OFFSET} is served by the core. */
-    private final class Bar0 implements BusHandler {
+    /**
+     * Whether the driver may write through {@code driverUses} ({@link #DRIVER_MODERN} or {@link #DRIVER_LEGACY}): the
+     * first write after a reset picks the interface, and writes through the other are refused until the next reset,
+     * which either interface may ask for (a firmware may drive one and the OS the other, each starting with a reset).
+     */
+    synchronized boolean mayWrite(int driverUses, boolean reset) {
+        if (reset || driverInterface == driverUses) {
+            return true;
+        }
+        if (driverInterface == DRIVER_NONE) {
+            driverInterface = driverUses;
+            LOG.debug("{}: the driver uses the {} interface", id, driverUses == DRIVER_LEGACY ? "legacy" : "modern");
+            return true;
+        }
+        guestErrors.report("interface", "a write to the " + (driverUses == DRIVER_LEGACY ? "legacy" : "modern")
+                + " interface while the driver uses the other one; refused until the device is reset");
+        return false;
+    }
+
+    /** Which interface the driver writes to since the last reset: {@link #DRIVER_NONE} and so on. */
+    synchronized int driverInterface() {
+        return driverInterface;
+    }
+
+    /** The legacy interface's host features: the low 32 bits, never VERSION_1. */
+    long legacyFeatures() {
+        return offered & 0xFFFF_FFFFL;
+    }
+
+    synchronized long legacyDriverFeatures() {
+        return driverFeatures & 0xFFFF_FFFFL;
+    }
+
+    /** The legacy guest features: taken while the driver has not set DRIVER_OK, limited to what is offered. */
+    synchronized void setLegacyDriverFeatures(long value) {
+        if ((status & CommonConfig.STATUS_DRIVER_OK) != 0) {
+            return;
+        }
+        long unknown = value & ~legacyFeatures();
+        if (unknown != 0) {
+            guestErrors.report("legacy features", "asked for features 0x" + Long.toHexString(unknown)
+                    + " the device does not offer; left out");
+        }
+        driverFeatures = value & legacyFeatures();
+    }
+
+    /** The selected queue's page frame number, 0 if it has none (or no such queue is selected). */
+    synchronized long queuePfn() {
+        QueueRegisters q = queueSelect < queues.length ? queues[queueSelect] : null;
+        return q == null || !q.enabled ? 0 : q.desc >>> LegacyHeader.PAGE_SHIFT;
+    }
+
+    /** The selected queue's size: a legacy driver cannot choose it. 0 if no such queue is selected. */
+    synchronized int legacyQueueSize() {
+        return queueSelect < queues.length ? queues[queueSelect].maxSize : 0;
+    }
+
+    /**
+     * Places the selected queue's legacy ring at page {@code pfn}, with the size {@link #legacyQueueSize()}; 0 resets
+     * the device, as QEMU does (the legacy way to stop it). A ring outside RAM, a queue that does not exist, or a
+     * change while the device runs are refused and logged.
+     */
+    void setQueuePfn(long pfn) {
+        if (pfn == 0) {
+            reset();
+            return;
+        }
+        synchronized (this) {
+            if (queueSelect >= queues.length) {
+                guestErrors.report("legacy queue select", "a ring address for queue " + queueSelect + "; the device"
+                        + " has " + queues.length);
+                return;
+            }
+            QueueRegisters q = queues[queueSelect];
+            if ((status & CommonConfig.STATUS_DRIVER_OK) != 0) {
+                guestErrors.report("legacy queue PFN", "queue " + queueSelect + " moved while the device runs");
+                return;
+            }
+            long[] ring = LegacyHeader.ringAddresses(pfn << LegacyHeader.PAGE_SHIFT, q.maxSize);
+            long end = ring[2] + 6 + 8L * q.maxSize;
+            if (!context.memory().isRam(ring[0], end - ring[0])) {
+                guestErrors.report("legacy queue PFN", "queue " + queueSelect + " at page 0x" + Long.toHexString(pfn)
+                        + " is not in RAM");
+                return;
+            }
+            q.size = q.maxSize;
+            q.desc = ring[0];
+            q.driver = ring[1];
+            q.device = ring[2];
+            q.enabled = true;
+        }
+    }
+
+    /** A legacy queue notify: the queue index written to the notify register. */
+    void legacyNotify(int queue) {
+        if (queue < queues.length) {
+            kicks[queue].signal();
+        } else {
+            guestErrors.report("legacy queue notify", "notify of queue " + queue + "; the device has "
+                    + queues.length);
+        }
+    }
+
+    /** A legacy queue select; one out of range is kept (the queue then reads size 0) and logged. */
+    void legacySelect(int queue) {
+        if (queue >= queues.length) {
+            guestErrors.report("legacy queue select", "queue " + queue + " selected; the device has "
+                    + queues.length);
+        }
+        writeCommon(CommonConfig.QUEUE_SELECT, 2, queue);
+    }
+
+    /** The registers the two interfaces share, by their modern offset. */
+    long readShared(int commonOffset, int size) {
+        return readCommon(commonOffset, size);
+    }
+
+    void writeShared(int commonOffset, int size, long value) {
+        writeCommon(commonOffset, size, value);
+    }
+
+    int isrAndClear() {
+        return readIsr();
+    }
+
+    boolean msixEnabled() {
+        return function.msixEnabled();
+    }
+
+    VirtioDevice device() {
+        return device;
+    }
+
+    /** The MSI-X table's BAR of a transitional or legacy function: the core serves the table, the rest reads 0. */
+    private static final class EmptyBar implements BusHandler {
+        @Override
+        public long read(long offset, int size) {
+            return 0;
+        }
+
+        @Override
+        public void write(long offset, int size, long value) {
+        }
+    }
+
+    /**
+     * The modern structures: the four regions at fixed offsets and, for a modern-only function, the MSI-X table at
+     * {@link #MSIX_OFFSET}, which the core serves.
+     */
+    private final class ModernBar implements BusHandler {
         @Override
         public long read(long offset, int size) {
             if (offset < COMMON_OFFSET + CommonConfig.SIZE) {
@@ -702,6 +931,10 @@ public final class VirtioPciTransport implements StatefulDevice {
 
         @Override
         public void write(long offset, int size, long value) {
+            boolean reset = offset == CommonConfig.DEVICE_STATUS && (value & 0xFF) == 0;
+            if (!mayWrite(DRIVER_MODERN, reset)) {
+                return;
+            }
             if (offset < COMMON_OFFSET + CommonConfig.SIZE) {
                 writeCommon((int) offset, size, value);
             } else if (offset >= DEVICE_OFFSET && offset < DEVICE_OFFSET + REGION_SIZE) {

@@ -237,7 +237,7 @@ class VirtioPciHandOverTest {
 
         DeviceException version = refuse(HandOver.withVersion(state, 9), new HoldingDevice(FEATURES));
         assertEquals("t0: saved state not taken over: virtio-pci state version 9 is not readable here (versions 1"
-                + " to 1)", version.getMessage());
+                + " to 2)", version.getMessage());
 
         DeviceException missing = refuse(state, new HoldingDevice(1L << 29));
         assertTrue(missing.getMessage().contains("features 0x10000000"), missing.getMessage());

@@ -88,7 +88,8 @@ class VirtioPciTransportTest {
 
     @BeforeEach
     void plug() throws Exception {
-        transport = VirtioPciTransport.plug(context, device);
+        // The modern transport alone (disable-legacy=on): its identity and BAR 0 layout are what this class checks.
+        transport = VirtioPciTransport.plug(context, device, VirtioPciMode.MODERN);
         spec = context.pciSpec();
         pci = context.pci();
         bar = spec.bars().get(0).handler();

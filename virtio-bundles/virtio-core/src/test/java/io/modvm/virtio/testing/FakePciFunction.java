@@ -14,6 +14,7 @@ import java.util.OptionalLong;
  * is on until the test turns it off.
  */
 public final class FakePciFunction implements PciFunction {
+    private volatile boolean msixEnabled = true;
     private final List<FakeNotifier> ioEvents = new ArrayList<>();
     /** The newest ioeventfd bound at each BAR 0 offset: a device restored on this function binds its own. */
     private final Map<Long, FakeNotifier> byOffset = new HashMap<>();
@@ -98,7 +99,12 @@ public final class FakePciFunction implements PciFunction {
 
     @Override
     public boolean msixEnabled() {
-        return true;
+        return msixEnabled;
+    }
+
+    /** The guest turns MSI-X on or off (on until told otherwise). */
+    public void msixEnabled(boolean on) {
+        msixEnabled = on;
     }
 
     @Override

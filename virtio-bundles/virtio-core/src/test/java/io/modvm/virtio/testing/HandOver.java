@@ -46,6 +46,8 @@ public final class HandOver {
                 b.put(name, state.getRecords(name));
             } else if (name.equals("active")) {
                 b.put(name, state.getBoolean(name));
+            } else if (name.equals("mode")) {
+                b.put(name, state.getString(name));
             } else {
                 b.put(name, state.getLong(name));
             }

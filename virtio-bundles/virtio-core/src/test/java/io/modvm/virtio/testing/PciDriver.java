@@ -48,14 +48,18 @@ public final class PciDriver {
         rebind(spec);
     }
 
-    /** Uses the BAR and capabilities of {@code spec}, the function as the device (a restored one) plugged it. */
+    /**
+     * Uses the modern BAR and capabilities of {@code spec}, the function as the device (a restored one) plugged it:
+     * the BAR the common configuration capability names, as a driver finds it (BAR 4 of a transitional function).
+     */
     public void rebind(PciFunctionSpec spec) {
-        bar = spec.bars().get(0).handler();
         for (PciCapability cap : spec.capabilities()) {
             ByteBuffer body = ByteBuffer.wrap(cap.body()).order(ByteOrder.LITTLE_ENDIAN);
             if (cap.id() != PciCapability.VENDOR_SPECIFIC) {
                 continue;
             }
+            int index = body.get(2);
+            bar = spec.bars().stream().filter(b -> b.index() == index).findFirst().orElseThrow().handler();
             int offset = body.getInt(6);
             switch (body.get(1)) {
                 case 1 -> common = offset;

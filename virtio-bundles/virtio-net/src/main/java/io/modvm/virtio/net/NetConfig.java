@@ -81,11 +81,8 @@ record NetConfig(String netdev, byte[] mac, boolean mq, int vectors, int mtu, Ma
                         .withDefault(true),
                 DeviceProperty.string("romfile", "accepted for QEMU compatibility; no option ROM is loaded"),
                 DeviceProperty.integer("bootindex", "accepted for QEMU compatibility; no firmware boots from it")
-                        .range(-1, Integer.MAX_VALUE),
-                DeviceProperty.choice("disable-legacy", "accepted; modvm's virtio devices are modern only", "on", "off",
-                        "auto").withDefault("auto"),
-                DeviceProperty.bool("disable-modern", "accepted off only; modvm's virtio devices are modern")
-                        .withDefault(false)));
+                        .range(-1, Integer.MAX_VALUE)));
+        // disable-legacy and disable-modern are the transport's (VirtioPciMode), declared by the factory.
         for (String name : SWITCHES.keySet()) {
             d.add(DeviceProperty.bool(name, "feature switch").withDefault(true));
         }
@@ -114,10 +111,10 @@ record NetConfig(String netdev, byte[] mac, boolean mq, int vectors, int mtu, Ma
                 switches.put(name, false);
             }
         }
-        for (String fixed : new String[] {"event_idx", "indirect_desc", "disable-modern"}) {
-            if (p.bool(fixed) == fixed.equals("disable-modern")) {
+        for (String fixed : new String[] {"event_idx", "indirect_desc"}) {
+            if (!p.bool(fixed)) {
                 throw new DeviceException(TYPE + ": " + fixed + "=" + p.asMap().get(fixed) + " is not supported; "
-                        + "modvm's virtio devices are modern, with event_idx and indirect_desc");
+                        + "modvm's virtio devices always have event_idx and indirect_desc");
             }
         }
         String netdev = p.string("netdev");

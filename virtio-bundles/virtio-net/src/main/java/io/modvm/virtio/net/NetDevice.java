@@ -14,6 +14,7 @@ import io.modvm.virtio.device.QueueWorker;
 import io.modvm.virtio.device.ResetLatch;
 import io.modvm.virtio.device.VirtioActivation;
 import io.modvm.virtio.device.VirtioDevice;
+import io.modvm.virtio.device.VirtioFeatures;
 import io.modvm.virtio.vring.VringHandOver;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -182,6 +183,12 @@ public final class NetDevice implements VirtioDevice, Nic, NetCtrlQueue.Commands
 
     @Override
     public void activate(VirtioActivation activation) {
+        if (!activation.hasFeature(VirtioFeatures.VERSION_1) && !activation.hasFeature(VirtioNet.F_MRG_RXBUF)) {
+            // A legacy driver without mergeable buffers frames packets with the 10-byte header; this device has the
+            // 12-byte one only, and a driver that reads it shifted would take garbage for frames.
+            activation.needsReset("a legacy driver without VIRTIO_NET_F_MRG_RXBUF (10-byte header) is not supported");
+            return;
+        }
         synchronized (lifecycle) {
             stopQueues();
             NetState saved = restored;

@@ -72,7 +72,7 @@ public final class NetFactory extends VirtioPciFactory<NetDevice> {
 
     @Override
     public List<DeviceProperty> properties() {
-        return NetConfig.PROPERTIES;
+        return withTransportProperties(NetConfig.PROPERTIES);
     }
 
     @Override

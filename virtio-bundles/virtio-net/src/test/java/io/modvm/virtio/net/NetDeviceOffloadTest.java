@@ -179,6 +179,23 @@ class NetDeviceOffloadTest {
         device.activate(activation);
     }
 
+    @Test
+    void aLegacyDriverWithoutMergeableBuffersIsRefusedRatherThanMisframed() throws Exception {
+        backend.offload = offload;
+        device = new NetDevice("net0", NetConfig.parse("net0", Map.of("netdev", "n0")), backend);
+        long legacy = device.deviceFeatures() & 0xFFFF_FFFFL & ~(1L << VirtioNet.F_MRG_RXBUF);
+        activation = new FakeActivation(ram, legacy).enable(0, rx).enable(1, tx).enable(2, ctrl);
+        device.activate(activation);
+        assertEquals(1, activation.resetRequests().size(), "the 10-byte header is not served");
+        assertTrue(activation.resetRequests().get(0).contains("MRG_RXBUF"), activation.resetRequests().toString());
+
+        device.reset();
+        FakeActivation withMergeable = new FakeActivation(ram, legacy | (1L << VirtioNet.F_MRG_RXBUF)).enable(0, rx)
+                .enable(1, tx).enable(2, ctrl);
+        device.activate(withMergeable);
+        assertEquals(List.of(), withMergeable.resetRequests(), "with MRG_RXBUF the legacy header is the 12-byte one");
+    }
+
     /** Puts one frame (header and 60 bytes) on the transmitq and kicks it. */
     private void send() {
         tx.add(List.of(new TestDriver.Buf(0x50000, 12 + 60)), List.of());

@@ -30,7 +30,7 @@ public final class RngFactory extends VirtioPciFactory<RngDevice> {
 
     @Override
     public List<DeviceProperty> properties() {
-        return RngConfig.PROPERTIES;
+        return withTransportProperties(RngConfig.PROPERTIES);
     }
 
     /** A fresh entropy source; a restored device keeps the driver's queue where the old one left it. */
