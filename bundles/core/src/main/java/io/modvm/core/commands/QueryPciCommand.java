@@ -57,11 +57,13 @@ public final class QueryPciCommand implements MonitorCommand {
             for (PciFunctionInfo.Region r : f.regions()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("bar", (long) r.bar());
-                m.put("type", "memory");
+                m.put("type", r.io() ? "io" : "memory");
                 m.put("address", r.address());
                 m.put("size", r.size());
-                m.put("prefetch", false);
-                m.put("mem_type_64", r.bits64());
+                if (!r.io()) {
+                    m.put("prefetch", false);
+                    m.put("mem_type_64", r.bits64());
+                }
                 regions.add(m);
             }
             d.put("regions", regions);
@@ -85,8 +87,13 @@ public final class QueryPciCommand implements MonitorCommand {
                     f.deviceId()));
             out.append(String.format("      PCI subsystem %04x:%04x%n", f.subsystemVendorId(), f.subsystemId()));
             for (PciFunctionInfo.Region r : f.regions()) {
-                out.append(String.format("      BAR%d: %s bit memory at 0x%x [0x%x].%n", r.bar(),
-                        r.bits64() ? "64" : "32", r.address(), r.address() + r.size() - 1));
+                if (r.io()) {
+                    out.append(String.format("      BAR%d: I/O at 0x%04x [0x%04x].%n", r.bar(), r.address(),
+                            r.address() + r.size() - 1));
+                } else {
+                    out.append(String.format("      BAR%d: %s bit memory at 0x%x [0x%x].%n", r.bar(),
+                            r.bits64() ? "64" : "32", r.address(), r.address() + r.size() - 1));
+                }
             }
             out.append(String.format("      id \"%s\"%n", f.qdevId()));
         }

@@ -47,7 +47,7 @@ final class PciBinding {
     PciFunctionSpec busSpec() {
         List<PciBar> delegating = new ArrayList<>();
         for (PciBar b : spec.bars()) {
-            delegating.add(new PciBar(b.index(), b.size(), b.bits64(), bars[b.index()]));
+            delegating.add(new PciBar(b.index(), b.size(), b.bits64(), bars[b.index()], b.io()));
         }
         PciConfigWriter w = (offset, size, value) -> {
             PciConfigWriter target = writer;
@@ -123,7 +123,8 @@ final class PciBinding {
     }
 
     private static List<String> barsOf(PciFunctionSpec s) {
-        return s.bars().stream().map(b -> b.index() + ":" + b.size() + (b.bits64() ? "/64" : "")).toList();
+        return s.bars().stream().map(b -> b.index() + ":" + b.size() + (b.bits64() ? "/64" : "")
+                + (b.io() ? "/io" : "")).toList();
     }
 
     private static List<String> capabilitiesOf(PciFunctionSpec s) {

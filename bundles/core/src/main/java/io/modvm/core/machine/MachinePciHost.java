@@ -7,16 +7,18 @@ import io.modvm.api.device.BusHandler;
 import io.modvm.core.bus.IoBus;
 import io.modvm.core.pci.PciHost;
 
-/** The PCI bus's view of the machine: BARs go on the MMIO bus, bindings into whichever VM runs now. */
+/** The PCI bus's view of the machine: BARs go on the MMIO or the port bus, bindings into whichever VM runs now. */
 final class MachinePciHost implements PciHost {
     private final GuestRam ram;
     private final IoBus mmio;
+    private final IoBus pio;
     private final Accelerator accelerator;
     private final CurrentVm vm;
 
-    MachinePciHost(GuestRam ram, IoBus mmio, Accelerator accelerator, CurrentVm vm) {
+    MachinePciHost(GuestRam ram, IoBus mmio, IoBus pio, Accelerator accelerator, CurrentVm vm) {
         this.ram = ram;
         this.mmio = mmio;
+        this.pio = pio;
         this.accelerator = accelerator;
         this.vm = vm;
     }
@@ -40,8 +42,25 @@ final class MachinePciHost implements PciHost {
     }
 
     @Override
+    public boolean mapIo(long base, long length, String owner, BusHandler handler) {
+        try {
+            pio.claim(base, length, owner, handler);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void unmapIo(String owner) {
+        pio.releaseAll(owner);
+    }
+
+    @Override
     public void fenceMmio(String owner) {
         mmio.fence(owner);
+        // Its I/O BARs too: the guest must not reach a failed device through either space.
+        pio.fence(owner);
     }
 
     @Override

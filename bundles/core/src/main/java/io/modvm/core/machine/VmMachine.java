@@ -97,7 +97,7 @@ public final class VmMachine implements Machine {
         this.events = events;
         this.ram = new GuestRam(spec.memoryBytes());
         this.backends = backends;
-        this.platform = new PcPlatformWiring(pio, new MachinePciHost(ram, mmio, accelerator, vm), vm::setIrq);
+        this.platform = new PcPlatformWiring(pio, new MachinePciHost(ram, mmio, pio, accelerator, vm), vm::setIrq);
         this.vcpus = new VcpuSet(pio, mmio, ends::post);
         this.devices = new MachineDevices(new MachineWiring(pio, mmio, ram, platform, vm, backends, ends::post,
                 () -> guestStarted), this, swapTimeoutMillis);

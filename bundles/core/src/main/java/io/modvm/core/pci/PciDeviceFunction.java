@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A device's function on the root bus: its type-0 configuration header, capability list and MSI-X capability, its
- * BARs mapped on the MMIO bus while the guest has memory decoding on, the ioeventfds bound inside them, and its
+ * BARs mapped on the MMIO bus while the guest has memory decoding on (I/O BARs on the port bus while it has I/O
+ * decoding on), the ioeventfds bound inside them, and its
  * legacy INTx line: a source of the shared line its slot and pin are wired to ({@link PciIntxRouting}), held low
  * while the guest sets Interrupt Disable or enables MSI-X, and reported in the status register's Interrupt Status.
  *
@@ -48,6 +49,8 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
     private static final int MSIX_CAPABILITY_ID = 0x11;
     private static final int MSIX_ENABLE = 1 << 15;
     private static final int MSIX_FUNCTION_MASK = 1 << 14;
+    /** One past the highest port an I/O BAR can decode: x86 has 64 Ki ports. */
+    static final long IO_BAR_LIMIT = 0x1_0000;
 
     private final String owner;
     private final int slot;
@@ -150,9 +153,18 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
      * taking this function's own lock there could deadlock with a vCPU that moves a BAR.
      */
     List<PciBarWindow.Range> barRanges() {
+        return barRanges(false);
+    }
+
+    /** {@link #barRanges()} of the I/O BARs, in port space. */
+    List<PciBarWindow.Range> ioBarRanges() {
+        return barRanges(true);
+    }
+
+    private List<PciBarWindow.Range> barRanges(boolean io) {
         List<PciBarWindow.Range> out = new ArrayList<>();
         for (PciBar b : bars) {
-            if (b != null) {
+            if (b != null && b.io() == io) {
                 out.add(new PciBarWindow.Range(assigned[b.index()], b.size()));
                 if (address[b.index()] != assigned[b.index()]) {
                     out.add(new PciBarWindow.Range(address[b.index()], b.size()));
@@ -243,6 +255,9 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
 
     private int readBar(int index) {
         PciBar bar = bars[index];
+        if (bar != null && bar.io()) {
+            return (int) (address[index] & ~(bar.size() - 1) & (IO_BAR_LIMIT - 1)) | 0x1;
+        }
         if (bar != null) {
             long mask = ~(bar.size() - 1);
             return (int) (address[index] & mask & 0xFFFF_FFF0L) | (bar.bits64() ? 0x4 : 0);
@@ -260,7 +275,7 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
             int reg = offset & ~3;
             if (reg == 0x04) {
                 int merged = ConfigBytes.merge(command, offset, size, value) & COMMAND_WRITABLE;
-                remap = (merged & COMMAND_MEMORY) != (command & COMMAND_MEMORY);
+                remap = (merged & (COMMAND_MEMORY | COMMAND_IO)) != (command & (COMMAND_MEMORY | COMMAND_IO));
                 command = merged;
                 driveIntx();
             } else if (reg >= 0x10 && reg < 0x28) {
@@ -308,6 +323,11 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
     /** Returns true if the BAR's address changed. */
     private boolean writeBar(int index, int value) {
         PciBar bar = bars[index];
+        if (bar != null && bar.io()) {
+            long old = address[index];
+            address[index] = value & ~(bar.size() - 1) & (IO_BAR_LIMIT - 1);
+            return old != address[index];
+        }
         if (bar != null) {
             long mask = ~(bar.size() - 1);
             long old = address[index];
@@ -323,29 +343,35 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
         return false;
     }
 
-    /** Brings the MMIO bus and the ioeventfds in line with the BARs and the memory-decode bit. */
+    /** Brings the MMIO and port buses and the ioeventfds in line with the BARs and the decode bits. */
     private synchronized void remap() {
-        boolean decode = (command & COMMAND_MEMORY) != 0;
         for (int i = 0; i < 6; i++) {
             PciBar bar = bars[i];
             if (bar == null) {
                 continue;
             }
+            boolean decode = (command & (bar.io() ? COMMAND_IO : COMMAND_MEMORY)) != 0;
             long want = decode && placeable(bar, address[i]) ? address[i] : -1;
             if (want == mapped[i]) {
                 continue;
             }
             if (mapped[i] != -1) {
-                host.unmapMmio(barOwner(i));
+                if (bar.io()) {
+                    host.unmapIo(barOwner(i));
+                } else {
+                    host.unmapMmio(barOwner(i));
+                }
                 mapped[i] = -1;
             }
             if (want != -1) {
-                if (host.mapMmio(want, bar.size(), barOwner(i), handler(bar))) {
+                boolean ok = bar.io() ? host.mapIo(want, bar.size(), barOwner(i), handler(bar))
+                        : host.mapMmio(want, bar.size(), barOwner(i), handler(bar));
+                if (ok) {
                     mapped[i] = want;
                 } else if (!warnedBar) {
                     warnedBar = true;
-                    LOG.info("{}: BAR{} at 0x{} overlaps RAM or another device; left unmapped", owner, i,
-                            Long.toHexString(want));
+                    LOG.info("{}: BAR{} at {}0x{} overlaps {} or another device; left unmapped", owner, i,
+                            bar.io() ? "port " : "", Long.toHexString(want), bar.io() ? "a port" : "RAM");
                 }
             }
         }
@@ -355,7 +381,7 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
     }
 
     private static boolean placeable(PciBar bar, long base) {
-        long limit = bar.bits64() ? 1L << 48 : 1L << 32;
+        long limit = bar.io() ? IO_BAR_LIMIT : bar.bits64() ? 1L << 48 : 1L << 32;
         return base != 0 && base + bar.size() <= limit;
     }
 
@@ -579,7 +605,8 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
             detach();
             if (want != -1) {
                 try {
-                    attachment = host.withVm(vm -> vm.attachIoEvent(notifier, want, length, false, match));
+                    boolean pio = bars[bar].io();
+                    attachment = host.withVm(vm -> vm.attachIoEvent(notifier, want, length, pio, match));
                     attachedAt = attachment == null ? -1 : want;
                 } catch (AcceleratorException e) {
                     LOG.debug("{}: ioeventfd at 0x{} refused ({}); the write will exit to the VMM", owner,

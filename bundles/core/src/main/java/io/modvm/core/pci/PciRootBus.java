@@ -27,10 +27,17 @@ public final class PciRootBus {
     public static final int CONFIG_DATA_PORT = 0xCFC;
     public static final int SLOTS = 32;
     private static final int ENABLE = 1 << 31;
+    /**
+     * Where I/O BARs go: the ports from 0xC000 up, as SeaBIOS assigns them on QEMU's pc, above every fixed port of
+     * the platform; the DSDT's root bridge forwards them.
+     */
+    public static final long IO_WINDOW_START = 0xC000;
 
     private final PciHost host;
     private final PciIntxRouting intxRouting;
     private final PciBarWindow window;
+    /** Allocates I/O BARs; used only under {@link #window}'s lock, which guards every BAR address. */
+    private final PciBarWindow ioWindow = new PciBarWindow(IO_WINDOW_START, PciDeviceFunction.IO_BAR_LIMIT);
     private final PciEndpoint[] slots = new PciEndpoint[SLOTS];
     private final PciHotplug hotplug = new PciHotplug(this::ownerOf);
     private volatile int latch;
@@ -96,7 +103,8 @@ public final class PciRootBus {
 
     /**
      * Plugs a function into the lowest free slot and gives each of its BARs the lowest range of the window that no
-     * BAR on the bus takes ({@link PciBarWindow}).
+     * BAR on the bus takes ({@link PciBarWindow}): memory BARs in the 32-bit PCI hole, I/O BARs from {@link
+     * #IO_WINDOW_START}.
      */
     public synchronized PciFunction plug(String owner, PciFunctionSpec spec) throws DeviceException {
         int slot = 1;
@@ -109,19 +117,22 @@ public final class PciRootBus {
         long[] addresses = new long[6];
         synchronized (window) {
             List<PciBarWindow.Range> taken = new ArrayList<>();
+            List<PciBarWindow.Range> takenPorts = new ArrayList<>();
             for (PciEndpoint e : slots) {
                 if (e instanceof PciDeviceFunction f) {
                     taken.addAll(f.barRanges());
+                    takenPorts.addAll(f.ioBarRanges());
                 }
             }
             for (PciBar b : spec.bars()) {
-                long base = window.allocate(b.size(), taken);
+                List<PciBarWindow.Range> in = b.io() ? takenPorts : taken;
+                long base = (b.io() ? ioWindow : window).allocate(b.size(), in);
                 if (base < 0) {
-                    throw new DeviceException(owner + ": no room left for a " + (b.size() >> 10)
-                            + " KiB BAR in the PCI window");
+                    throw new DeviceException(owner + ": no room left for a " + (b.io() ? b.size() + "-port I/O"
+                            : (b.size() >> 10) + " KiB") + " BAR in the PCI window");
                 }
                 addresses[b.index()] = base;
-                taken.add(new PciBarWindow.Range(base, b.size()));
+                in.add(new PciBarWindow.Range(base, b.size()));
             }
         }
         PciDeviceFunction f = new PciDeviceFunction(owner, slot, spec, host, intxRouting, window, addresses);
@@ -147,6 +158,7 @@ public final class PciRootBus {
                     if (!ejected.contains(i)) {
                         synchronized (window) {
                             window.retire(f.barRanges());
+                            ioWindow.retire(f.ioBarRanges());
                         }
                     }
                 }
@@ -226,6 +238,7 @@ public final class PciRootBus {
     public void reset() {
         hotplug.reset();
         window.releaseRetired();
+        ioWindow.releaseRetired();
         functions().forEach(PciDeviceFunction::reset);
     }
 
@@ -316,7 +329,8 @@ public final class PciRootBus {
             PciFunctionSpec s = f.spec();
             List<PciFunctionInfo.Region> regions = new ArrayList<>();
             for (PciBar b : s.bars()) {
-                regions.add(new PciFunctionInfo.Region(b.index(), f.barAddress(b.index()), b.size(), b.bits64()));
+                regions.add(new PciFunctionInfo.Region(b.index(), f.barAddress(b.index()), b.size(), b.bits64(),
+                        b.io()));
             }
             out.add(new PciFunctionInfo(0, f.slot(), 0, s.vendorId(), s.deviceId(), s.classCode(), s.revision(),
                     s.subsystemVendorId(), s.subsystemId(), f.owner(), regions, f.readConfig(0x3C, 1)));

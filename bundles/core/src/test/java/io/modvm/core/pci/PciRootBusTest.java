@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 class PciRootBusTest {
     /** Records MMIO claims; no VM, so MSI-X delivery and ioeventfds stay in user space. */
-    static final class RecordingHost implements PciHost {
+    static class RecordingHost implements PciHost {
         final Map<String, long[]> mapped = new HashMap<>();
         final Map<String, BusHandler> handlers = new HashMap<>();
         final List<Runnable> signals = new ArrayList<>();
