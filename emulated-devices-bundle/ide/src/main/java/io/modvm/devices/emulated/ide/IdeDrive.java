@@ -62,7 +62,7 @@ final class IdeDrive {
     SectorRun run = SectorRun.NONE;
     boolean lba48;
     /** The ATAPI byte count limit of the PACKET command in progress. */
-    int byteLimit;
+    int byteLimit = 0xFFFE;
     boolean packetDma;
 
     // settings the driver made
@@ -117,6 +117,7 @@ final class IdeDrive {
         end = 0;
         chunkEnd = 0;
         run = SectorRun.NONE;
+        byteLimit = 0xFFFE;
         senseKey = 0;
         asc = 0;
         multiple = MAX_MULTIPLE;

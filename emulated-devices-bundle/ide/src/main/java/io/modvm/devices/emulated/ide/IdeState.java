@@ -66,6 +66,10 @@ final class IdeState {
             throw new StateException(DRIVE + ": saved sectors " + lba + "+" + remaining + " (" + sectorSize
                     + " bytes, " + perFill + " a fill) do not fit the medium");
         }
+        int byteLimit = r.getInt("byteLimit");
+        if (byteLimit < 2 || byteLimit > 0xFFFE) {
+            throw new StateException(DRIVE + ": ATAPI byte count limit " + byteLimit);
+        }
         int multiple = r.getInt("multiple");
         if (multiple < 1 || multiple > Ata.MAX_MULTIPLE) {
             throw new StateException(DRIVE + ": READ MULTIPLE block of " + multiple + " sectors");
@@ -90,7 +94,7 @@ final class IdeState {
         d.chunkEnd = chunkEnd;
         d.run = new SectorRun(lba, remaining, perFill, sectorSize);
         d.lba48 = r.getBoolean("lba48");
-        d.byteLimit = Math.max(2, Math.min(0xFFFE, r.getInt("byteLimit")));
+        d.byteLimit = byteLimit;
         d.packetDma = r.getBoolean("packetDma");
         d.multiple = multiple;
         d.dmaMode = r.getInt("dmaMode") & 0xFF;

@@ -24,6 +24,7 @@ final class IdeRig {
     final IdeHdFactory hd = new IdeHdFactory(controllers);
     final IdeCdFactory cd = new IdeCdFactory(controllers);
     final Map<String, MemoryImage> images = new HashMap<>();
+    final Map<String, Device> devices = new HashMap<>();
     FakeDeviceContext first;
 
     /** A disk at the primary master and a CD at the secondary master, as -hda and -cdrom give. */
@@ -52,6 +53,7 @@ final class IdeRig {
         Map<String, String> all = new HashMap<>(props);
         all.put("drive", "drive-" + id);
         Device d = factory.create(context, all);
+        devices.put(id, d);
         if (first == null) {
             first = context;
         }
