@@ -27,7 +27,7 @@ final class IdentifyData {
      * @param dmaMode the transfer mode SET FEATURES selected (0x20|n multiword, 0x40|n UDMA), or 0
      */
     static byte[] disk(long sectors, String serial, String model, int multiple, int dmaMode) {
-        int[] w = new int[256];
+        int[] w = identity(serial, model);
         int cylinders = cylinders(sectors);
         w[0] = 0x0040;
         w[1] = cylinders;
@@ -35,14 +35,7 @@ final class IdentifyData {
         w[4] = SECTORS_PER_TRACK * Ata.SECTOR;
         w[5] = Ata.SECTOR;
         w[6] = SECTORS_PER_TRACK;
-        text(w, 10, 20, serial);
-        w[20] = 3;
-        w[21] = Ata.SECTOR;
-        w[22] = 4;
-        text(w, 23, 8, FIRMWARE);
-        text(w, 27, 40, model);
         w[47] = 0x8000 | Ata.MAX_MULTIPLE;
-        w[48] = 1;
         w[49] = 1 << 11 | 1 << 9 | 1 << 8;
         w[51] = 0x200;
         w[52] = 0x200;
@@ -83,15 +76,8 @@ final class IdentifyData {
 
     /** IDENTIFY PACKET DEVICE of a CD/DVD drive: removable, 12-byte packets, DMA and LBA. */
     static byte[] cdrom(String serial, String model, int dmaMode) {
-        int[] w = new int[256];
+        int[] w = identity(serial, model);
         w[0] = 2 << 14 | 5 << 8 | 1 << 7 | 2 << 5;
-        text(w, 10, 20, serial);
-        w[20] = 3;
-        w[21] = Ata.SECTOR;
-        w[22] = 4;
-        text(w, 23, 8, FIRMWARE);
-        text(w, 27, 40, model);
-        w[48] = 1;
         w[49] = 1 << 9 | 1 << 8;
         w[53] = 7;
         dmaModes(w, dmaMode);
@@ -106,7 +92,20 @@ final class IdentifyData {
         return bytes(w);
     }
 
-    /** Words 62, 63 and 88: what is supported, and in the high byte what is selected. */
+    /** The words both answers share: serial, buffer type and size, firmware revision, model, dword I/O. */
+    private static int[] identity(String serial, String model) {
+        int[] w = new int[256];
+        text(w, 10, 20, serial);
+        w[20] = 3;
+        w[21] = Ata.SECTOR;
+        w[22] = 4;
+        text(w, 23, 8, FIRMWARE);
+        text(w, 27, 40, model);
+        w[48] = 1;
+        return w;
+    }
+
+        /** Words 62, 63 and 88: what is supported, and in the high byte what is selected. */
     private static void dmaModes(int[] w, int dmaMode) {
         w[62] = 0x07;
         w[63] = 0x07;
