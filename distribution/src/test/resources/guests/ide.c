@@ -3,7 +3,9 @@
  * DMA, writes 20..23 by DMA (LBA48) and reads them back by PIO, and reads the sector past the end (ERR).
  * With "cd" on the command line it also finds the ATAPI CD-ROM on the secondary master by its
  * signature, asks INQUIRY and READ CAPACITY, and reads sector 16 (an ISO's volume descriptor) through
- * PACKET, by PIO and by DMA. Interrupts are masked (nIEN): the guest polls the status register. Every
+ * PACKET, by PIO and by DMA. With "loop" it then reads sectors 0..7 by DMA and 8..15 by PIO every 10 ms
+ * and says whether they still read as at first ("ide: pass N ok", or "lost"), for the tests that update
+ * the bundle under it. Interrupts are masked (nIEN): the guest polls the status register. Every
  * checksum is FNV-1a, which the host computes over the image too. */
 #include "testguest.h"
 
@@ -236,6 +238,24 @@ static void cdrom(void)
     printf("ide: cd dma read 16 status 0x%x bm 0x%x fnv 0x%08x\n", st, bmst, fnv1a(buf, 2048));
 }
 
+static void loop(void)
+{
+    uint32_t want = 0;
+    for (int pass = 1;; pass++) {
+        uint8_t bmst = 0;
+        memset(buf, 0, 16 * SECTOR);
+        struct ata_cmd r = { 0xC8, 0, 8, 0 };
+        uint8_t st = dma(0, 8 * SECTOR, 1, issue_ata, &r, &bmst);
+        uint8_t st2 = pio_read(0, 0x20, 8, 8, 0, buf + 8 * SECTOR);
+        uint32_t h = fnv1a(buf, 16 * SECTOR);
+        if (pass == 1)
+            want = h;
+        int ok = h == want && st == 0x50 && st2 == 0x50 && bmst == 0x04;
+        printf("ide: pass %d %s\n", pass, ok ? "ok" : "lost");
+        delay_us(10000);
+    }
+}
+
 int main(void)
 {
     struct pci_dev d;
@@ -256,6 +276,8 @@ int main(void)
     disk();
     if (cmdline_has("cd"))
         cdrom();
+    if (cmdline_has("loop"))
+        loop();
     printf("ide: done\n");
     return 0;
 }

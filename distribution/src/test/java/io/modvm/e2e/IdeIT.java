@@ -2,12 +2,17 @@ package io.modvm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,5 +95,50 @@ class IdeIT {
         String fnv = DiskImages.fnv(descriptor);
         assertTrue(out.contains("ide: cd pio read 16: 2048 bytes type 1 'CD001' fnv " + fnv), out);
         assertTrue(out.contains("ide: cd dma read 16 status 0x50 bm 0x4 fnv " + fnv), out);
+    }
+
+    /**
+     * The ide bundle updated under a guest that reads the disk by DMA and PIO every 10 ms: the drive is parked, its
+     * ports and PCI function handed to the new bundle's instance with its registers, and the guest's passes go on
+     * reading what they read before.
+     */
+    @Test
+    void updatingTheBundleUnderTheGuestKeepsTheDrive() throws Exception {
+        Path home = DistributionCopy.in(dir);
+        Path socket = dir.resolve("qmp.sock");
+        Path image = DiskImages.patterned(dir.resolve("disk.raw"), SECTORS);
+        try (ModvmProcess p = ModvmProcess.start(home, Map.of("MODVM_LOG", "info"), List.of(), "-kernel",
+                Guests.build("ide").toString(), "-m", "64", "-append", "loop",
+                "-drive", "file=" + image + ",if=none,id=d0,format=raw", "-device", "ide-hd,id=disk0,drive=d0",
+                "-qmp", "unix:" + socket + ",server,nowait");
+                QmpTestClient c = QmpTestClient.connect(socket, p, RUN)) {
+            c.negotiate();
+            p.awaitOutput("ide: pass 5 ok", RUN);
+            Map<String, Object> update = new LinkedHashMap<>();
+            update.put("bundle", "io.modvm.devices.emulated.ide");
+            assertEquals("io.modvm.devices.emulated.ide",
+                    ((Map<?, ?>) c.returned("__io.modvm_bundle-update", update)).get("bundle"));
+            awaitTrue("the drive taken over", () -> p.stderr().contains("device disk0 taken over by a new ide-hd "
+                    + "instance"), p);
+            long passes = p.stdout().lines().filter(l -> l.contains("ide: pass")).count();
+            awaitTrue("the passes go on", () -> p.stdout().lines().filter(l -> l.contains("ide: pass")).count()
+                    >= passes + 5, p);
+            assertFalse(p.stdout().contains("lost"), p.stdout());
+            SwapEvents.awaitSwapped(c, "disk0", "ide-hd", true, "0.1.0.SNAPSHOT", RUN);
+            SwapEvents.assertNoneDeleted(c);
+            c.execute("quit");
+            assertEquals(0, p.waitFor(RUN), "stderr:\n" + p.stderr());
+        }
+    }
+
+    private static void awaitTrue(String what, java.util.function.BooleanSupplier condition, ModvmProcess p)
+            throws Exception {
+        long deadline = System.nanoTime() + RUN.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("not within " + RUN + ": " + what + "\nstdout:\n" + p.stdout() + "\nstderr:\n" + p.stderr());
+            }
+            Thread.sleep(100);
+        }
     }
 }
