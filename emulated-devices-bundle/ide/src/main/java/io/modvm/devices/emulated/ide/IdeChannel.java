@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  *
  * <p>Registers 1 to 6 are written to both drives, as on the cable; the selected drive (DEV bit) answers reads and
  * takes commands. A channel with no drive reads zero; an absent slave reads zero for status and error, as QEMU's do,
- * so that drivers find nothing there. Reading the status register acknowledges the interrupt; the line is held low
+ * so that drivers find nothing there; an absent master beside a present slave reads the same way. Reading the status register acknowledges the interrupt; the line is held low
  * while the guest sets nIEN.
  *
  * <p>Every access takes the channel's lock; a DMA runs on the vCPU thread that started it (the guest wrote the
@@ -116,9 +116,9 @@ final class IdeChannel implements IdeDrive.Channel {
             return 0;
         }
         if (d == null) {
-            // An absent slave: status and error read 0, the rest what both drives were written.
-            IdeDrive master = drives[0];
-            return reg == 1 || reg == 7 ? 0 : master.readTaskFile(reg, (control & HOB) != 0);
+            // An absent unit: status and error read 0, the rest what both units were written (QEMU's rule).
+            IdeDrive other = drives[unit ^ 1];
+            return reg == 1 || reg == 7 ? 0 : other.readTaskFile(reg, (control & HOB) != 0);
         }
         int value = d.readTaskFile(reg, (control & HOB) != 0);
         if (reg == 7) {
@@ -260,8 +260,14 @@ final class IdeChannel implements IdeDrive.Channel {
             fail(d);
             return;
         }
-        GuestMemory m = memory.get();
+        GuestMemory m;
+        try {
+            m = memory.get();
+        } catch (RuntimeException noRamYet) {
+            m = null;
+        }
         if (m == null) {
+            complaints.report("DMA without RAM", "the machine has no guest RAM now");
             fail(d);
             return;
         }

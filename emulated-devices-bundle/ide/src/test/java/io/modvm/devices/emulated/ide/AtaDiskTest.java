@@ -198,4 +198,17 @@ class AtaDiskTest {
         rig.select(0, 0);
         assertEquals(Ata.DRDY | Ata.DSC, rig.status(0), "the master was not disturbed");
     }
+
+    @Test
+    void aSlaveWithoutAMasterAnswersAndTheAbsentMasterReadsZero() throws Exception {
+        IdeRig alone = new IdeRig();
+        alone.disk("s", java.util.Map.of("bus", "ide.0", "unit", "1"));
+        alone.select(0, 0);
+        assertEquals(0, alone.status(0), "no master");
+        assertEquals(Ata.LBA | Ata.ALWAYS_ON, alone.reg(0, 6), "the task file both units hold");
+        alone.select(0, 1);
+        assertEquals(Ata.DRDY | Ata.DSC, alone.status(0));
+        alone.reg(0, 7, Ata.IDENTIFY);
+        assertEquals(Ata.DRDY | Ata.DSC | Ata.DRQ, alone.status(0));
+    }
 }
