@@ -34,6 +34,8 @@ have tcpdump || need+=(tcpdump)
 # packs them.
 have iperf3 || need+=(iperf3)
 have cpio || need+=(cpio)
+# xorriso makes the El Torito ISO images the IDE CD-ROM tests boot and read (-cdrom, ide-cd).
+have xorriso || need+=(xorriso)
 # DPDK's testpmd is the third-party vhost-user back-end of VhostUserIT (Debian ships it in dpdk-dev).
 have dpdk-testpmd || need+=(dpdk-dev)
 # iasl and acpiexec check the hotplug DSDT the way ACPICA (the guest kernel's interpreter) reads it.

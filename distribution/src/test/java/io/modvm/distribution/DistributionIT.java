@@ -43,7 +43,8 @@ public class DistributionIT {
             "io.modvm.devices.emulated.rtc", List.of("mc146818rtc"),
             "io.modvm.devices.emulated.acpipm", List.of("acpi-pm"),
             "io.modvm.devices.emulated.debug", List.of("isa-debug-exit", "pc-testdev"),
-            "io.modvm.devices.emulated.e1000", List.of("e1000"));
+            "io.modvm.devices.emulated.e1000", List.of("e1000"),
+            "io.modvm.devices.emulated.ide", List.of("ide-hd", "ide-cd"));
     static final List<String> EMULATED_TYPES =
             EMULATED_FAMILIES.values().stream().flatMap(List::stream).collect(Collectors.toList());
     static final long WAIT_MILLIS = TimeUnit.SECONDS.toMillis(10);

@@ -27,6 +27,7 @@ final class Provisioning {
             List.of("io.modvm.api", "io.modvm.core", "io.modvm.accel.kvm", "io.modvm.devices.emulated.serial",
                     "io.modvm.devices.emulated.ps2", "io.modvm.devices.emulated.rtc", "io.modvm.devices.emulated.acpipm",
                     "io.modvm.devices.emulated.debug", "io.modvm.devices.emulated.e1000",
+                    "io.modvm.devices.emulated.ide",
                     "io.modvm.monitor", "io.modvm.block", "io.modvm.virtio.core", "io.modvm.virtio.blk",
                     "io.modvm.virtio.console", "io.modvm.virtio.rng", "io.modvm.virtio.balloon",
                     "io.modvm.net.tap", "io.modvm.net.user", "io.modvm.virtio.net");

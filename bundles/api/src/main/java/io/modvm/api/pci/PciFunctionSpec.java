@@ -23,10 +23,12 @@ import java.util.List;
  * @param configWriter sees guest writes to the capabilities; may be null for a function without capabilities
  * @param interruptPin the legacy interrupt pin the function drives with {@link PciFunction#setIntx}: 1 to 4 for
  *     INTA# to INTD#, or 0 for none (a function that interrupts through MSI-X only)
+ * @param deviceRegisters serves the device-specific area of configuration space after the capabilities (since 1.3);
+ *     null for a function whose area reads zero and ignores writes
  */
 public record PciFunctionSpec(int vendorId, int deviceId, int revision, int classCode, int subsystemVendorId,
         int subsystemId, List<PciBar> bars, List<PciCapability> capabilities, int msixVectors, int msixBar,
-        long msixOffset, PciConfigWriter configWriter, int interruptPin) {
+        long msixOffset, PciConfigWriter configWriter, int interruptPin, PciConfigRegisters deviceRegisters) {
     /** Value of {@link #interruptPin()} for a function without a legacy interrupt. */
     public static final int NO_INTERRUPT_PIN = 0;
     /** Value of {@link #interruptPin()} for INTA#, the pin a single-function device uses. */
@@ -46,6 +48,18 @@ public record PciFunctionSpec(int vendorId, int deviceId, int revision, int clas
             throw new IllegalArgumentException("interrupt pin " + interruptPin + "; use 0 for none or 1 to 4 for "
                     + "INTA# to INTD#");
         }
+    }
+
+    /**
+     * A function without registers of its own in configuration space, as before 1.3.
+     *
+     * @throws IllegalArgumentException if the MSI-X vector count or BAR, or the interrupt pin, is out of range
+     */
+    public PciFunctionSpec(int vendorId, int deviceId, int revision, int classCode, int subsystemVendorId,
+            int subsystemId, List<PciBar> bars, List<PciCapability> capabilities, int msixVectors, int msixBar,
+            long msixOffset, PciConfigWriter configWriter, int interruptPin) {
+        this(vendorId, deviceId, revision, classCode, subsystemVendorId, subsystemId, bars, capabilities, msixVectors,
+                msixBar, msixOffset, configWriter, interruptPin, null);
     }
 
     /**

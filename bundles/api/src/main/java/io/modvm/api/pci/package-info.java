@@ -4,7 +4,7 @@
  * the guest places it.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.modvm.api.pci;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,7 @@ import io.modvm.api.device.BusHandler;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.pci.PciBar;
 import io.modvm.api.pci.PciCapability;
+import io.modvm.api.pci.PciConfigRegisters;
 import io.modvm.api.pci.PciConfigWriter;
 import io.modvm.api.pci.PciFunction;
 import io.modvm.api.pci.PciFunctionSpec;
@@ -32,6 +33,7 @@ final class PciBinding {
     private final PciFunctionSpec spec;
     private final Delegate[] bars = new Delegate[6];
     private volatile PciConfigWriter writer;
+    private volatile PciConfigRegisters registers;
     private PciFunction function;
     private volatile boolean parked;
 
@@ -41,6 +43,7 @@ final class PciBinding {
             bars[b.index()] = new Delegate(b.handler());
         }
         this.writer = spec.configWriter();
+        this.registers = spec.deviceRegisters();
     }
 
     /** The spec the bus gets: the device's, with the delegating handlers. */
@@ -55,9 +58,24 @@ final class PciBinding {
                 target.write(offset, size, value);
             }
         };
+        PciConfigRegisters r = spec.deviceRegisters() == null ? null : new PciConfigRegisters() {
+            @Override
+            public int read(int offset) {
+                PciConfigRegisters target = registers;
+                return target == null ? 0 : target.read(offset);
+            }
+
+            @Override
+            public void write(int offset, int size, int value) {
+                PciConfigRegisters target = registers;
+                if (target != null) {
+                    target.write(offset, size, value);
+                }
+            }
+        };
         return new PciFunctionSpec(spec.vendorId(), spec.deviceId(), spec.revision(), spec.classCode(),
                 spec.subsystemVendorId(), spec.subsystemId(), delegating, spec.capabilities(), spec.msixVectors(),
-                spec.msixBar(), spec.msixOffset(), w, spec.interruptPin());
+                spec.msixBar(), spec.msixOffset(), w, spec.interruptPin(), r);
     }
 
     void plugged(PciFunction f) {
@@ -77,6 +95,7 @@ final class PciBinding {
             }
         }
         writer = null;
+        registers = null;
     }
 
     /**
@@ -94,6 +113,7 @@ final class PciBinding {
             bars[b.index()].target = b.handler();
         }
         writer = next.configWriter();
+        registers = next.deviceRegisters();
         parked = false;
         return function;
     }
@@ -118,6 +138,10 @@ final class PciBinding {
         }
         if (next.interruptPin() != spec.interruptPin()) {
             return "interrupt pin " + next.interruptPin() + ", was " + spec.interruptPin();
+        }
+        if ((next.deviceRegisters() == null) != (spec.deviceRegisters() == null)) {
+            return next.deviceRegisters() == null ? "no configuration registers of its own" : "configuration "
+                    + "registers of its own, which it had not";
         }
         return null;
     }

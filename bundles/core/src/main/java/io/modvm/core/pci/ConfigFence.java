@@ -1,5 +1,6 @@
 package io.modvm.core.pci;
 
+import io.modvm.api.pci.PciConfigRegisters;
 import io.modvm.api.pci.PciConfigWriter;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -21,14 +22,19 @@ final class ConfigFence {
     /** bus:slot.function, as the guest's lspci shows it */
     private final String function;
     private final PciConfigWriter writer;
+    private final PciConfigRegisters registers;
     private final PciHost host;
     private final AtomicBoolean fenced = new AtomicBoolean();
 
-    /** @param writer the device's writer, or null if it has none */
-    ConfigFence(String owner, int slot, PciConfigWriter writer, PciHost host) {
+    /**
+     * @param writer the device's writer, or null if it has none
+     * @param registers the device's own registers after its capabilities, or null if it has none
+     */
+    ConfigFence(String owner, int slot, PciConfigWriter writer, PciConfigRegisters registers, PciHost host) {
         this.owner = owner;
         this.function = String.format("00:%02x.0", slot);
         this.writer = writer;
+        this.registers = registers;
         this.host = host;
     }
 
@@ -44,13 +50,48 @@ final class ConfigFence {
         try {
             writer.write(offset, size, value);
         } catch (RuntimeException | LinkageError e) {
-            if (fenced.compareAndSet(false, true)) {
-                host.fenceMmio(owner);
-                LOG.error("device {} (PCI {}) failed on a guest configuration write of {} byte(s) at offset 0x{} "
-                        + "({}); the function is fenced off: its own configuration registers read all ones and "
-                        + "ignore writes, and its BARs too, until the device is unplugged or swapped", owner,
-                        function, size, Integer.toHexString(offset), e.toString(), e);
-            }
+            failed("write", offset, size, e);
+        }
+    }
+
+    /**
+     * The dword at {@code offset} of the device's own registers: all ones while fenced or if the device throws
+     * (which fences it), else 0 without any.
+     */
+    int readRegister(int offset) {
+        if (fenced.get()) {
+            return -1;
+        }
+        if (registers == null) {
+            return 0;
+        }
+        try {
+            return registers.read(offset);
+        } catch (RuntimeException | LinkageError e) {
+            failed("read", offset, 4, e);
+            return -1;
+        }
+    }
+
+    /** A guest write to the device's own registers, as {@link #write}. */
+    void writeRegister(int offset, int size, int value) {
+        if (registers == null || fenced.get()) {
+            return;
+        }
+        try {
+            registers.write(offset, size, value);
+        } catch (RuntimeException | LinkageError e) {
+            failed("write", offset, size, e);
+        }
+    }
+
+    private void failed(String what, int offset, int size, Throwable e) {
+        if (fenced.compareAndSet(false, true)) {
+            host.fenceMmio(owner);
+            LOG.error("device {} (PCI {}) failed on a guest configuration {} of {} byte(s) at offset 0x{} ({}); the "
+                    + "function is fenced off: its own configuration registers read all ones and ignore writes, and "
+                    + "its BARs too, until the device is unplugged or swapped", owner, function, what, size,
+                    Integer.toHexString(offset), e.toString(), e);
         }
     }
 

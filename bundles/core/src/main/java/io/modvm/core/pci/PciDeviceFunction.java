@@ -126,7 +126,7 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
             throw new IllegalArgumentException("capabilities do not fit in configuration space");
         }
         capabilityEnd = at;
-        fence = new ConfigFence(owner, slot, spec.configWriter(), host);
+        fence = new ConfigFence(owner, slot, spec.configWriter(), spec.deviceRegisters(), host);
         java.util.Arrays.fill(fencedCapabilities, FIRST_CAPABILITY, 256, (byte) 0xFF);
         for (int p = at > FIRST_CAPABILITY ? FIRST_CAPABILITY : 0; p != 0; p = capabilities[p + 1] & 0xff) {
             fencedCapabilities[p] = capabilities[p];
@@ -244,6 +244,8 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
             dword = (int) spec.msixOffset() | spec.msixBar();
         } else if (msixCapability >= 0 && reg == msixCapability + 8) {
             dword = (int) (spec.msixOffset() + msix.pbaOffset()) | spec.msixBar();
+        } else if (reg >= capabilityEnd && reg < 256) {
+            dword = fence.readRegister(reg);
         } else if (reg >= FIRST_CAPABILITY && reg < 256) {
             byte[] c = fence.fenced() ? fencedCapabilities : capabilities;
             dword = (c[reg] & 0xff) | (c[reg + 1] & 0xff) << 8 | (c[reg + 2] & 0xff) << 16 | (c[reg + 3] & 0xff) << 24;
@@ -292,6 +294,8 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
                 driveIntx();
             } else if (reg >= FIRST_CAPABILITY && reg < capabilityEnd) {
                 fence.write(offset, size, value);
+            } else if (reg >= capabilityEnd && reg < 256) {
+                fence.writeRegister(offset, size, value);
             }
         }
         if (remap) {
