@@ -32,6 +32,7 @@ public final class PciRootBus {
     private final PciIntxRouting intxRouting;
     private final PciBarWindow window;
     private final PciEndpoint[] slots = new PciEndpoint[SLOTS];
+    private final HostBridge hostBridge = new HostBridge();
     private final PciHotplug hotplug = new PciHotplug(this::ownerOf);
     private volatile int latch;
 
@@ -40,7 +41,7 @@ public final class PciRootBus {
         this.host = host;
         this.intxRouting = intxRouting;
         this.window = new PciBarWindow(windowStart, windowEnd);
-        slots[0] = new HostBridge();
+        slots[0] = hostBridge;
     }
 
     /** The handler for the one-byte claim at 0xCF8 (0xCF9 is the reset register, a different device). */
@@ -226,6 +227,7 @@ public final class PciRootBus {
     public void reset() {
         hotplug.reset();
         window.releaseRetired();
+        hostBridge.reset();
         functions().forEach(PciDeviceFunction::reset);
     }
 
@@ -310,8 +312,8 @@ public final class PciRootBus {
     /** What {@code query-pci} reports, in slot order. */
     public List<PciFunctionInfo> describe() {
         List<PciFunctionInfo> out = new ArrayList<>();
-        out.add(new PciFunctionInfo(0, 0, 0, HostBridge.VENDOR, HostBridge.DEVICE, HostBridge.CLASS, 0, 0, 0,
-                "", List.of(), 0));
+        out.add(new PciFunctionInfo(0, 0, 0, HostBridge.VENDOR, HostBridge.DEVICE, HostBridge.CLASS,
+                HostBridge.REVISION, HostBridge.SUBSYSTEM_VENDOR, HostBridge.SUBSYSTEM, "", List.of(), 0));
         for (PciDeviceFunction f : functions()) {
             PciFunctionSpec s = f.spec();
             List<PciFunctionInfo.Region> regions = new ArrayList<>();

@@ -234,11 +234,28 @@ class PciRootBusTest {
 
     @Test
     void hostBridgeAndEmptySlots() {
-        assertEquals(0x0d578086, config(0, 0, 4));
+        assertEquals(0x12378086, config(0, 0, 4), "QEMU pc's i440FX");
         assertEquals(0x06, config(0, 0x0B, 1));
+        assertEquals(0x11001af4, config(0, 0x2C, 4), "QEMU's subsystem, which SeaBIOS looks for");
         assertEquals(0xFFFF_FFFF, config(5, 0, 4), "an empty slot reads all ones");
         bus.addressPort().write(0, 4, 0x0000_0000L);
         assertEquals(-1L, bus.dataPort().read(0, 4) | 0xFFFF_FFFF_0000_0000L, "disabled latch");
+    }
+
+    @Test
+    void hostBridgeKeepsPamAndSmramUntilReset() {
+        setConfig(0, 0x58, 4, 0x0000_30FF);
+        setConfig(0, 0x5C, 4, 0x3333_3333);
+        setConfig(0, 0x72, 1, 0x4A);
+        setConfig(0, 0x00, 4, 0);
+        assertEquals(0x30, config(0, 0x59, 1));
+        assertEquals(0x3333_3333, config(0, 0x5C, 4));
+        assertEquals(0x00, config(0, 0x58, 1), "0x58 is not a PAM register");
+        assertEquals(0x4A, config(0, 0x72, 1));
+        assertEquals(0x12378086, config(0, 0, 4), "identity is read-only");
+        bus.reset();
+        assertEquals(0, config(0, 0x59, 1));
+        assertEquals(0x02, config(0, 0x72, 1));
     }
 
     @Test
