@@ -7,6 +7,7 @@ import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.core.assembly.AssemblyCatalog;
+import io.modvm.core.boot.BootPlan;
 import io.modvm.core.devices.PropertyListing;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
@@ -197,7 +198,8 @@ public final class CommandLineComponent {
             return 1;
         }
         MachineSpec spec = run.spec();
-        if (spec.kernel() == null) {
+        BootPlan firmware = spec.kernel() == null && run.bios() != null ? FirmwarePlans.of(run) : null;
+        if (spec.kernel() == null && firmware == null) {
             try {
                 spec = withDefaultGuest(spec, run.userAppend(), accel, context.getProperty("modvm.home"));
             } catch (UsageException e) {
@@ -214,6 +216,9 @@ public final class CommandLineComponent {
         MachineRun r = new MachineRun(context, run, spec, accel, catalog, () -> configurationAdmin, events, err,
                 swapTimeoutMillis(context));
         current = r;
+        if (firmware != null) {
+            r.bootPlan(firmware);
+        }
         try {
             return r.run();
         } catch (MachineException e) {

@@ -37,6 +37,8 @@ final class CommandLineParser {
         int vcpus = 1;
         Path kernel = null;
         Path initrd = null;
+        Path bios = null;
+        List<Path> firmwareDirs = new ArrayList<>();
         String append = null;
         String name = "modvm";
         boolean noReboot = false;
@@ -79,6 +81,8 @@ final class CommandLineParser {
                 case "-smp" -> vcpus = smp(value(args, ++i, arg));
                 case "-kernel" -> kernel = Path.of(value(args, ++i, arg));
                 case "-initrd" -> initrd = Path.of(value(args, ++i, arg));
+                case "-bios" -> bios = Path.of(value(args, ++i, arg));
+                case "-L" -> firmwareDirs.add(Path.of(value(args, ++i, arg)));
                 case "-append" -> append = value(args, ++i, arg);
                 case "-name" -> name = name(value(args, ++i, arg));
                 case "-serial" -> serials.add(value(args, ++i, arg));
@@ -156,7 +160,8 @@ final class CommandLineParser {
         }
         all.addAll(devices);
         return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append == null ? "" : append,
-                noReboot), backends, all, append, qmp, monitors, gogo, start(startPaused, incoming, loadvm));
+                noReboot), backends, all, append, qmp, monitors, gogo, start(startPaused, incoming, loadvm), bios,
+                firmwareDirs);
     }
 
     private static StartMode start(boolean paused, String incoming, String loadvm) throws UsageException {
@@ -289,6 +294,8 @@ final class CommandLineParser {
                   -kernel FILE        kernel to boot: a bzImage, or an ELF with a PVH entry note
                                       (default: the guest tools/guest/build made, with a shell)
                   -initrd FILE        initial ramdisk
+                  -bios FILE          boot through this BIOS image instead (without -kernel)
+                  -L DIR              where -bios and the default BIOS (bios-256k.bin) are looked for
                   -append STRING      kernel command line
                   -m SIZE             guest RAM, in MiB unless suffixed K, M, G or T (default 128M)
                   -smp N              number of vCPUs (default 1)

@@ -4,6 +4,7 @@ import io.modvm.core.backends.BackendSpec;
 import io.modvm.core.devices.DeviceSpec;
 import io.modvm.core.machine.MachineSpec;
 import io.modvm.core.machine.StartMode;
+import java.nio.file.Path;
 import java.util.List;
 
 /** What a command line asks for. */
@@ -12,11 +13,15 @@ sealed interface Invocation {
      * Run a machine. A spec without a kernel asks for the default guest; {@code backends} are the command line's
      * backends, opened before {@code devices}, its devices in plug order; {@code userAppend} is the {@code -append}
      * text, or null when none was given; {@code qmp} and {@code monitors} are the {@code -qmp} and {@code -monitor}
-     * endpoints, and {@code gogo} the {@code -gogo} ones (a Gogo shell), for the monitor bundle.
+     * endpoints, and {@code gogo} the {@code -gogo} ones (a Gogo shell), for the monitor bundle. {@code bios} is
+     * the {@code -bios} file (null when not given), looked up in {@code firmwareDirs} (the {@code -L} directories,
+     * in order) when it is not a path to a file.
      */
     record Run(MachineSpec spec, List<BackendSpec> backends, List<DeviceSpec> devices, String userAppend,
-            List<String> qmp, List<String> monitors, List<String> gogo, StartMode start) implements Invocation {
+            List<String> qmp, List<String> monitors, List<String> gogo, StartMode start, Path bios,
+            List<Path> firmwareDirs) implements Invocation {
         public Run {
+            firmwareDirs = List.copyOf(firmwareDirs);
             backends = List.copyOf(backends);
             devices = List.copyOf(devices);
             qmp = List.copyOf(qmp);

@@ -74,6 +74,11 @@ final class MachineRun {
     private volatile SelfAnnouncements announcements;
     private final FactoryCatalog catalog;
 
+    /** How the guest starts, when not from the spec's kernel (see {@link VmMachine#bootPlan}). */
+    void bootPlan(io.modvm.core.boot.BootPlan plan) {
+        machine.bootPlan(plan);
+    }
+
     MachineRun(BundleContext context, Invocation.Run run, MachineSpec spec, Accelerator accelerator,
             FactoryCatalog catalog, Supplier<ConfigurationAdmin> admin, MonitorEvents events, PrintStream err,
             long swapTimeoutMillis) {
