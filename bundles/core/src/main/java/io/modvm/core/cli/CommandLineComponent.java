@@ -7,7 +7,6 @@ import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.core.assembly.AssemblyCatalog;
-import io.modvm.core.boot.BootPlan;
 import io.modvm.core.devices.PropertyListing;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
@@ -198,8 +197,8 @@ public final class CommandLineComponent {
             return 1;
         }
         MachineSpec spec = run.spec();
-        BootPlan firmware = spec.kernel() == null && run.bios() != null ? FirmwarePlans.of(run) : null;
-        if (spec.kernel() == null && firmware == null) {
+        boolean firmware = spec.kernel() == null && run.bios() != null;
+        if (spec.kernel() == null && !firmware) {
             try {
                 spec = withDefaultGuest(spec, run.userAppend(), accel, context.getProperty("modvm.home"));
             } catch (UsageException e) {
@@ -216,8 +215,8 @@ public final class CommandLineComponent {
         MachineRun r = new MachineRun(context, run, spec, accel, catalog, () -> configurationAdmin, events, err,
                 swapTimeoutMillis(context));
         current = r;
-        if (firmware != null) {
-            r.bootPlan(firmware);
+        if (firmware) {
+            r.bootPlan(FirmwarePlans.of(run, r::firmwareBootOrder));
         }
         try {
             return r.run();

@@ -4,6 +4,7 @@ import io.modvm.core.boot.BootPlan;
 import io.modvm.core.firmware.FirmwareLoader;
 import io.modvm.core.firmware.FirmwareSearch;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The firmware path of the command line: the {@code -bios} image (or the system's SeaBIOS), found in the
@@ -14,8 +15,12 @@ final class FirmwarePlans {
     private FirmwarePlans() {
     }
 
-    /** Boots {@code run} through its firmware. */
-    static BootPlan of(Invocation.Run run) {
-        return () -> new FirmwareLoader(new FirmwareSearch(run.firmwareDirs()).bios(run.bios()), List.of());
+    /**
+     * Boots {@code run} through its firmware.
+     *
+     * @param bootOrder the firmware's boot order once the devices are plugged (see {@code BootOrder})
+     */
+    static BootPlan of(Invocation.Run run, Supplier<List<String>> bootOrder) {
+        return () -> new FirmwareLoader(new FirmwareSearch(run.firmwareDirs()).bios(run.bios()), bootOrder.get());
     }
 }
