@@ -65,6 +65,16 @@ class FirmwareIT {
     }
 
     @Test
+    void theRsdpTheFirmwareLeavesIsModvmsOwn() throws Exception {
+        assumeSeaBios();
+        Path disk = BootSectorDisk.writeRsdpProbe(dir.resolve("rsdp.img"));
+        // SeaBIOS's own tables say BOCHS; modvm's, handed over through etc/table-loader, say MODVM.
+        ModvmProcess p = bootsToLine("MODVM ", "-nographic", "-bios", SYSTEM_BIOS.toString(),
+                "-drive", "file=" + disk + ",if=virtio,format=raw", "-device", DEBUG_EXIT);
+        assertTrue(!p.stdout().contains("BOCHS"), p.stdout());
+    }
+
+    @Test
     void aCopyOfTheImageIsFoundInTheLDirectory() throws Exception {
         assumeSeaBios();
         Path firmware = Files.createDirectories(dir.resolve("firmware"));

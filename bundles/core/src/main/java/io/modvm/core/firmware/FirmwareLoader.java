@@ -24,7 +24,9 @@ import java.util.List;
  * and read back ({@code io.modvm.core.pci.HostBridge}).
  *
  * <p>Use: {@code new FirmwareLoader(new FirmwareSearch(firmwareDirs).bios(biosOrNull), bootOrder)}; the machine
- * calls {@link #attach} once and {@link #load} on every start.
+ * calls {@link #attach} once and {@link #load} on every start. The machine's own ACPI tables (the ones a kernel
+ * booted directly gets) reach the firmware through fw_cfg's table loader ({@link AcpiHandover}), so that the OS
+ * sees the same machine either way.
  */
 public final class FirmwareLoader implements KernelLoader {
     /** The COM1 port SeaBIOS's serial console ({@code etc/sercon-port}) writes to. */
@@ -35,6 +37,8 @@ public final class FirmwareLoader implements KernelLoader {
 
     private final BiosImage bios;
     private final List<String> bootOrder;
+    private FwCfg fwCfg;
+    private int vcpus;
 
     /**
      * @param bios the image (see {@link FirmwareSearch#bios})
@@ -55,7 +59,8 @@ public final class FirmwareLoader implements KernelLoader {
     @Override
     public void attach(FirmwareHost host) throws BootException {
         host.mapRom("bios", bios.topAddress(), bios.bytes());
-        FwCfg fwCfg = new FwCfg(items(host.layout(), host.vcpus()), host::memory);
+        vcpus = host.vcpus();
+        fwCfg = new FwCfg(items(host.layout(), vcpus), host::memory);
         try {
             host.pio().claimShared(FwCfg.SELECTOR_PORT, FwCfg.PORTS_LENGTH, "fw_cfg", fwCfg.ports());
             host.pio().claimShared(FwCfg.DMA_PORT, FwCfg.DMA_LENGTH, "fw_cfg-dma", fwCfg.dma());
@@ -94,6 +99,12 @@ public final class FirmwareLoader implements KernelLoader {
 
     @Override
     public BootState load(GuestMemory memory, MemoryLayout layout, long rsdp) {
+        if (fwCfg != null) {
+            // The machine's ACPI tables, read before the BIOS image covers the area they were written to.
+            FwCfgItems items = items(layout, vcpus);
+            AcpiHandover.read(memory, rsdp).forEach(items::file);
+            fwCfg.reload(items);
+        }
         byte[] legacy = bios.legacyWindow();
         memory.write(ONE_MIB - legacy.length, legacy, 0, legacy.length);
         return BootState.reset();

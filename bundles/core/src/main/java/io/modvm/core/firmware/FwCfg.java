@@ -34,7 +34,7 @@ public final class FwCfg {
     static final int CTL_WRITE = 0x10;
     private static final int DESCRIPTOR_SIZE = 16;
 
-    private final Map<Integer, byte[]> items;
+    private Map<Integer, byte[]> items;
     private final Supplier<GuestMemory> memory;
     private int selector;
     private int offset;
@@ -44,6 +44,13 @@ public final class FwCfg {
     public FwCfg(FwCfgItems items, Supplier<GuestMemory> memory) {
         this.items = items.build();
         this.memory = memory;
+    }
+
+    /** Serves {@code next} from now on (before the guest runs: what the firmware is told for this run). */
+    public synchronized void reload(FwCfgItems next) {
+        items = next.build();
+        selector = 0;
+        offset = 0;
     }
 
     /** The selector (offset 0, 16 bits) and data (offset 1, 8 bits) ports. */

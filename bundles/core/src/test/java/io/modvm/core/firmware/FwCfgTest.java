@@ -83,6 +83,33 @@ class FwCfgTest {
     }
 
     @Test
+    void acpiTablesAreHandedOverWithRelocationsAndChecksums() {
+        long rsdp = io.modvm.core.acpi.FirmwareTables.write(memory, 2, true);
+        java.util.Map<String, byte[]> files = AcpiHandover.read(memory, rsdp);
+        byte[] tables = files.get(AcpiHandover.TABLES);
+        byte[] loader = files.get(AcpiHandover.LOADER);
+        assertEquals(0, loader.length % AcpiHandover.ENTRY_SIZE);
+        String all = new String(tables, StandardCharsets.US_ASCII);
+        for (String signature : List.of("FACS", "DSDT", "FACP", "APIC", "XSDT")) {
+            assertEquals(true, all.contains(signature), signature);
+        }
+        ByteBuffer r = ByteBuffer.wrap(files.get(AcpiHandover.RSDP)).order(ByteOrder.LITTLE_ENDIAN);
+        int xsdt = (int) r.getLong(24);
+        assertEquals("XSDT", all.substring(xsdt, xsdt + 4), "the RSDP points to the XSDT by offset");
+        ByteBuffer t = ByteBuffer.wrap(tables).order(ByteOrder.LITTLE_ENDIAN);
+        int fadt = (int) t.getLong(xsdt + 36);
+        assertEquals("FACP", all.substring(fadt, fadt + 4));
+        int dsdt = t.getInt(fadt + 40);
+        assertEquals("DSDT", all.substring(dsdt, dsdt + 4));
+        assertEquals(dsdt, (int) t.getLong(fadt + 140), "X_DSDT relocated too");
+        assertEquals("FACS", all.substring(t.getInt(fadt + 36), t.getInt(fadt + 36) + 4));
+        ByteBuffer first = ByteBuffer.wrap(loader).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(AcpiHandover.CMD_ALLOCATE, first.getInt(0));
+        assertEquals(AcpiHandover.RSDP, new String(loader, 4, AcpiHandover.RSDP.length(), StandardCharsets.US_ASCII));
+        assertEquals(AcpiHandover.ZONE_FSEG, loader[4 + 56 + 4]);
+    }
+
+    @Test
     void e820ItemIsQemusLayout() {
         List<E820Entry> ram = new MemoryLayout(256L << 20).ramRanges();
         assertEquals(List.of(new E820Entry(0, 256L << 20, E820Entry.RAM)), ram);
