@@ -3,7 +3,6 @@ package io.modvm.e2e;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -106,20 +105,12 @@ class FirmwareIT {
     void aFileThatIsNotABiosIsOneLine() throws Exception {
         Path odd = Files.write(dir.resolve("odd.bin"), new byte[100_000]);
         ModvmProcess p = ModvmProcess.runToEnd(RUN, "-nographic", "-bios", odd.toString());
-        assertOneLineError(p, "-bios " + odd + ": not a BIOS image (100000 bytes; a BIOS image is a multiple of "
-                + "64 KiB, at most 16 MiB)");
+        BadInputIT.assertOneLineError(p, "-bios " + odd + ": not a BIOS image (100000 bytes; a BIOS image is a "
+                + "multiple of 64 KiB, at most 16 MiB)");
         Path zeros = Files.write(dir.resolve("zeros.bin"), new byte[64 * 1024]);
         p = ModvmProcess.runToEnd(RUN, "-nographic", "-bios", zeros.toString());
-        assertOneLineError(p, "-bios " + zeros + ": not a BIOS image (no jump at its reset vector");
+        BadInputIT.assertOneLineError(p, "-bios " + zeros + ": not a BIOS image (no jump at its reset vector");
         p = ModvmProcess.runToEnd(RUN, "-nographic", "-L", dir.toString(), "-bios", "nothere.bin");
-        assertOneLineError(p, "-bios nothere.bin: nothere.bin is in none of [" + dir);
-    }
-
-    private static void assertOneLineError(ModvmProcess p, String expected) {
-        String err = p.stderr().strip();
-        assertEquals(1, p.exitValue(), err);
-        assertEquals(1, err.lines().count(), "exactly one line:\n" + err);
-        assertTrue(err.startsWith("modvm: "), err);
-        assertTrue(err.contains(expected), err);
+        BadInputIT.assertOneLineError(p, "-bios nothere.bin: nothere.bin is in none of [" + dir);
     }
 }

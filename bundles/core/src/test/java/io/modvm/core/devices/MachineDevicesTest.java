@@ -502,7 +502,7 @@ class MachineDevicesTest {
         return wiring.pci.describe().stream().map(PciFunctionInfo::qdevId).toList();
     }
 
-    /** The chipset's functions (host bridge 00:00.0, PIIX3 00:01.0, PIIX4 PM 00:01.3) have no device id; then {@code ids}. */
+    /** The chipset's functions (00:00.0 i440FX, 00:01.0 PIIX3, 00:01.3 PIIX4) have no device id; then {@code ids}. */
     private static List<String> chipsetAnd(String... ids) {
         List<String> all = new java.util.ArrayList<>(List.of("", "", ""));
         all.addAll(List.of(ids));

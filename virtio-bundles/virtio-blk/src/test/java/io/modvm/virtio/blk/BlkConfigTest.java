@@ -34,8 +34,8 @@ class BlkConfigTest {
 
     @Test
     void badInputIsOneLineNamingWhatToDo() {
-        assertMessage(Map.of("file", "f", "bogus", "1"), "unknown property 'bogus'; accepted: bootindex, cache, drive, file,"
-                + " format, readonly, serial");
+        assertMessage(Map.of("file", "f", "bogus", "1"), "unknown property 'bogus'; accepted: bootindex, cache, drive,"
+                + " file, format, readonly, serial");
         assertMessage(Map.of(), "no disk given; name a block backend with drive=ID");
         assertMessage(Map.of("drive", "d0", "readonly", "on"), "property 'readonly' belongs to the drive");
         assertMessage(Map.of("file", ""), "property 'file' is empty");
