@@ -24,6 +24,10 @@ have chattr || need+=(e2fsprogs)
 # QMP transcript test and bench/ compare modvm against.
 have qemu-img || need+=(qemu-utils)
 have qemu-system-x86_64 || need+=(qemu-system-x86)
+# SeaBIOS is the firmware of the firmware path (-bios, FirmwareIT, bench diskboot); qemu-system-data holds the
+# option ROMs QEMU gives it (linuxboot_dma.bin for -bios with -kernel).
+[ -e /usr/share/seabios/bios-256k.bin ] || need+=(seabios)
+[ -e /usr/share/qemu/linuxboot_dma.bin ] || need+=(qemu-system-data)
 # The network tests run busybox's ping and nc inside the network namespaces they make (ip netns: iproute2).
 have busybox || need+=(busybox-static)  # the default guest's build wants the static one; it serves both
 have ip || need+=(iproute2)

@@ -259,6 +259,43 @@ def bench_launch(a, vmms, reps):
     return interleaved(vmms, reps, one)
 
 
+DISKBOOT_MARK = b"BENCH-DISKBOOT boot sector"
+
+
+def make_boot_sector_disk(path):
+    """A 1 MiB raw image whose boot sector (16-bit code at 0x7C00, the bytes of the e2e tests' BootSectorDisk)
+    prints DISKBOOT_MARK on COM1 and exits through isa-debug-exit at 0x501."""
+    code = bytes([0xFA, 0x31, 0xC0, 0x8E, 0xD8, 0xBE, 0x29, 0x7C, 0xAC, 0x84, 0xC0, 0x74, 0x12, 0x88, 0xC3,
+                  0xBA, 0xFD, 0x03, 0xEC, 0xA8, 0x20, 0x74, 0xFB, 0xBA, 0xF8, 0x03, 0x88, 0xD8, 0xEE, 0xEB, 0xE9,
+                  0xBA, 0x01, 0x05, 0xB8, 0x2A, 0x00, 0xEF, 0xF4, 0xEB, 0xFD])
+    disk = bytearray(1 << 20)
+    disk[0:len(code)] = code
+    line = DISKBOOT_MARK + b"\r\n"
+    disk[len(code):len(code) + len(line)] = line
+    disk[510:512] = b"\x55\xaa"
+    with open(path, "wb") as f:
+        f.write(disk)
+
+
+def bench_diskboot(a, vmms, reps):
+    """The firmware path: SeaBIOS (the system's bios-256k.bin on both) from reset to the boot sector of a
+    virtio-blk disk, whose line is the marker. modvm: -bios; QEMU -M pc: its default BIOS, the same file."""
+    image = os.path.join(a.work, "diskboot.img")
+    make_boot_sector_disk(image)
+
+    def one(v, rep):
+        log = os.path.join(a.work, f"diskboot-{v.key}-{rep}.log")
+        cmd = list(v.argv_prefix) + ["-m", "128", "-nographic", "-no-reboot",
+                                     "-drive", f"file={image},if=virtio,format=raw"] + DEBUG_EXIT
+        if v.machine is None:
+            cmd += ["-bios", "bios-256k.bin"]
+        r = launch(cmd, [DISKBOOT_MARK], a.timeout, log_path=log)
+        if r.failed() or DISKBOOT_MARK not in r.markers:
+            return {"error": failure_text(r, f"{v.label} SeaBIOS to the boot sector")}
+        return {"boot_sector_ms": r.markers[DISKBOOT_MARK] * 1000, "status": r.status}
+    return interleaved(vmms, reps, one)
+
+
 def assemblies(a):
     """The other shipped assemblies (docs/assemblies.md) as VMMs, from --assemblies NAME=LAUNCHER,..."""
     out = []
@@ -1681,7 +1718,8 @@ def main():
     p.add_argument("--qemu-cpu", required=True)
     p.add_argument("--work", required=True)
     p.add_argument("--only", required=True,
-                   help="comma-separated benchmarks: launch,pio,mem,blk,hotplug,net,net-vhost-user,migrate,linux")
+                   help="comma-separated benchmarks: launch,pio,mem,blk,hotplug,net,net-vhost-user,migrate,linux,"
+                        "diskboot")
     p.add_argument("--guest-launch", required=True)
     p.add_argument("--guest-pio", required=True)
     p.add_argument("--guest-mem", required=True)
@@ -1787,7 +1825,8 @@ def main():
     # SIGTERM (someone ending the run) unwinds like an exception, so launch() stops the VMM it started.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     only = set(a.only.split(","))
-    unknown = only - {"launch", "pio", "mem", "blk", "hotplug", "net", "net-vhost-user", "migrate", "linux"}
+    unknown = only - {"launch", "pio", "mem", "blk", "hotplug", "net", "net-vhost-user", "migrate", "linux",
+                      "diskboot"}
     if unknown:
         p.error(f"unknown benchmarks in --only: {sorted(unknown)}")
 
@@ -1815,6 +1854,15 @@ def main():
             rows.append((f"launch-{v.key}", f"launch: first guest output, {v.label}", "ms", "guest_output_ms",
                          False, ()))
         load("after_launch")
+    if "diskboot" in only:
+        # A firmware and a boot sector: microvm has neither a PC BIOS nor a PCI bus, so only -M pc runs it.
+        sys.stderr.write(f"SeaBIOS to a virtio-blk boot sector ({a.reps} reps each; QEMU -M pc only)\n")
+        data["runs"]["diskboot"] = bench_diskboot(a, [modvm, pc], a.reps)
+        data["runs"]["diskboot"][microvm.key] = []
+        rows.append(("diskboot", "diskboot: SeaBIOS to boot sector", "ms", "boot_sector_ms", True, [pc]))
+        notes.append("diskboot: the system's SeaBIOS (bios-256k.bin) on both, from reset to the boot sector's line on "
+                     "COM1 (-drive if=virtio, raw); the goal is modvm no slower than QEMU pc (ratio <= 1.0)")
+        load("after_diskboot")
     if "pio" in only:
         sys.stderr.write(f"port I/O exit ({a.reps} reps each)\n")
         data["runs"]["pio"] = bench_pio(a, vmms, a.reps)

@@ -25,7 +25,8 @@ class BadInputIT {
     @TempDir
     Path dir;
 
-    private static void assertOneLineError(ModvmProcess p, String expected) {
+    /** modvm ended with status 1 and exactly one line on stderr, {@code modvm: ...} containing {@code expected}. */
+    static void assertOneLineError(ModvmProcess p, String expected) {
         String err = p.stderr().strip();
         assertEquals(1, p.exitValue(), err);
         assertEquals(1, err.lines().count(), "exactly one line:\n" + err);

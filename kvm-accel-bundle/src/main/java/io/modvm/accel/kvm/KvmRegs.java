@@ -48,6 +48,8 @@ final class KvmRegs {
     private static final long CR0_ET = 0x10;
     private static final long CR0_NE = 0x20;
     private static final long CR0_PG = 0x80000000L;
+    /** CD and NW, set after reset: caches off until the firmware turns them on. */
+    private static final long RESET_CR0_CD_NW = 0x6000_0000L;
     private static final long CR4_PAE = 0x20;
     private static final long EFER_LME = 0x100;
     private static final long EFER_LMA = 0x400;
@@ -68,8 +70,16 @@ final class KvmRegs {
         regs.putLong(RFLAGS * 8, 2);
         if (state.mode() == CpuMode.REAL) {
             regs.putLong(RIP * 8, state.entry() - realModeCodeBase(state.entry()));
+        } else if (state.mode() == CpuMode.RESET) {
+            regs.putLong(RIP * 8, RESET_IP);
+            regs.putLong(RSP * 8, 0);
         }
     }
+
+    /** IP after reset; with {@link #RESET_CS_BASE} the first fetch is at 0xFFFFFFF0. */
+    private static final long RESET_IP = 0xFFF0;
+    /** CS base after reset: not selector * 16 until the first far jump loads CS. */
+    private static final long RESET_CS_BASE = 0xFFFF_0000L;
 
     private static long realModeCodeBase(long entry) {
         return (entry >> 4 & 0xF000L) << 4;
@@ -88,6 +98,15 @@ final class KvmRegs {
                     segment(sregs, seg, 0, 0xFFFF, 0, 0x3, false, false, false);
                 }
                 sregs.putLong(CR0_OFFSET, CR0_ET);
+                sregs.putLong(CR4_OFFSET, 0);
+                sregs.putLong(EFER_OFFSET, 0);
+            }
+            case RESET -> {
+                segment(sregs, CS, RESET_CS_BASE, 0xFFFF, 0xF000, 0xB, false, false, false);
+                for (int seg : new int[] {DS, ES, FS, GS, SS}) {
+                    segment(sregs, seg, 0, 0xFFFF, 0, 0x3, false, false, false);
+                }
+                sregs.putLong(CR0_OFFSET, CR0_ET | RESET_CR0_CD_NW);
                 sregs.putLong(CR4_OFFSET, 0);
                 sregs.putLong(EFER_OFFSET, 0);
             }
@@ -117,7 +136,8 @@ final class KvmRegs {
         sregs.putLong(GDT_OFFSET, state.gdtBase());
         sregs.putShort(GDT_OFFSET + 8, (short) state.gdtLimit());
         sregs.putLong(IDT_OFFSET, 0);
-        sregs.putShort(IDT_OFFSET + 8, (short) 0);
+        // After reset the real-mode interrupt table at 0 is reachable (limit 0xFFFF), as firmware expects.
+        sregs.putShort(IDT_OFFSET + 8, (short) (state.mode() == CpuMode.RESET ? 0xFFFF : 0));
     }
 
     private static void segment(ByteBuffer sregs, int index, long base, long limit, int selector, int type,

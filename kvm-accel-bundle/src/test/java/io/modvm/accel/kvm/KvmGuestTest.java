@@ -131,6 +131,23 @@ class KvmGuestTest {
     }
 
     @Test
+    void resetStateFetchesTheFirstInstructionAtTheTopOf4GiB() throws Exception {
+        // A 64 KiB read-only "firmware" at 0xFFFF0000 whose reset vector writes a port.
+        RamRegion rom = vm.allocateRam("rom", 0x1_0000);
+        ByteBuffer code = rom.view(0, 0x1_0000);
+        int[] vector = {0xB0, 0x52, 0xE6, DONE_PORT, 0xEB, 0xFE}; // mov al,'R'; out 0xf0,al; jmp $
+        for (int i = 0; i < vector.length; i++) {
+            code.put(0xFFF0 + i, (byte) vector[i]);
+        }
+        vm.mapRam(1, 0xFFFF_0000L, rom, 0, 0x1_0000, true);
+        Recorder r = new Recorder();
+        AtomicReference<Vcpu> vcpu = new AtomicReference<>();
+        VcpuStop stop = runOnFreshThread(BootState.reset(), r, vcpu);
+        assertEquals(VcpuStop.Reason.REQUESTED, stop.reason());
+        assertEquals(List.of("pio f0/1=52"), r.writes);
+    }
+
+    @Test
     void protectedModeGuestUses32BitOperandsAndMmio() throws Exception {
         load(CODE,
                 0xC7, 0x05, 0x00, 0x00, 0x00, 0xD0, 0xEF, 0xBE, 0xAD, 0xDE, // mov dword [0xd0000000],0xdeadbeef

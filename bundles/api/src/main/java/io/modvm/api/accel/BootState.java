@@ -20,4 +20,13 @@ public record BootState(CpuMode mode, long entry, long stackPointer, long rsi, l
     public static final int CODE_SELECTOR = 0x10;
     /** Selector of the flat data segments (GDT entry 3). */
     public static final int DATA_SELECTOR = 0x18;
+
+    /**
+     * The reset state a firmware starts from ({@link CpuMode#RESET}): the first instruction at 0xFFFFFFF0.
+     *
+     * @since 1.7
+     */
+    public static BootState reset() {
+        return new BootState(CpuMode.RESET, 0xFFFF_FFF0L, 0, 0, 0, 0, 0, 0xFFFF);
+    }
 }

@@ -16,4 +16,11 @@ public interface KernelLoader {
      * space), which means nothing to the user of another kernel, such as a tiny test guest.
      */
     boolean bootsLinux();
+
+    /**
+     * Called once, before the first {@link #load}, by a machine that can host firmware: a firmware loader maps its
+     * image and claims its configuration ports here. A kernel loader needs nothing of it.
+     */
+    default void attach(FirmwareHost host) throws BootException {
+    }
 }

@@ -200,7 +200,8 @@ public final class CommandLineComponent {
             return 1;
         }
         MachineSpec spec = run.spec();
-        if (spec.kernel() == null) {
+        boolean firmware = spec.kernel() == null && run.bios() != null;
+        if (spec.kernel() == null && !firmware) {
             try {
                 spec = withDefaultGuest(spec, run.userAppend(), accel, context.getProperty("modvm.home"));
             } catch (UsageException e) {
@@ -217,6 +218,9 @@ public final class CommandLineComponent {
         MachineRun r = new MachineRun(context, run, spec, accel, catalog, () -> configurationAdmin, events, err,
                 swapTimeoutMillis(context));
         current = r;
+        if (firmware) {
+            r.bootPlan(FirmwarePlans.of(run, r::firmwareBootOrder));
+        }
         try {
             return r.run();
         } catch (MachineException e) {

@@ -13,6 +13,7 @@ import io.modvm.api.net.NetworkAnnouncer;
 import io.modvm.api.net.Nic;
 import io.modvm.core.backends.BackendManager;
 import io.modvm.core.backends.BackendSpec;
+import io.modvm.core.boot.BootPlan;
 import io.modvm.core.commands.AnnounceSelfCommand;
 import io.modvm.core.commands.BackendRemoveCommand;
 import io.modvm.core.commands.BlockdevAddCommand;
@@ -33,6 +34,7 @@ import io.modvm.core.commands.SetLinkCommand;
 import io.modvm.core.config.ConfigAdminStore;
 import io.modvm.core.config.ManagedConfigurations;
 import io.modvm.core.devices.DeviceManager;
+import io.modvm.core.firmware.BootOrder;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
 import io.modvm.core.machine.MigratableVm;
@@ -73,6 +75,16 @@ final class MachineRun {
     /** Set once the vCPUs run; read when the machine ends. */
     private volatile SelfAnnouncements announcements;
     private final FactoryCatalog catalog;
+
+    /** How the guest starts, when not from the spec's kernel (see {@link VmMachine#bootPlan}). */
+    void bootPlan(BootPlan plan) {
+        machine.bootPlan(plan);
+    }
+
+    /** The firmware's boot order from the plugged devices' {@code bootindex}; once the devices are plugged. */
+    List<String> firmwareBootOrder() {
+        return BootOrder.of(devices.bootIndexes(), machine.pciFunctions());
+    }
 
     MachineRun(BundleContext context, Invocation.Run run, MachineSpec spec, Accelerator accelerator,
             FactoryCatalog catalog, Supplier<ConfigurationAdmin> admin, MonitorEvents events, PrintStream err,

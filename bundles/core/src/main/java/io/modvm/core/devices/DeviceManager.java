@@ -357,6 +357,25 @@ public final class DeviceManager {
         return out;
     }
 
+    /**
+     * The {@code bootindex} of each plugged device that has one, by id: QEMU's generic property, which the
+     * firmware's boot order is made of. A value that is not a number is left out (the device checks its own).
+     */
+    public synchronized Map<String, Integer> bootIndexes() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        byId.forEach((id, e) -> {
+            String v = e.factory == null ? null : e.properties.get("bootindex");
+            if (v != null) {
+                try {
+                    out.put(id, Integer.parseInt(v.strip()));
+                } catch (NumberFormatException ignored) {
+                    // not a boot index; the device said so when it was plugged
+                }
+            }
+        });
+        return out;
+    }
+
     /** Forgets {@code e}, unplugs its device, and lets a configuration that waited for its id have it. */
     private void drop(Entry e, boolean announceAlways) {
         byId.remove(e.id);

@@ -157,6 +157,7 @@ public final class VmMachine implements Machine {
             KernelLoader loader;
             try {
                 loader = bootPlan.loader();
+                loader.attach(new MachineFirmwareHost(ram, pio, spec.vcpus()));
             } catch (BootException e) {
                 throw new MachineException(e.getMessage(), e);
             }

@@ -52,6 +52,19 @@ public final class MemoryLayout {
         return map;
     }
 
+    /**
+     * Where RAM is, without the reservations of {@link #e820()}: the map QEMU hands its firmware as
+     * {@code etc/e820}, which reserves the areas it uses (EBDA, BIOS) itself.
+     */
+    public List<E820Entry> ramRanges() {
+        List<E820Entry> map = new ArrayList<>();
+        map.add(new E820Entry(0, lowRamSize(), E820Entry.RAM));
+        if (highRamSize() > 0) {
+            map.add(new E820Entry(HIGH_RAM_START, highRamSize(), E820Entry.RAM));
+        }
+        return map;
+    }
+
     /** True if {@code [address, address + length)} is RAM (not a reserved or hole range). */
     public boolean isUsableRam(long address, long length) {
         if (address < 0 || length < 0) {

@@ -15,8 +15,10 @@ import java.util.Map;
 
 /**
  * PCI bus 0 behind configuration mechanism #1: the address latch at port 0xCF8 and the data window at 0xCFC-0xCFF.
- * Slot 0 holds the host bridge; devices take the lowest free slot. Only function 0 of each slot exists; absent
- * functions read as all ones, as on hardware.
+ * The chipset sits where QEMU's pc has it: the i440FX host bridge at 00:00.0, the PIIX3 ISA bridge at 00:01.0 and
+ * the PIIX4 power management function at 00:01.3, with 00:01.1 kept for the IDE controller. Devices take the
+ * lowest free slot from {@link #FIRST_DEVICE_SLOT}; they have function 0 only. Absent functions read as all ones,
+ * as on hardware.
  *
  * <p>A function plugged before the guest starts is simply there when the guest scans the bus. One plugged while
  * the guest runs is announced through {@link #hotplug()} ({@link #announcePlugged}), and one the guest should let go
@@ -26,6 +28,11 @@ public final class PciRootBus {
     public static final int CONFIG_ADDRESS_PORT = 0xCF8;
     public static final int CONFIG_DATA_PORT = 0xCFC;
     public static final int SLOTS = 32;
+    /** The chipset's multi-function slot (PIIX3). */
+    public static final int CHIPSET_SLOT = 1;
+    /** The first slot a device takes, after the host bridge and the chipset. */
+    public static final int FIRST_DEVICE_SLOT = 2;
+    private static final int FUNCTIONS = 8;
     private static final int ENABLE = 1 << 31;
     /**
      * Where I/O BARs go: the ports from 0xC000 up, as SeaBIOS assigns them on QEMU's pc, above every fixed port of
@@ -39,6 +46,9 @@ public final class PciRootBus {
     /** Allocates I/O BARs; used only under {@link #window}'s lock, which guards every BAR address. */
     private final PciBarWindow ioWindow = new PciBarWindow(IO_WINDOW_START, PciDeviceFunction.IO_BAR_LIMIT);
     private final PciEndpoint[] slots = new PciEndpoint[SLOTS];
+    private final HostBridge hostBridge = new HostBridge();
+    /** Functions 0-7 of {@link #CHIPSET_SLOT}; function 1 (IDE) stays empty until a controller is placed there. */
+    private final ChipsetFunction[] chipset = new ChipsetFunction[FUNCTIONS];
     private final PciHotplug hotplug = new PciHotplug(this::ownerOf);
     private volatile int latch;
 
@@ -47,7 +57,10 @@ public final class PciRootBus {
         this.host = host;
         this.intxRouting = intxRouting;
         this.window = new PciBarWindow(windowStart, windowEnd);
-        slots[0] = new HostBridge();
+        slots[0] = hostBridge;
+        chipset[0] = new Piix3IsaBridge();
+        chipset[Piix4Pm.FUNCTION] = new Piix4Pm();
+        slots[CHIPSET_SLOT] = chipset[0];
     }
 
     /** The handler for the one-byte claim at 0xCF8 (0xCF9 is the reset register, a different device). */
@@ -95,10 +108,15 @@ public final class PciRootBus {
 
     private PciEndpoint target() {
         int a = latch;
-        if ((a & ENABLE) == 0 || ((a >>> 16) & 0xFF) != 0 || ((a >>> 8) & 0x7) != 0) {
+        if ((a & ENABLE) == 0 || ((a >>> 16) & 0xFF) != 0) {
             return null;
         }
-        return slots[(a >>> 11) & 0x1F];
+        int slot = (a >>> 11) & 0x1F;
+        int function = (a >>> 8) & 0x7;
+        if (slot == CHIPSET_SLOT) {
+            return chipset[function];
+        }
+        return function == 0 ? slots[slot] : null;
     }
 
     /**
@@ -107,12 +125,12 @@ public final class PciRootBus {
      * #IO_WINDOW_START}.
      */
     public synchronized PciFunction plug(String owner, PciFunctionSpec spec) throws DeviceException {
-        int slot = 1;
+        int slot = FIRST_DEVICE_SLOT;
         while (slot < SLOTS && slots[slot] != null) {
             slot++;
         }
         if (slot == SLOTS) {
-            throw new DeviceException(owner + ": PCI bus 0 is full (" + (SLOTS - 1) + " devices)");
+            throw new DeviceException(owner + ": PCI bus 0 is full (" + (SLOTS - FIRST_DEVICE_SLOT) + " devices)");
         }
         long[] addresses = new long[6];
         synchronized (window) {
@@ -239,6 +257,12 @@ public final class PciRootBus {
         hotplug.reset();
         window.releaseRetired();
         ioWindow.releaseRetired();
+        hostBridge.reset();
+        for (ChipsetFunction f : chipset) {
+            if (f != null) {
+                f.reset();
+            }
+        }
         functions().forEach(PciDeviceFunction::reset);
     }
 
@@ -323,8 +347,12 @@ public final class PciRootBus {
     /** What {@code query-pci} reports, in slot order. */
     public List<PciFunctionInfo> describe() {
         List<PciFunctionInfo> out = new ArrayList<>();
-        out.add(new PciFunctionInfo(0, 0, 0, HostBridge.VENDOR, HostBridge.DEVICE, HostBridge.CLASS, 0, 0, 0,
-                "", List.of(), 0));
+        out.add(chipsetInfo(0, 0, hostBridge));
+        for (int fn = 0; fn < FUNCTIONS; fn++) {
+            if (chipset[fn] != null) {
+                out.add(chipsetInfo(CHIPSET_SLOT, fn, chipset[fn]));
+            }
+        }
         for (PciDeviceFunction f : functions()) {
             PciFunctionSpec s = f.spec();
             List<PciFunctionInfo.Region> regions = new ArrayList<>();
@@ -336,6 +364,11 @@ public final class PciRootBus {
                     s.subsystemVendorId(), s.subsystemId(), f.owner(), regions, f.readConfig(0x3C, 1)));
         }
         return out;
+    }
+
+    private static PciFunctionInfo chipsetInfo(int slot, int function, ChipsetFunction f) {
+        return new PciFunctionInfo(0, slot, function, f.vendor(), f.device(), f.classCode(), f.revision(),
+                ChipsetFunction.SUBSYSTEM_VENDOR, ChipsetFunction.SUBSYSTEM, "", List.of(), 0);
     }
 
     private synchronized List<PciDeviceFunction> functions() {

@@ -154,12 +154,12 @@ class PciBusStateTest {
 
         Machine swapped = new Machine("nic0", "net0");
         StateException e = assertThrows(StateException.class, () -> swapped.bus.restoreState(saved));
-        assertEquals("PCI slot 01 holds nic0 here, but net0 in the saved state", e.getMessage());
+        assertEquals("PCI slot 02 holds nic0 here, but net0 in the saved state", e.getMessage());
         assertTrue(swapped.host.mapped.isEmpty(), "nothing changed");
 
         Machine fewer = new Machine("net0", "nic0");
         fewer.bus.unplug("nic0");
-        assertEquals("PCI slot 02 held nic0 in the saved state, but is empty here",
+        assertEquals("PCI slot 03 held nic0 in the saved state, but is empty here",
                 assertThrows(StateException.class, () -> fewer.bus.restoreState(saved)).getMessage());
 
         StateRecord newer = StateRecord.builder(PciRootBus.STATE_TYPE, 2).build();

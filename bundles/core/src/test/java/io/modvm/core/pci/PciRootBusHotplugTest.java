@@ -40,9 +40,10 @@ class PciRootBusHotplugTest {
         bus.plug("boot-disk", spec());
         assertEquals(0, read(PciHotplug.UP));
         assertTrue(sci.isEmpty(), "a function plugged before the guest runs is simply there");
-        assertEquals("boot-disk", bus.ownerOf(1));
+        assertEquals("boot-disk", bus.ownerOf(2), "slot 2 is the first after the chipset's (QEMU pc's layout)");
         assertNull(bus.ownerOf(0), "the host bridge has no owner");
-        assertNull(bus.ownerOf(2));
+        assertNull(bus.ownerOf(1), "nor has the chipset (PIIX3, PIIX4)");
+        assertNull(bus.ownerOf(3));
     }
 
     @Test
@@ -51,20 +52,20 @@ class PciRootBusHotplugTest {
         bus.plug("vdb", spec());
         bus.announcePlugged("vdb");
         assertEquals(List.of(true), sci);
-        assertEquals(1 << 2, read(PciHotplug.UP));
+        assertEquals(1 << 3, read(PciHotplug.UP));
         List<String> deleted = new ArrayList<>();
         hotplug.onEject((slot, owner) -> {
             bus.unplug(owner);
             deleted.add(owner);
         });
         assertTrue(bus.requestUnplug("vdb"));
-        assertEquals(1 << 2, read(PciHotplug.DOWN));
-        assertEquals("vdb", bus.ownerOf(2), "plugged until the guest ejects");
-        hotplug.registers().write(PciHotplug.EJECT, 4, 1 << 2);
+        assertEquals(1 << 3, read(PciHotplug.DOWN));
+        assertEquals("vdb", bus.ownerOf(3), "plugged until the guest ejects");
+        hotplug.registers().write(PciHotplug.EJECT, 4, 1 << 3);
         assertEquals(List.of("vdb"), deleted);
-        assertNull(bus.ownerOf(2));
+        assertNull(bus.ownerOf(3));
         assertEquals(0, read(PciHotplug.DOWN));
-        assertEquals(List.of(1), bus.slotsOf("boot-disk"));
+        assertEquals(List.of(2), bus.slotsOf("boot-disk"));
         assertFalse(bus.requestUnplug("vdb"), "gone");
         assertThrows(IllegalStateException.class, () -> bus.announcePlugged("vdb"));
     }
@@ -76,7 +77,7 @@ class PciRootBusHotplugTest {
         bus.requestUnplug("stubborn");
         bus.reset();
         assertTrue(bus.slotsOf("stubborn").isEmpty());
-        assertEquals(1, bus.describe().size(), "only the host bridge is left");
+        assertEquals(3, bus.describe().size(), "only the chipset is left: host bridge, PIIX3, PIIX4 PM");
     }
 
     @Test

@@ -137,6 +137,16 @@ class PciRootBusTest {
         return (int) bus.dataPort().read(reg & 3, size);
     }
 
+    private int configFn(int slot, int function, int reg, int size) {
+        bus.addressPort().write(0, 4, 0x8000_0000L | slot << 11 | function << 8 | (reg & 0xFC));
+        return (int) bus.dataPort().read(reg & 3, size);
+    }
+
+    private void setConfigFn(int slot, int function, int reg, int size, int value) {
+        bus.addressPort().write(0, 4, 0x8000_0000L | slot << 11 | function << 8 | (reg & 0xFC));
+        bus.dataPort().write(reg & 3, size, value);
+    }
+
     private void setConfig(int slot, int reg, int size, int value) {
         bus.addressPort().write(0, 4, 0x8000_0000L | slot << 11 | (reg & 0xFC));
         bus.dataPort().write(reg & 3, size, value);
@@ -234,18 +244,54 @@ class PciRootBusTest {
 
     @Test
     void hostBridgeAndEmptySlots() {
-        assertEquals(0x0d578086, config(0, 0, 4));
+        assertEquals(0x12378086, config(0, 0, 4), "QEMU pc's i440FX");
         assertEquals(0x06, config(0, 0x0B, 1));
+        assertEquals(0x11001af4, config(0, 0x2C, 4), "QEMU's subsystem, which SeaBIOS looks for");
         assertEquals(0xFFFF_FFFF, config(5, 0, 4), "an empty slot reads all ones");
         bus.addressPort().write(0, 4, 0x0000_0000L);
         assertEquals(-1L, bus.dataPort().read(0, 4) | 0xFFFF_FFFF_0000_0000L, "disabled latch");
     }
 
     @Test
+    void chipsetFunctionsSitWhereQemuPcHasThem() {
+        assertEquals(0x70008086, config(1, 0, 4), "00:01.0 PIIX3 ISA bridge");
+        assertEquals(0x80, config(1, 0x0E, 1), "multi-function");
+        assertEquals(0x060100, config(1, 0x08, 4) >>> 8);
+        assertEquals(0xFFFF_FFFF, configFn(1, 1, 0, 4), "00:01.1 is kept for the IDE controller");
+        assertEquals(0x71138086, configFn(1, 3, 0, 4), "00:01.3 PIIX4 power management");
+        assertEquals(0xFFFF_FFFF, configFn(2, 1, 0, 4), "devices have function 0 only");
+        assertEquals(0x80808080, config(1, 0x60, 4), "PIRQ routes disabled at reset");
+        setConfig(1, 0x60, 4, 0x0b0b0a0a);
+        assertEquals(0x0b0b0a0a, config(1, 0x60, 4), "SeaBIOS's routes read back");
+        setConfigFn(1, 3, 0x40, 4, 0x600);
+        assertEquals(0x601, configFn(1, 3, 0x40, 4), "PM base: an I/O address");
+        assertEquals(0x02, configFn(1, 3, 0x5B, 1) & 0x02, "APMC enabled: no SMM setup to wait for");
+        bus.reset();
+        assertEquals(0x80808080, config(1, 0x60, 4));
+        assertEquals(0x1, configFn(1, 3, 0x40, 4));
+    }
+
+    @Test
+    void hostBridgeKeepsPamAndSmramUntilReset() {
+        setConfig(0, 0x58, 4, 0x0000_30FF);
+        setConfig(0, 0x5C, 4, 0x3333_3333);
+        setConfig(0, 0x72, 1, 0x4A);
+        setConfig(0, 0x00, 4, 0);
+        assertEquals(0x30, config(0, 0x59, 1));
+        assertEquals(0x3333_3333, config(0, 0x5C, 4));
+        assertEquals(0x00, config(0, 0x58, 1), "0x58 is not a PAM register");
+        assertEquals(0x4A, config(0, 0x72, 1));
+        assertEquals(0x12378086, config(0, 0, 4), "identity is read-only");
+        bus.reset();
+        assertEquals(0, config(0, 0x59, 1));
+        assertEquals(0x02, config(0, 0x72, 1));
+    }
+
+    @Test
     void functionIdentityCapabilitiesAndBarSizing() throws DeviceException {
         PciFunction f = bus.plug("rng0", spec(2));
         int slot = f.slot();
-        assertEquals(1, slot);
+        assertEquals(2, slot, "the first slot after the chipset's");
         assertEquals(0x10441af4, config(slot, 0, 4));
         assertEquals(0x10, config(slot, 0x06, 2) & 0x10, "capability list bit");
         int cap = config(slot, 0x34, 1);
@@ -301,7 +347,7 @@ class PciRootBusTest {
 
     @Test
     void busFullAndWindowFull() throws DeviceException {
-        for (int i = 1; i < PciRootBus.SLOTS; i++) {
+        for (int i = PciRootBus.FIRST_DEVICE_SLOT; i < PciRootBus.SLOTS; i++) {
             bus.plug("d" + i, spec(0));
         }
         assertThrows(DeviceException.class, () -> bus.plug("one-too-many", spec(0)));

@@ -23,7 +23,8 @@ import java.util.TreeSet;
  */
 record BlkConfig(String drive, Map<String, String> image, String serial) {
     static final String TYPE = "virtio-blk-pci";
-    private static final String[] ACCEPTED = {"bootindex", "cache", "drive", "file", "format", "readonly", "serial"};
+    private static final String[] ACCEPTED = {"bootindex", "cache", "drive", "file", "format", "readonly",
+        "serial"};
     /** What the core checks before {@link #parse}. */
     static final List<DeviceProperty> PROPERTIES = List.of(
             DeviceProperty.string("drive", "ID of a block backend (-drive if=none, -blockdev, blockdev-add)"),
@@ -32,7 +33,9 @@ record BlkConfig(String drive, Map<String, String> image, String serial) {
             DeviceProperty.string("format", "with file=: the image format, as -drive takes it"),
             DeviceProperty.bool("readonly", "with file=: open the image read-only"),
             DeviceProperty.string("cache", "with file=: the cache mode, as -drive takes it"),
-            DeviceProperty.integer("bootindex", "where the disk comes in the boot order (-boot); lowest first"));
+            // The machine reads it from the command line for the firmware's boot order; the device has no use for it.
+            DeviceProperty.integer("bootindex", "the firmware's boot order: the lowest boots first")
+                    .range(-1, Integer.MAX_VALUE));
     private static final Set<String> IMAGE_OPTIONS = Set.of("file", "format", "readonly", "cache");
     /** The core names every device, so {@code id} is never unknown. */
     private static final String ID = "id";
