@@ -3,10 +3,15 @@ package io.modvm.core.cli;
 import io.modvm.api.accel.Accelerator;
 import io.modvm.api.backend.BackendFactory;
 import io.modvm.api.backend.BackendKinds;
+import io.modvm.api.boot.BootSource;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.core.assembly.AssemblyCatalog;
+import io.modvm.core.backends.BackendSpec;
+import io.modvm.core.boot.BootException;
+import io.modvm.core.boot.BootPlan;
+import io.modvm.core.boot.KernelImages;
 import io.modvm.core.devices.PropertyListing;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
@@ -17,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -69,6 +75,20 @@ public final class CommandLineComponent {
 
     private volatile MachineRun current;
     private Thread main;
+
+    /** The boot sources the registry holds: readers of a disk's own boot configuration. */
+    private final List<BootSource> bootSources = new CopyOnWriteArrayList<>();
+
+    @Reference(name = "bootSources", service = BootSource.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "removeBootSource")
+    void addBootSource(BootSource source) {
+        bootSources.add(source);
+    }
+
+    void removeBootSource(BootSource source) {
+        bootSources.remove(source);
+    }
 
     @Reference(name = "factories", service = DeviceFactory.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
@@ -197,7 +217,14 @@ public final class CommandLineComponent {
             return 1;
         }
         MachineSpec spec = run.spec();
-        if (spec.kernel() == null) {
+        List<String> disks = disks(run);
+        DiskBootPlan diskBoot = null;
+        if (spec.kernel() == null && !disks.isEmpty()) {
+            diskBoot = opened -> new BootChooser(() -> List.copyOf(bootSources),
+                    isInstalled(context, DISKBOOT_BUNDLE), disks, opened, run.bootEntry(), run.bootMenu(),
+                    accel.emulatesGuestKernel() ? DefaultGuest.fromEnvironment().hostOptions() : "",
+                    defaultGuestPlan(run, accel), line -> err.println("modvm: " + line));
+        } else if (spec.kernel() == null) {
             try {
                 spec = withDefaultGuest(spec, run.userAppend(), accel, context.getProperty("modvm.home"));
             } catch (UsageException e) {
@@ -212,7 +239,7 @@ public final class CommandLineComponent {
             }
         };
         MachineRun r = new MachineRun(context, run, spec, accel, catalog, () -> configurationAdmin, events, err,
-                swapTimeoutMillis(context));
+                swapTimeoutMillis(context), diskBoot);
         current = r;
         try {
             return r.run();
@@ -237,6 +264,38 @@ public final class CommandLineComponent {
                     DEFAULT_SWAP_TIMEOUT_MILLIS);
             return DEFAULT_SWAP_TIMEOUT_MILLIS;
         }
+    }
+
+    /** The bundle whose boot source reads the usual Linux disks; the plan waits for it while it starts. */
+    private static final String DISKBOOT_BUNDLE = "io.modvm.diskboot";
+
+    /** The command line's block backends, in command-line order: the disks a guest without -kernel boots from. */
+    private static List<String> disks(Invocation.Run run) {
+        List<String> ids = new ArrayList<>();
+        for (BackendSpec s : run.backends()) {
+            if (s.kind().equals(BackendKinds.BLOCK)) {
+                ids.add(s.id());
+            }
+        }
+        return ids;
+    }
+
+    /** The default guest, for a disk nothing can boot; null if it is not built. */
+    private static BootPlan defaultGuestPlan(Invocation.Run run, Accelerator accel) {
+        DefaultGuest guest = DefaultGuest.fromEnvironment();
+        if (!guest.isBuilt()) {
+            return null;
+        }
+        return () -> {
+            try {
+                MachineSpec spec = run.spec();
+                return KernelImages.loaderFor(guest.kernel(),
+                        guest.cmdline(run.userAppend(), accel.emulatesGuestKernel()),
+                        spec.initrd() != null ? spec.initrd() : guest.initrd());
+            } catch (UsageException e) {
+                throw new BootException(e.getMessage());
+            }
+        };
     }
 
     private static MachineSpec withDefaultGuest(MachineSpec spec, String userAppend, Accelerator accel,

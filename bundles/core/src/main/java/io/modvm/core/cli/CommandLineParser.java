@@ -53,6 +53,7 @@ final class CommandLineParser {
         Drives drives = new Drives(backends, types.virtioDrive());
         Chardevs chardevs = new Chardevs(backends);
         Netdevs netdevs = new Netdevs(backends, devices, types.nic());
+        BootOption boot = new BootOption();
 
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -86,6 +87,7 @@ final class CommandLineParser {
                 case "-M", "-machine" -> machine(arg, value(args, ++i, arg));
                 case "-display" -> display(value(args, ++i, arg));
                 case "-drive" -> drives.drive(value(args, ++i, arg), devices);
+                case "-boot" -> boot.parse(value(args, ++i, arg));
                 case "-blockdev" -> drives.blockdev(value(args, ++i, arg));
                 case "-chardev" -> chardevs.add(value(args, ++i, arg));
                 case "-netdev" -> {
@@ -156,7 +158,8 @@ final class CommandLineParser {
         }
         all.addAll(devices);
         return new Invocation.Run(new MachineSpec(name, memory, vcpus, kernel, initrd, append == null ? "" : append,
-                noReboot), backends, all, append, qmp, monitors, gogo, start(startPaused, incoming, loadvm));
+                noReboot), backends, all, append, qmp, monitors, gogo, start(startPaused, incoming, loadvm),
+                boot.menu(), boot.entry());
     }
 
     private static StartMode start(boolean paused, String incoming, String loadvm) throws UsageException {
