@@ -1,30 +1,22 @@
 package io.modvm.e2e;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import io.modvm.testkit.DiskTools;
+import io.modvm.testkit.QemuTools;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Bootable disk images made at test time from the default guest's kernel and the pause initramfs (whose /init never
- * makes a system call), as users' images are made, never downloaded: file systems made into files
- * ({@code mke2fs -d}, {@code mkfs.vfat} and {@code mcopy}) and copied to their partitions' offsets after
- * {@code sfdisk} wrote the table, with no root and no loop device. A test whose tool is missing is skipped with
- * the reason (tools/install-deps.sh installs them).
+ * makes a system call), as users' images are made (the test kit's {@link DiskTools}), never downloaded.
  */
 final class BootImages {
     static final String UUID = "5e1f1e5e-0b0e-4c1d-9a2b-3c4d5e6f7a8b";
-    static final String LINUX_GUID = "0FC63DAF-8483-4772-8E79-3D69D8477DE4";
-    static final String ESP_GUID = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";
 
     private BootImages() {
     }
@@ -52,14 +44,12 @@ final class BootImages {
                 + entry.formatted("Second entry", "second-id", UUID, UUID, "second");
         put(tree, "/boot/grub/grub.cfg", cfg.getBytes(StandardCharsets.UTF_8));
         Path fs = ext4(dir.resolve("cirros-root.ext4"), tree, 48);
-        return disk(dir.resolve("cirros.img"), "dos", List.of(fs), List.of("83"));
+        return DiskTools.disk(dir.resolve("cirros.img"), "dos", List.of(fs), List.of("83"));
     }
 
     /** GPT with an EFI system partition (FAT) holding BLS entries; loader.conf makes {@code b-guest} the default. */
     static Path gptBls(Path dir) throws Exception {
-        require("mkfs.vfat", "mcopy", "mmd");
-        Path esp = dir.resolve("esp.vfat");
-        run(List.of("mkfs.vfat", "-C", esp.toString(), String.valueOf(48 * 1024)));
+        Path esp = DiskTools.vfat(dir.resolve("esp.vfat"), 48);
         Path files = Files.createDirectories(dir.resolve("esp-files"));
         copyGuest(files, "/vmlinuz", "/initrd.img");
         put(files, "/loader.conf", "default b-guest*\n".getBytes(StandardCharsets.UTF_8));
@@ -68,16 +58,15 @@ final class BootImages {
         put(files, "/b-guest-with-a-long-name.conf", ("title B\nlinux /EFI/Linux/vmlinuz\n"
                 + "initrd /EFI/Linux/initrd.img\noptions console=ttyS0 panic=-1\noptions modvm.entry=bls-b\n")
                 .getBytes(StandardCharsets.UTF_8));
-        for (String d : List.of("::/EFI", "::/EFI/Linux", "::/loader", "::/loader/entries")) {
-            run(List.of("mmd", "-i", esp.toString(), d));
-        }
-        mcopy(esp, files.resolve("vmlinuz"), "::/EFI/Linux/vmlinuz");
-        mcopy(esp, files.resolve("initrd.img"), "::/EFI/Linux/initrd.img");
-        mcopy(esp, files.resolve("loader.conf"), "::/loader/loader.conf");
-        mcopy(esp, files.resolve("a-guest.conf"), "::/loader/entries/a-guest.conf");
-        mcopy(esp, files.resolve("b-guest-with-a-long-name.conf"), "::/loader/entries/b-guest-with-a-long-name.conf");
+        DiskTools.vfatPut(esp, "/EFI/Linux/vmlinuz", files.resolve("vmlinuz"));
+        DiskTools.vfatPut(esp, "/EFI/Linux/initrd.img", files.resolve("initrd.img"));
+        DiskTools.vfatPut(esp, "/loader/loader.conf", files.resolve("loader.conf"));
+        DiskTools.vfatPut(esp, "/loader/entries/a-guest.conf", files.resolve("a-guest.conf"));
+        DiskTools.vfatPut(esp, "/loader/entries/b-guest-with-a-long-name.conf",
+                files.resolve("b-guest-with-a-long-name.conf"));
         Path root = ext4(dir.resolve("gpt-root.ext4"), Files.createDirectories(dir.resolve("gpt-root")), 8);
-        return disk(dir.resolve("gpt.img"), "gpt", List.of(esp, root), List.of(ESP_GUID, LINUX_GUID));
+        return DiskTools.disk(dir.resolve("gpt.img"), "gpt", List.of(esp, root),
+                List.of(DiskTools.ESP_GUID, DiskTools.LINUX_GUID));
     }
 
     /** MBR, ext4, /boot/extlinux/extlinux.conf whose DEFAULT is its second label. */
@@ -96,13 +85,13 @@ final class BootImages {
                   APPEND console=ttyS0 panic=-1 modvm.entry=extlinux-two
                 """.getBytes(StandardCharsets.UTF_8));
         Path fs = ext4(dir.resolve("extlinux-root.ext4"), tree, 48);
-        return disk(dir.resolve("extlinux.img"), "dos", List.of(fs), List.of("83"));
+        return DiskTools.disk(dir.resolve("extlinux.img"), "dos", List.of(fs), List.of("83"));
     }
 
     /** A qcow2 image over {@code raw} as its backing file: reads fall through, and the boot must not write. */
     static Path qcow2Over(Path raw, Path out) throws Exception {
-        require("qemu-img");
-        run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-b", raw.toString(), "-F", "raw", out.toString()));
+        QemuTools.require();
+        QemuTools.img("create", "-q", "-f", "qcow2", "-b", raw.toString(), "-F", "raw", out.toString());
         return out;
     }
 
@@ -132,64 +121,6 @@ final class BootImages {
     }
 
     private static Path ext4(Path out, Path tree, int megabytes) throws Exception {
-        require("mke2fs");
-        run(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-U", UUID, "-d", tree.toString(), out.toString(),
-                megabytes + "M"));
-        return out;
-    }
-
-    private static void mcopy(Path image, Path file, String to) throws Exception {
-        run(List.of("mcopy", "-i", image.toString(), file.toString(), to));
-    }
-
-    /** A disk with one partition per file system image, each on a MiB boundary, with sfdisk's table. */
-    private static Path disk(Path out, String label, List<Path> filesystems, List<String> types) throws Exception {
-        require("sfdisk");
-        StringBuilder script = new StringBuilder("label: " + label + "\n");
-        long sector = 2048;
-        List<Long> starts = new ArrayList<>();
-        for (int i = 0; i < filesystems.size(); i++) {
-            long sectors = Files.size(filesystems.get(i)) / 512;
-            script.append("start=").append(sector).append(", size=").append(sectors).append(", type=")
-                    .append(types.get(i)).append('\n');
-            starts.add(sector);
-            sector += (sectors + 2047) / 2048 * 2048;
-        }
-        try (RandomAccessFile f = new RandomAccessFile(out.toFile(), "rw")) {
-            f.setLength((sector + 2048) * 512);
-        }
-        Process p = new ProcessBuilder("sfdisk", "-q", out.toString()).redirectErrorStream(true).start();
-        p.getOutputStream().write(script.toString().getBytes(StandardCharsets.US_ASCII));
-        p.getOutputStream().close();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException("sfdisk failed: " + log);
-        }
-        try (FileChannel disk = FileChannel.open(out, StandardOpenOption.WRITE)) {
-            for (int i = 0; i < filesystems.size(); i++) {
-                try (FileChannel fs = FileChannel.open(filesystems.get(i))) {
-                    fs.transferTo(0, fs.size(), disk.position(starts.get(i) * 512));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static void require(String... tools) {
-        for (String tool : tools) {
-            boolean found = false;
-            for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")) {
-                found |= Files.isExecutable(Path.of(dir, tool));
-            }
-            assumeTrue(found, tool + " is not installed (tools/install-deps.sh installs it): skipped");
-        }
-    }
-
-    private static void run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + log);
-        }
+        return DiskTools.ext(out, tree, "ext4", megabytes, "-U", UUID);
     }
 }

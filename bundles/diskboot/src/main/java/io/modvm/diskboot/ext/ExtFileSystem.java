@@ -80,10 +80,7 @@ public final class ExtFileSystem implements FileSystem {
         if (!file.isRegular()) {
             throw new BootSourceException(where + ": " + path + " (" + what + ") is not a regular file");
         }
-        if (file.size() > maxBytes) {
-            throw new BootSourceException(where + ": " + path + " (" + what + ") is " + file.size()
-                    + " bytes, more than the " + maxBytes + " modvm takes for it: name the right file");
-        }
+        Paths.refuseLarger(where, path, what, file.size(), maxBytes);
         return Optional.of(contents(file));
     }
 

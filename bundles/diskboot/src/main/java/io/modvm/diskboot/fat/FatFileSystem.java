@@ -58,10 +58,7 @@ public final class FatFileSystem implements FileSystem {
             return Optional.empty();
         }
         FatEntry f = e.get();
-        if (f.size() > maxBytes) {
-            throw new BootSourceException(where + ": " + path + " (" + what + ") is " + f.size()
-                    + " bytes, more than the " + maxBytes + " modvm takes for it: name the right file");
-        }
+        Paths.refuseLarger(where, path, what, f.size(), maxBytes);
         ByteBuffer chain = chain(f.cluster(), f.size(), path);
         return Optional.of(chain.limit((int) f.size()).slice().order(ByteOrder.LITTLE_ENDIAN));
     }

@@ -13,6 +13,18 @@ public final class Paths {
     private Paths() {
     }
 
+    /**
+     * Refuses a file larger than its caller takes before any of it is read: a 4 GiB "kernel" is a mistake or an
+     * attack, and is not loaded to find out.
+     */
+    public static void refuseLarger(String where, String path, String what, long size, long maxBytes)
+            throws BootSourceException {
+        if (size > maxBytes) {
+            throw new BootSourceException(where + ": " + path + " (" + what + ") is " + size + " bytes, more than "
+                    + "the " + maxBytes + " modvm takes for it: name the right file");
+        }
+    }
+
     /** The components of {@code path}, without empty ones and {@code .}. */
     public static Deque<String> components(String path, String where) throws BootSourceException {
         if (path.length() > MAX_PATH) {

@@ -214,12 +214,8 @@ class DiskBootSourceTest {
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
             f.setLength((4096 + sectors + 4096) * 512);
         }
-        Process p = new ProcessBuilder("sfdisk", "-q", image.toString()).redirectErrorStream(true).start();
-        p.getOutputStream().write(("label: dos\nstart=2048, size=" + (sectors + 2048) + ", type=5\nstart=4096, size="
-                + sectors + ", type=83\n").getBytes(StandardCharsets.US_ASCII));
-        p.getOutputStream().close();
-        p.getInputStream().readAllBytes();
-        assertEquals(0, p.waitFor());
+        io.modvm.testkit.DiskTools.sfdisk(image, "label: dos\nstart=2048, size=" + (sectors + 2048)
+                + ", type=5\nstart=4096, size=" + sectors + ", type=83\n");
         try (var disk = java.nio.channels.FileChannel.open(image, java.nio.file.StandardOpenOption.WRITE);
                 var src = java.nio.channels.FileChannel.open(fs)) {
             src.transferTo(0, src.size(), disk.position(4096L * 512));

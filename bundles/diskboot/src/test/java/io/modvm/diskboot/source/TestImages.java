@@ -1,109 +1,41 @@
 package io.modvm.diskboot.source;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import io.modvm.testkit.DiskTools;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/**
- * Builds disk images at test time with the system's tools, as a user's would be made, without root or loop
- * devices: a file system made into a file ({@code mke2fs -d}, {@code mkfs.vfat} + {@code mcopy}), then copied to
- * its partition's offset in a disk whose table {@code sfdisk} wrote. A test whose tool is missing is skipped with
- * the reason (tools/install-deps.sh installs them).
- */
+/** The images of these tests, made with the test kit's {@link DiskTools}, and the files put in them. */
 final class TestImages {
-    static final long START_SECTOR = 2048;
-
     private TestImages() {
     }
 
     static void require(String... tools) {
-        for (String tool : tools) {
-            boolean found = false;
-            for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")) {
-                found |= Files.isExecutable(Path.of(dir, tool));
-            }
-            assumeTrue(found, tool + " is not installed (tools/install-deps.sh installs it): skipped");
-        }
+        DiskTools.require(tools);
     }
 
     /** An ext file system of {@code megabytes} holding {@code tree}; {@code extra} are more mke2fs options. */
     static Path ext(Path out, Path tree, String type, int megabytes, String... extra) throws Exception {
-        require("mke2fs");
-        List<String> cmd = new ArrayList<>(List.of("mke2fs", "-q", "-F", "-t", type, "-d", tree.toString()));
-        cmd.addAll(List.of(extra));
-        cmd.addAll(List.of(out.toString(), megabytes + "M"));
-        run(cmd);
-        return out;
+        return DiskTools.ext(out, tree, type, megabytes, extra);
     }
 
     /** A FAT file system of {@code megabytes} holding {@code files} (path on the volume to contents). */
-    static Path vfat(Path out, int megabytes, Map<String, byte[]> files) throws Exception {
-        require("mkfs.vfat", "mcopy", "mmd");
-        run(List.of("mkfs.vfat", "-C", out.toString(), String.valueOf(megabytes * 1024)));
+    static Path vfat(Path out, int megabytes, Map<String, byte[]> files, String... extra) throws Exception {
+        DiskTools.vfat(out, megabytes, extra);
         Path tmp = Files.createTempDirectory("vfat");
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            String[] parts = f.getKey().substring(1).split("/");
-            String dir = "";
-            for (int i = 0; i < parts.length - 1; i++) {
-                dir += "/" + parts[i];
-                ProcessBuilder pb = new ProcessBuilder("mmd", "-D", "s", "-i", out.toString(), "::" + dir);
-                pb.redirectErrorStream(true).start().waitFor(); // exists already: fine
-            }
-            Path src = tmp.resolve(parts[parts.length - 1]);
-            Files.write(src, f.getValue());
-            run(List.of("mcopy", "-o", "-i", out.toString(), src.toString(), "::" + f.getKey()));
+            Path src = Files.write(tmp.resolve("file"), f.getValue());
+            DiskTools.vfatPut(out, f.getKey(), src);
         }
         return out;
     }
 
-    /**
-     * A disk with one partition per file system image, in order, each starting on a MiB boundary.
-     *
-     * @param label {@code dos} or {@code gpt}
-     * @param types sfdisk's type for each partition ({@code 83}, {@code ef}, or a GPT type GUID)
-     */
+    /** A disk with one partition per file system image: DiskTools.disk. */
     static Path disk(Path out, String label, List<Path> filesystems, List<String> types) throws Exception {
-        require("sfdisk");
-        StringBuilder script = new StringBuilder("label: " + label + "\n");
-        long sector = START_SECTOR;
-        List<Long> starts = new ArrayList<>();
-        for (int i = 0; i < filesystems.size(); i++) {
-            long sectors = Files.size(filesystems.get(i)) / 512;
-            script.append("start=").append(sector).append(", size=").append(sectors).append(", type=")
-                    .append(types.get(i)).append('\n');
-            starts.add(sector);
-            sector += (sectors + 2047) / 2048 * 2048;
-        }
-        try (RandomAccessFile f = new RandomAccessFile(out.toFile(), "rw")) {
-            f.setLength((sector + 2048) * 512);
-        }
-        Process p = new ProcessBuilder("sfdisk", "-q", out.toString()).redirectErrorStream(true).start();
-        p.getOutputStream().write(script.toString().getBytes(StandardCharsets.US_ASCII));
-        p.getOutputStream().close();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException("sfdisk failed: " + log);
-        }
-        try (FileChannel disk = FileChannel.open(out, StandardOpenOption.WRITE)) {
-            for (int i = 0; i < filesystems.size(); i++) {
-                try (FileChannel fs = FileChannel.open(filesystems.get(i))) {
-                    long done = 0;
-                    while (done < fs.size()) {
-                        done += fs.transferTo(done, fs.size() - done, disk.position(starts.get(i) * 512 + done));
-                    }
-                }
-            }
-        }
-        return out;
+        return DiskTools.disk(out, label, filesystems, types);
     }
 
     static String run(List<String> cmd) throws Exception {
