@@ -224,4 +224,23 @@ class DiskBootSourceTest {
         assertEquals("partition 5 (ext4) /boot/grub/grub.cfg", menu.defaultEntry().where());
         assertArrayEquals(KERNEL, bytes(menu.defaultEntry().kernel().read(1 << 30)));
     }
+
+    @Test
+    void aHashedDirectoryIsReadLinearly() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("root"));
+        for (int i = 0; i < 600; i++) {
+            TestImages.put(tree, "/boot/module-with-a-rather-long-name-" + i + ".ko", new byte[] {(byte) i});
+        }
+        TestImages.put(tree, "/boot/vmlinuz", KERNEL);
+        TestImages.put(tree, "/boot/grub/grub.cfg", "menuentry 'h' {\n linux /boot/vmlinuz\n}\n"
+                .getBytes(StandardCharsets.UTF_8));
+        Path fs = TestImages.ext(dir.resolve("htree.ext4"), tree, "ext4", 16, "-b", "1024");
+        TestImages.require("e2fsck", "debugfs");
+        // e2fsck -D rebuilds large directories as hashed (htree) ones; it exits 1 for "file system changed".
+        io.modvm.testkit.QemuTools.run(List.of("e2fsck", "-fyD", fs.toString()), 0, 1);
+        String htree = TestImages.run(List.of("debugfs", "-R", "htree /boot", fs.toString()));
+        assertTrue(htree.contains("Number of entries"), "/boot is hashed:\n" + htree);
+        BootMenu menu = read(TestImages.disk(dir.resolve("htree.img"), "dos", List.of(fs), List.of("83")));
+        assertArrayEquals(KERNEL, bytes(menu.defaultEntry().kernel().read(1 << 30)));
+    }
 }
