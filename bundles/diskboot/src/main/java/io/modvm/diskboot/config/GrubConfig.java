@@ -34,7 +34,7 @@ public final class GrubConfig {
     /** A parsed grub.cfg at {@code file}; {@code search} resolves its {@code search} commands on this disk. */
     public static ConfigMenu parse(String file, String text, DeviceSearch search) {
         GrubConfig p = new GrubConfig(text, search);
-        List<Item> items = p.block(p.globals, false);
+        List<Item> items = p.block(p.globals, null);
         List<ConfigEntry> flat = new ArrayList<>();
         flatten(items, "", flat);
         int def = defaultIndex(items, p.globals.getOrDefault("default", "0"), flat);
@@ -45,8 +45,12 @@ public final class GrubConfig {
     private record Item(String title, String id, ConfigEntry entry, List<Item> children) {
     }
 
-    /** Runs commands until the block's closing brace (or the end); returns the menu items it defined. */
-    private List<Item> block(Map<String, String> vars, boolean inEntry) {
+    /**
+     * Runs commands until the block's closing brace (or the end); returns the menu items it defined.
+     *
+     * @param entry what the menu entry whose block this is has set so far, or null outside an entry
+     */
+    private List<Item> block(Map<String, String> vars, EntryState entry) {
         List<Item> items = new ArrayList<>();
         while (at < commands.size()) {
             List<String> raw = commands.get(at++);
@@ -69,9 +73,9 @@ public final class GrubConfig {
             if (opens && (cmd.equals("menuentry") || cmd.equals("submenu"))) {
                 items.add(menu(cmd, args, vars));
             } else if (opens) {
-                block(new HashMap<>(vars), inEntry); // a function or unknown block: skipped, its sets kept local
-            } else if (inEntry) {
-                entryCommand(cmd, args, vars);
+                block(new HashMap<>(vars), entry); // a function or unknown block: its sets kept local
+            } else if (entry != null) {
+                entryCommand(cmd, args, vars, entry);
             } else {
                 command(cmd, args, vars);
             }
@@ -101,42 +105,35 @@ public final class GrubConfig {
         Map<String, String> scope = new HashMap<>(vars);
         scope.put("chosen", title);
         if (cmd.equals("submenu")) {
-            return new Item(title, id != null ? id : title, null, block(scope, false));
+            return new Item(title, id != null ? id : title, null, block(scope, null));
         }
         EntryState state = new EntryState();
-        states.put(scope, state);
-        block(scope, true);
-        states.remove(scope);
+        block(scope, state);
         ConfigEntry entry = state.kernel == null ? null
                 : new ConfigEntry(title, id != null ? id : title, state.kernel, state.initrds, state.cmdline);
         return new Item(title, id != null ? id : title, entry, null);
     }
 
-    /** What an entry's commands set, keyed by the entry's variable scope while its block runs. */
-    private final Map<Map<String, String>, EntryState> states = new java.util.IdentityHashMap<>();
-
+    /** What an entry's commands set. */
     private static final class EntryState {
         FileRef kernel;
         List<FileRef> initrds = new ArrayList<>();
         String cmdline = "";
     }
 
-    private void entryCommand(String cmd, List<String> args, Map<String, String> vars) {
-        EntryState s = states.get(vars);
+    private void entryCommand(String cmd, List<String> args, Map<String, String> vars, EntryState s) {
         switch (cmd) {
             case "linux", "linux16", "linuxefi" -> {
-                if (!args.isEmpty() && s != null) {
+                if (!args.isEmpty()) {
                     s.kernel = ref(args.get(0), vars);
                     s.cmdline = String.join(" ", args.subList(1, args.size()));
                 }
             }
             case "initrd", "initrd16", "initrdefi" -> {
-                if (s != null) {
-                    s.initrds = new ArrayList<>();
-                    for (String a : args) {
-                        if (!a.startsWith("--")) {
-                            s.initrds.add(ref(a, vars));
-                        }
+                s.initrds = new ArrayList<>();
+                for (String a : args) {
+                    if (!a.startsWith("--")) {
+                        s.initrds.add(ref(a, vars));
                     }
                 }
             }

@@ -52,15 +52,16 @@ final class GrubLexer {
                 i++;
                 continue;
             }
-            if ((c == '{' || c == '}') && word.length() == 0 && (i + 1 == n || " \t\r\n;".indexOf(text.charAt(i + 1)) >= 0)) {
-                words.add(String.valueOf(c));
-                if (c == '{') {
-                    end(words, out);
-                    words = new ArrayList<>();
-                } else {
+            boolean alone = i + 1 == n || " \t\r\n;".indexOf(text.charAt(i + 1)) >= 0;
+            if ((c == '{' || c == '}') && word.length() == 0 && alone) {
+                // A brace ends its command: "{" closes a menuentry's line, "}" stands alone.
+                if (c == '}') {
                     end(words, out);
                     words = new ArrayList<>();
                 }
+                words.add(String.valueOf(c));
+                end(words, out);
+                words = new ArrayList<>();
                 i++;
                 continue;
             }
