@@ -44,6 +44,12 @@ have xorriso || need+=(xorriso)
 have dpdk-testpmd || need+=(dpdk-dev)
 # iasl and acpiexec check the hotplug DSDT the way ACPICA (the guest kernel's interpreter) reads it.
 have iasl || need+=(acpica-tools)
+# The disk-boot tests build bootable images the way users' are made, as files without root or loop devices:
+# sfdisk writes the partition table, mke2fs -d an ext4 file system, mkfs.vfat and mtools an EFI system partition.
+have sfdisk || need+=(fdisk)
+have mke2fs || need+=(e2fsprogs)
+have mkfs.vfat || need+=(dosfstools)
+have mcopy || need+=(mtools)
 # libslirp is -netdev user's network stack (bundles/net-user loads libslirp.so.0 at run time). ldconfig lives in
 # /sbin, which a user's PATH may lack; its list is read whole, since grep -q leaving early would fail the pipe.
 libs=$( (ldconfig -p || /sbin/ldconfig -p) 2>/dev/null || true)

@@ -39,7 +39,18 @@ public final class KernelImages {
     public static KernelLoader loaderFor(Path kernel, String cmdline, Path initrd) throws BootException {
         ByteBuffer image = read(kernel, "kernel");
         ByteBuffer initrdImage = initrd == null ? null : read(initrd, "initrd");
-        String name = "kernel '" + kernel + "'";
+        return loaderFor(image, "kernel '" + kernel + "'", cmdline, initrdImage, orLeaveOut("kernel"));
+    }
+
+    /**
+     * Chooses the boot protocol for a kernel already in memory (read from a disk image by a boot source).
+     *
+     * @param name the kernel for messages: {@code kernel '/boot/vmlinuz' on disk.img partition 1}
+     * @param initrdImage the initrd, or null
+     * @param advice appended to the message when the image is no kernel: what the user can do instead
+     */
+    public static KernelLoader loaderFor(ByteBuffer image, String name, String cmdline, ByteBuffer initrdImage,
+            String advice) throws BootException {
         if (ElfImage.isElf(image)) {
             return new PvhLoader(ElfImage.parse(image, name), image, name, cmdline, initrdImage);
         }
@@ -47,6 +58,6 @@ public final class KernelImages {
             return new BzImageLoader(image, name, cmdline, initrdImage);
         }
         throw new BootException(name + " is not a kernel: expected a bzImage or an ELF file with a PVH entry "
-                + "note; give a Linux bzImage or vmlinux" + orLeaveOut("kernel"));
+                + "note; give a Linux bzImage or vmlinux" + advice);
     }
 }

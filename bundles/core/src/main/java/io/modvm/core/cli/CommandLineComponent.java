@@ -3,10 +3,12 @@ package io.modvm.core.cli;
 import io.modvm.api.accel.Accelerator;
 import io.modvm.api.backend.BackendFactory;
 import io.modvm.api.backend.BackendKinds;
+import io.modvm.api.boot.BootSource;
 import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.core.assembly.AssemblyCatalog;
+import io.modvm.core.boot.BootPlan;
 import io.modvm.core.devices.PropertyListing;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -70,6 +73,20 @@ public final class CommandLineComponent {
 
     private volatile MachineRun current;
     private Thread main;
+
+    /** The boot sources the registry holds: readers of a disk's own boot configuration. */
+    private final List<BootSource> bootSources = new CopyOnWriteArrayList<>();
+
+    @Reference(name = "bootSources", service = BootSource.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "removeBootSource")
+    void addBootSource(BootSource source) {
+        bootSources.add(source);
+    }
+
+    void removeBootSource(BootSource source) {
+        bootSources.remove(source);
+    }
 
     @Reference(name = "factories", service = DeviceFactory.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
@@ -200,8 +217,15 @@ public final class CommandLineComponent {
             return 1;
         }
         MachineSpec spec = run.spec();
+        List<String> disks = run.bootOrder().disks().stream().map(d -> d.drive()).toList();
         boolean firmware = spec.kernel() == null && run.bios() != null;
-        if (spec.kernel() == null && !firmware) {
+        DiskBootPlan diskBoot = null;
+        if (spec.kernel() == null && !firmware && !disks.isEmpty()) {
+            diskBoot = (opened, firmwareBootOrder) -> new BootChooser(() -> List.copyOf(bootSources),
+                    isInstalled(context, DISKBOOT_BUNDLE), disks, opened, run.bootEntry(), run.bootMenu(),
+                    accel.emulatesGuestKernel() ? DefaultGuest.fromEnvironment().hostOptions() : "",
+                    FirmwarePlans.of(run, firmwareBootOrder), line -> err.println("modvm: " + line));
+        } else if (spec.kernel() == null && !firmware) {
             try {
                 spec = withDefaultGuest(spec, run.userAppend(), accel, context.getProperty("modvm.home"));
             } catch (UsageException e) {
@@ -216,7 +240,7 @@ public final class CommandLineComponent {
             }
         };
         MachineRun r = new MachineRun(context, run, spec, accel, catalog, () -> configurationAdmin, events, err,
-                swapTimeoutMillis(context));
+                swapTimeoutMillis(context), diskBoot);
         current = r;
         if (firmware) {
             r.bootPlan(FirmwarePlans.of(run, r::firmwareBootOrder));
@@ -256,6 +280,9 @@ public final class CommandLineComponent {
             return DEFAULT_SWAP_TIMEOUT_MILLIS;
         }
     }
+
+    /** The bundle whose boot source reads the usual Linux disks; the plan waits for it while it starts. */
+    private static final String DISKBOOT_BUNDLE = "io.modvm.diskboot";
 
     private static MachineSpec withDefaultGuest(MachineSpec spec, String userAppend, Accelerator accel,
             String home) throws UsageException {

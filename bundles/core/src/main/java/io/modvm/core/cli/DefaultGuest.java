@@ -53,6 +53,18 @@ final class DefaultGuest {
         }
     }
 
+    /**
+     * The options a host that emulates guest kernel code needs on any Linux kernel's command line (the default
+     * guest's build found them), or "" if the default guest was not built.
+     */
+    String hostOptions() {
+        try {
+            return Files.readString(dir.resolve("cmdline-pvm.txt")).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** One line saying how to get the default guest, for when it is missing. */
     String missingMessage(String buildCommand) {
         return "no -kernel given and the default guest is not built yet (" + dir + "); build it once with "

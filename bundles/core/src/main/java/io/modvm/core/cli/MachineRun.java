@@ -86,9 +86,12 @@ final class MachineRun {
         return BootOrder.of(devices.bootIndexes(), machine.pciFunctions());
     }
 
+    /**
+     * @param diskBoot how a guest without {@code -kernel} boots from its disks, or null to boot the spec's kernel
+     */
     MachineRun(BundleContext context, Invocation.Run run, MachineSpec spec, Accelerator accelerator,
             FactoryCatalog catalog, Supplier<ConfigurationAdmin> admin, MonitorEvents events, PrintStream err,
-            long swapTimeoutMillis) {
+            long swapTimeoutMillis, DiskBootPlan diskBoot) {
         this.context = context;
         this.run = run;
         this.catalog = catalog;
@@ -98,6 +101,9 @@ final class MachineRun {
                 swapTimeoutMillis);
         this.devices = new DeviceManager(catalog, new ConfigAdminStore(admin, DeviceManager.FACTORY_PID), events);
         machine.startMode(run.start());
+        if (diskBoot != null) {
+            machine.bootPlan(diskBoot.plan(() -> backends.opened(BackendKinds.BLOCK), this::firmwareBootOrder));
+        }
         machine.devices().onGuestEject(devices::ejectedByGuest);
         backends.onOpened(devices::retryWaiting);
         machine.onStart(this::start);
