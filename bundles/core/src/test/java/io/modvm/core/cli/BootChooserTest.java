@@ -1,6 +1,7 @@
 package io.modvm.core.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -117,7 +118,7 @@ class BootChooserTest {
     }
 
     @Test
-    void aDiskNothingReadsFallsBackToTheDefaultGuestSayingWhy() throws Exception {
+    void aDiskNothingReadsBootsThroughTheFirmwareSayingWhy() throws Exception {
         KernelLoader guest = new KernelLoader() {
             @Override
             public io.modvm.api.accel.BootState load(io.modvm.api.memory.GuestMemory memory,
@@ -142,15 +143,14 @@ class BootChooserTest {
             }
         };
         assertSame(guest, chooser(List.of(broken, source(Optional.empty())), null, false, () -> guest).loader());
-        assertEquals(List.of("disk.img: corrupt superblock; booting through firmware is not available yet: booting "
-                + "the default guest instead"), err);
+        assertEquals(List.of("disk.img: corrupt superblock: booting through the firmware (SeaBIOS)"), err);
     }
 
     @Test
-    void withoutTheDefaultGuestTheFirmwarePathIsOneLine() {
-        BootException e = assertThrows(BootException.class, () -> chooser(List.of(), null, false, null).loader());
-        assertEquals("no disk has a boot configuration modvm can read (no boot source is installed: the diskboot "
-                + "bundle is missing from this assembly), and booting through firmware is not available yet; give "
-                + "-kernel", e.getMessage());
+    void withoutABootSourceTheFirmwarePathSaysSo() throws BootException {
+        KernelLoader firmware = chooser(List.of(), null, false, () -> null).loader();
+        assertNull(firmware, "the firmware plan's loader");
+        assertEquals(List.of("no disk has a boot configuration modvm can read (no boot source is installed: the "
+                + "diskboot bundle is missing from this assembly): booting through the firmware (SeaBIOS)"), err);
     }
 }
