@@ -7,7 +7,9 @@ import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.core.assembly.AssemblyCatalog;
+import io.modvm.core.boot.BootException;
 import io.modvm.core.devices.PropertyListing;
+import io.modvm.core.firmware.BiosImage;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
 import java.io.PrintStream;
@@ -197,8 +199,16 @@ public final class CommandLineComponent {
             return 1;
         }
         MachineSpec spec = run.spec();
-        boolean firmware = spec.kernel() == null && run.bios() != null;
-        if (spec.kernel() == null && !firmware) {
+        BiosImage firmware = null;
+        if (spec.kernel() == null && run.bios() != null) {
+            try {
+                firmware = FirmwarePlans.bios(run);
+            } catch (BootException e) {
+                err.println("modvm: " + e.getMessage());
+                return 1;
+            }
+        }
+        if (spec.kernel() == null && firmware == null) {
             try {
                 spec = withDefaultGuest(spec, run.userAppend(), accel, context.getProperty("modvm.home"));
             } catch (UsageException e) {
@@ -215,8 +225,8 @@ public final class CommandLineComponent {
         MachineRun r = new MachineRun(context, run, spec, accel, catalog, () -> configurationAdmin, events, err,
                 swapTimeoutMillis(context));
         current = r;
-        if (firmware) {
-            r.bootPlan(FirmwarePlans.of(run, r::firmwareBootOrder));
+        if (firmware != null) {
+            r.bootPlan(FirmwarePlans.of(firmware, r::firmwareBootOrder));
         }
         try {
             return r.run();
