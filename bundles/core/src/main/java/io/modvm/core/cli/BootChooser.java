@@ -39,6 +39,7 @@ final class BootChooser implements BootPlan {
     private final boolean listMenu;
     private final String hostOptions;
     private final BootPlan firmware;
+    private final BootPlan defaultGuest;
     private final Consumer<String> err;
     private final boolean expectSources;
 
@@ -48,13 +49,16 @@ final class BootChooser implements BootPlan {
      * @param entryName {@code -boot entry=}, or null for each disk's default
      * @param hostOptions appended to the entry's command line because this host emulates guest kernel code (the
      *     kernel cannot boot here without them), or "" on a host that does not
-     * @param firmware what boots when no disk has a configuration modvm can read: the firmware (SeaBIOS)
+     * @param firmware what boots when no disk has a configuration modvm can read but one has a boot sector or is a
+     *     bootable CD: the firmware (SeaBIOS), as QEMU boots every disk
+     * @param defaultGuest what boots when no disk is bootable at all (blank data disks), as before modvm read disks;
+     *     null if it is not built
      * @param expectSources true if a boot source's bundle is installed and may still be starting: the plan waits
      *     a moment for its service rather than take a disk for unreadable
      */
     BootChooser(Supplier<List<BootSource>> sources, boolean expectSources, List<String> diskIds,
             Supplier<Map<String, Backend>> opened, String entryName, boolean listMenu, String hostOptions,
-            BootPlan firmware, Consumer<String> err) {
+            BootPlan firmware, BootPlan defaultGuest, Consumer<String> err) {
         this.sources = sources;
         this.expectSources = expectSources;
         this.diskIds = List.copyOf(diskIds);
@@ -63,6 +67,7 @@ final class BootChooser implements BootPlan {
         this.listMenu = listMenu;
         this.hostOptions = hostOptions;
         this.firmware = firmware;
+        this.defaultGuest = defaultGuest;
         this.err = err;
     }
 
@@ -71,11 +76,13 @@ final class BootChooser implements BootPlan {
         List<BootSource> available = awaitSources();
         Map<String, Backend> disks = opened.get();
         List<String> reasons = new ArrayList<>();
+        List<BootDisk> tried = new ArrayList<>();
         for (String id : diskIds) {
             Backend backend = disks.get(id);
             if (!(backend instanceof BootDisk disk)) {
                 continue;
             }
+            tried.add(disk);
             for (BootSource source : available) {
                 Optional<BootMenu> menu;
                 try {
@@ -92,7 +99,7 @@ final class BootChooser implements BootPlan {
         String why = reasons.isEmpty() ? "no disk has a boot configuration modvm can read" + (available.isEmpty()
                 ? " (no boot source is installed: the diskboot bundle is missing from this assembly)" : "")
                 : String.join("; ", reasons);
-        return firmware(why);
+        return firmware(why, tried);
     }
 
     /** Boots {@code menu}'s chosen entry directly. */
@@ -161,10 +168,20 @@ final class BootChooser implements BootPlan {
         return all.flip();
     }
 
-    /** The firmware path, for disks modvm cannot read itself, as QEMU boots every disk; one line says why. */
-    private KernelLoader firmware(String why) throws BootException {
-        err.accept(why + ": booting through the firmware (SeaBIOS)");
-        return firmware.loader();
+    /**
+     * For disks modvm cannot read itself: the firmware path where a disk has a boot sector or is a bootable CD, as
+     * QEMU boots every disk, with one line saying why; the default guest where none is bootable (blank data disks).
+     */
+    private KernelLoader firmware(String why, List<BootDisk> disks) throws BootException {
+        if (disks.stream().anyMatch(FirmwareBootable::test)) {
+            err.accept(why + ": booting through the firmware (SeaBIOS)");
+            return firmware.loader();
+        }
+        if (defaultGuest != null) {
+            return defaultGuest.loader();
+        }
+        throw new BootException("no disk is bootable (" + why + "), and without -kernel the default guest boots, "
+                + "which is not built; give -kernel FILE, or build it with tools/guest/build");
     }
 
     private List<BootSource> awaitSources() {

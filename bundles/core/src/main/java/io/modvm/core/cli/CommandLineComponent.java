@@ -8,8 +8,11 @@ import io.modvm.api.device.DeviceException;
 import io.modvm.api.device.DeviceFactory;
 import io.modvm.api.monitor.MonitorEvents;
 import io.modvm.core.assembly.AssemblyCatalog;
+import io.modvm.core.boot.BootException;
 import io.modvm.core.boot.BootPlan;
+import io.modvm.core.boot.KernelImages;
 import io.modvm.core.devices.PropertyListing;
+import io.modvm.core.firmware.BiosImage;
 import io.modvm.core.machine.MachineException;
 import io.modvm.core.machine.MachineSpec;
 import java.io.PrintStream;
@@ -218,14 +221,24 @@ public final class CommandLineComponent {
         }
         MachineSpec spec = run.spec();
         List<String> disks = run.bootOrder().disks().stream().map(d -> d.drive()).toList();
-        boolean firmware = spec.kernel() == null && run.bios() != null;
+        BiosImage firmware = null;
+        if (spec.kernel() == null && run.bios() != null) {
+            try {
+                firmware = FirmwarePlans.bios(run);
+            } catch (BootException e) {
+                err.println("modvm: " + e.getMessage());
+                return 1;
+            }
+        }
         DiskBootPlan diskBoot = null;
-        if (spec.kernel() == null && !firmware && !disks.isEmpty()) {
+        if (spec.kernel() == null && firmware == null && !disks.isEmpty()) {
+            BootPlan defaultGuest = defaultGuestPlan(run, accel);
             diskBoot = (opened, firmwareBootOrder) -> new BootChooser(() -> List.copyOf(bootSources),
                     isInstalled(context, DISKBOOT_BUNDLE), disks, opened, run.bootEntry(), run.bootMenu(),
                     accel.emulatesGuestKernel() ? DefaultGuest.fromEnvironment().hostOptions() : "",
-                    FirmwarePlans.of(run, firmwareBootOrder), line -> err.println("modvm: " + line));
-        } else if (spec.kernel() == null && !firmware) {
+                    () -> FirmwarePlans.of(FirmwarePlans.bios(run), firmwareBootOrder).loader(), defaultGuest,
+                    line -> err.println("modvm: " + line));
+        } else if (spec.kernel() == null && firmware == null) {
             try {
                 spec = withDefaultGuest(spec, run.userAppend(), accel, context.getProperty("modvm.home"));
             } catch (UsageException e) {
@@ -242,8 +255,8 @@ public final class CommandLineComponent {
         MachineRun r = new MachineRun(context, run, spec, accel, catalog, () -> configurationAdmin, events, err,
                 swapTimeoutMillis(context), diskBoot);
         current = r;
-        if (firmware) {
-            r.bootPlan(FirmwarePlans.of(run, r::firmwareBootOrder));
+        if (firmware != null) {
+            r.bootPlan(FirmwarePlans.of(firmware, r::firmwareBootOrder));
         }
         try {
             return r.run();
@@ -283,6 +296,24 @@ public final class CommandLineComponent {
 
     /** The bundle whose boot source reads the usual Linux disks; the plan waits for it while it starts. */
     private static final String DISKBOOT_BUNDLE = "io.modvm.diskboot";
+
+    /** The default guest, for disks none of which is bootable; null if it is not built. */
+    private static BootPlan defaultGuestPlan(Invocation.Run run, Accelerator accel) {
+        DefaultGuest guest = DefaultGuest.fromEnvironment();
+        if (!guest.isBuilt()) {
+            return null;
+        }
+        return () -> {
+            try {
+                MachineSpec spec = run.spec();
+                return KernelImages.loaderFor(guest.kernel(),
+                        guest.cmdline(run.userAppend(), accel.emulatesGuestKernel()),
+                        spec.initrd() != null ? spec.initrd() : guest.initrd());
+            } catch (UsageException e) {
+                throw new BootException(e.getMessage());
+            }
+        };
+    }
 
     private static MachineSpec withDefaultGuest(MachineSpec spec, String userAppend, Accelerator accel,
             String home) throws UsageException {

@@ -28,6 +28,12 @@ class BootChooserTest {
     private final List<Long> asked = new ArrayList<>();
 
     private static final class Disk implements Backend, BootDisk {
+        private final boolean bootSector;
+
+        Disk(boolean bootSector) {
+            this.bootSector = bootSector;
+        }
+
         @Override
         public String name() {
             return "disk.img";
@@ -40,7 +46,10 @@ class BootChooserTest {
 
         @Override
         public void read(ByteBuffer destination, long offset) {
-            destination.position(destination.limit());
+            while (destination.hasRemaining()) {
+                long at = offset + destination.position();
+                destination.put((byte) (!bootSector ? 0 : at == 510 ? 0x55 : at == 511 ? 0xaa : 0));
+            }
         }
 
         @Override
@@ -85,9 +94,14 @@ class BootChooserTest {
         };
     }
 
-    private BootChooser chooser(List<BootSource> sources, String entry, boolean menu, BootPlan fallback) {
+    private BootChooser chooser(List<BootSource> sources, String entry, boolean menu, BootPlan firmware) {
+        return chooser(sources, entry, menu, firmware, null, true);
+    }
+
+    private BootChooser chooser(List<BootSource> sources, String entry, boolean menu, BootPlan firmware,
+            BootPlan defaultGuest, boolean bootSector) {
         return new BootChooser(() -> sources, false, List.of("d0", "absent"),
-                () -> Map.of("d0", new Disk()), entry, menu, "", fallback, err::add);
+                () -> Map.of("d0", new Disk(bootSector)), entry, menu, "", firmware, defaultGuest, err::add);
     }
 
     @Test
@@ -147,10 +161,24 @@ class BootChooserTest {
     }
 
     @Test
-    void withoutABootSourceTheFirmwarePathSaysSo() throws BootException {
+    void withoutABootSourceADiskWithABootSectorGoesToTheFirmwareSayingSo() throws BootException {
         KernelLoader firmware = chooser(List.of(), null, false, () -> null).loader();
         assertNull(firmware, "the firmware plan's loader");
         assertEquals(List.of("no disk has a boot configuration modvm can read (no boot source is installed: the "
                 + "diskboot bundle is missing from this assembly): booting through the firmware (SeaBIOS)"), err);
+    }
+
+    @Test
+    void blankDataDisksBootTheDefaultGuestAsBefore() throws BootException {
+        KernelLoader guest = chooser(List.of(), null, false, () -> {
+            throw new AssertionError("no firmware for a blank disk");
+        }, () -> null, false).loader();
+        assertNull(guest, "the default guest plan's loader");
+        assertEquals(List.of(), err, "nothing to say: this is what modvm always did with data disks");
+        BootException e = assertThrows(BootException.class, () -> chooser(List.of(source(Optional.empty())), null,
+                false, () -> null, null, false).loader());
+        assertEquals("no disk is bootable (no disk has a boot configuration modvm can read), and without -kernel "
+                + "the default guest boots, which is not built; give -kernel FILE, or build it with tools/guest/build",
+                e.getMessage());
     }
 }
