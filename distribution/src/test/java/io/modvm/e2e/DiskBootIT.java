@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,8 +93,12 @@ class DiskBootIT {
         ModvmProcess p = ModvmProcess.runToEnd(Duration.ofSeconds(60), "-m", "256", "-drive",
                 "file=" + image + ",if=virtio,format=raw", "-boot", "entry=no-such-entry", "-nographic");
         assertEquals(1, p.exitValue(), p.stderr());
-        assertEquals("modvm: -boot entry=no-such-entry: " + image + " has no such boot entry; its entries are "
-                + "0 'First entry', 1 'Second entry'", p.stderr().strip());
+        // modvm's own lines only: when the run ends this early, Felix's Config Admin may add one of its own
+        // ("*ERROR* Ignoring new configuration pid=io.modvm.backend...") for the drive's configuration it was
+        // still delivering while the framework stopped.
+        assertEquals(List.of("modvm: -boot entry=no-such-entry: " + image + " has no such boot entry; its entries "
+                + "are 0 'First entry', 1 'Second entry'"),
+                p.stderr().lines().filter(l -> !l.startsWith("*ERROR* Ignoring new configuration pid=")).toList());
         assertEquals(before, BootImages.sha256(image));
     }
 }
