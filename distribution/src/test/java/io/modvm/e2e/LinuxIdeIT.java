@@ -36,7 +36,9 @@ class LinuxIdeIT {
         }
         Path disk = DiskImages.patterned(dir.resolve("disk.raw"), SECTORS);
         byte[] mbr = DiskImages.hostSector(0);
-        // One Linux partition from sector 2048 to the end, so that sd's partition scan shows sda1.
+        // One Linux partition from sector 2048 to the end, so that sd's partition scan shows sda1; the other three
+        // entries empty (Linux ignores a table whose entries have boot flags other than 0 and 0x80).
+        java.util.Arrays.fill(mbr, 446, 510, (byte) 0);
         mbr[446 + 4] = (byte) 0x83;
         putLe(mbr, 446 + 8, 2048);
         putLe(mbr, 446 + 12, SECTORS - 2048);
