@@ -1,7 +1,7 @@
 package io.modvm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,13 +30,15 @@ class LinuxIdeIT {
         DeviceTypes.assertInstalled("ide-hd", "ide-cd");
         IsoImages.assumeXorriso();
         Path kernelConfig = LinuxGuest.file("config");
-        if (!Files.readString(kernelConfig).contains("CONFIG_ATA_PIIX=y")) {
-            fail(kernelConfig + " has no ata_piix: the default guest predates its IDE drivers; rebuild it with "
-                    + "tools/guest/build");
-        }
+        // A default guest built before tools/guest/kernel.config had the IDE drivers cannot show them: say so and
+        // skip (tools/test rebuilds the guest first, since its stamp covers kernel.config).
+        assumeTrue(Files.readString(kernelConfig).contains("CONFIG_ATA_PIIX=y"), kernelConfig + " has no ata_piix: "
+                + "the cached default guest predates its IDE drivers; rebuild it with tools/guest/build");
         Path disk = DiskImages.patterned(dir.resolve("disk.raw"), SECTORS);
         byte[] mbr = DiskImages.hostSector(0);
-        // One Linux partition from sector 2048 to the end, so that sd's partition scan shows sda1.
+        // One Linux partition from sector 2048 to the end, so that sd's partition scan shows sda1; the other three
+        // entries empty (Linux ignores a table whose entries have boot flags other than 0 and 0x80).
+        java.util.Arrays.fill(mbr, 446, 510, (byte) 0);
         mbr[446 + 4] = (byte) 0x83;
         putLe(mbr, 446 + 8, 2048);
         putLe(mbr, 446 + 12, SECTORS - 2048);
