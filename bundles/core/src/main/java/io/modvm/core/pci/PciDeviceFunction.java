@@ -258,7 +258,7 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
     private int readBar(int index) {
         PciBar bar = bars[index];
         if (bar != null && bar.io()) {
-            return (int) (address[index] & ~(bar.size() - 1) & (IO_BAR_LIMIT - 1)) | 0x1;
+            return (int) (address[index] & ~(bar.size() - 1) & 0xFFFF_FFFCL) | 0x1;
         }
         if (bar != null) {
             long mask = ~(bar.size() - 1);
@@ -329,7 +329,10 @@ final class PciDeviceFunction implements PciEndpoint, PciFunction {
         PciBar bar = bars[index];
         if (bar != null && bar.io()) {
             long old = address[index];
-            address[index] = value & ~(bar.size() - 1) & (IO_BAR_LIMIT - 1);
+            // All 32 bits read back as written, as QEMU's: a BIOS sizing the BAR with ~0 reads the size from the
+            // low bits and would take a BAR whose upper half reads 0 for one of nearly 4 GiB (SeaBIOS then stops
+            // in its PCI setup). An address above the 64 KiB port space is simply not mapped (placeable).
+            address[index] = (value & 0xFFFF_FFFFL) & ~(bar.size() - 1);
             return old != address[index];
         }
         if (bar != null) {
