@@ -106,6 +106,9 @@ final class LaunchConfig {
         // Felix's own logger and SCR's info/debug messages go to stdout, which belongs to the guest console:
         // only when debugging (Felix's debug level, which lists every wire, only for trace).
         p.put("felix.log.level", log.level().equals("trace") ? "4" : log.isDebug() ? "2" : "0");
+        // Config Admin prints its own "*ERROR*" lines on stderr, e.g. for a configuration that arrives while a
+        // machine that failed at start is being torn down: noise after modvm's one-line error, shown when debugging.
+        p.put("felix.cm.loglevel", log.isDebug() ? "4" : "0");
         p.put("ds.loglevel", log.isDebug() ? "debug" : log.shows("warn") ? "warn" : "error");
         // The guest console owns stdin: Gogo must never read it, nor stop the framework.
         p.put("gosh.args", "--nointeractive --noshutdown");

@@ -77,7 +77,8 @@ public final class VmMachine implements Machine {
     private volatile Runnable afterMigration;
     private volatile boolean handedOver;
     private volatile StartHook onStart;
-    private volatile BootPlan bootPlan = this::specKernel;
+    private final BootPlan specKernelPlan = this::specKernel;
+    private volatile BootPlan bootPlan = specKernelPlan;
     private volatile Runnable onceRunning;
     /** The monitor's {@code stop}, until {@code cont}; guarded by itself. */
     private final Object monitorLock = new Object();
@@ -147,6 +148,16 @@ public final class VmMachine implements Machine {
 
     /** Runs the machine until it ends; returns the process exit status. */
     public int run() throws MachineException {
+        // A kernel the command line names is read before anything opens, as always: a bad file is one line and
+        // nothing else starts. Other plans read the disks the start hook opens.
+        KernelLoader early = null;
+        if (bootPlan == specKernelPlan) {
+            try {
+                early = bootPlan.loader();
+            } catch (BootException e) {
+                throw new MachineException(e.getMessage(), e);
+            }
+        }
         String report = "";
         try {
             StartHook hook = onStart;
@@ -156,7 +167,7 @@ public final class VmMachine implements Machine {
             }
             KernelLoader loader;
             try {
-                loader = bootPlan.loader();
+                loader = early != null ? early : bootPlan.loader();
                 loader.attach(new MachineFirmwareHost(ram, pio, spec.vcpus()));
             } catch (BootException e) {
                 throw new MachineException(e.getMessage(), e);
