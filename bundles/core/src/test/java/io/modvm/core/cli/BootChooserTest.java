@@ -48,7 +48,7 @@ class BootChooserTest {
         public void read(ByteBuffer destination, long offset) {
             while (destination.hasRemaining()) {
                 long at = offset + destination.position();
-                destination.put((byte) (!bootSector ? 0 : at == 510 ? 0x55 : at == 511 ? 0xaa : 0));
+                destination.put((byte) (!bootSector ? 0 : at == 510 ? 0x55 : at == 511 ? 0xaa : at == 0 ? 0xeb : 0));
             }
         }
 
