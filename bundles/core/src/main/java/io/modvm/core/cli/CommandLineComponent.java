@@ -232,7 +232,7 @@ public final class CommandLineComponent {
         }
         DiskBootPlan diskBoot = null;
         if (spec.kernel() == null && firmware == null && !disks.isEmpty()) {
-            BootPlan defaultGuest = defaultGuestPlan(run, accel);
+            BootPlan defaultGuest = defaultGuestPlan(run, accel, context.getProperty("modvm.home"));
             diskBoot = (opened, firmwareBootOrder) -> new BootChooser(() -> List.copyOf(bootSources),
                     isInstalled(context, DISKBOOT_BUNDLE), disks, opened, run.bootEntry(), run.bootMenu(),
                     accel.emulatesGuestKernel() ? DefaultGuest.fromEnvironment().hostOptions() : "",
@@ -298,17 +298,14 @@ public final class CommandLineComponent {
     private static final String DISKBOOT_BUNDLE = "io.modvm.diskboot";
 
     /** The default guest, for disks none of which is bootable; null if it is not built. */
-    private static BootPlan defaultGuestPlan(Invocation.Run run, Accelerator accel) {
-        DefaultGuest guest = DefaultGuest.fromEnvironment();
-        if (!guest.isBuilt()) {
+    private static BootPlan defaultGuestPlan(Invocation.Run run, Accelerator accel, String home) {
+        if (!DefaultGuest.fromEnvironment().isBuilt()) {
             return null;
         }
         return () -> {
             try {
-                MachineSpec spec = run.spec();
-                return KernelImages.loaderFor(guest.kernel(),
-                        guest.cmdline(run.userAppend(), accel.emulatesGuestKernel()),
-                        spec.initrd() != null ? spec.initrd() : guest.initrd());
+                MachineSpec spec = withDefaultGuest(run.spec(), run.userAppend(), accel, home);
+                return KernelImages.loaderFor(spec.kernel(), spec.cmdline(), spec.initrd());
             } catch (UsageException e) {
                 throw new BootException(e.getMessage());
             }
